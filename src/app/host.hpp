@@ -1,0 +1,32 @@
+// host.hpp — what the platform layer provides to the app: textures on the GPU, console
+// warnings, asynchronous dataset loading. The app never includes SDL, GL or emscripten headers;
+// platform/ fills this struct in (natively and in the browser) before the first frame.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "imgui.h"
+
+namespace implay::app {
+
+// An RGBA8 image on the GPU, drawn with ImGui::Image. Nearest-neighbour sampled, so a 28x28
+// digit shown at 140x140 stays a grid of crisp pixels.
+struct Texture {
+  ImTextureID id = nullptr;
+  int width = 0, height = 0;
+};
+
+struct Host {
+  // Creates or refills `texture` from rgba: (height, width) packed 0xAABBGGRR (ImU32 order).
+  std::function<void(Texture& texture, const uint32_t* rgba, int width, int height)> update_texture;
+  // A warning for developers (the browser console); not an error.
+  std::function<void(const std::string& message)> warn;
+  // Starts loading a dataset ("subset" or "full"); results arrive through app::on_data_* calls.
+  std::function<void(const std::string& set)> request_dataset;
+  // Opens a URL in a new browser tab (or prints it natively).
+  std::function<void(const std::string& url)> open_url;
+  std::string platform_name;  // "browser (WebAssembly)" or "native"
+};
+
+}  // namespace implay::app

@@ -1,0 +1,118 @@
+// data_lab.cpp — see data_lab.hpp.
+#include "app/labs/data_lab.hpp"
+
+#include <algorithm>
+
+#include "app/app.hpp"
+#include "app/format.hpp"
+#include "app/widgets/help.hpp"
+
+namespace implay::app {
+namespace {
+
+void rebuild_atlas(DataLabState& s, const DataState& data, Host& host) {
+  s.tile_index.assign(100, -1);
+  int filled[10] = {};
+  for (int i = 0; i < data.train.count; ++i) {
+    const int label = data.train.labels[size_t(i)];
+    if (label < 10 && filled[label] < 10) s.tile_index[size_t(label * 10 + filled[label]++)] = i;
+  }
+  s.atlas = pack_digit_atlas(100, data.train.rows, data.train.cols, 10, [&](int t) {
+    const int i = s.tile_index[size_t(t)];
+    return i >= 0 ? data.train.image(i) : data.train.image(0);
+  });
+  host.update_texture(s.texture, s.atlas.rgba.data(), s.atlas.width, s.atlas.height);
+  s.generation = data.generation;
+}
+
+void draw_class_balance(const DataState& data) {
+  const auto train = count_labels(data.train.labels, 10);
+  const auto test = count_labels(data.test.labels, 10);
+  if (ImGui::BeginTable("balance", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit)) {
+    ImGui::TableSetupColumn("digit");
+    ImGui::TableSetupColumn("train", ImGuiTableColumnFlags_WidthFixed, 150);
+    ImGui::TableSetupColumn("test");
+    ImGui::TableHeadersRow();
+    const int max_train = *std::max_element(train.begin(), train.end());
+    for (int d = 0; d < 10; ++d) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", d);
+      ImGui::TableNextColumn();
+      // A bar in the cell, so the class balance is seen, not read.
+      const ImVec2 p = ImGui::GetCursorScreenPos();
+      const float w = 80.0f * float(train[size_t(d)]) / float(std::max(1, max_train));
+      ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + 3), ImVec2(p.x + w, p.y + ImGui::GetTextLineHeight() - 2),
+                                                IM_COL32(0, 114, 178, 70), 2.0f);
+      ImGui::Text("%s", thousands(train[size_t(d)]).c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%s", thousands(test[size_t(d)]).c_str());
+    }
+    ImGui::EndTable();
+  }
+}
+
+}  // namespace
+
+void draw_data_lab(AppState& app) {
+  DataState& data = app.data;
+  DataLabState& s = app.data_lab;
+  LabHeading(app.fonts.heading, "MNIST data",
+             "70,000 handwritten digits, 28×28 pixels of 0–255 ink, labelled 0–9: the images every lab learns from.");
+
+  if (!data.ready()) {
+    if (data.status == DataStatus::Failed) {
+      ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", data.error.c_str());
+    } else {
+      ImGui::Text("Loading the default subset…");
+      ImGui::ProgressBar(data.progress(), ImVec2(360, 0));
+    }
+    return;
+  }
+
+  ImGui::Text("Loaded: %s training and %s test images%s", thousands(data.train.count).c_str(),
+              thousands(data.test.count).c_str(), data.full() ? " (the full sets)" : " (the default subset)");
+  ImGui::SameLine();
+  HelpMarker("The page starts with the first 10,000 training and 2,000 test images so it is ready in a moment. "
+             "Load the full sets for the real figures (e.g. kNN test accuracy on all 10,000 test images).");
+  if (!data.full()) {
+    const bool loading = data.loading_set == "full";
+    ImGui::BeginDisabled(loading);
+    if (ImGui::Button("Load the full 60,000 / 10,000 sets (11 MB)")) app.host.request_dataset("full");
+    ImGui::EndDisabled();
+    if (loading) {
+      ImGui::SameLine();
+      ImGui::ProgressBar(data.progress(), ImVec2(240, 0));
+    }
+  }
+  if (!data.error.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", data.error.c_str());
+  ImGui::Separator();
+
+  if (s.generation != data.generation) rebuild_atlas(s, data, app.host);
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("The first ten training examples of each digit");
+  const float tile = 46.0f;
+  int hovered = -1;
+  for (int r = 0; r < 10; ++r) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::Text("%d", r);
+    for (int c = 0; c < 10; ++c) {
+      ImGui::SameLine(0, c == 0 ? 12.0f : 3.0f);
+      if (DigitTile(s.texture, s.atlas, r * 10 + c, tile)) hovered = r * 10 + c;
+    }
+  }
+  ImGui::EndGroup();
+  if (hovered >= 0 && s.tile_index[size_t(hovered)] >= 0) {
+    ImGui::BeginTooltip();
+    ImGui::Text("training image #%d, label %d", s.tile_index[size_t(hovered)], hovered / 10);
+    DigitTile(s.texture, s.atlas, hovered, 168.0f);
+    ImGui::EndTooltip();
+  }
+  ImGui::SameLine(0, 32.0f);
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("Images per digit");
+  draw_class_balance(data);
+  ImGui::EndGroup();
+}
+
+}  // namespace implay::app

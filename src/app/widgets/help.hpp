@@ -1,0 +1,16 @@
+// help.hpp — small text widgets shared by the labs: "(?)" help markers, headings, notes.
+#pragma once
+#include "imgui.h"
+
+namespace implay::app {
+
+// A greyed "(?)" that shows `text` in a tooltip when hovered (ImGui's demo HelpMarker).
+void HelpMarker(const char* text);
+
+// A lab title in the heading font with a one-line muted subtitle.
+void LabHeading(ImFont* heading_font, const char* title, const char* subtitle);
+
+// Wrapped text in the muted colour.
+void MutedText(const char* text);
+
+}  // namespace implay::app

@@ -1,0 +1,14 @@
+// commands.hpp — each subcommand of `implay` registers itself on the CLI11 app and stores, in
+// `run`, what to do once parsing succeeded. main.cpp owns parsing, error messages and exit codes.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace implay::cli {
+
+// The work of the chosen subcommand; returns the process exit code.
+using Runner = std::function<int()>;
+
+void add_data_command(CLI::App& app, Runner& run);
+
+}  // namespace implay::cli

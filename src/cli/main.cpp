@@ -1,0 +1,50 @@
+// main.cpp — the `implay` command-line tool: the playground's core on real data, without a window.
+// Exit codes: 0 success, 1 unreadable or corrupt data (or any error the core reports),
+// 2 bad usage (unknown flag, missing or malformed argument).
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "core/simd.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"implay — Image Model Playground on the command line (kNN, linear classifiers, pixel models on MNIST)"};
+  app.set_version_flag("--version", std::string("implay ") + IMPLAY_VERSION + " (kernels: " + implay::simd_backend_name() +
+                                        ")");
+  // No require_subcommand(): CLI11 would then report "a subcommand is required" before it
+  // names an unknown flag; the missing subcommand is reported below instead.
+  app.footer("Datasets: `mnist` and `mnist-test` name the staged MNIST data (or the folder in $IMPLAY_DATA).");
+
+  implay::cli::Runner run;
+  implay::cli::add_data_command(app, run);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    std::cout << e.what() << '\n';
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "implay: " << e.what() << "\n\n";
+    // Usage of the deepest subcommand the user reached, so the hint matches what they typed.
+    const CLI::App* shown = &app;
+    while (!shown->get_subcommands().empty()) shown = shown->get_subcommands().front();
+    std::cerr << shown->help("", CLI::AppFormatMode::Normal);
+    return 2;
+  }
+  if (!run) {
+    std::cerr << "implay: a subcommand is required\n\n" << app.help("", CLI::AppFormatMode::Normal);
+    return 2;
+  }
+  try {
+    return run();
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    std::cerr << "implay: error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,53 @@
+// idx.hpp — the IDX file format of MNIST (big-endian header: magic, dimensions, then bytes) and
+// a labelled image set built from an images file and a labels file. Parsing works on bytes in
+// memory, so the browser (bytes from fetch) and the CLI (bytes from a file) share it.
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace implay {
+
+// An unsigned-byte IDX array (type code 0x08), the only element type MNIST uses.
+struct IdxArray {
+  std::vector<int> dims;       // e.g. (60000, 28, 28) for images, (60000) for labels
+  std::vector<uint8_t> data;   // (product of dims) in row-major order
+};
+
+// Parses IDX bytes. `source` names the data in error messages (a path or a URL).
+// Throws implay::Error for a wrong magic number, an unsupported element type, or data shorter
+// or longer than the header says.
+IdxArray parse_idx_u8(std::span<const uint8_t> bytes, const std::string& source);
+
+// Reads a whole file; throws implay::Error naming the path when it cannot be opened.
+std::vector<uint8_t> read_file_bytes(const std::string& path);
+
+// Images with one label each, as MNIST ships them.
+struct LabeledImages {
+  int count = 0;                // N
+  int rows = 0, cols = 0;       // 28 x 28 for MNIST
+  std::vector<uint8_t> pixels;  // (N, rows * cols) row-major, 0 = background, 255 = ink
+  std::vector<uint8_t> labels;  // (N) class labels 0..9
+
+  int dim() const { return rows * cols; }
+  bool empty() const { return count == 0; }
+  std::span<const uint8_t> image(int i) const {
+    return {pixels.data() + size_t(i) * size_t(dim()), size_t(dim())};
+  }
+  // The first n images (or all, if n >= count): default subsets and "training-set size".
+  LabeledImages first(int n) const;
+};
+
+// Checks the pair (images: 3 dims, labels: 1 dim, equal counts, labels below 256 classes) and
+// joins them. Throws implay::Error naming both sources when counts differ.
+LabeledImages make_labeled_images(IdxArray images, IdxArray labels, const std::string& images_source,
+                                  const std::string& labels_source);
+
+// Reads and joins two raw IDX files.
+LabeledImages load_idx_pair(const std::string& images_path, const std::string& labels_path);
+
+// Per-class counts of labels: (num_classes).
+std::vector<int> count_labels(std::span<const uint8_t> labels, int num_classes);
+
+}  // namespace implay

@@ -1,0 +1,144 @@
+// harness.mjs — shared set-up of the browser tests: serve dist/ on a free localhost port, launch
+// Debian's Chromium through playwright-core with WebGL2 on SwiftShader, record every console
+// error and failed request, and decode screenshots to check what is on screen.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/serve.mjs';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const screenshotDir = path.join(root, 'build', 'screenshots');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
+  '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--enable-webgl',
+];
+
+export async function startSession() {
+  const server = await startServer({ port: 0, host: '127.0.0.1', dir: path.join(root, 'dist') });
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  // launch() gives every run a fresh, temporary profile (a new --user-data-dir).
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  return {
+    base,
+    browser,
+    async close() {
+      await browser.close();
+      server.close();
+    },
+  };
+}
+
+// Opens a page in a new context and records console errors, page errors, failed requests and
+// HTTP errors in `problems` (and console warnings in `warnings`).
+export async function openPage(session, query = '', { viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, init } = {}) {
+  const context = await session.browser.newContext({ viewport, deviceScaleFactor });
+  if (init) await context.addInitScript(init);
+  const page = await context.newPage();
+  const problems = [];
+  const warnings = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    if (m.type() === 'warning') warnings.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  await page.goto(session.base + 'index.html' + query);
+  return { page, context, problems, warnings };
+}
+
+// Waits until the app drew `frames` frames (and, optionally, the default data is loaded).
+export async function waitForApp(page, { frames = 3, data = true, timeout = 30000 } = {}) {
+  await page.waitForFunction(({ frames, data }) => {
+    try {
+      const s = window.implay && window.implay.firstFrameAt !== null && window.implay.state();
+      return s && s.frames >= frames && (!data || s.data.train > 0);
+    } catch (e) { return false; }
+  }, { frames, data }, { timeout, polling: 100 });
+  return page.evaluate(() => window.implay.state());
+}
+
+export async function screenshot(page, name) {
+  const file = path.join(screenshotDir, `${name}.png`);
+  const png = await page.screenshot({ path: file });
+  return { file, image: decodePng(png) };
+}
+
+// A minimal PNG decoder (8-bit RGB/RGBA, non-interlaced: what Chromium writes).
+export function decodePng(buffer) {
+  let offset = 8, width = 0, height = 0, channels = 4;
+  const idat = [];
+  while (offset < buffer.length) {
+    const length = buffer.readUInt32BE(offset);
+    const type = buffer.toString('ascii', offset + 4, offset + 8);
+    const data = buffer.subarray(offset + 8, offset + 8 + length);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      channels = { 2: 3, 6: 4 }[data[9]];
+      if (data[8] !== 8 || !channels || data[12] !== 0) throw new Error('unsupported PNG format');
+    } else if (type === 'IDAT') idat.push(data);
+    offset += 12 + length;
+  }
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const stride = width * channels;
+  const pixels = Buffer.alloc(width * height * 4);
+  const prev = Buffer.alloc(stride), cur = Buffer.alloc(stride);
+  for (let y = 0; y < height; ++y) {
+    const filter = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let x = 0; x < stride; ++x) {
+      const a = x >= channels ? cur[x - channels] : 0, b = prev[x], c = x >= channels ? prev[x - channels] : 0;
+      let v = line[x];
+      if (filter === 1) v += a;
+      else if (filter === 2) v += b;
+      else if (filter === 3) v += (a + b) >> 1;
+      else if (filter === 4) {
+        const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      cur[x] = v & 255;
+    }
+    for (let x = 0; x < width; ++x) {
+      pixels[(y * width + x) * 4] = cur[x * channels];
+      pixels[(y * width + x) * 4 + 1] = cur[x * channels + 1];
+      pixels[(y * width + x) * 4 + 2] = cur[x * channels + 2];
+      pixels[(y * width + x) * 4 + 3] = channels === 4 ? cur[x * channels + 3] : 255;
+    }
+    cur.copy(prev);
+  }
+  return { width, height, pixels };
+}
+
+// How many distinct colours (quantized to 4 bits per channel) a region holds: a blank or
+// single-colour canvas has 1 or 2.
+export function distinctColors(image, { x0 = 0, y0 = 0, x1 = image.width, y1 = image.height } = {}) {
+  const seen = new Set();
+  for (let y = y0; y < y1; y += 2)
+    for (let x = x0; x < x1; x += 2) {
+      const i = (y * image.width + x) * 4;
+      seen.add(((image.pixels[i] >> 4) << 8) | ((image.pixels[i + 1] >> 4) << 4) | (image.pixels[i + 2] >> 4));
+    }
+  return seen.size;
+}
+
+// Fraction of pixels in a region darker than `threshold` (text and ink).
+export function darkFraction(image, { x0 = 0, y0 = 0, x1 = image.width, y1 = image.height } = {}, threshold = 128) {
+  let dark = 0, all = 0;
+  for (let y = y0; y < y1; ++y)
+    for (let x = x0; x < x1; ++x) {
+      const i = (y * image.width + x) * 4;
+      all++;
+      if (image.pixels[i] + image.pixels[i + 1] + image.pixels[i + 2] < 3 * threshold) dark++;
+    }
+  return dark / all;
+}

@@ -1,0 +1,23 @@
+# cmake -DWASM=app.wasm -P check_wasm_simd.cmake
+# Fails unless `wasm-objdump -d` shows v128 instructions (loads, integer and float lanes) in the
+# shipped binary: proof that -msimd128 and the wasm_simd128.h kernels reached dist/.
+if(NOT EXISTS "${WASM}")
+  message(FATAL_ERROR "${WASM} does not exist: build the web bundle first")
+endif()
+execute_process(COMMAND wasm-objdump -d "${WASM}" OUTPUT_VARIABLE disassembly RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "wasm-objdump failed on ${WASM}")
+endif()
+set(missing "")
+foreach(op "v128.load" "i16x8." "i32x4." "f32x4.")
+  string(FIND "${disassembly}" "${op}" at)
+  if(at EQUAL -1)
+    list(APPEND missing "${op}")
+  endif()
+endforeach()
+string(REGEX MATCHALL "(v128|i8x16|i16x8|i32x4|i64x2|f32x4|f64x2)\\.[a-z_0-9]+" simd_ops "${disassembly}")
+list(LENGTH simd_ops count)
+if(missing)
+  message(FATAL_ERROR "${WASM}: no ${missing} instructions found (${count} SIMD instructions in all)")
+endif()
+message(STATUS "${WASM}: ${count} SIMD instructions")

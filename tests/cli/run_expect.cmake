@@ -1,0 +1,17 @@
+# cmake "-DCMD=prog;arg;..." -DEXPECT_RC=n [-DEXPECT_STDOUT=regex] [-DEXPECT_STDERR=regex] -P run_expect.cmake
+# Runs one command and fails with both outputs shown unless the exit code and the regexes match.
+list(FILTER CMD EXCLUDE REGEX "^$")
+execute_process(COMMAND ${CMD} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(problems "")
+if(NOT "${rc}" STREQUAL "${EXPECT_RC}")
+  string(APPEND problems "exit code ${rc}, expected ${EXPECT_RC}\n")
+endif()
+if(EXPECT_STDOUT AND NOT out MATCHES "${EXPECT_STDOUT}")
+  string(APPEND problems "stdout does not match: ${EXPECT_STDOUT}\n")
+endif()
+if(EXPECT_STDERR AND NOT err MATCHES "${EXPECT_STDERR}")
+  string(APPEND problems "stderr does not match: ${EXPECT_STDERR}\n")
+endif()
+if(problems)
+  message(FATAL_ERROR "${CMD}\n${problems}--- stdout\n${out}--- stderr\n${err}")
+endif()

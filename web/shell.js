@@ -1,0 +1,163 @@
+// shell.js — the page around the WebAssembly app: checks that the browser has WebGL2 and
+// WebAssembly SIMD (and says plainly what is missing otherwise), shows a progress bar while the
+// app and the default MNIST subset download, fetches and gunzips MNIST files for the app, and
+// exposes window.implay.state() for tests. Every URL here is relative: dist/ runs on any static host.
+'use strict';
+
+(function () {
+  const overlay = document.getElementById('overlay');
+  const progressBar = document.getElementById('progress');
+  const statusLine = document.getElementById('status');
+
+  // [1] Capabilities -------------------------------------------------------------------------
+  // The smallest module using a v128 instruction (i8x16.splat of 0): validates only with SIMD.
+  const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0,
+                                     10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+  function missingFeatures() {
+    const missing = [];
+    let gl = null;
+    try { gl = document.createElement('canvas').getContext('webgl2'); } catch (e) { gl = null; }
+    if (!gl) missing.push('WebGL2 (the labs draw with it)');
+    let simd = false;
+    try { simd = typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE); } catch (e) { simd = false; }
+    if (typeof WebAssembly !== 'object') missing.push('WebAssembly (the labs compute with it)');
+    else if (!simd) missing.push('WebAssembly SIMD (fixed-width SIMD, for fast nearest-neighbour search and training)');
+    return missing;
+  }
+  const missing = missingFeatures();
+  if (missing.length) {
+    document.getElementById('loading').hidden = true;
+    document.getElementById('unsupported').hidden = false;
+    const list = document.getElementById('missing');
+    for (const m of missing) {
+      const li = document.createElement('li');
+      li.textContent = m;
+      list.appendChild(li);
+    }
+    document.getElementById('canvas').style.display = 'none';
+    console.warn('[implay] not starting: missing ' + missing.join('; '));
+    return;
+  }
+
+  // [2] Progress of everything the first screen needs -----------------------------------------
+  const parts = new Map();  // name -> {received, total}
+  function reportProgress(name, received, total) {
+    parts.set(name, { received, total });
+    let r = 0, t = 0;
+    for (const p of parts.values()) { r += p.received; t += p.total || p.received; }
+    progressBar.value = t ? r / t : 0;
+    statusLine.textContent = (r / 1e6).toFixed(1) + ' of ' + (t / 1e6).toFixed(1) + ' MB';
+  }
+
+  async function fetchBytes(url, onProgress) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
+    const total = Number(response.headers.get('Content-Length')) || 0;
+    if (!response.body) {
+      const buffer = new Uint8Array(await response.arrayBuffer());
+      onProgress(buffer.length, buffer.length);
+      return buffer;
+    }
+    const reader = response.body.getReader();
+    const chunks = [];
+    let received = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      received += value.length;
+      onProgress(received, Math.max(total, received));
+    }
+    const out = new Uint8Array(received);
+    let offset = 0;
+    for (const c of chunks) { out.set(c, offset); offset += c.length; }
+    return out;
+  }
+
+  // Some static hosts serve .gz files with Content-Encoding: gzip and the browser has already
+  // decompressed them; look at the bytes rather than trust the name.
+  async function gunzipIfNeeded(bytes) {
+    if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+
+  // [3] MNIST for the app --------------------------------------------------------------------
+  const FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+  let manifestPromise = null;
+  const runtimeReady = new Promise((resolve) => { window.__implayRuntimeResolve = resolve; });
+  const inFlight = new Map();  // set -> promise
+
+  function loadSet(set) {
+    if (inFlight.has(set)) return inFlight.get(set);
+    manifestPromise = manifestPromise || fetch('data/manifest.json').then((r) => {
+      if (!r.ok) throw new Error('data/manifest.json: HTTP ' + r.status);
+      return r.json();
+    });
+    const job = (async () => {
+      const manifest = await manifestPromise;
+      const received = new Map();
+      let total = 0;
+      for (const f of FILES) total += manifest.files[f][set].bytes;
+      const progress = (file, r) => {
+        received.set(file, r);
+        let sum = 0;
+        for (const v of received.values()) sum += v;
+        if (set === 'subset') reportProgress('data', sum, total);
+        runtimeReady.then(() => Module.ccall('implay_data_progress', null, ['string', 'number', 'number'], [set, sum, total]));
+      };
+      const files = await Promise.all(FILES.map(async (f) => {
+        const raw = await fetchBytes('data/' + manifest.files[f][set].path, (r) => progress(f, r));
+        return [f, await gunzipIfNeeded(raw)];
+      }));
+      await runtimeReady;
+      for (const [name, bytes] of files) {
+        const ptr = Module._malloc(bytes.length);
+        Module.HEAPU8.set(bytes, ptr);
+        Module.ccall('implay_data_file', null, ['string', 'string', 'number', 'number'], [set, name, ptr, bytes.length]);
+        Module._free(ptr);
+      }
+    })().catch(async (error) => {
+      inFlight.delete(set);
+      console.warn('[implay] loading MNIST (' + set + ') failed: ' + error.message);
+      await runtimeReady;
+      Module.ccall('implay_data_failed', null, ['string', 'string'], [set, String(error.message)]);
+    });
+    inFlight.set(set, job);
+    return job;
+  }
+  window.implayData = { load: loadSet };
+  loadSet('subset');  // in parallel with the app download
+
+  // [4] The app ------------------------------------------------------------------------------
+  window.implayShell = {
+    firstFrame() { overlay.classList.add('hidden'); window.implay.firstFrameAt = performance.now(); },
+  };
+  window.implay = {
+    firstFrameAt: null,
+    state() { return JSON.parse(Module.UTF8ToString(Module.ccall('implay_state_json', 'number', [], []))); },
+  };
+
+  window.Module = {
+    canvas: document.getElementById('canvas'),
+    print: (text) => console.log(text),
+    printErr: (text) => console.warn(text),
+    locateFile: (path) => path,
+    // Fetch the .wasm ourselves to show its download progress, then compile it.
+    instantiateWasm(imports, success) {
+      fetchBytes('app.wasm', (r, t) => reportProgress('app', r, t))
+        .then((bytes) => WebAssembly.instantiate(bytes, imports))
+        .then((result) => success(result.instance, result.module))
+        .catch((error) => {
+          statusLine.textContent = 'Could not load the app: ' + error.message;
+          console.error('[implay] ' + error.message);
+        });
+      return {};
+    },
+    onRuntimeInitialized() { window.__implayRuntimeResolve(); },
+  };
+  const script = document.createElement('script');
+  script.src = 'app.js';
+  script.onerror = () => { statusLine.textContent = 'Could not load app.js'; };
+  document.body.appendChild(script);
+})();
