@@ -15,7 +15,7 @@ namespace implay::app {
 
 const std::vector<LabInfo>& all_labs() {
   static const std::vector<LabInfo> labs = {
-      {LabId::Knn, "knn", "kNN", "Nearest neighbours: tune k and the distance metric on 2-D points and on MNIST.", 2, false},
+      {LabId::Knn, "knn", "kNN", "Nearest neighbours: tune k and the distance metric on 2-D points and on MNIST.", 2, true},
       {LabId::Linear, "linear", "Linear classifier",
        "Scores s = Wx + b trained live with the multiclass SVM (hinge) loss and softmax cross-entropy.", 3, false},
       {LabId::Sketch, "sketch", "Sketch model",
@@ -56,6 +56,8 @@ void init_app(AppState& app, std::string_view query) {
     }
   }
   params.take_bool("embed", app.embed);
+  // Each lab takes its own settings; for another lab they are unknown parameters.
+  if (app.lab == LabId::Knn) apply_knn_url(app.knn, params);
   for (const auto& w : params.finish()) app.host.warn(w);
 }
 
@@ -148,6 +150,7 @@ void draw_lab(AppState& app) {
   const LabInfo& info = lab_info(app.lab);
   switch (app.lab) {
     case LabId::Data: draw_data_lab(app); break;
+    case LabId::Knn: draw_knn_lab(app); break;
     default: draw_not_built(app, info); break;
   }
 }
@@ -187,7 +190,7 @@ std::string state_json(const AppState& app) {
                   std::to_string(app.frame_count) + ",\"simd\":" + (kWasmSimd ? "true" : "false") +
                   ",\"data\":{\"set\":\"" + app.data.loaded_set + "\",\"train\":" + std::to_string(app.data.train.count) +
                   ",\"test\":" + std::to_string(app.data.test.count) + ",\"loading\":\"" + app.data.loading_set + "\"}" +
-                  ",\"nav\":[";
+                  ",\"knn\":" + knn_state_json(app.knn) + ",\"nav\":[";
   char buf[160];
   for (size_t i = 0; i < app.nav_rects.size(); ++i) {
     const NavRect& r = app.nav_rects[i];

@@ -9,6 +9,7 @@
 #include "app/data_state.hpp"
 #include "app/host.hpp"
 #include "app/labs/data_lab.hpp"
+#include "app/labs/knn_lab.hpp"
 #include "app/theme.hpp"
 
 namespace implay::app {
@@ -41,6 +42,7 @@ struct AppState {
   bool embed = false;  // ?embed=1: no navigation, for iframes in course pages
   DataState data;
   DataLabState data_lab;
+  KnnLabState knn;
   std::vector<NavRect> nav_rects;  // filled every frame the navigation is drawn
   long long frame_count = 0;
 };

@@ -10,11 +10,12 @@
 
 namespace implay::app {
 
-// An RGBA8 image on the GPU, drawn with ImGui::Image. Nearest-neighbour sampled, so a 28x28
-// digit shown at 140x140 stays a grid of crisp pixels.
+// An RGBA8 image on the GPU, drawn with ImGui::Image. Nearest-neighbour sampled unless
+// `smooth`, so a 28x28 digit shown at 140x140 stays a grid of crisp pixels.
 struct Texture {
   ImTextureID id = nullptr;
   int width = 0, height = 0;
+  bool smooth = false;  // bilinear instead of nearest sampling (decision regions, not pixels)
 };
 
 struct Host {

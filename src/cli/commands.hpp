@@ -10,5 +10,7 @@ namespace implay::cli {
 using Runner = std::function<int()>;
 
 void add_data_command(CLI::App& app, Runner& run);
+// `knn` (classify a test set) and `knn-cv` (choose k by cross-validation), in cmd_knn.cpp.
+void add_knn_commands(CLI::App& app, Runner& run);
 
 }  // namespace implay::cli

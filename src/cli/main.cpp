@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
 
   implay::cli::Runner run;
   implay::cli::add_data_command(app, run);
+  implay::cli::add_knn_commands(app, run);
 
   try {
     app.parse(argc, argv);

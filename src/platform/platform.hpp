@@ -7,7 +7,7 @@
 
 namespace implay::platform {
 
-// Creates or refills an RGBA8 texture (nearest sampling, clamped edges).
+// Creates or refills an RGBA8 texture (nearest or, if texture.smooth, bilinear sampling).
 void update_texture(app::Texture& texture, const uint32_t* rgba, int width, int height);
 
 // Fills app.host for this platform and remembers `app` for callbacks from the page.

@@ -1,0 +1,716 @@
+// knn_lab.cpp — the kNN lab. [SECTION] settings & URL · 2-D points · MNIST drawing ·
+// cross-validation · perception · lab. Widgets draw; core/knn.hpp does every search and vote.
+#include "app/labs/knn_lab.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "app/app.hpp"
+#include "app/format.hpp"
+#include "app/url_params.hpp"
+#include "app/widgets/help.hpp"
+#include "app/widgets/plot.hpp"
+#include "core/digit_preprocess.hpp"
+#include "core/error.hpp"
+#include "core/regions.hpp"
+
+namespace implay::app {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+constexpr const char* kMetricLabels[] = {"L1 (Manhattan)", "L2 (Euclidean)", "L∞ (Chebyshev)", "cosine (1 − cos)"};
+constexpr Metric kMetrics[] = {Metric::L1, Metric::L2, Metric::Linf, Metric::Cosine};
+constexpr const char* kPresetLabels[] = {"blobs", "spiral (tendrils)", "concentric circles", "XOR", "uniform random"};
+constexpr ToyPreset kPresets[] = {ToyPreset::Blobs, ToyPreset::Spiral, ToyPreset::Circles, ToyPreset::Xor,
+                                  ToyPreset::Uniform};
+constexpr int kTrainSizes[] = {1000, 2000, 5000, 10000, 20000, 30000, 60000};
+
+int metric_index(Metric m) {
+  for (int i = 0; i < 4; ++i)
+    if (kMetrics[i] == m) return i;
+  return 1;
+}
+
+// [SECTION] settings & URL ----------------------------------------------------------------
+
+bool draw_shared_settings(KnnLabState& s) {
+  bool changed = false;
+  ImGui::SetNextItemWidth(200);
+  changed |= ImGui::SliderInt("k", &s.k, 1, 25);
+  ImGui::SameLine();
+  HelpMarker("How many nearest training examples vote. k = 1 copies the single nearest label (jagged "
+             "regions, islands around outliers); larger k smooths the boundary.");
+  int m = metric_index(s.metric);
+  ImGui::SetNextItemWidth(200);
+  if (ImGui::Combo("distance", &m, kMetricLabels, 4)) {
+    s.metric = kMetrics[m];
+    changed = true;
+  }
+  ImGui::SameLine();
+  HelpMarker("L1 = Σ|aᵢ − bᵢ|,  L2 = √Σ(aᵢ − bᵢ)² (ranked by its square),  L∞ = max|aᵢ − bᵢ|,  "
+             "cosine distance = 1 − a·b / (‖a‖‖b‖): only the direction counts.");
+  changed |= ImGui::Checkbox("distance-weighted vote", &s.weighted);
+  ImGui::SameLine();
+  HelpMarker("Each neighbour votes 1/(d + 10⁻⁶) instead of 1, so closer neighbours count more. "
+             "Ties between classes go to the smallest label (scikit-learn's rule).");
+  return changed;
+}
+
+}  // namespace
+
+void apply_knn_url(KnnLabState& s, UrlParams& params) {
+  int mode = 0;
+  if (params.take_choice("mode", mode, {"2d", "mnist", "cv", "perception"})) {
+    s.tab = KnnTab(mode);
+    s.select_tab = true;
+  }
+  params.take_int("k", s.k, 1, 25);
+  int metric = 0;
+  if (params.take_choice("metric", metric, {"l1", "l2", "linf", "cosine"})) s.metric = kMetrics[metric];
+  bool weighted = false;
+  if (params.take_bool("weighted", weighted)) s.weighted = weighted;
+  int preset = 0;
+  if (params.take_choice("preset", preset, {"blobs", "spiral", "circles", "xor", "uniform"}))
+    s.points.preset = kPresets[preset];
+  params.take_int("classes", s.points.num_classes, 2, 5);
+  params.take_int("points", s.points.points_per_class, 1, 500);
+}
+
+namespace {
+
+// [SECTION] 2-D points ------------------------------------------------------------------------
+
+void regenerate_points(Knn2dState& p) {
+  const ToyData d = make_toy_data(p.preset, p.num_classes, p.points_per_class, p.seed);
+  p.points = d.points;
+  p.labels = d.labels;
+  p.paint_class = std::min(p.paint_class, p.num_classes - 1);
+  p.regions_dirty = true;
+}
+
+F32Rows point_rows(const Knn2dState& p) { return {p.points.data(), int(p.labels.size()), 2}; }
+
+// Colour of a cell: the winner's colour, stronger the larger its vote share; ties grey.
+uint32_t region_color(const RegionCell& v, int num_classes) {
+  if (v.tied) return IM_COL32(205, 205, 210, 255);
+  const float floor_share = 1.0f / float(num_classes);
+  const float t = std::clamp((v.share - floor_share) / (1.0f - floor_share + 1e-6f), 0.0f, 1.0f);
+  const ImVec4 c = class_color_vec(v.label);
+  const float a = 0.18f + 0.42f * t;
+  auto mix = [a](float x) { return int(255.0f * (1.0f - a + a * x)); };
+  return IM_COL32(mix(c.x), mix(c.y), mix(c.z), 255);
+}
+
+void compute_regions(KnnLabState& s, int res, Host& host) {
+  Knn2dState& p = s.points;
+  const auto t0 = Clock::now();
+  std::vector<uint32_t> rgba(size_t(res) * size_t(res), IM_COL32(255, 255, 255, 255));
+  const int n = int(p.labels.size());
+  if (n > 0) {
+    const KnnParams params{std::min(s.k, n), s.metric, s.weighted};
+    const auto cells = knn_regions_2d(p.points, p.labels, p.num_classes, params, PlaneGrid{-1, 1, -1, 1, res, res});
+    for (size_t i = 0; i < cells.size(); ++i) rgba[i] = region_color(cells[i], p.num_classes);
+  }
+  p.regions.smooth = true;
+  host.update_texture(p.regions, rgba.data(), res, res);
+  p.regions_res = res;
+  p.regions_ms = ms_since(t0);
+  p.regions_dirty = false;
+}
+
+void draw_points_controls(KnnLabState& s) {
+  Knn2dState& p = s.points;
+  ImGui::TextUnformatted("Data");
+  int preset = 0;
+  for (int i = 0; i < 5; ++i)
+    if (kPresets[i] == p.preset) preset = i;
+  ImGui::SetNextItemWidth(200);
+  bool regen = false;
+  if (ImGui::Combo("preset", &preset, kPresetLabels, 5)) {
+    p.preset = kPresets[preset];
+    regen = true;
+  }
+  ImGui::SetNextItemWidth(200);
+  regen |= ImGui::SliderInt("classes", &p.num_classes, 2, 5);
+  ImGui::SetNextItemWidth(200);
+  regen |= ImGui::SliderInt("points per class", &p.points_per_class, 1, 200);
+  if (ImGui::Button("New sample")) {
+    ++p.seed;
+    regen = true;
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Clear all points")) {
+    p.points.clear();
+    p.labels.clear();
+    p.regions_dirty = true;
+  }
+  if (regen) regenerate_points(p);
+  ImGui::Spacing();
+  ImGui::TextUnformatted("Click adds a point of class");
+  for (int c = 0; c < p.num_classes; ++c) {
+    ImGui::PushID(c);
+    ImGui::PushStyleColor(ImGuiCol_Button, class_color_vec(c, p.paint_class == c ? 1.0f : 0.35f));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, class_color_vec(c, 0.8f));
+    char label[16];
+    std::snprintf(label, sizeof label, "%d", c);
+    if (ImGui::Button(label, ImVec2(34, 0))) p.paint_class = c;
+    ImGui::PopStyleColor(2);
+    ImGui::PopID();
+    if (c + 1 < p.num_classes) ImGui::SameLine();
+  }
+  MutedText("Drag a point to move it, right-click to delete it. Hover anywhere to see its k nearest points vote.");
+  ImGui::Spacing();
+  ImGui::Separator();
+  ImGui::TextUnformatted("Classifier");
+  if (draw_shared_settings(s)) p.regions_dirty = true;
+  if (ImGui::Checkbox("shade decision regions", &p.show_regions)) p.regions_dirty = true;
+  ImGui::Spacing();
+  ImGui::Separator();
+  ImGui::Text("%d points, %d classes", int(p.labels.size()), p.num_classes);
+  ImGui::Text("regions: %d×%d cells in %.1f ms", p.regions_res, p.regions_res, p.regions_ms);
+  ImGui::SameLine();
+  HelpMarker("Every cell of the plane is classified by the same k-NN search as a test point would be. "
+             "Colour = winning class; stronger colour = larger share of the vote; grey = a tied vote.");
+}
+
+int point_at(const Knn2dState& p, ImVec2 mouse, ImVec2 origin, float size, float radius) {
+  int best = -1;
+  float best_d2 = radius * radius;
+  for (int i = 0; i < int(p.labels.size()); ++i) {
+    const float sx = origin.x + (p.points[size_t(i) * 2] + 1.0f) * 0.5f * size;
+    const float sy = origin.y + (1.0f - p.points[size_t(i) * 2 + 1]) * 0.5f * size;
+    const float d2 = (sx - mouse.x) * (sx - mouse.x) + (sy - mouse.y) * (sy - mouse.y);
+    if (d2 <= best_d2) {
+      best_d2 = d2;
+      best = i;
+    }
+  }
+  return best;
+}
+
+void draw_points_plane(KnnLabState& s, Host& host) {
+  Knn2dState& p = s.points;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float size = std::max(220.0f, std::min(avail.x, avail.y - 4.0f));
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("plane", ImVec2(size, size), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  const bool hovered = ImGui::IsItemHovered();
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  auto to_plane = [&](ImVec2 m) {
+    return ImVec2(std::clamp((m.x - origin.x) / size * 2.0f - 1.0f, -1.0f, 1.0f),
+                  std::clamp(1.0f - (m.y - origin.y) / size * 2.0f, -1.0f, 1.0f));
+  };
+  auto to_screen = [&](float x, float y) { return ImVec2(origin.x + (x + 1.0f) * 0.5f * size, origin.y + (1.0f - y) * 0.5f * size); };
+
+  // Editing: click adds, drag moves, right-click deletes.
+  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    p.dragging = point_at(p, mouse, origin, size, 8.0f);
+    if (p.dragging < 0) {
+      const ImVec2 q = to_plane(mouse);
+      p.points.push_back(q.x);
+      p.points.push_back(q.y);
+      p.labels.push_back(uint8_t(p.paint_class));
+      p.dragging = int(p.labels.size()) - 1;
+      p.regions_dirty = true;
+    }
+  }
+  if (p.dragging >= 0 && ImGui::IsMouseDown(ImGuiMouseButton_Left) && ImGui::IsItemActive()) {
+    const ImVec2 q = to_plane(mouse);
+    if (q.x != p.points[size_t(p.dragging) * 2] || q.y != p.points[size_t(p.dragging) * 2 + 1]) {
+      p.points[size_t(p.dragging) * 2] = q.x;
+      p.points[size_t(p.dragging) * 2 + 1] = q.y;
+      p.regions_dirty = true;
+    }
+  }
+  if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) p.dragging = -1;
+  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
+    const int i = point_at(p, mouse, origin, size, 8.0f);
+    if (i >= 0) {
+      p.points.erase(p.points.begin() + i * 2, p.points.begin() + i * 2 + 2);
+      p.labels.erase(p.labels.begin() + i);
+      p.regions_dirty = true;
+    }
+  }
+
+  // Regions: coarse while something moves (stays above 30 fps), fine once it settles.
+  const bool interacting = p.dragging >= 0;
+  if (p.show_regions && (p.regions_dirty || (!interacting && p.regions_res < 200)))
+    compute_regions(s, interacting || p.regions_dirty ? 100 : 200, host);
+
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 end(origin.x + size, origin.y + size);
+  dl->AddRectFilled(origin, end, IM_COL32(255, 255, 255, 255));
+  if (p.show_regions && p.regions.id) dl->AddImage(p.regions.id, origin, end);
+  dl->AddLine(to_screen(-1, 0), to_screen(1, 0), IM_COL32(0, 0, 0, 25));
+  dl->AddLine(to_screen(0, -1), to_screen(0, 1), IM_COL32(0, 0, 0, 25));
+
+  // Hover: lines to the k nearest points and the vote.
+  p.hover_valid = false;
+  const int n = int(p.labels.size());
+  if (hovered && p.dragging < 0 && n > 0) {
+    const ImVec2 q = to_plane(mouse);
+    const float query[2] = {q.x, q.y};
+    const int k = std::min(s.k, n);
+    p.hover_neighbors = search_one(point_rows(p), query, k, s.metric);
+    std::vector<float> d(static_cast<size_t>(k));
+    for (int j = 0; j < k; ++j) d[size_t(j)] = true_distance(s.metric, p.hover_neighbors.distance[size_t(j)]);
+    p.hover_vote = vote(p.hover_neighbors.index_of(0), d, p.labels, p.num_classes, s.weighted);
+    p.hover_valid = true;
+    for (int j = 0; j < k; ++j) {
+      const int i = p.hover_neighbors.index[size_t(j)];
+      dl->AddLine(mouse, to_screen(p.points[size_t(i) * 2], p.points[size_t(i) * 2 + 1]),
+                  class_color(p.labels[size_t(i)], 0.9f), 1.5f);
+    }
+  }
+  for (int i = 0; i < n; ++i) {
+    const ImVec2 c = to_screen(p.points[size_t(i) * 2], p.points[size_t(i) * 2 + 1]);
+    dl->AddCircleFilled(c, 5.5f, class_color(p.labels[size_t(i)]));
+    dl->AddCircle(c, 5.5f, IM_COL32(255, 255, 255, 230), 12, 1.5f);
+    dl->AddCircle(c, 6.8f, IM_COL32(0, 0, 0, 90), 12, 1.0f);
+  }
+  dl->AddRect(origin, end, IM_COL32(0, 0, 0, 90));
+  if (p.hover_valid) {
+    ImGui::BeginTooltip();
+    ImGui::Text("k = %d nearest (%s)", int(p.hover_neighbors.k), metric_name(s.metric));
+    for (int c = 0; c < p.num_classes; ++c) {
+      ImGui::TextColored(class_color_vec(c), "●");
+      ImGui::SameLine();
+      if (s.weighted) ImGui::Text("class %d: %.2f", c, double(p.hover_vote.votes[size_t(c)]));
+      else ImGui::Text("class %d: %d vote%s", c, int(p.hover_vote.votes[size_t(c)]), p.hover_vote.votes[size_t(c)] == 1 ? "" : "s");
+    }
+    ImGui::Separator();
+    if (p.hover_vote.tied) ImGui::Text("tie → smallest label wins: class %d", p.hover_vote.label);
+    else ImGui::Text("prediction: class %d (%.0f%% of the vote)", p.hover_vote.label, 100.0 * double(p.hover_vote.share));
+    ImGui::EndTooltip();
+  }
+}
+
+void draw_points_tab(KnnLabState& s, Host& host) {
+  if (s.points.labels.empty() && s.points.regions_res == 0) regenerate_points(s.points);
+  ImGui::BeginChild("controls", ImVec2(330, 0), false);
+  draw_points_controls(s);
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("plane_area", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
+  draw_points_plane(s, host);
+  ImGui::EndChild();
+}
+
+// [SECTION] MNIST drawing ---------------------------------------------------------------------
+
+void classify_drawing(KnnLabState& s, const DataState& data, Host& host) {
+  KnnMnistState& m = s.mnist;
+  m.error.clear();
+  m.has_result = false;
+  if (canvas_empty(m.canvas)) return;
+  const int n = std::min(m.train_size, data.train.count);
+  try {
+    m.processed = preprocess_like_mnist(m.canvas.ink, m.canvas.size, m.canvas.size);
+    const U8Rows train{data.train.pixels.data(), n, data.train.dim()};
+    const auto t0 = Clock::now();
+    m.neighbors = search_one(train, m.processed.data(), std::min(s.k, n), s.metric);
+    m.query_ms = ms_since(t0);
+    std::vector<float> d(static_cast<size_t>(m.neighbors.k));
+    for (int j = 0; j < m.neighbors.k; ++j) d[size_t(j)] = true_distance(s.metric, m.neighbors.distance[size_t(j)]);
+    m.vote = vote(m.neighbors.index_of(0), d, data.train.labels, 10, s.weighted);
+    m.has_result = true;
+  } catch (const Error& e) {
+    m.error = e.what();
+    return;
+  }
+  m.neighbor_atlas = pack_digit_atlas(m.neighbors.k, 28, 28, m.neighbors.k, [&](int j) {
+    return data.train.image(m.neighbors.index[size_t(j)]);
+  });
+  host.update_texture(m.neighbor_texture, m.neighbor_atlas.rgba.data(), m.neighbor_atlas.width, m.neighbor_atlas.height);
+  const Atlas processed = pack_digit_atlas(1, 28, 28, 1, [&](int) { return std::span<const uint8_t>(m.processed); });
+  host.update_texture(m.processed_texture, processed.rgba.data(), 28, 28);
+}
+
+void draw_vote_histogram(const Vote& v, bool weighted) {
+  const float width = 300, height = 120;
+  const ImVec2 o = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(width, height + ImGui::GetTextLineHeight() + 4));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  float total = 0, top = 0;
+  for (float x : v.votes) {
+    total += x;
+    top = std::max(top, x);
+  }
+  const float bar = width / 10.0f;
+  for (int c = 0; c < 10; ++c) {
+    const float h = top > 0 ? v.votes[size_t(c)] / top * (height - 18) : 0;
+    const ImVec2 a(o.x + c * bar + 3, o.y + height - h), b(o.x + (c + 1) * bar - 3, o.y + height);
+    dl->AddRectFilled(a, b, c == v.label ? IM_COL32(0, 114, 178, 255) : IM_COL32(0, 114, 178, 90), 2);
+    char buf[16];
+    if (v.votes[size_t(c)] > 0) {
+      std::snprintf(buf, sizeof buf, weighted ? "%.2g" : "%.0f", double(v.votes[size_t(c)]));
+      dl->AddText(ImVec2(a.x + 2, a.y - 16), kInkColor, buf);
+    }
+    std::snprintf(buf, sizeof buf, "%d", c);
+    dl->AddText(ImVec2(o.x + c * bar + bar * 0.5f - 4, o.y + height + 2), kMutedTextColor, buf);
+  }
+  dl->AddLine(ImVec2(o.x, o.y + height), ImVec2(o.x + width, o.y + height), IM_COL32(0, 0, 0, 80));
+  (void)total;
+}
+
+void draw_mnist_tab(AppState& app) {
+  KnnLabState& s = app.knn;
+  KnnMnistState& m = s.mnist;
+  DataState& data = app.data;
+  if (!data.ready()) {
+    ImGui::Text("Waiting for MNIST…");
+    ImGui::ProgressBar(data.progress(), ImVec2(300, 0));
+    return;
+  }
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("Draw a digit");
+  ImGui::SameLine();
+  HelpMarker("Your drawing is prepared the way MNIST was: the ink's bounding box is scaled to fit 20×20 "
+             "pixels (keeping its aspect ratio), anti-aliased, and centred by its centre of mass in a 28×28 "
+             "image. Then it is compared with every training image.");
+  const ImVec2 canvas_pos = ImGui::GetCursorScreenPos();
+  const float display = 336.0f;
+  DrawCanvas("digit_canvas", m.canvas, display, m.pen_radius, m.erase, app.host);
+  m.canvas_rect[0] = canvas_pos.x;
+  m.canvas_rect[1] = canvas_pos.y;
+  m.canvas_rect[2] = m.canvas_rect[3] = display;
+  if (ImGui::Button("Clear")) canvas_clear(m.canvas);
+  ImGui::SameLine();
+  ImGui::BeginDisabled(m.canvas.strokes.empty());
+  if (ImGui::Button("Undo")) canvas_undo(m.canvas);
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::Checkbox("eraser", &m.erase);
+  ImGui::SetNextItemWidth(180);
+  ImGui::SliderFloat("pen width", &m.pen_radius, 5.0f, 22.0f, "%.0f");
+  ImGui::EndGroup();
+
+  ImGui::SameLine(0, 24);
+  ImGui::BeginGroup();
+  bool settings_changed = draw_shared_settings(s);
+  int size_index = 0;
+  for (int i = 0; i < 7; ++i)
+    if (kTrainSizes[i] == m.train_size) size_index = i;
+  const std::string size_label = thousands(m.train_size);
+  ImGui::SetNextItemWidth(200);
+  if (ImGui::SliderInt("training images", &size_index, 0, 6, size_label.c_str())) {
+    m.train_size = kTrainSizes[size_index];
+    settings_changed = true;
+  }
+  if (m.train_size > data.train.count) {
+    if (data.loading_set == "full") {
+      ImGui::ProgressBar(data.progress(), ImVec2(200, 0), "loading the full set…");
+    } else {
+      ImGui::TextWrapped("Only %s training images are loaded.", thousands(data.train.count).c_str());
+      if (ImGui::Button("Load all 60,000")) app.host.request_dataset("full");
+    }
+  }
+  const int key = s.k * 1000003 + int(s.metric) * 7919 + int(s.weighted) * 31 + std::min(m.train_size, data.train.count) +
+                  data.generation * 65537;
+  if (settings_changed || m.classified_version != m.canvas.version || m.classified_key != key) {
+    classify_drawing(s, data, app.host);
+    m.classified_version = m.canvas.version;
+    m.classified_key = key;
+  }
+  ImGui::Separator();
+  if (!m.error.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", m.error.c_str());
+  if (!m.has_result) {
+    MutedText("Draw a digit on the canvas: it is classified while you draw.");
+  } else {
+    if (app.fonts.heading) ImGui::PushFont(app.fonts.heading);
+    ImGui::Text("Prediction: %d", m.vote.label);
+    if (app.fonts.heading) ImGui::PopFont();
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", m.vote.tied ? "(tied vote: smallest label wins)" : "");
+    ImGui::Text("searched %s images in %.2f ms", thousands(std::min(m.train_size, data.train.count)).c_str(), m.query_ms);
+    ImGui::Text("Votes of the %d nearest", m.neighbors.k);
+    draw_vote_histogram(m.vote, s.weighted);
+    ImGui::Text("What the classifier sees");
+    ImGui::Image(m.processed_texture.id, ImVec2(84, 84), ImVec2(0, 0), ImVec2(1, 1), ImVec4(1, 1, 1, 1),
+                 ImVec4(0.8f, 0.8f, 0.8f, 1));
+  }
+  ImGui::EndGroup();
+  if (m.has_result) {
+    ImGui::Separator();
+    ImGui::Text("The %d nearest training images (%s distance)", m.neighbors.k, metric_name(s.metric));
+    const float tile = 64;
+    const int per_row = std::max(1, int(ImGui::GetContentRegionAvail().x / (tile + 12)));
+    for (int j = 0; j < m.neighbors.k; ++j) {
+      if (j % per_row) ImGui::SameLine();
+      ImGui::BeginGroup();
+      DigitTile(m.neighbor_texture, m.neighbor_atlas, j, tile);
+      const int label = data.train.labels[size_t(m.neighbors.index[size_t(j)])];
+      ImGui::TextColored(label == m.vote.label ? ImVec4(0, 0.45f, 0.7f, 1) : ImVec4(0.6f, 0.3f, 0.1f, 1), "%d", label);
+      ImGui::SameLine();
+      ImGui::TextDisabled("%.0f", double(true_distance(s.metric, m.neighbors.distance[size_t(j)])));
+      ImGui::EndGroup();
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("training image #%d, label %d, distance %.4g", m.neighbors.index[size_t(j)], label,
+                          double(true_distance(s.metric, m.neighbors.distance[size_t(j)])));
+    }
+  }
+}
+
+// [SECTION] cross-validation ------------------------------------------------------------------
+
+void start_cv(KnnLabState& s, const DataState& data) {
+  KnnCvState& cv = s.cv;
+  cv.error.clear();
+  cv.test_running = false;
+  cv.test_total = 0;
+  const int n = std::min(cv.subset, data.train.count);
+  CvParams params;
+  params.folds = cv.folds;
+  params.ks.clear();
+  for (int k = 1; k <= cv.k_max; ++k) params.ks.push_back(k);
+  params.metric = s.metric;
+  params.weighted = s.weighted;
+  params.seed = 1;
+  try {
+    cv.job = std::make_unique<CrossValidationJob>(U8Rows{data.train.pixels.data(), n, data.train.dim()},
+                                                  std::span<const uint8_t>(data.train.labels.data(), size_t(n)), 10,
+                                                  params);
+    cv.job_generation = data.generation;
+    cv.metric_used = s.metric;
+    cv.seconds = 0;
+  } catch (const Error& e) {
+    cv.error = e.what();
+    cv.job.reset();
+  }
+}
+
+// Runs the job for about `budget_ms` this frame, so the UI keeps its frame rate.
+void step_cv(KnnCvState& cv, const DataState& data, double budget_ms) {
+  if (!cv.job) return;
+  if (cv.job_generation != data.generation) {  // the data it views was replaced
+    cv.job.reset();
+    cv.error = "the data changed while cross-validating; start again";
+    return;
+  }
+  const auto t0 = Clock::now();
+  while (ms_since(t0) < budget_ms)
+    if (cv.job->step(16)) break;
+  cv.seconds += ms_since(t0) / 1000.0;
+  cv.result = cv.job->result();
+  cv.has_result = true;
+  if (cv.job->done()) {
+    cv.chosen_k = cv.result.best_k;
+    cv.job.reset();
+  }
+}
+
+void step_test_eval(KnnLabState& s, const DataState& data, double budget_ms) {
+  KnnCvState& cv = s.cv;
+  if (!cv.test_running) return;
+  const int n = std::min(cv.subset, data.train.count);
+  const U8Rows train{data.train.pixels.data(), n, data.train.dim()};
+  const auto t0 = Clock::now();
+  while (cv.test_next < data.test.count && ms_since(t0) < budget_ms) {
+    const int count = std::min(16, data.test.count - cv.test_next);
+    const U8Rows queries{data.test.pixels.data() + size_t(cv.test_next) * size_t(data.test.dim()), count, data.test.dim()};
+    KnnParams params{cv.chosen_k, cv.metric_used, s.weighted};
+    const auto predicted = predict(train, std::span<const uint8_t>(data.train.labels.data(), size_t(n)), 10, queries, params);
+    for (int i = 0; i < count; ++i) cv.test_correct += predicted[size_t(i)] == data.test.labels[size_t(cv.test_next + i)];
+    cv.test_next += count;
+  }
+  cv.test_total = cv.test_next;
+  if (cv.test_next >= data.test.count) cv.test_running = false;
+}
+
+void draw_cv_plot(const KnnCvState& cv) {
+  const CvResult& r = cv.result;
+  const int K = int(r.ks.size()), F = r.folds;
+  double lo = 1, hi = 0;
+  for (double a : r.fold_accuracy)
+    if (std::isfinite(a)) {
+      lo = std::min(lo, a);
+      hi = std::max(hi, a);
+    }
+  if (lo > hi) lo = 0, hi = 1;
+  const double pad = std::max(0.01, (hi - lo) * 0.15);
+  Plot plot("cv_plot", ImVec2(-1, 340), {0, double(K) + 1}, {std::max(0.0, lo - pad), std::min(1.0, hi + pad)},
+            "k (neighbours)", "cross-validation accuracy");
+  std::vector<double> xs(static_cast<size_t>(K)), ys(static_cast<size_t>(K)), dots_x, dots_y;
+  for (int i = 0; i < K; ++i) {
+    xs[size_t(i)] = r.ks[size_t(i)];
+    for (int f = 0; f < F; ++f) {
+      dots_x.push_back(r.ks[size_t(i)]);
+      dots_y.push_back(r.fold_accuracy[size_t(i * F + f)]);
+    }
+  }
+  plot.scatter(dots_x, dots_y, IM_COL32(90, 90, 100, 150), 3.0f, "one fold");
+  plot.error_bars(xs, r.mean, r.stddev, IM_COL32(0, 114, 178, 200));
+  plot.line(xs, r.mean, IM_COL32(0, 114, 178, 255), 2.0f, "mean ± 1 std");
+  if (!cv.job && r.best_k > 0) {
+    char label[32];
+    std::snprintf(label, sizeof label, "best k = %d", r.best_k);
+    plot.vline(r.best_k, IM_COL32(213, 94, 0, 255), label);
+  }
+  if (plot.hovered()) {
+    const int i = std::clamp(int(std::lround(plot.mouse_x())) - 1, 0, K - 1);
+    ImGui::BeginTooltip();
+    ImGui::Text("k = %d: mean %.4f, std %.4f", r.ks[size_t(i)], r.mean[size_t(i)], r.stddev[size_t(i)]);
+    for (int f = 0; f < F; ++f) ImGui::Text("fold %d: %.4f", f + 1, r.fold_accuracy[size_t(i * F + f)]);
+    ImGui::EndTooltip();
+  }
+}
+
+void draw_cv_tab(AppState& app) {
+  KnnLabState& s = app.knn;
+  KnnCvState& cv = s.cv;
+  const DataState& data = app.data;
+  if (!data.ready()) {
+    ImGui::Text("Waiting for MNIST…");
+    return;
+  }
+  MutedText("Choosing k on the test set would tune to the test set. Instead split the training data into 5 folds: "
+            "each fold is held out once while the other 4 vote, for every k from 1 to 25. One neighbour search per "
+            "image serves all 25 values of k.");
+  static constexpr int kSubsets[] = {500, 1000, 2000, 5000, 10000};
+  int subset_index = 2;
+  for (int i = 0; i < 5; ++i)
+    if (kSubsets[i] == cv.subset) subset_index = i;
+  const std::string subset_label = thousands(cv.subset) + " images";
+  ImGui::BeginDisabled(cv.job != nullptr);
+  ImGui::SetNextItemWidth(200);
+  if (ImGui::SliderInt("training subset", &subset_index, 0, 4, subset_label.c_str())) cv.subset = kSubsets[subset_index];
+  ImGui::SameLine();
+  int m = metric_index(s.metric);
+  ImGui::SetNextItemWidth(170);
+  if (ImGui::Combo("distance##cv", &m, kMetricLabels, 4)) s.metric = kMetrics[m];
+  ImGui::EndDisabled();
+  if (cv.job) {
+    if (ImGui::Button("Cancel")) {
+      cv.job.reset();
+      cv.error = "cancelled";
+    }
+    ImGui::SameLine();
+    ImGui::ProgressBar(cv.job ? cv.job->progress() : 0.0f, ImVec2(300, 0));
+  } else {
+    if (ImGui::Button("Run 5-fold cross-validation")) start_cv(s, data);
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    cv.run_rect[0] = a.x, cv.run_rect[1] = a.y, cv.run_rect[2] = b.x - a.x, cv.run_rect[3] = b.y - a.y;
+  }
+  step_cv(cv, data, 12.0);
+  if (!cv.error.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("(%s)", cv.error.c_str());
+  }
+  if (cv.has_result) {
+    draw_cv_plot(cv);
+    if (!cv.job) {
+      const CvResult& r = cv.result;
+      const int best = r.best_k - 1;
+      ImGui::Text("Best k = %d: mean accuracy %.4f ± %.4f over %d folds of %s images (%s, %.1f s).", r.best_k,
+                  r.mean[size_t(best)], r.stddev[size_t(best)], r.folds, thousands(cv.subset).c_str(),
+                  metric_name(cv.metric_used), cv.seconds);
+      ImGui::SetNextItemWidth(200);
+      ImGui::SliderInt("chosen k", &cv.chosen_k, 1, cv.k_max);
+      ImGui::SameLine();
+      ImGui::BeginDisabled(cv.test_running);
+      if (ImGui::Button("Evaluate on the test set")) {
+        cv.test_running = true;
+        cv.test_next = cv.test_correct = cv.test_total = 0;
+      }
+      ImGui::EndDisabled();
+      step_test_eval(s, data, 12.0);
+      if (cv.test_total > 0) {
+        ImGui::SameLine();
+        ImGui::Text("test accuracy (k = %d): %.4f (%d/%d)%s", cv.chosen_k, double(cv.test_correct) / cv.test_total,
+                    cv.test_correct, cv.test_total, cv.test_running ? "…" : "");
+      }
+      MutedText("The test set is used once, at the end, for the k the validation folds chose.");
+    }
+  }
+}
+
+// [SECTION] perception ------------------------------------------------------------------------
+
+void draw_perception_tab(AppState& app) {
+  KnnPerceptionState& p = app.knn.perception;
+  const DataState& data = app.data;
+  if (!data.ready()) {
+    ImGui::Text("Waiting for MNIST…");
+    return;
+  }
+  MutedText("Three edits a person barely notices, each at about the same L2 pixel distance from the original. To "
+            "kNN on raw pixels they are all equally different, which is why pixel distance is a poor measure of "
+            "similarity between images.");
+  ImGui::SetNextItemWidth(200);
+  ImGui::SliderInt("test image", &p.image_index, 0, data.test.count - 1);
+  ImGui::SameLine();
+  if (ImGui::Button("Another")) p.image_index = (p.image_index * 7919 + 13) % data.test.count;
+  if (p.built_for != p.image_index || p.built_generation != data.generation) {
+    const auto image = data.test.image(p.image_index);
+    p.variants = equal_distance_variants(image, 28, 28, 2);
+    const std::span<const uint8_t> tiles[] = {image, p.variants.shifted, p.variants.occluded, p.variants.tinted};
+    p.atlas = pack_digit_atlas(4, 28, 28, 4, [&](int i) { return tiles[i]; });
+    app.host.update_texture(p.texture, p.atlas.rgba.data(), p.atlas.width, p.atlas.height);
+    p.built_for = p.image_index;
+    p.built_generation = data.generation;
+  }
+  const PerceptionVariants& v = p.variants;
+  char captions[4][96];
+  std::snprintf(captions[0], 96, "original (label %d)", data.test.labels[size_t(p.image_index)]);
+  std::snprintf(captions[1], 96, "shifted %d px\nL2 = %.0f", v.shift_pixels, v.shifted_l2);
+  std::snprintf(captions[2], 96, "occluded (%d×%d grey)\nL2 = %.0f", v.occluder_size, v.occluder_size, v.occluded_l2);
+  std::snprintf(captions[3], 96, "tinted (+%d)\nL2 = %.0f", v.tint, v.tinted_l2);
+  for (int i = 0; i < 4; ++i) {
+    if (i) ImGui::SameLine(0, 24);
+    ImGui::BeginGroup();
+    DigitTile(p.texture, p.atlas, i, 150);
+    ImGui::TextUnformatted(captions[i]);
+    ImGui::EndGroup();
+  }
+}
+
+}  // namespace
+
+// [SECTION] lab -------------------------------------------------------------------------------
+
+void draw_knn_lab(AppState& app) {
+  KnnLabState& s = app.knn;
+  LabHeading(app.fonts.heading, "k-nearest neighbours",
+             "Memorize the training set; label a new point by a vote of its k nearest training examples.");
+  if (!ImGui::BeginTabBar("knn_tabs")) return;
+  const char* names[] = {"2-D points", "MNIST: draw a digit", "Cross-validation of k", "Pixel distance ≠ perception"};
+  for (int t = 0; t < 4; ++t) {
+    const ImGuiTabItemFlags flags = s.select_tab && int(s.tab) == t ? ImGuiTabItemFlags_SetSelected : 0;
+    if (ImGui::BeginTabItem(names[t], nullptr, flags)) {
+      if (!s.select_tab) s.tab = KnnTab(t);
+      ImGui::Spacing();
+      switch (KnnTab(t)) {
+        case KnnTab::Points2d: draw_points_tab(s, app.host); break;
+        case KnnTab::Mnist: draw_mnist_tab(app); break;
+        case KnnTab::CrossValidation: draw_cv_tab(app); break;
+        case KnnTab::Perception: draw_perception_tab(app); break;
+      }
+      ImGui::EndTabItem();
+    }
+  }
+  s.select_tab = false;
+  ImGui::EndTabBar();
+  // Cross-validation keeps running while another tab is shown.
+  if (s.tab != KnnTab::CrossValidation) step_cv(s.cv, app.data, 8.0);
+}
+
+std::string knn_state_json(const KnnLabState& s) {
+  char buf[768];
+  const KnnMnistState& m = s.mnist;
+  std::snprintf(buf, sizeof buf,
+                "{\"tab\":%d,\"k\":%d,\"metric\":\"%s\",\"weighted\":%s,\"points\":%d,\"preset\":\"%s\",\"regions_ms\":%.3f,"
+                "\"canvas\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},\"prediction\":%d,\"query_ms\":%.3f,"
+                "\"cv_running\":%s,\"cv_best_k\":%d,\"cv_run\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}}",
+                int(s.tab), s.k, metric_name(s.metric), s.weighted ? "true" : "false", int(s.points.labels.size()),
+                toy_preset_name(s.points.preset), s.points.regions_ms, double(m.canvas_rect[0]), double(m.canvas_rect[1]),
+                double(m.canvas_rect[2]), double(m.canvas_rect[3]), m.has_result ? m.vote.label : -1, m.query_ms,
+                s.cv.job ? "true" : "false", s.cv.has_result && !s.cv.job ? s.cv.result.best_k : 0, double(s.cv.run_rect[0]),
+                double(s.cv.run_rect[1]), double(s.cv.run_rect[2]), double(s.cv.run_rect[3]));
+  return buf;
+}
+
+}  // namespace implay::app

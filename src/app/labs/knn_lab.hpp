@@ -1,0 +1,112 @@
+// knn_lab.hpp — the kNN lab's state: 2-D points with decision regions, classifying a drawn
+// digit against MNIST, cross-validation of k in time slices, and "pixel distance is not
+// perception". knn_lab.cpp draws it; the computing is core/knn.hpp's.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/host.hpp"
+#include "app/widgets/digits.hpp"
+#include "app/widgets/draw_canvas.hpp"
+#include "core/knn.hpp"
+#include "core/perception.hpp"
+#include "core/toy2d.hpp"
+
+namespace implay::app {
+
+struct AppState;
+class UrlParams;
+
+enum class KnnTab { Points2d, Mnist, CrossValidation, Perception };
+
+// 2-D points: the CS231n demo.
+struct Knn2dState {
+  ToyPreset preset = ToyPreset::Blobs;
+  int num_classes = 3;          // 2..5
+  int points_per_class = 40;    // 1..500 for presets
+  uint64_t seed = 1;
+  std::vector<float> points;    // (N, 2) row-major in [-1, 1]²
+  std::vector<uint8_t> labels;  // (N)
+  int paint_class = 0;          // class of points added by clicking
+  int dragging = -1;            // index of the point being dragged
+  // Decision regions: (res, res) cells over [-1, 1]², recomputed when anything changes.
+  bool regions_dirty = true;
+  int regions_res = 0;          // resolution of the texture on screen
+  bool show_regions = true;
+  Texture regions;
+  double regions_ms = 0;        // time of the last recompute
+  // Hover: the k nearest points of the mouse position.
+  bool hover_valid = false;
+  float hover_x = 0, hover_y = 0;
+  Neighbors hover_neighbors;
+  Vote hover_vote;
+};
+
+// Classifying a drawn digit against MNIST training images.
+struct KnnMnistState {
+  DrawCanvasState canvas;
+  float pen_radius = 11.0f;    // canvas pixels (10 per MNIST pixel)
+  bool erase = false;
+  int train_size = 10000;      // training images searched (1,000 … 60,000)
+  int classified_version = -1; // canvas version / settings last classified
+  int classified_key = -1;
+  std::vector<uint8_t> processed;  // (784) the preprocessed drawing
+  bool has_result = false;
+  Vote vote;
+  Neighbors neighbors;
+  double query_ms = 0;
+  Atlas neighbor_atlas;        // the k nearest training images
+  Texture neighbor_texture;
+  Texture processed_texture;
+  std::string error;
+  float canvas_rect[4] = {};   // x, y, w, h of the canvas in CSS pixels (for browser tests)
+};
+
+// 5-fold cross-validation of k on a training subset, run in time slices.
+struct KnnCvState {
+  int subset = 2000;           // examples cross-validated
+  int folds = 5;
+  int k_max = 25;              // candidates 1..k_max
+  std::unique_ptr<CrossValidationJob> job;
+  int job_generation = -1;     // DataState::generation the job views
+  CvResult result;             // the last finished (or partial) result
+  bool has_result = false;
+  double seconds = 0;          // compute time of the last run
+  Metric metric_used = Metric::L2;
+  // Test accuracy of the chosen k: training subset vs the loaded test set, also sliced.
+  int chosen_k = 0;
+  int test_next = 0, test_correct = 0, test_total = 0;
+  bool test_running = false;
+  std::string error;
+  float run_rect[4] = {};      // the Run button in CSS pixels (for browser tests)
+};
+
+// One image and three edits at about the same L2 distance.
+struct KnnPerceptionState {
+  int image_index = 0;         // test image shown
+  int built_for = -1, built_generation = -1;
+  PerceptionVariants variants;
+  Atlas atlas;
+  Texture texture;
+};
+
+struct KnnLabState {
+  KnnTab tab = KnnTab::Points2d;
+  bool select_tab = true;      // apply `tab` to the tab bar on the next frame
+  int k = 5;                   // 1..25
+  Metric metric = Metric::L2;
+  bool weighted = false;
+  Knn2dState points;
+  KnnMnistState mnist;
+  KnnCvState cv;
+  KnnPerceptionState perception;
+};
+
+// ?mode=2d|mnist&k=5&metric=l1&preset=spiral
+void apply_knn_url(KnnLabState& s, UrlParams& params);
+void draw_knn_lab(AppState& app);
+// Fields for the browser tests: the drawing canvas rectangle and the last prediction.
+std::string knn_state_json(const KnnLabState& s);
+
+}  // namespace implay::app

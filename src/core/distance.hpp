@@ -1,0 +1,93 @@
+// distance.hpp — the distance metrics of the playground: L1, squared L2, L∞ (Chebyshev) and
+// cosine distance, over uint8 images (exact integer kernels) and float feature vectors.
+// Each kernel has a portable loop (implay::portable) and, in wasm SIMD builds, an explicit
+// wasm_simd128 version (implay::wasm_simd); the un-namespaced names pick one at compile time.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "core/simd.hpp"
+
+namespace implay {
+
+// Which distance k-NN ranks by. L2 is reported *squared* (same ranking as L2, no sqrt, and
+// exact in integers for uint8 images); use true_distance() in knn.hpp to show real lengths.
+enum class Metric { L1, L2, Linf, Cosine };
+
+// "l1", "l2", "linf", "cosine" -> Metric; anything else throws implay::Error naming the value
+// and listing the valid names.
+Metric parse_metric(std::string_view name);
+// The inverse of parse_metric: "l1", "l2", "linf", "cosine".
+const char* metric_name(Metric metric);
+// True when the reported value is the square of the distance (only L2: ‖a − b‖²).
+bool metric_is_squared(Metric metric);
+// True when the uint8 kernel is an exact integer (L1, L2, L∞), so k-NN ranks on integers;
+// cosine is a float even for uint8 inputs.
+bool metric_is_integer_u8(Metric metric);
+
+// Kernel conventions, shared by every namespace below:
+//  - a, b: (n) vectors; any n including 0 (an empty sum is 0, an empty max is 0).
+//  - uint8 kernels are exact in uint32 for n ≤ 66,051 (255² · n < 2³²), e.g. 784 MNIST pixels
+//    or 3,072 CIFAR values; beyond that they wrap modulo 2³², identically in every path.
+//  - cosine distance is 1 − a·b / (‖a‖‖b‖), in [0, 2]; if either vector is all zeros the
+//    angle is undefined and the distance is 1 (as if orthogonal; scikit-learn does the same).
+//  - float kernels return NaN when an input holds NaN (k-NN then ranks that row last).
+//  - float SIMD kernels may differ from the portable ones by rounding (different summation
+//    order is allowed); integer SIMD kernels are bit-for-bit equal to the portable ones.
+
+namespace portable {
+uint32_t l1_u8(const uint8_t* a, const uint8_t* b, size_t n);          // Σ |a − b|
+uint32_t squared_l2_u8(const uint8_t* a, const uint8_t* b, size_t n);  // Σ (a − b)²
+uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n);        // max |a − b|
+uint32_t dot_u8(const uint8_t* a, const uint8_t* b, size_t n);         // Σ a·b
+float cosine_distance_u8(const uint8_t* a, const uint8_t* b, size_t n);
+float l1_f32(const float* a, const float* b, size_t n);
+float squared_l2_f32(const float* a, const float* b, size_t n);
+float linf_f32(const float* a, const float* b, size_t n);
+float dot_f32(const float* a, const float* b, size_t n);
+float cosine_distance_f32(const float* a, const float* b, size_t n);
+}  // namespace portable
+
+#if IMPLAY_WASM_SIMD
+namespace wasm_simd {
+uint32_t l1_u8(const uint8_t* a, const uint8_t* b, size_t n);
+uint32_t squared_l2_u8(const uint8_t* a, const uint8_t* b, size_t n);
+uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n);
+uint32_t dot_u8(const uint8_t* a, const uint8_t* b, size_t n);
+float cosine_distance_u8(const uint8_t* a, const uint8_t* b, size_t n);
+float l1_f32(const float* a, const float* b, size_t n);
+float squared_l2_f32(const float* a, const float* b, size_t n);
+float linf_f32(const float* a, const float* b, size_t n);
+float dot_f32(const float* a, const float* b, size_t n);
+float cosine_distance_f32(const float* a, const float* b, size_t n);
+}  // namespace wasm_simd
+#endif
+
+// The dispatching kernels: wasm_simd:: in wasm SIMD builds, portable:: otherwise.
+uint32_t l1_u8(const uint8_t* a, const uint8_t* b, size_t n);
+uint32_t squared_l2_u8(const uint8_t* a, const uint8_t* b, size_t n);
+uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n);
+uint32_t dot_u8(const uint8_t* a, const uint8_t* b, size_t n);
+float cosine_distance_u8(const uint8_t* a, const uint8_t* b, size_t n);
+float l1_f32(const float* a, const float* b, size_t n);
+float squared_l2_f32(const float* a, const float* b, size_t n);
+float linf_f32(const float* a, const float* b, size_t n);
+float dot_f32(const float* a, const float* b, size_t n);
+float cosine_distance_f32(const float* a, const float* b, size_t n);
+
+// ‖a‖² of a (n) uint8 vector, exact: precompute it once per row for the overload below.
+uint32_t squared_norm_u8(const uint8_t* a, size_t n);
+// Cosine distance with precomputed squared norms (from squared_norm_u8); bit-for-bit equal to
+// cosine_distance_u8(a, b, n), but only one dot product per pair.
+float cosine_distance_u8(const uint8_t* a, const uint8_t* b, size_t n, uint32_t squared_norm_a,
+                         uint32_t squared_norm_b);
+// 1 − dot / √(‖a‖²‖b‖²) from exact integer parts, in double so that equal vectors give 0.
+float cosine_distance_from_parts(uint32_t dot, uint32_t squared_norm_a, uint32_t squared_norm_b);
+
+// One metric by name at run time, as a float (integers converted; squared L2 above 2²⁴ rounds,
+// so k-NN ranks uint8 inputs on the integer kernels directly, not on these floats).
+float distance_u8(Metric metric, const uint8_t* a, const uint8_t* b, size_t n);
+float distance_f32(Metric metric, const float* a, const float* b, size_t n);
+
+}  // namespace implay

@@ -1,0 +1,654 @@
+// knn.cpp — exact k-NN search (blocked top-k, threads natively), voting, cross-validation of k
+// and its resumable job, split and gather helpers. Distances come from distance.cpp; the
+// deterministic tie rules are stated in knn.hpp and kept here by visiting rows in index order.
+#include "core/knn.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <numeric>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "core/error.hpp"
+#include "core/rng.hpp"
+
+#if !defined(__wasm__)
+#include <system_error>
+#include <thread>
+#endif
+
+namespace implay {
+namespace {
+
+using std::to_string;
+
+// A number as a person would write it in a message: 0.2, not 0.200000.
+std::string format_number(double x) {
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
+
+// The element type of a row view: uint8_t for U8Rows, float for F32Rows.
+template <class Rows>
+using ValueOf = std::remove_const_t<std::remove_pointer_t<decltype(Rows::data)>>;
+
+// ---------------------------------------------------------------------------------------------
+// Checks (bad user input → implay::Error naming the value)
+
+void check_rows(int rows, int dim, const char* what) {
+  if (rows < 0) throw Error(std::string(what) + " rows = " + to_string(rows) + " is negative");
+  if (dim < 1)
+    throw Error(std::string(what) + " dimension = " + to_string(dim) + " must be at least 1");
+}
+
+void check_k(int k, int train_rows) {
+  if (k < 1) throw Error("k = " + to_string(k) + " must be at least 1");
+  if (k > train_rows)
+    throw Error("k = " + to_string(k) + " is larger than the " + to_string(train_rows) +
+                " training examples");
+}
+
+void check_metric(Metric metric) {
+  if (int(metric) < int(Metric::L1) || int(metric) > int(Metric::Cosine))
+    throw Error("unknown metric number " + to_string(int(metric)) +
+                " (valid: l1, l2, linf, cosine)");
+}
+
+void check_search(int train_rows, int train_dim, int query_rows, int query_dim, int k) {
+  if (train_rows == 0)
+    throw Error("the training set is empty: k-NN needs at least one training example");
+  check_rows(train_rows, train_dim, "training");
+  check_rows(query_rows, query_dim, "query");
+  if (query_dim != train_dim)
+    throw Error("queries have dimension " + to_string(query_dim) +
+                " but training rows have dimension " + to_string(train_dim));
+  check_k(k, train_rows);
+}
+
+void check_options(const SearchOptions& options) {
+  if (options.threads < 1) throw Error("threads = " + to_string(options.threads) + " must be ≥ 1");
+  if (options.train_block < 1 || options.query_block < 1)
+    throw Error("search blocks " + to_string(options.train_block) + " × " +
+                to_string(options.query_block) + " must be at least 1 × 1");
+}
+
+void check_labels(std::span<const uint8_t> labels, int rows, int num_classes) {
+  if (num_classes < 1) throw Error("num_classes = " + to_string(num_classes) + " must be ≥ 1");
+  if (labels.size() != size_t(rows))
+    throw Error(to_string(labels.size()) + " labels for " + to_string(rows) + " examples");
+  for (uint8_t label : labels)
+    if (label >= num_classes)
+      throw Error("label " + to_string(label) +
+                  " is not below num_classes = " + to_string(num_classes));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Top-k search
+
+const uint8_t* row_of(const U8Rows& rows, int i) {
+  return rows.data + size_t(i) * size_t(rows.dim);
+}
+const float* row_of(const F32Rows& rows, int i) { return rows.data + size_t(i) * size_t(rows.dim); }
+
+// A possible neighbour: the key we rank on (exact uint32 for uint8 L1/L2/L∞, float otherwise).
+template <class Key>
+struct Candidate {
+  Key key;
+  int32_t index;
+};
+
+// Adds (key, index) to best: (k) sorted by (key, index), `size` of them filled. Rows arrive in
+// increasing index, so a newcomer ranks after every held candidate with an equal key: it goes
+// after equals, and must beat the worst strictly when the list is full (rule 1).
+template <class Key>
+void offer(Candidate<Key>* best, int& size, int k, Key key, int32_t index) {
+  if (size == k) {
+    if (!(key < best[k - 1].key)) return;
+  } else {
+    ++size;
+  }
+  int i = size - 1;
+  for (; i > 0 && key < best[i - 1].key; --i) best[i] = best[i - 1];
+  best[i] = {key, index};
+}
+
+// Float keys: NaN ranks as +∞ (rule 3) so that `<` stays a strict weak order.
+float rank_key(float distance) {
+  return std::isnan(distance) ? std::numeric_limits<float>::infinity() : distance;
+}
+
+// Queries [q_begin, q_end) against every training row not skipped, blocks of train_block
+// rows × query_block queries so the training block is read from cache by all its queries.
+// Writes rows [q_begin, q_end) of out. distance(query_row, train_row) → the Key ranked on;
+// skip(query, train_index) → true hides a training row from that query (cross-validation).
+template <class Rows, class Distance, class Skip>
+void search_blocked(const Rows& train, const Rows& queries, int q_begin, int q_end, int k,
+                    const SearchOptions& options, Distance distance, Skip skip, Neighbors& out) {
+  using Value = const ValueOf<Rows>*;
+  using Key = std::invoke_result_t<Distance, Value, Value>;
+  const int query_block = options.query_block;
+  std::vector<Candidate<Key>> best(size_t(query_block) * size_t(k));  // (query_block, k)
+  std::vector<int> filled(static_cast<size_t>(query_block));          // (query_block)
+  for (int qb = q_begin; qb < q_end; qb += query_block) {
+    const int qe = std::min(q_end, qb + query_block);
+    std::fill(filled.begin(), filled.end(), 0);
+    for (int tb = 0; tb < train.rows; tb += options.train_block) {
+      const int te = std::min(train.rows, tb + options.train_block);
+      for (int q = qb; q < qe; ++q) {
+        Candidate<Key>* list = &best[size_t(q - qb) * size_t(k)];
+        const auto* query = row_of(queries, q);
+        for (int t = tb; t < te; ++t)
+          if (!skip(q, t))
+            offer(list, filled[size_t(q - qb)], k, distance(query, row_of(train, t)), t);
+      }
+    }
+    for (int q = qb; q < qe; ++q) {  // unfilled slots (only if skip hid too much) stay −1 / ∞
+      const Candidate<Key>* list = &best[size_t(q - qb) * size_t(k)];
+      const size_t at = size_t(q) * size_t(k);
+      for (int j = 0; j < filled[size_t(q - qb)]; ++j) {
+        out.index[at + size_t(j)] = list[j].index;
+        out.distance[at + size_t(j)] = float(list[j].key);  // uint32 above 2²⁴ rounds here only
+      }
+    }
+  }
+}
+
+// The metric switch for uint8 rows: exact uint32 keys except cosine.
+template <class Skip>
+void search_range(const U8Rows& train, const U8Rows& queries, int q_begin, int q_end, int k,
+                  Metric metric, const SearchOptions& options, Skip skip, Neighbors& out) {
+  const size_t dim = size_t(train.dim);
+  auto run = [&](auto distance) {
+    search_blocked(train, queries, q_begin, q_end, k, options, distance, skip, out);
+  };
+  using P = const uint8_t*;
+  switch (metric) {
+    case Metric::L1: return run([dim](P a, P b) { return l1_u8(a, b, dim); });
+    case Metric::L2: return run([dim](P a, P b) { return squared_l2_u8(a, b, dim); });
+    case Metric::Linf: return run([dim](P a, P b) { return linf_u8(a, b, dim); });
+    case Metric::Cosine: return run([dim](P a, P b) { return cosine_distance_u8(a, b, dim); });
+  }
+}
+
+// The metric switch for float rows: float keys, NaN → +∞.
+template <class Skip>
+void search_range(const F32Rows& train, const F32Rows& queries, int q_begin, int q_end, int k,
+                  Metric metric, const SearchOptions& options, Skip skip, Neighbors& out) {
+  const size_t dim = size_t(train.dim);
+  auto run = [&](auto distance) {
+    search_blocked(train, queries, q_begin, q_end, k, options, distance, skip, out);
+  };
+  using P = const float*;
+  switch (metric) {
+    case Metric::L1: return run([dim](P a, P b) { return rank_key(l1_f32(a, b, dim)); });
+    case Metric::L2: return run([dim](P a, P b) { return rank_key(squared_l2_f32(a, b, dim)); });
+    case Metric::Linf: return run([dim](P a, P b) { return rank_key(linf_f32(a, b, dim)); });
+    case Metric::Cosine:
+      return run([dim](P a, P b) { return rank_key(cosine_distance_f32(a, b, dim)); });
+  }
+}
+
+// Threads actually used: wasm builds have none to spare; never more than there are queries.
+int usable_threads(int requested, int query_count) {
+#if defined(__wasm__)
+  (void)requested, (void)query_count;
+  return 1;
+#else
+  return std::max(1, std::min(requested, query_count));
+#endif
+}
+
+// All queries, split into contiguous slices over threads (each slice writes its own rows of
+// out, so no locking). Any exception in a worker is rethrown here after all have joined.
+template <class Rows, class Skip>
+Neighbors search_all(const Rows& train, const Rows& queries, int k, Metric metric,
+                     const SearchOptions& options, Skip skip) {
+  Neighbors out{queries.rows, k, {}, {}};
+  out.index.assign(size_t(queries.rows) * size_t(k), -1);
+  out.distance.assign(out.index.size(), std::numeric_limits<float>::infinity());
+  const int threads = usable_threads(options.threads, queries.rows);
+  auto slice = [&](int t) {
+    const int begin = int(int64_t(queries.rows) * t / threads);
+    const int end = int(int64_t(queries.rows) * (t + 1) / threads);
+    search_range(train, queries, begin, end, k, metric, options, skip, out);
+  };
+#if !defined(__wasm__)
+  if (threads > 1) {
+    std::vector<std::exception_ptr> errors(static_cast<size_t>(threads));
+    auto guarded_slice = [&](int t) {
+      try {
+        slice(t);
+      } catch (...) {
+        errors[size_t(t)] = std::current_exception();
+      }
+    };
+    std::vector<std::thread> workers;
+    std::vector<int> here = {0};  // slices this thread runs: 0, and any no thread could take
+    for (int t = 1; t < threads; ++t) {
+      try {
+        workers.emplace_back(guarded_slice, t);
+      } catch (const std::system_error&) {
+        here.push_back(t);
+      }
+    }
+    for (int t : here) guarded_slice(t);
+    for (std::thread& worker : workers) worker.join();
+    for (const std::exception_ptr& error : errors)
+      if (error) std::rethrow_exception(error);
+    return out;
+  }
+#endif
+  slice(0);
+  return out;
+}
+
+auto no_skip() {
+  return [](int, int) { return false; };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Voting helpers
+
+// True distances of the first k neighbours of one query, for weighted votes.
+std::vector<float> true_distances(std::span<const float> distances, Metric metric) {
+  std::vector<float> result(distances.begin(), distances.end());
+  for (float& d : result) d = true_distance(metric, d);
+  return result;
+}
+
+// Vote of the first k of one neighbour list (true_dist: (≥ k) true distances, or empty).
+int vote_prefix(std::span<const int32_t> index, std::span<const float> true_dist, int k,
+                std::span<const uint8_t> labels, int num_classes, bool weighted) {
+  return vote(index.first(size_t(k)), weighted ? true_dist.first(size_t(k)) : true_dist.first(0),
+              labels, num_classes, weighted)
+      .label;
+}
+
+template <class Rows>
+Vote classify_rows(const Rows& train, std::span<const uint8_t> labels, int num_classes,
+                   const ValueOf<Rows>* query, const KnnParams& params) {
+  check_labels(labels, train.rows, num_classes);  // O(N), small next to the N·D search
+  Neighbors found = search_one(train, query, params.k, params.metric);
+  return vote(found.index, true_distances(found.distance, params.metric), labels, num_classes,
+              params.weighted);
+}
+
+template <class Rows>
+std::vector<int> predict_rows(const Rows& train, std::span<const uint8_t> labels, int num_classes,
+                              const Rows& queries, const KnnParams& params,
+                              const SearchOptions& options) {
+  check_labels(labels, train.rows, num_classes);
+  return predict(search(train, queries, params.k, params.metric, options), labels, num_classes,
+                 params);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cross-validation helpers
+
+int max_fold_size(int n, int folds) { return (n + folds - 1) / folds; }
+
+void check_cv(int n, const CvParams& params) {
+  if (n == 0) throw Error("cross-validation needs examples: the data set is empty");
+  if (params.folds < 2 || params.folds > n)
+    throw Error("folds = " + to_string(params.folds) + " must be between 2 and the " +
+                to_string(n) + " examples");
+  if (params.ks.empty()) throw Error("cross-validation needs at least one k to try");
+  const int smallest_train = n - max_fold_size(n, params.folds);
+  for (int k : params.ks) {
+    if (k < 1) throw Error("k = " + to_string(k) + " must be at least 1");
+    if (k > smallest_train)
+      throw Error("k = " + to_string(k) + " is larger than the " + to_string(smallest_train) +
+                  " training examples of a fold (" + to_string(n) + " examples in " +
+                  to_string(params.folds) + " folds)");
+  }
+  if (params.threads < 1) throw Error("threads = " + to_string(params.threads) + " must be ≥ 1");
+  check_metric(params.metric);
+}
+
+// Index of the best mean: highest, equal means → smaller k.
+int best_position(const std::vector<double>& mean, const std::vector<int>& ks) {
+  int best = 0;
+  for (int i = 1; i < int(ks.size()); ++i)
+    if (mean[size_t(i)] > mean[size_t(best)] ||
+        (mean[size_t(i)] == mean[size_t(best)] && ks[size_t(i)] < ks[size_t(best)]))
+      best = i;
+  return best;
+}
+
+// Mean and population std (÷ count) of the non-NaN values of row: (F).
+std::pair<double, double> mean_and_stddev(std::span<const double> row) {
+  double sum = 0.0, count = 0.0;
+  for (double x : row) {
+    if (std::isnan(x)) continue;  // a fold not reached yet (partial job result)
+    sum += x;
+    count += 1.0;
+  }
+  if (count == 0.0) return {0.0, 0.0};
+  const double mean = sum / count;
+  double squares = 0.0;  // Σ (x − mean)²
+  for (double x : row)
+    if (!std::isnan(x)) squares += (x - mean) * (x - mean);
+  return {mean, std::sqrt(squares / count)};
+}
+
+// rows[indices] as one (M, dim) row-major buffer.
+template <class Rows>
+std::vector<ValueOf<Rows>> gather(const Rows& rows, std::span<const int32_t> indices) {
+  std::vector<ValueOf<Rows>> out;
+  out.reserve(indices.size() * size_t(std::max(rows.dim, 0)));
+  for (int32_t i : indices) {
+    if (i < 0 || i >= rows.rows)
+      throw Error("row index " + to_string(i) + " is outside the " + to_string(rows.rows) +
+                  " rows");
+    out.insert(out.end(), row_of(rows, i), row_of(rows, i) + rows.dim);
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Search
+
+std::span<const int32_t> Neighbors::index_of(int query) const {
+  return std::span<const int32_t>(index).subspan(size_t(query) * size_t(k), size_t(k));
+}
+std::span<const float> Neighbors::distance_of(int query) const {
+  return std::span<const float>(distance).subspan(size_t(query) * size_t(k), size_t(k));
+}
+
+Neighbors search(const U8Rows& train, const U8Rows& queries, int k, Metric metric,
+                 const SearchOptions& options) {
+  check_search(train.rows, train.dim, queries.rows, queries.dim, k);
+  check_metric(metric);
+  check_options(options);
+  return search_all(train, queries, k, metric, options, no_skip());
+}
+
+Neighbors search(const F32Rows& train, const F32Rows& queries, int k, Metric metric,
+                 const SearchOptions& options) {
+  check_search(train.rows, train.dim, queries.rows, queries.dim, k);
+  check_metric(metric);
+  check_options(options);
+  return search_all(train, queries, k, metric, options, no_skip());
+}
+
+// One query needs no blocking: a single block of all rows keeps the loop plain.
+Neighbors search_one(const U8Rows& train, const uint8_t* query, int k, Metric metric) {
+  return search(train, U8Rows{query, 1, train.dim}, k, metric,
+                SearchOptions{1, std::max(train.rows, 1), 1});
+}
+
+Neighbors search_one(const F32Rows& train, const float* query, int k, Metric metric) {
+  return search(train, F32Rows{query, 1, train.dim}, k, metric,
+                SearchOptions{1, std::max(train.rows, 1), 1});
+}
+
+float true_distance(Metric metric, float distance) {
+  return metric_is_squared(metric) ? std::sqrt(std::max(distance, 0.0f)) : distance;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Voting
+
+Vote vote(std::span<const int32_t> neighbor_index, std::span<const float> neighbor_distance,
+          std::span<const uint8_t> train_labels, int num_classes, bool weighted) {
+  if (num_classes < 1) throw Error("num_classes = " + to_string(num_classes) + " must be ≥ 1");
+  if (neighbor_index.empty()) throw Error("a vote needs at least one neighbour");
+  if (weighted && neighbor_distance.size() != neighbor_index.size())
+    throw Error("weighted vote: " + to_string(neighbor_distance.size()) + " distances for " +
+                to_string(neighbor_index.size()) + " neighbours");
+  Vote result;
+  result.votes.assign(size_t(num_classes), 0.0f);
+  for (size_t i = 0; i < neighbor_index.size(); ++i) {
+    const int32_t row = neighbor_index[i];
+    if (row < 0 || size_t(row) >= train_labels.size())
+      throw Error("neighbour index " + to_string(row) + " is outside the " +
+                  to_string(train_labels.size()) + " training labels");
+    const int label = train_labels[size_t(row)];
+    if (label >= num_classes)
+      throw Error("label " + to_string(label) +
+                  " is not below num_classes = " + to_string(num_classes));
+    // Weighted: w = 1/(d + ε), near neighbours count more; unweighted: w = 1.
+    result.votes[size_t(label)] += weighted ? 1.0f / (neighbor_distance[i] + kVoteEpsilon) : 1.0f;
+  }
+  // max_element returns the first maximum, i.e. the smallest label among tied classes (rule 2).
+  const auto top = std::max_element(result.votes.begin(), result.votes.end());
+  result.label = int(top - result.votes.begin());
+  result.tied = std::count(result.votes.begin(), result.votes.end(), *top) > 1;
+  const float total = std::accumulate(result.votes.begin(), result.votes.end(), 0.0f);
+  result.share = total > 0.0f ? *top / total : 0.0f;
+  return result;
+}
+
+Vote classify(const U8Rows& train, std::span<const uint8_t> train_labels, int num_classes,
+              const uint8_t* query, const KnnParams& params) {
+  return classify_rows(train, train_labels, num_classes, query, params);
+}
+
+Vote classify(const F32Rows& train, std::span<const uint8_t> train_labels, int num_classes,
+              const float* query, const KnnParams& params) {
+  return classify_rows(train, train_labels, num_classes, query, params);
+}
+
+std::vector<int> predict(const Neighbors& neighbors, std::span<const uint8_t> train_labels,
+                         int num_classes, const KnnParams& params) {
+  if (params.k < 1 || params.k > neighbors.k)
+    throw Error("k = " + to_string(params.k) + " must be between 1 and the " +
+                to_string(neighbors.k) + " neighbours searched");
+  std::vector<int> labels(size_t(neighbors.queries));
+  for (int q = 0; q < neighbors.queries; ++q) {
+    const std::vector<float> dist = true_distances(neighbors.distance_of(q), params.metric);
+    labels[size_t(q)] = vote_prefix(neighbors.index_of(q), dist, params.k, train_labels,
+                                    num_classes, params.weighted);
+  }
+  return labels;
+}
+
+std::vector<int> predict(const U8Rows& train, std::span<const uint8_t> train_labels,
+                         int num_classes, const U8Rows& queries, const KnnParams& params,
+                         const SearchOptions& options) {
+  return predict_rows(train, train_labels, num_classes, queries, params, options);
+}
+
+std::vector<int> predict(const F32Rows& train, std::span<const uint8_t> train_labels,
+                         int num_classes, const F32Rows& queries, const KnnParams& params,
+                         const SearchOptions& options) {
+  return predict_rows(train, train_labels, num_classes, queries, params, options);
+}
+
+double accuracy(std::span<const int> predicted, std::span<const uint8_t> labels) {
+  if (predicted.size() != labels.size())
+    throw Error(to_string(predicted.size()) + " predictions for " + to_string(labels.size()) +
+                " labels");
+  if (predicted.empty()) return 0.0;
+  size_t correct = 0;
+  for (size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == int(labels[i]);
+  return double(correct) / double(predicted.size());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cross-validation
+
+std::vector<int32_t> assign_folds(int n, int folds, uint64_t seed) {
+  if (n < 0) throw Error("cannot make folds of n = " + to_string(n) + " examples");
+  if (folds < 1 || (n > 0 && folds > n))
+    throw Error("folds = " + to_string(folds) + " must be between 1 and the " + to_string(n) +
+                " examples");
+  std::vector<int32_t> order(static_cast<size_t>(n));  // (n) shuffled example indices
+  std::iota(order.begin(), order.end(), 0);
+  Rng rng(seed);
+  rng.shuffle(std::span<int32_t>(order));
+  std::vector<int32_t> fold_of(static_cast<size_t>(n));  // (n)
+  for (int f = 0; f < folds; ++f) {
+    // Fold f = shuffled positions [f·n/F, (f+1)·n/F).
+    const int64_t begin = int64_t(f) * n / folds, end = int64_t(f + 1) * n / folds;
+    for (int64_t p = begin; p < end; ++p) fold_of[size_t(order[size_t(p)])] = f;
+  }
+  return fold_of;
+}
+
+CrossValidationJob::CrossValidationJob(const U8Rows& data, std::span<const uint8_t> labels,
+                                       int num_classes, CvParams params)
+    : data_(data), num_classes_(num_classes), params_(std::move(params)) {
+  check_and_prepare(data.rows, data.dim, labels);
+}
+
+CrossValidationJob::CrossValidationJob(const F32Rows& data, std::span<const uint8_t> labels,
+                                       int num_classes, CvParams params)
+    : data_(data), num_classes_(num_classes), params_(std::move(params)) {
+  check_and_prepare(data.rows, data.dim, labels);
+}
+
+void CrossValidationJob::check_and_prepare(int rows, int dim, std::span<const uint8_t> labels) {
+  check_rows(rows, dim, "data");
+  check_labels(labels, rows, num_classes_);
+  check_cv(rows, params_);
+  labels_.assign(labels.begin(), labels.end());
+  k_max_ = *std::max_element(params_.ks.begin(), params_.ks.end());
+  fold_of_ = assign_folds(rows, params_.folds, params_.seed);
+  correct_.assign(params_.ks.size() * size_t(params_.folds), 0);
+  evaluated_.assign(size_t(params_.folds), 0);
+}
+
+// Examples [first, first + count) as queries against all examples of the other folds.
+Neighbors CrossValidationJob::search_slice(int first, int count) const {
+  SearchOptions options;
+  options.threads = params_.threads;
+  const int32_t* fold_of = fold_of_.data();
+  auto other_folds_only = [fold_of, first](int q, int t) {
+    return fold_of[first + q] == fold_of[t];
+  };
+  return std::visit(
+      [&](const auto& data) {
+        auto queries = data;  // the slice's rows, same type of view
+        queries.data = data.data + size_t(first) * size_t(data.dim);
+        queries.rows = count;
+        return search_all(data, queries, k_max_, params_.metric, options, other_folds_only);
+      },
+      data_);
+}
+
+// Votes every k from the prefix of each slice query's k_max list; counts correct ones per fold.
+void CrossValidationJob::tally(const Neighbors& neighbors, int first) {
+  const size_t folds = size_t(params_.folds);
+  for (int q = 0; q < neighbors.queries; ++q) {
+    const int example = first + q;
+    const size_t fold = size_t(fold_of_[size_t(example)]);
+    const std::vector<float> dist = true_distances(neighbors.distance_of(q), params_.metric);
+    for (size_t i = 0; i < params_.ks.size(); ++i) {
+      const int label = vote_prefix(neighbors.index_of(q), dist, params_.ks[i], labels_,
+                                    num_classes_, params_.weighted);
+      correct_[i * folds + fold] += label == labels_[size_t(example)];
+    }
+    ++evaluated_[fold];
+  }
+}
+
+bool CrossValidationJob::step(int max_queries) {
+  const int count = std::clamp(max_queries, 0, int(labels_.size()) - next_);
+  if (count > 0) {
+    tally(search_slice(next_, count), next_);
+    next_ += count;
+  }
+  return done();
+}
+
+bool CrossValidationJob::done() const { return next_ == int(labels_.size()); }
+
+float CrossValidationJob::progress() const {
+  return labels_.empty() ? 1.0f : float(next_) / float(labels_.size());
+}
+
+CvResult CrossValidationJob::result() const {
+  const size_t K = params_.ks.size(), F = size_t(params_.folds);
+  CvResult out;
+  out.ks = params_.ks;
+  out.folds = params_.folds;
+  out.evaluated = next_;
+  out.fold_accuracy.resize(K * F);  // (K, F)
+  out.mean.resize(K);
+  out.stddev.resize(K);
+  for (size_t i = 0; i < K; ++i) {
+    for (size_t f = 0; f < F; ++f)
+      out.fold_accuracy[i * F + f] = evaluated_[f] > 0
+                                         ? double(correct_[i * F + f]) / double(evaluated_[f])
+                                         : std::numeric_limits<double>::quiet_NaN();
+    std::tie(out.mean[i], out.stddev[i]) =
+        mean_and_stddev(std::span<const double>(out.fold_accuracy).subspan(i * F, F));
+  }
+  out.best_k = out.ks[size_t(best_position(out.mean, out.ks))];
+  return out;
+}
+
+CvResult cross_validate_k(const U8Rows& data, std::span<const uint8_t> labels, int num_classes,
+                          const CvParams& params) {
+  CrossValidationJob job(data, labels, num_classes, params);
+  job.step(data.rows);
+  return job.result();
+}
+
+CvResult cross_validate_k(const F32Rows& data, std::span<const uint8_t> labels, int num_classes,
+                          const CvParams& params) {
+  CrossValidationJob job(data, labels, num_classes, params);
+  job.step(data.rows);
+  return job.result();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Splits and gathering
+
+Split split_indices(int n, double validation_fraction, double test_fraction, uint64_t seed) {
+  if (n < 0) throw Error("cannot split n = " + to_string(n) + " examples");
+  for (auto [name, fraction] : {std::pair{"validation_fraction", validation_fraction},
+                                std::pair{"test_fraction", test_fraction}})
+    if (!(fraction >= 0.0 && fraction < 1.0))  // also rejects NaN
+      throw Error(std::string(name) + " = " + format_number(fraction) + " must be in [0, 1)");
+  const int64_t test = std::llround(double(n) * test_fraction);
+  const int64_t validation = std::llround(double(n) * validation_fraction);
+  if (n > 0 && test + validation >= n)
+    throw Error("validation_fraction = " + format_number(validation_fraction) +
+                " and test_fraction = " + format_number(test_fraction) +
+                " leave no training examples out of " + to_string(n));
+  // (n) shuffled indices: the first `test` are test, the next `validation` validation.
+  std::vector<int32_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  Rng rng(seed);
+  rng.shuffle(std::span<int32_t>(order));
+  auto sorted_part = [&](int64_t begin, int64_t end) {
+    std::vector<int32_t> part(order.begin() + begin, order.begin() + end);
+    std::sort(part.begin(), part.end());
+    return part;
+  };
+  return Split{sorted_part(test + validation, n), sorted_part(test, test + validation),
+               sorted_part(0, test)};
+}
+
+std::vector<uint8_t> gather_rows(const U8Rows& rows, std::span<const int32_t> indices) {
+  return gather(rows, indices);
+}
+
+std::vector<float> gather_rows(const F32Rows& rows, std::span<const int32_t> indices) {
+  return gather(rows, indices);
+}
+
+std::vector<uint8_t> gather_labels(std::span<const uint8_t> labels,
+                                   std::span<const int32_t> indices) {
+  std::vector<uint8_t> out;
+  out.reserve(indices.size());
+  for (int32_t i : indices) {
+    if (i < 0 || size_t(i) >= labels.size())
+      throw Error("label index " + to_string(i) + " is outside the " + to_string(labels.size()) +
+                  " labels");
+    out.push_back(labels[size_t(i)]);
+  }
+  return out;
+}
+
+}  // namespace implay

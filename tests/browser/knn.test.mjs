@@ -1,0 +1,101 @@
+// knn.test.mjs — the kNN lab driven like a person: URL settings, the 2-D plane (add a point,
+// hover), digits drawn with scripted mouse strokes and classified against MNIST, and
+// cross-validation running in time slices while the page keeps drawing frames.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSession, openPage, waitForApp, screenshot, distinctColors } from './harness.mjs';
+
+let session;
+before(async () => { session = await startSession(); });
+after(async () => { await session?.close(); });
+
+const state = (page) => page.evaluate(() => window.implay.state());
+
+test('?lab=knn&k=5&metric=l1&preset=spiral sets up the 2-D view with decision regions', async () => {
+  const { page, context, problems, warnings } = await openPage(session, '?lab=knn&k=5&metric=l1&preset=spiral&mode=2d');
+  let s = await waitForApp(page, { data: false });
+  assert.equal(s.lab, 'knn');
+  assert.equal(s.knn.k, 5);
+  assert.equal(s.knn.metric, 'l1');
+  assert.equal(s.knn.preset, 'spiral');
+  await page.waitForTimeout(1000);
+  s = await state(page);
+  assert.equal(s.knn.points, 3 * 40, 'the spiral preset: 3 classes of 40 points');
+  assert.ok(s.knn.regions_ms > 0, 'decision regions were computed');
+  const { image } = await screenshot(page, 'knn-2d-spiral');
+  assert.ok(distinctColors(image) > 30);
+  assert.deepEqual(warnings.filter((w) => w.includes('[implay]')), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// Strokes in canvas-relative coordinates (0..1), like a person drawing with the mouse.
+const DIGITS = {
+  0: [Array.from({ length: 41 }, (_, i) => [0.5 + 0.22 * Math.sin((i / 40) * 2 * Math.PI), 0.5 - 0.33 * Math.cos((i / 40) * 2 * Math.PI)])],
+  1: [[[0.52, 0.15], [0.5, 0.5], [0.48, 0.85]]],
+  7: [[[0.25, 0.2], [0.5, 0.2], [0.75, 0.2], [0.62, 0.45], [0.5, 0.65], [0.42, 0.85]]],
+};
+
+async function drawStrokes(page, canvas, strokes) {
+  for (const stroke of strokes) {
+    const at = ([x, y]) => [canvas.x + x * canvas.w, canvas.y + y * canvas.h];
+    await page.mouse.move(...at(stroke[0]));
+    await page.mouse.down();
+    for (let i = 1; i < stroke.length; ++i) {
+      // Intermediate points, so each frame sees a short segment as with a real hand.
+      const [x0, y0] = at(stroke[i - 1]), [x1, y1] = at(stroke[i]);
+      for (let t = 1; t <= 4; ++t) {
+        await page.mouse.move(x0 + (x1 - x0) * t / 4, y0 + (y1 - y0) * t / 4);
+        await page.waitForTimeout(16);
+      }
+    }
+    await page.mouse.up();
+    await page.waitForTimeout(50);
+  }
+}
+
+test('digits drawn with the mouse are classified correctly against MNIST', async () => {
+  const { page, context, problems } = await openPage(session, '?lab=knn&mode=mnist&k=3');
+  await waitForApp(page);
+  await page.waitForTimeout(500);
+  let s = await state(page);
+  assert.ok(s.knn.canvas.w > 200, 'the drawing canvas is large');
+  for (const [digit, strokes] of Object.entries(DIGITS)) {
+    await drawStrokes(page, s.knn.canvas, strokes);
+    await page.waitForTimeout(200);
+    s = await state(page);
+    await screenshot(page, `knn-mnist-drew-${digit}`);
+    assert.equal(s.knn.prediction, Number(digit), `drew a ${digit}, the lab predicted ${s.knn.prediction}`);
+    assert.ok(s.knn.query_ms > 0);
+    // Clear for the next digit, with the Clear button under the canvas.
+    await page.mouse.click(s.knn.canvas.x + 25, s.knn.canvas.y + s.knn.canvas.h + 20);
+    await page.waitForTimeout(150);
+    s = await state(page);
+    assert.equal(s.knn.prediction, -1, 'Clear empties the canvas');
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('cross-validation runs in time slices while the page keeps drawing frames', async () => {
+  const { page, context, problems } = await openPage(session, '?lab=knn&mode=cv');
+  await waitForApp(page);
+  await page.waitForTimeout(300);
+  const before = await state(page);
+  const frames0 = before.frames;
+  const run = before.knn.cv_run;
+  assert.ok(run.w > 0, 'the Run button is on screen');
+  const t0 = Date.now();
+  await page.mouse.click(run.x + run.w / 2, run.y + run.h / 2);
+  await page.waitForFunction(() => window.implay.state().knn.cv_running, null, { timeout: 5000, polling: 50 });
+  await page.waitForFunction(() => window.implay.state().knn.cv_best_k > 0, null, { timeout: 120000, polling: 200 });
+  const s = await state(page);
+  const seconds = (Date.now() - t0) / 1000;
+  const fps = (s.frames - frames0) / seconds;
+  console.log(`  5-fold CV over k=1..25 on 2,000 images: ${seconds.toFixed(1)} s, ${fps.toFixed(1)} frames/s meanwhile, best k = ${s.knn.cv_best_k}`);
+  assert.ok(s.knn.cv_best_k >= 1 && s.knn.cv_best_k <= 25);
+  assert.ok(fps > 5, 'the page kept drawing while cross-validating');
+  await screenshot(page, 'knn-cv');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

