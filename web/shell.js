@@ -49,8 +49,8 @@
     statusLine.textContent = (r / 1e6).toFixed(1) + ' of ' + (t / 1e6).toFixed(1) + ' MB';
   }
 
-  async function fetchBytes(url, onProgress) {
-    const response = await fetch(url);
+  async function fetchBytes(url, onProgress, signal) {
+    const response = await fetch(url, signal ? { signal } : undefined);
     if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
     const total = Number(response.headers.get('Content-Length')) || 0;
     if (!response.body) {
@@ -94,20 +94,25 @@
       if (!r.ok) throw new Error('data/manifest.json: HTTP ' + r.status);
       return r.json();
     });
+    const abort = new AbortController();
+    let failed = false;
     const job = (async () => {
       const manifest = await manifestPromise;
       const received = new Map();
       let total = 0;
       for (const f of FILES) total += manifest.files[f][set].bytes;
       const progress = (file, r) => {
+        if (failed) return;  // a sibling download failed: keep the failure on screen
         received.set(file, r);
         let sum = 0;
         for (const v of received.values()) sum += v;
         if (set === 'subset') reportProgress('data', sum, total);
-        runtimeReady.then(() => Module.ccall('implay_data_progress', null, ['string', 'number', 'number'], [set, sum, total]));
+        runtimeReady.then(() => {
+          if (!failed) Module.ccall('implay_data_progress', null, ['string', 'number', 'number'], [set, sum, total]);
+        });
       };
       const files = await Promise.all(FILES.map(async (f) => {
-        const raw = await fetchBytes('data/' + manifest.files[f][set].path, (r) => progress(f, r));
+        const raw = await fetchBytes('data/' + manifest.files[f][set].path, (r) => progress(f, r), abort.signal);
         return [f, await gunzipIfNeeded(raw)];
       }));
       await runtimeReady;
@@ -118,7 +123,9 @@
         Module._free(ptr);
       }
     })().catch(async (error) => {
-      inFlight.delete(set);
+      failed = true;
+      abort.abort();
+      inFlight.delete(set);  // a later request (the app's "Try again") starts afresh
       console.warn('[implay] loading MNIST (' + set + ') failed: ' + error.message);
       await runtimeReady;
       Module.ccall('implay_data_failed', null, ['string', 'string'], [set, String(error.message)]);

@@ -184,14 +184,33 @@ void Frame(AppState& app) {
 
 // [SECTION] state for tests -------------------------------------------------------------------
 
+namespace {
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\', out += c;
+    else if (static_cast<unsigned char>(c) < 0x20) out += ' ';
+    else out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
 std::string state_json(const AppState& app) {
   std::string s = "{\"lab\":\"" + std::string(lab_info(app.lab).key) + "\",\"embed\":" + (app.embed ? "true" : "false") +
                   ",\"nav_visible\":" + (app.nav_rects.empty() ? "false" : "true") + ",\"frames\":" +
                   std::to_string(app.frame_count) + ",\"simd\":" + (kWasmSimd ? "true" : "false") +
                   ",\"data\":{\"set\":\"" + app.data.loaded_set + "\",\"train\":" + std::to_string(app.data.train.count) +
-                  ",\"test\":" + std::to_string(app.data.test.count) + ",\"loading\":\"" + app.data.loading_set + "\"}" +
-                  ",\"knn\":" + knn_state_json(app.knn) + ",\"nav\":[";
+                  ",\"test\":" + std::to_string(app.data.test.count) + ",\"loading\":\"" + app.data.loading_set +
+                  "\",\"error\":" + json_string(app.data.error) + "}" +
+                  ",\"knn\":" + knn_state_json(app.knn);
   char buf[160];
+  const float* r = app.data_lab.load_full_rect;
+  std::snprintf(buf, sizeof buf, ",\"load_full\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},\"nav\":[", double(r[0]),
+                double(r[1]), double(r[2]), double(r[3]));
+  s += buf;
   for (size_t i = 0; i < app.nav_rects.size(); ++i) {
     const NavRect& r = app.nav_rects[i];
     std::snprintf(buf, sizeof buf, "%s{\"key\":\"%s\",\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}", i ? "," : "",

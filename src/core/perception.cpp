@@ -23,11 +23,11 @@ std::vector<uint8_t> shift_image(std::span<const uint8_t> image, int w, int h, i
   return out;
 }
 
-std::vector<uint8_t> occlude(std::span<const uint8_t> image, int w, int h, int cx, int cy, int size) {
+std::vector<uint8_t> occlude(std::span<const uint8_t> image, int w, int h, int cx, int cy, int size, uint8_t value) {
   std::vector<uint8_t> out(image.begin(), image.end());
   const int x0 = std::clamp(cx - size / 2, 0, w), y0 = std::clamp(cy - size / 2, 0, h);
   for (int y = y0; y < std::min(h, y0 + size); ++y)
-    for (int x = x0; x < std::min(w, x0 + size); ++x) out[size_t(y * w + x)] = 128;
+    for (int x = x0; x < std::min(w, x0 + size); ++x) out[size_t(y * w + x)] = value;
   return out;
 }
 
@@ -60,15 +60,21 @@ PerceptionVariants equal_distance_variants(std::span<const uint8_t> image, int w
     }
   const int cx = mass > 0 ? int(std::lround(mx / mass)) : width / 2;
   const int cy = mass > 0 ? int(std::lround(my / mass)) : height / 2;
+  // The smallest ink blot (value 255) that reaches the target, then the shade of it that
+  // comes closest: a small, dark square over the middle of the digit.
+  int size = 1;
+  while (size < std::max(width, height) && l2_distance_u8(image, occlude(image, width, height, cx, cy, size, 255)) < target)
+    ++size;
   double best = 1e300;
-  for (int size = 1; size <= std::max(width, height); ++size) {
-    auto candidate = occlude(image, width, height, cx, cy, size);
+  for (int value = 0; value <= 255; ++value) {
+    auto candidate = occlude(image, width, height, cx, cy, size, uint8_t(value));
     const double d = l2_distance_u8(image, candidate);
     if (std::fabs(d - target) < best) {
       best = std::fabs(d - target);
       v.occluded = std::move(candidate);
       v.occluded_l2 = d;
       v.occluder_size = size;
+      v.occluder_value = value;
     }
   }
   // The distance grows monotonically with the tint, so a binary search finds the closest.

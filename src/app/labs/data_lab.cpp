@@ -54,21 +54,30 @@ void draw_class_balance(const DataState& data) {
 
 }  // namespace
 
+bool draw_data_needed(AppState& app) {
+  DataState& data = app.data;
+  if (data.ready()) return true;
+  if (data.status == DataStatus::Failed) {
+    ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", data.error.c_str());
+    if (ImGui::Button("Try again")) {
+      data.error.clear();
+      data.status = DataStatus::Loading;
+      app.host.request_dataset("subset");
+    }
+  } else {
+    ImGui::Text("Loading the default MNIST subset…");
+    ImGui::ProgressBar(data.progress(), ImVec2(360, 0));
+  }
+  return false;
+}
+
 void draw_data_lab(AppState& app) {
   DataState& data = app.data;
   DataLabState& s = app.data_lab;
   LabHeading(app.fonts.heading, "MNIST data",
              "70,000 handwritten digits, 28×28 pixels of 0–255 ink, labelled 0–9: the images every lab learns from.");
 
-  if (!data.ready()) {
-    if (data.status == DataStatus::Failed) {
-      ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", data.error.c_str());
-    } else {
-      ImGui::Text("Loading the default subset…");
-      ImGui::ProgressBar(data.progress(), ImVec2(360, 0));
-    }
-    return;
-  }
+  if (!draw_data_needed(app)) return;
 
   ImGui::Text("Loaded: %s training and %s test images%s", thousands(data.train.count).c_str(),
               thousands(data.test.count).c_str(), data.full() ? " (the full sets)" : " (the default subset)");
@@ -79,6 +88,8 @@ void draw_data_lab(AppState& app) {
     const bool loading = data.loading_set == "full";
     ImGui::BeginDisabled(loading);
     if (ImGui::Button("Load the full 60,000 / 10,000 sets (11 MB)")) app.host.request_dataset("full");
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    s.load_full_rect[0] = a.x, s.load_full_rect[1] = a.y, s.load_full_rect[2] = b.x - a.x, s.load_full_rect[3] = b.y - a.y;
     ImGui::EndDisabled();
     if (loading) {
       ImGui::SameLine();

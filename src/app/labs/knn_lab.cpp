@@ -197,6 +197,7 @@ void draw_points_plane(KnnLabState& s, Host& host) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float size = std::max(220.0f, std::min(avail.x, avail.y - 4.0f));
   const ImVec2 origin = ImGui::GetCursorScreenPos();
+  p.plane_rect[0] = origin.x, p.plane_rect[1] = origin.y, p.plane_rect[2] = p.plane_rect[3] = size;
   ImGui::InvisibleButton("plane", ImVec2(size, size), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   const bool hovered = ImGui::IsItemHovered();
   const ImVec2 mouse = ImGui::GetIO().MousePos;
@@ -361,11 +362,7 @@ void draw_mnist_tab(AppState& app) {
   KnnLabState& s = app.knn;
   KnnMnistState& m = s.mnist;
   DataState& data = app.data;
-  if (!data.ready()) {
-    ImGui::Text("Waiting for MNIST…");
-    ImGui::ProgressBar(data.progress(), ImVec2(300, 0));
-    return;
-  }
+  if (!draw_data_needed(app)) return;
   ImGui::BeginGroup();
   ImGui::TextUnformatted("Draw a digit");
   ImGui::SameLine();
@@ -563,10 +560,7 @@ void draw_cv_tab(AppState& app) {
   KnnLabState& s = app.knn;
   KnnCvState& cv = s.cv;
   const DataState& data = app.data;
-  if (!data.ready()) {
-    ImGui::Text("Waiting for MNIST…");
-    return;
-  }
+  if (!draw_data_needed(app)) return;
   MutedText("Choosing k on the test set would tune to the test set. Instead split the training data into 5 folds: "
             "each fold is held out once while the other 4 vote, for every k from 1 to 25. One neighbour search per "
             "image serves all 25 values of k.");
@@ -633,10 +627,7 @@ void draw_cv_tab(AppState& app) {
 void draw_perception_tab(AppState& app) {
   KnnPerceptionState& p = app.knn.perception;
   const DataState& data = app.data;
-  if (!data.ready()) {
-    ImGui::Text("Waiting for MNIST…");
-    return;
-  }
+  if (!draw_data_needed(app)) return;
   MutedText("Three edits a person barely notices, each at about the same L2 pixel distance from the original. To "
             "kNN on raw pixels they are all equally different, which is why pixel distance is a poor measure of "
             "similarity between images.");
@@ -657,7 +648,7 @@ void draw_perception_tab(AppState& app) {
   char captions[4][96];
   std::snprintf(captions[0], 96, "original (label %d)", data.test.labels[size_t(p.image_index)]);
   std::snprintf(captions[1], 96, "shifted %d px\nL2 = %.0f", v.shift_pixels, v.shifted_l2);
-  std::snprintf(captions[2], 96, "occluded (%d×%d grey)\nL2 = %.0f", v.occluder_size, v.occluder_size, v.occluded_l2);
+  std::snprintf(captions[2], 96, "occluded (%d×%d blot)\nL2 = %.0f", v.occluder_size, v.occluder_size, v.occluded_l2);
   std::snprintf(captions[3], 96, "tinted (+%d)\nL2 = %.0f", v.tint, v.tinted_l2);
   for (int i = 0; i < 4; ++i) {
     if (i) ImGui::SameLine(0, 24);
@@ -704,12 +695,15 @@ std::string knn_state_json(const KnnLabState& s) {
   std::snprintf(buf, sizeof buf,
                 "{\"tab\":%d,\"k\":%d,\"metric\":\"%s\",\"weighted\":%s,\"points\":%d,\"preset\":\"%s\",\"regions_ms\":%.3f,"
                 "\"canvas\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},\"prediction\":%d,\"query_ms\":%.3f,"
-                "\"cv_running\":%s,\"cv_best_k\":%d,\"cv_run\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}}",
+                "\"cv_running\":%s,\"cv_best_k\":%d,\"cv_run\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},"
+                "\"plane\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},\"hover_prediction\":%d}",
                 int(s.tab), s.k, metric_name(s.metric), s.weighted ? "true" : "false", int(s.points.labels.size()),
                 toy_preset_name(s.points.preset), s.points.regions_ms, double(m.canvas_rect[0]), double(m.canvas_rect[1]),
                 double(m.canvas_rect[2]), double(m.canvas_rect[3]), m.has_result ? m.vote.label : -1, m.query_ms,
                 s.cv.job ? "true" : "false", s.cv.has_result && !s.cv.job ? s.cv.result.best_k : 0, double(s.cv.run_rect[0]),
-                double(s.cv.run_rect[1]), double(s.cv.run_rect[2]), double(s.cv.run_rect[3]));
+                double(s.cv.run_rect[1]), double(s.cv.run_rect[2]), double(s.cv.run_rect[3]),
+                double(s.points.plane_rect[0]), double(s.points.plane_rect[1]), double(s.points.plane_rect[2]),
+                double(s.points.plane_rect[3]), s.points.hover_valid ? s.points.hover_vote.label : -1);
   return buf;
 }
 

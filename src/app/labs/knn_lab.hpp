@@ -41,6 +41,7 @@ struct Knn2dState {
   float hover_x = 0, hover_y = 0;
   Neighbors hover_neighbors;
   Vote hover_vote;
+  float plane_rect[4] = {};     // x, y, w, h of the plane in CSS pixels (for browser tests)
 };
 
 // Classifying a drawn digit against MNIST training images.
