@@ -36,17 +36,24 @@ def majority_vote(neighbor_labels, num_classes=10):
     return counts.argmax(axis=1)  # argmax returns the first (smallest) of equal counts
 
 
-def openblas_config():
-    """The OpenBLAS build and the kernel it picked for this CPU, as FAISS's BLAS calls will use it."""
-    for name in ("libopenblas.so.0", "libopenblasp.so.0", "libblas.so.3"):
+def openblas():
+    """The OpenBLAS that FAISS's BLAS calls resolve to (already loaded by `import faiss`), or None."""
+    for name in ("libopenblas.so.0", "libblas.so.3"):
         try:
             lib = ctypes.CDLL(name)
             lib.openblas_get_config.restype = ctypes.c_char_p
             lib.openblas_get_corename.restype = ctypes.c_char_p
-            return f"{lib.openblas_get_config().decode()} (kernel: {lib.openblas_get_corename().decode()})"
+            return lib
         except (OSError, AttributeError):
             continue
-    return "not OpenBLAS (reference BLAS?)"
+    return None
+
+
+def openblas_config(lib):
+    """Its build and the kernel it picked for this CPU (OPENBLAS_CORETYPE overrides the pick)."""
+    if lib is None:
+        return "not OpenBLAS (reference BLAS?)"
+    return f"{lib.openblas_get_config().decode()} (kernel: {lib.openblas_get_corename().decode()})"
 
 
 def main():
@@ -70,7 +77,11 @@ def main():
     train_labels = load_idx(f"{d}/train-labels-idx1-ubyte", 8, ())                    # (60000)
     test = load_idx(f"{d}/t10k-images-idx3-ubyte", 16, (784,)).astype(np.float32)    # (10000, 784)
     test_labels = load_idx(f"{d}/t10k-labels-idx1-ubyte", 8, ())                      # (10000)
+    # FAISS splits queries with OpenMP, but its GEMM runs on OpenBLAS's own pthreads: limit both.
     faiss.omp_set_num_threads(args.threads)
+    blas = openblas()
+    if blas is not None:
+        blas.openblas_set_num_threads(args.threads)
     index = faiss.IndexFlatL2(train.shape[1])
     index.add(train)
     faiss_seconds = float("inf")
@@ -83,8 +94,8 @@ def main():
 
     q = len(test_labels)
     print(f"MNIST: {q} test queries x {len(train_labels)} training images x 784, k={args.k}, L2, "
-          f"{args.threads} threads each side, best of {max(1, args.repeat)}")
-    print(f"  FAISS {faiss.__version__}, BLAS: {openblas_config()}")
+          f"{args.threads} thread{'' if args.threads == 1 else 's'} each side, best of {max(1, args.repeat)}")
+    print(f"  FAISS {faiss.__version__}, BLAS: {openblas_config(blas)}")
     print(f"  OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')} "
           f"OPENBLAS_L2_SIZE={os.environ.get('OPENBLAS_L2_SIZE', '(unset)')}")
     print(f"  {'':28}{'search s':>10}{'accuracy':>10}{'correct':>13}")

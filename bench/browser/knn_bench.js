@@ -21,6 +21,8 @@ const config = {
   batchQueries: intParam('batch', 256),  // Q: test images [query, query + Q) form the batch
   batchTrain: intParam('batchTrain', 10000),  // training rows of the batch (first N_b); all 3 use it
   batchReps: intParam('batchReps', 20),  // repetitions of the batch measurements
+  batchWarmup: intParam('batchWarmup', 1),  // untimed batch calls (each is long; JITs are warm)
+  fullBatchReps: intParam('fullBatchReps', 5),  // the batch on all N rows, ours + tfjs L2 only; 0: skip
   tfjs: params.get('tfjs') !== '0',      // 0: skip tfjs (e.g. to time the others alone)
 };
 const METRICS = [
@@ -192,26 +194,37 @@ async function setupTfjs() {
   };
 }
 
-// The tfjs side of one training set: trainT (N, D) float32 and its ‖x‖² (1, N), made once
-// outside the timing (as an index is), and the distance computations the issue names.
+// The tfjs side of one training set, made once outside the timing (as an index is): the
+// training rows as float32 in both layouts — x (N, D) and xᵀ (D, N) — and ‖x‖². Two layouts
+// because tfjs-wasm's matMul is fast only untransposed, and which side is untransposed
+// depends on Q. Measured here (60,000 rows): one query (1, D)·(D, N) 16 ms, (N, D)·(D, 1)
+// 37 ms, matMul(q, x, false, true) 48 ms; 64 queries (N, D)·(D, Q) 0.19 s, (Q, D)·(D, N)
+// 0.57 s, the transposeB form 2.3 s; 256 queries 0.83 s and 1.9 s.
 class Tfjs {
   constructor(trainU8, rows, dim) {
     this.rows = rows;
     this.dim = dim;
-    this.trainT = tf.tensor2d(new Float32Array(trainU8.subarray(0, rows * dim)), [rows, dim]);
-    this.trainNormT = tf.tidy(() => this.trainT.square().sum(1).reshape([1, rows]));
+    this.trainT = tf.tensor2d(new Float32Array(trainU8.subarray(0, rows * dim)), [rows, dim]);  // (N, D)
+    this.trainTransposedT = tf.transpose(this.trainT);  // (D, N)
+    this.trainNormT = tf.tidy(() => this.trainT.square().sum(1, true));  // (N, 1) ‖x‖²
+    this.trainNormRowT = this.trainNormT.reshape([1, rows]);  // (1, N)
   }
-  // queriesF32: (Q·D) float. Returns a (Q, N) tensor (the caller disposes it).
   // Squared L2 as ‖x‖² + ‖q‖² − 2 x·q with one matMul, clamped at 0 for round-off (as FAISS).
+  // queriesF32: (Q·D). Returns { d, queryMajor }: d is (1, N) for one query, (N, Q) for a
+  // batch (the fast orientation; transposing it costs another ~13 %). The caller disposes d.
   squaredL2(queriesF32, queryCount) {
     return tf.tidy(() => {
       const q = tf.tensor2d(queriesF32, [queryCount, this.dim]);
-      const qNorm = q.square().sum(1, true);  // (Q, 1)
-      const dots = tf.matMul(q, this.trainT, false, true);  // (Q, N)
-      return tf.relu(qNorm.add(this.trainNormT).sub(dots.mul(2)));
+      if (queryCount === 1) {
+        const dots = tf.matMul(q, this.trainTransposedT);  // (1, N)
+        return { d: tf.relu(this.trainNormRowT.add(q.square().sum()).sub(dots.mul(2))), queryMajor: true };
+      }
+      const qT = tf.transpose(q);  // (D, Q)
+      const dots = tf.matMul(this.trainT, qT);  // (N, Q)
+      return { d: tf.relu(this.trainNormT.add(qT.square().sum(0, true)).sub(dots.mul(2))), queryMajor: false };
     });
   }
-  // Squared L2 the direct way: Σ (x − q)² with a (N, D) intermediate; one query only.
+  // Squared L2 the direct way: Σ (x − q)² with a (N, D) intermediate; one query only. (1, N).
   squaredL2Direct(queryF32) {
     return tf.tidy(() => {
       const q = tf.tensor2d(queryF32, [1, this.dim]);
@@ -220,6 +233,7 @@ class Tfjs {
   }
   // L1 = Σ |x − q|: no matMul form, so a (N, D) float intermediate per query (188 MB for
   // 60,000 × 784); a batch runs its queries one at a time (Q × N × D at once would not fit).
+  // Returns { d: (Q, N), queryMajor: true }.
   l1(queriesF32, queryCount) {
     return tf.tidy(() => {
       const rows = [];
@@ -227,28 +241,37 @@ class Tfjs {
         const query = tf.tensor2d(queriesF32.subarray(q * this.dim, (q + 1) * this.dim), [1, this.dim]);
         rows.push(tf.tidy(() => tf.abs(tf.sub(this.trainT, query)).sum(1)));  // frees the (N, D) at once
       }
-      return tf.stack(rows);  // (Q, N)
+      return { d: tf.stack(rows), queryMajor: true };
     });
   }
   distances(metricName, queriesF32, queryCount) {
     return metricName === 'l2' ? this.squaredL2(queriesF32, queryCount) : this.l1(queriesF32, queryCount);
   }
-  // Distances read back to JS: (Q·N) Float32Array.
+  // Distances read back to JS: { values: (Q·N) or (N·Q) Float32Array, queryMajor }.
   distancesToJs(metricName, queriesF32, queryCount) {
-    const d = this.distances(metricName, queriesF32, queryCount);
+    const { d, queryMajor } = this.distances(metricName, queriesF32, queryCount);
     const values = d.dataSync();
     d.dispose();
-    return values;
+    return { values, queryMajor };
   }
   // Distances + top-k in tfjs, only the (Q, k) indices and distances read back.
   topkToJs(metricName, queriesF32, queryCount) {
-    const d = this.distances(metricName, queriesF32, queryCount);
-    const { values, indices } = tf.topk(tf.neg(d), config.k);  // smallest k of each row
-    const index = indices.dataSync(), negated = values.dataSync();
-    tf.dispose([d, values, indices]);
+    const { d, queryMajor } = this.distances(metricName, queriesF32, queryCount);
+    const result = tf.tidy(() => tf.topk(tf.neg(queryMajor ? d : tf.transpose(d)), config.k));  // k smallest per query
+    const index = result.indices.dataSync(), negated = result.values.dataSync();
+    tf.dispose([d, result.values, result.indices]);
     return { index, distance: Float32Array.from(negated, (v) => -v) };
   }
-  dispose() { tf.dispose([this.trainT, this.trainNormT]); }
+  dispose() { tf.dispose([this.trainT, this.trainTransposedT, this.trainNormT, this.trainNormRowT]); }
+}
+
+// (N, Q) values of a batch as (Q, N), for the checks (outside the timing).
+function queryMajor({ values, queryMajor: already }, queryCount, rows) {
+  if (already) return values;
+  const out = new Float32Array(queryCount * rows);
+  for (let i = 0; i < rows; ++i)
+    for (let q = 0; q < queryCount; ++q) out[q * rows + i] = values[i * queryCount + q];
+  return out;
 }
 
 // [SECTION] timing ------------------------------------------------------------------------------
@@ -355,7 +378,7 @@ function compareTopk(found, reference, exact, queryCount, rows, k) {
 
 async function run() {
   const result = {
-    ok: false, config, env: {}, setup: {}, single: {}, batch: {}, checks: {}, notes: [],
+    ok: false, config, env: {}, setup: {}, single: {}, batch: {}, full_batch: {}, checks: {}, notes: [],
   };
   window.benchResult = null;
   const started = performance.now();
@@ -378,7 +401,7 @@ async function run() {
   log(`loading ${config.modulePath}`);
   await loadScript(config.modulePath);
   const module = await window.createBenchModule();
-  const ours = new Ours(module, train.pixels, dim, Q, Math.max(N, Q * Nb));
+  const ours = new Ours(module, train.pixels, dim, Q, Q * Math.max(N, Nb));
   result.env.ours_backend = ours.backend;
   if (ours.backend !== 'wasm simd128') result.notes.push(`our module runs the ${ours.backend} kernels, not wasm simd128`);
 
@@ -418,11 +441,20 @@ async function run() {
     add('ours', `distances only (${N} floats)`, 'distances',
       await measure(() => ours.distancesF32(N, 1, m), config.reps));
     const oursF32 = ours.outF32(N);
+    // The same 60,000 distances with the data in cache (60 queries × the first 1,000 rows =
+    // 784 KB): the kernel's compute cost without streaming 47 MB from memory.
+    const inCacheRows = 1000, inCacheQueries = N / inCacheRows;
+    if (Number.isInteger(inCacheQueries) && inCacheQueries <= Q) {
+      ours.setQueries(batch.subarray(0, inCacheQueries * dim));
+      add('ours', `distances, ${inCacheQueries} queries × ${inCacheRows} rows (in cache)`, 'distances',
+        await measure(() => ours.distancesF32(inCacheRows, inCacheQueries, m), config.reps));
+      ours.setQueries(query);
+    }
     add('js', `plain loop over Uint8Arrays (${N} floats)`, 'distances',
       await measure(() => jsLoop(train.pixels, N, dim, query, 1, jsOutSingle), config.reps));
     let tfValues = null, tfTopk = null, tfDirect = null;
     if (tfjs) {
-      const how = metric.name === 'l2' ? '‖x‖²+‖q‖²−2x·q via matMul' : 'abs(sub(x, q)).sum(1)';
+      const how = metric.name === 'l2' ? '‖x‖²+‖q‖²−2x·q, matMul (1×D)·(D×N)' : 'abs(sub(x, q)).sum(1)';
       add('tfjs', `${how}, read back`, 'distances',
         await measure(() => { tfValues = tfjs.distancesToJs(metric.name, queryF32, 1); }, config.reps));
       add('tfjs', `same + topk(${config.k}), read back top-${config.k}`, 'topk',
@@ -446,7 +478,7 @@ async function run() {
       reference_topk: { index: [...reference.index], distance: [...reference.distance] },
     };
     if (tfjs) {
-      check.tfjs_vs_exact = compareTfjs(tfValues, exact, metric.name, trainNorms, queryNorm, 1, N);
+      check.tfjs_vs_exact = compareTfjs(queryMajor(tfValues, 1, N), exact, metric.name, trainNorms, queryNorm, 1, N);
       check.tfjs_topk_vs_reference = compareTopk(tfTopk, reference, exact, 1, N, config.k);
       if (tfDirect) check.tfjs_direct_vs_exact = compareTfjs(tfDirect, exact, metric.name, trainNorms, queryNorm, 1, N);
     }
@@ -462,20 +494,20 @@ async function run() {
     log(`batch of ${Q} queries, ${metric.label}, N = ${Nb}`);
     ours.setQueries(batch);
     addBatch('ours', `search k=${config.k} (blocked, distances + top-${config.k})`, 'topk',
-      await measure(() => ours.search(Nb, Q, m), config.batchReps));
+      await measure(() => ours.search(Nb, Q, m), config.batchReps, config.batchWarmup));
     const oursBatchTopk = ours.neighbors(Q);
     addBatch('ours', `distances only (${Q}×${Nb} floats)`, 'distances',
-      await measure(() => ours.distancesF32(Nb, Q, m), config.batchReps));
+      await measure(() => ours.distancesF32(Nb, Q, m), config.batchReps, config.batchWarmup));
     const oursBatchF32 = ours.outF32(Q * Nb);
     addBatch('js', `plain loop over Uint8Arrays (${Q}×${Nb} floats)`, 'distances',
-      await measure(() => jsLoop(train.pixels, Nb, dim, batch, Q, jsOutBatch), config.batchReps));
+      await measure(() => jsLoop(train.pixels, Nb, dim, batch, Q, jsOutBatch), config.batchReps, config.batchWarmup));
     let tfBatch = null, tfBatchTopk = null;
     if (tfjsBatch) {
-      const how = metric.name === 'l2' ? 'one matMul (Q×D)·(N×D)ᵀ' : `${Q} × abs(sub(x, q)).sum(1)`;
+      const how = metric.name === 'l2' ? 'matMul (N×D)·(D×Q), (N×Q) out' : `${Q} × abs(sub(x, q)).sum(1)`;
       addBatch('tfjs', `${how}, read back`, 'distances',
-        await measure(() => { tfBatch = tfjsBatch.distancesToJs(metric.name, batchF32, Q); }, config.batchReps));
-      addBatch('tfjs', `same + topk(${config.k}), read back top-${config.k}`, 'topk',
-        await measure(() => { tfBatchTopk = tfjsBatch.topkToJs(metric.name, batchF32, Q); }, config.batchReps));
+        await measure(() => { tfBatch = tfjsBatch.distancesToJs(metric.name, batchF32, Q); }, config.batchReps, config.batchWarmup));
+      addBatch('tfjs', `same${metric.name === 'l2' ? ', transposed,' : ''} + topk(${config.k}), read back top-${config.k}`, 'topk',
+        await measure(() => { tfBatchTopk = tfjsBatch.topkToJs(metric.name, batchF32, Q); }, config.batchReps, config.batchWarmup));
     }
     result.batch[metric.name] = { label: metric.label, train_rows: Nb, queries: Q, rows: batchRows };
 
@@ -489,11 +521,50 @@ async function run() {
       ours_topk_vs_reference: compareTopk(oursBatchTopk, referenceBatch, exactBatch, Q, Nb, config.k),
     };
     if (tfjsBatch) {
-      batchCheck.tfjs_vs_exact = compareTfjs(tfBatch, exactBatch, metric.name, trainNorms, batchNorms, Q, Nb);
+      batchCheck.tfjs_vs_exact = compareTfjs(queryMajor(tfBatch, Q, Nb), exactBatch, metric.name, trainNorms, batchNorms, Q, Nb);
       batchCheck.tfjs_topk_vs_reference = compareTopk(tfBatchTopk, referenceBatch, exactBatch, Q, Nb, config.k);
     }
     result.checks[`batch_${metric.name}`] = batchCheck;
     await yieldToBrowser();
+
+    // ---- the same batch against all N rows: ours and tfjs's matMul only (the JS loop would
+    // take ~17 s and tfjs L1 ~30 s per repetition; their per-query cost is in the tables above)
+    if (config.fullBatchReps > 0 && Nb < N) {
+      const fullRows = [];
+      const addFull = (impl, what, kind, timing) => {
+        fullRows.push({ impl, what, kind, ...timing, per_query_ms: timing.median_ms / Q });
+        log(`full batch ${metric.name} ${impl} ${what}: median ${timing.median_ms.toFixed(0)} ms`);
+      };
+      log(`batch of ${Q} queries, ${metric.label}, all N = ${N}`);
+      addFull('ours', `search k=${config.k} (blocked, distances + top-${config.k})`, 'topk',
+        await measure(() => ours.search(N, Q, m), config.fullBatchReps, config.batchWarmup));
+      const oursFullTopk = ours.neighbors(Q);
+      addFull('ours', `distances only (${Q}×${N} floats)`, 'distances',
+        await measure(() => ours.distancesF32(N, Q, m), config.fullBatchReps, config.batchWarmup));
+      let tfFull = null, tfFullTopk = null;
+      if (tfjs && metric.name === 'l2') {
+        addFull('tfjs', 'matMul (N×D)·(D×Q), (N×Q) out, read back', 'distances',
+          await measure(() => { tfFull = tfjs.distancesToJs(metric.name, batchF32, Q); }, config.fullBatchReps, config.batchWarmup));
+        addFull('tfjs', `same, transposed, + topk(${config.k}), read back top-${config.k}`, 'topk',
+          await measure(() => { tfFullTopk = tfjs.topkToJs(metric.name, batchF32, Q); }, config.fullBatchReps, config.batchWarmup));
+      }
+      result.full_batch[metric.name] = { label: metric.label, train_rows: N, queries: Q, rows: fullRows };
+      // Reference: our exact uint32 distances (equal to the JS integers above) — a JS pass over
+      // 256 × 60,000 × 784 bytes would take longer than the whole benchmark.
+      ours.distancesU32(N, Q, m);
+      const oursExact = ours.outU32(Q * N);
+      const referenceFull = referenceTopk(oursExact, Q, N, config.k);
+      const fullCheck = {
+        reference: 'ours uint32 distances (checked exact against JS above)',
+        ours_topk_vs_reference: compareTopk(oursFullTopk, referenceFull, oursExact, Q, N, config.k),
+      };
+      if (tfFull) {
+        fullCheck.tfjs_vs_exact = compareTfjs(queryMajor(tfFull, Q, N), oursExact, metric.name, trainNorms, batchNorms, Q, N);
+        fullCheck.tfjs_topk_vs_reference = compareTopk(tfFullTopk, referenceFull, oursExact, Q, N, config.k);
+      }
+      result.checks[`full_batch_${metric.name}`] = fullCheck;
+      await yieldToBrowser();
+    }
   }
 
   if (tfjs) {

@@ -159,7 +159,8 @@ int run_knn(const KnnOptions& options) {
                 " has " + values_per_row(test.dim) + "; train and test rows must have the same length");
   if (options.k > train.rows)
     throw Error("--k " + std::to_string(options.k) + " is larger than the " + std::to_string(train.rows) +
-                " training examples in " + train.name + " (k must be between 1 and " + std::to_string(train.rows) + ")");
+                " training examples in " + train.name + " (k must be between 1 and " +
+                std::to_string(train.rows) + ")");
   // The exact integer kernels need both sides in uint8; otherwise both go to float.
   if (!(train.is_u8 && test.is_u8)) {
     train.convert_to_f32();
@@ -207,7 +208,8 @@ int run_knn(const KnnOptions& options) {
   int correct = 0;
   for (int q = 0; q < test.rows; ++q) correct += predicted[size_t(q)] == int(test.labels[size_t(q)]);
   char timing[256];
-  std::snprintf(timing, sizeof(timing), "knn: %d queries x %d training rows x %d values, k=%d, %s%s, %s kernels, %d thread%s: %.2f s\n",
+  std::snprintf(timing, sizeof(timing),
+                "knn: %d queries x %d training rows x %d values, k=%d, %s%s, %s kernels, %d thread%s: %.2f s\n",
                 test.rows, train.rows, train.dim, params.k, metric_name(metric), params.weighted ? " weighted" : "",
                 train.is_u8 ? "uint8" : "float", search_options.threads, search_options.threads == 1 ? "" : "s",
                 elapsed);
@@ -219,7 +221,8 @@ int run_knn(const KnnOptions& options) {
 }
 
 void add_knn(CLI::App& app, Runner& run) {
-  auto* cmd = app.add_subcommand("knn", "Classify a test set by its k nearest training rows; print labels and accuracy");
+  auto* cmd =
+      app.add_subcommand("knn", "Classify a test set by its k nearest training rows; print labels and accuracy");
   auto options = std::make_shared<KnnOptions>();
   cmd->add_option("--train", options->train, "training set: a labelled CSV (label, features...) or mnist / mnist-test")
       ->required();
@@ -328,7 +331,8 @@ int run_knn_cv(const KnnCvOptions& options) {
   }
   std::cout.flush();
   char timing[160];
-  std::snprintf(timing, sizeof(timing), "knn-cv: %zu k values x %d folds on %d examples, %s kernels, %d thread%s: %.2f s\n",
+  std::snprintf(timing, sizeof(timing),
+                "knn-cv: %zu k values x %d folds on %d examples, %s kernels, %d thread%s: %.2f s\n",
                 result.ks.size(), folds, data.rows, data.is_u8 ? "uint8" : "float", params.threads,
                 params.threads == 1 ? "" : "s", elapsed);
   std::cerr << timing;

@@ -149,3 +149,25 @@ test('the perception panel and the lab at iframe size (900x600, embed) render', 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a digit drawn with touch (a finger, not a mouse) is classified too', async () => {
+  const { page, context, problems } = await openPage(session, '?lab=knn&mode=mnist&k=3');
+  await waitForApp(page);
+  await page.waitForTimeout(300);
+  const s0 = await state(page);
+  const c = s0.knn.canvas;
+  const cdp = await context.newCDPSession(page);
+  const point = (x, y) => [{ x: c.x + x * c.w, y: c.y + y * c.h, id: 1 }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: point(0.52, 0.15) });
+  for (let i = 1; i <= 16; ++i) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: point(0.52 - 0.04 * i / 16, 0.15 + 0.7 * i / 16) });
+    await page.waitForTimeout(16);
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await page.waitForTimeout(300);
+  const s = await state(page);
+  await screenshot(page, 'knn-mnist-touch-1');
+  assert.equal(s.knn.prediction, 1, `drew a 1 by touch, the lab predicted ${s.knn.prediction}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
