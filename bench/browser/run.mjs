@@ -121,8 +121,9 @@ function printReport(r, browserVersion) {
     const goal = GOALS_MS[metric];
     if (goal === undefined) continue;
     for (const row of r.single[metric].rows.filter((x) => x.impl === 'ours')) {
-      console.log(`  ${pad(r.single[metric].label, 10)} ≤ ${goal} ms  ${pad(row.what, 44)} ${lpad(ms(row.median_ms), 6)} ms  ` +
-        `${row.median_ms <= goal ? 'PASS' : 'FAIL'}`);
+      // The in-cache row is a diagnostic (the kernel's cost without memory traffic), not a goal.
+      const verdict = row.what.includes('in cache') ? '(floor)' : row.median_ms <= goal ? 'PASS' : 'FAIL';
+      console.log(`  ${pad(r.single[metric].label, 10)} ≤ ${goal} ms  ${pad(row.what, 44)} ${lpad(ms(row.median_ms), 6)} ms  ${verdict}`);
     }
   }
   for (const note of r.notes) console.log(`note: ${note}`);

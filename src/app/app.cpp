@@ -17,7 +17,7 @@ const std::vector<LabInfo>& all_labs() {
   static const std::vector<LabInfo> labs = {
       {LabId::Knn, "knn", "kNN", "Nearest neighbours: tune k and the distance metric on 2-D points and on MNIST.", 2, true},
       {LabId::Linear, "linear", "Linear classifier",
-       "Scores s = Wx + b trained live with the multiclass SVM (hinge) loss and softmax cross-entropy.", 3, false},
+       "Scores s = Wx + b trained live with the multiclass SVM (hinge) loss and softmax cross-entropy.", 3, true},
       {LabId::Sketch, "sketch", "Sketch model",
        "The autoregressive pixel model p(x) = Π p(xᵢ | x₍<ᵢ₎): draw, and see what it expects next.", 4, false},
       {LabId::Roc, "roc", "ROC & AUC", "Thresholds trade true positives for false positives: ROC curves and AUC.", 5, false},
@@ -58,6 +58,7 @@ void init_app(AppState& app, std::string_view query) {
   params.take_bool("embed", app.embed);
   // Each lab takes its own settings; for another lab they are unknown parameters.
   if (app.lab == LabId::Knn) apply_knn_url(app.knn, params);
+  if (app.lab == LabId::Linear) apply_linear_url(app.linear, params);
   for (const auto& w : params.finish()) app.host.warn(w);
 }
 
@@ -151,6 +152,7 @@ void draw_lab(AppState& app) {
   switch (app.lab) {
     case LabId::Data: draw_data_lab(app); break;
     case LabId::Knn: draw_knn_lab(app); break;
+    case LabId::Linear: draw_linear_lab(app); break;
     default: draw_not_built(app, info); break;
   }
 }
@@ -205,7 +207,7 @@ std::string state_json(const AppState& app) {
                   ",\"data\":{\"set\":\"" + app.data.loaded_set + "\",\"train\":" + std::to_string(app.data.train.count) +
                   ",\"test\":" + std::to_string(app.data.test.count) + ",\"loading\":\"" + app.data.loading_set +
                   "\",\"error\":" + json_string(app.data.error) + "}" +
-                  ",\"knn\":" + knn_state_json(app.knn);
+                  ",\"knn\":" + knn_state_json(app.knn) + ",\"linear\":" + linear_state_json(app.linear);
   char buf[160];
   const float* r = app.data_lab.load_full_rect;
   std::snprintf(buf, sizeof buf, ",\"load_full\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},\"nav\":[", double(r[0]),

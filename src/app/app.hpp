@@ -10,6 +10,7 @@
 #include "app/host.hpp"
 #include "app/labs/data_lab.hpp"
 #include "app/labs/knn_lab.hpp"
+#include "app/labs/linear_lab.hpp"
 #include "app/theme.hpp"
 
 namespace implay::app {
@@ -43,6 +44,7 @@ struct AppState {
   DataState data;
   DataLabState data_lab;
   KnnLabState knn;
+  LinearLabState linear;
   std::vector<NavRect> nav_rects;  // filled every frame the navigation is drawn
   long long frame_count = 0;
 };

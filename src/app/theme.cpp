@@ -7,11 +7,13 @@ const ImWchar* ui_glyph_ranges() {
   static const ImWchar ranges[] = {
       0x0020, 0x00FF,  // Basic Latin + Latin-1 (×, ±, ·, ², °)
       0x0370, 0x03FF,  // Greek: λ, σ, Σ, Δ, β, α
+      0x1D00, 0x1D7F,  // Phonetic extensions: subscripts ᵢ ᵧ
       0x2000, 0x206F,  // General punctuation: – — … ‖
       0x2070, 0x209F,  // Superscripts and subscripts
       0x2190, 0x21FF,  // Arrows
       0x2200, 0x22FF,  // Mathematical operators: ≤ ≥ ∞ ∑ √ ∘ ≈
       0x25A0, 0x25FF,  // Geometric shapes: ● ▲ ■
+      0x2C60, 0x2C7F,  // Latin extended-C: subscript ⱼ
       0,
   };
   return ranges;

@@ -1,6 +1,13 @@
 // distance.cpp — every distance kernel of the core, in one place: the portable loops, the
-// explicit wasm_simd128 versions next to them, the compile-time dispatch, and the metric names.
-// Integer SIMD kernels must stay bit-for-bit equal to the portable ones (tests check this).
+// explicit wasm_simd128 versions next to them, the x86-64 AVX2 / AVX-512 versions, the dispatch,
+// and the metric names. Integer SIMD kernels must stay bit-for-bit equal to the portable ones
+// (tests check this).
+//
+// [SECTION] Metric names
+// [SECTION] Portable loops (and the capped, early-abandoning ones)
+// [SECTION] WebAssembly SIMD (128-bit)
+// [SECTION] x86-64: AVX2 and AVX-512
+// [SECTION] Dispatch
 #include "core/distance.hpp"
 
 #include <algorithm>
@@ -12,11 +19,19 @@
 #if IMPLAY_WASM_SIMD
 #include <wasm_simd128.h>
 #endif
+#if IMPLAY_X86_DISPATCH
+// GCC 12's AVX-512 headers trip -Wmaybe-uninitialized on their own _mm512_undefined_*() (GCC bug
+// 105593, fixed in 13); the pragma must cover the header, where the warning points.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+#pragma GCC diagnostic pop
+#endif
 
 namespace implay {
 
 // ---------------------------------------------------------------------------------------------
-// Metric names
+// [SECTION] Metric names
 
 Metric parse_metric(std::string_view name) {
   if (name == "l1") return Metric::L1;
@@ -85,9 +100,9 @@ float lane_sum_f32(const float* a, const float* b, size_t n, Term term) {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
-// Portable loops. Natively the compiler auto-vectorizes the integer ones for the host.
+// [SECTION] Portable loops. Natively the compiler auto-vectorizes the integer ones for the host; on x86-64
+// the same bodies are also compiled for AVX2 and AVX-512 (see [x86] below).
 
-namespace portable {
 namespace {
 
 // The integer loops run in fixed 32-byte blocks with a partial sum per block: a fixed-length
@@ -96,9 +111,17 @@ namespace {
 // on the order, so the result is the same.
 constexpr size_t kBlock = 32;
 
+// Bodies shared by portable:: and the x86 target_clones: always inlined, so that each clone
+// vectorizes its own copy for its instruction set.
+#if defined(__GNUC__)
+#define IMPLAY_INLINE [[gnu::always_inline]] inline
+#else
+#define IMPLAY_INLINE inline
+#endif
+
 // Σ term(a[i], b[i]) in uint32 (a: (n), b: (n)); each block's partial ≤ 32·255² fits easily.
 template <class Term>
-uint32_t blocked_sum_u8(const uint8_t* a, const uint8_t* b, size_t n, Term term) {
+IMPLAY_INLINE uint32_t blocked_sum_u8(const uint8_t* a, const uint8_t* b, size_t n, Term term) {
   uint32_t sum = 0;
   size_t i = 0;
   for (; i + kBlock <= n; i += kBlock) {
@@ -110,27 +133,29 @@ uint32_t blocked_sum_u8(const uint8_t* a, const uint8_t* b, size_t n, Term term)
   return sum;
 }
 
-uint8_t absolute_difference(uint8_t x, uint8_t y) {
+IMPLAY_INLINE uint8_t absolute_difference(uint8_t x, uint8_t y) {
   return x > y ? uint8_t(x - y) : uint8_t(y - x);
 }
+IMPLAY_INLINE uint32_t abs_term(uint8_t x, uint8_t y) {  // |x − y|
+  return uint32_t(std::abs(int(x) - int(y)));
+}
+IMPLAY_INLINE uint32_t square_term(uint8_t x, uint8_t y) {  // (x − y)² ≤ 255² = 65,025
+  const int d = int(x) - int(y);
+  return uint32_t(d * d);
+}
+IMPLAY_INLINE uint32_t product_term(uint8_t x, uint8_t y) { return uint32_t(x) * uint32_t(y); }
 
-}  // namespace
-
-uint32_t l1_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  // Σ |a − b|
-  return blocked_sum_u8(a, b, n,
-                        [](uint8_t x, uint8_t y) { return uint32_t(std::abs(int(x) - int(y))); });
+IMPLAY_INLINE uint32_t l1_body(const uint8_t* a, const uint8_t* b, size_t n) {
+  return blocked_sum_u8(a, b, n, abs_term);  // Σ |a − b|
+}
+IMPLAY_INLINE uint32_t squared_l2_body(const uint8_t* a, const uint8_t* b, size_t n) {
+  return blocked_sum_u8(a, b, n, square_term);  // Σ (a − b)²
+}
+IMPLAY_INLINE uint32_t dot_body(const uint8_t* a, const uint8_t* b, size_t n) {
+  return blocked_sum_u8(a, b, n, product_term);  // Σ a·b
 }
 
-uint32_t squared_l2_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  // Σ (a − b)², each term ≤ 255² = 65,025
-  return blocked_sum_u8(a, b, n, [](uint8_t x, uint8_t y) {
-    const int d = int(x) - int(y);
-    return uint32_t(d * d);
-  });
-}
-
-uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n) {
+IMPLAY_INLINE uint32_t linf_body(const uint8_t* a, const uint8_t* b, size_t n) {
   uint8_t largest = 0;  // max |a − b|, blocked like blocked_sum_u8 for the same reason
   size_t i = 0;
   for (; i + kBlock <= n; i += kBlock) {
@@ -143,28 +168,51 @@ uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n) {
   return largest;
 }
 
-uint32_t dot_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  // Σ a·b
-  return blocked_sum_u8(a, b, n, [](uint8_t x, uint8_t y) { return uint32_t(x) * uint32_t(y); });
-}
-
-float cosine_distance_u8(const uint8_t* a, const uint8_t* b, size_t n) {
+IMPLAY_INLINE float cosine_body(const uint8_t* a, const uint8_t* b, size_t n) {
   uint32_t dot = 0, aa = 0, bb = 0;  // a·b, ‖a‖², ‖b‖² in one pass, blocked as above
   size_t i = 0;
-  auto add = [&](uint32_t& d, uint32_t& x, uint32_t& y, size_t at) {
-    d += uint32_t(a[at]) * b[at];
-    x += uint32_t(a[at]) * a[at];
-    y += uint32_t(b[at]) * b[at];
-  };
   for (; i + kBlock <= n; i += kBlock) {
     uint32_t block_dot = 0, block_aa = 0, block_bb = 0;
-    for (size_t j = 0; j < kBlock; ++j) add(block_dot, block_aa, block_bb, i + j);
+    for (size_t j = 0; j < kBlock; ++j) {
+      block_dot += product_term(a[i + j], b[i + j]);
+      block_aa += product_term(a[i + j], a[i + j]);
+      block_bb += product_term(b[i + j], b[i + j]);
+    }
     dot += block_dot;
     aa += block_aa;
     bb += block_bb;
   }
-  for (; i < n; ++i) add(dot, aa, bb, i);
+  for (; i < n; ++i) {
+    dot += product_term(a[i], b[i]);
+    aa += product_term(a[i], a[i]);
+    bb += product_term(b[i], b[i]);
+  }
   return cosine_distance_from_parts(dot, aa, bb);
+}
+
+// Largest n for which a sum of n terms ≤ `largest_term` cannot wrap in uint32: below it the
+// partial sums only grow, so the capped kernels may stop early; above it they must not.
+constexpr size_t max_exact_length(uint32_t largest_term) { return 0xFFFFFFFFu / largest_term; }
+constexpr size_t kMaxExactL1 = max_exact_length(255);            // 16,843,009
+constexpr size_t kMaxExactL2 = max_exact_length(255u * 255u);    // 66,051
+
+// Byte offset of the j-th block to visit: blocks[j] 16-byte blocks in, or j in natural order.
+inline size_t block_offset(std::span<const uint32_t> blocks, size_t j) {
+  return kCappedBlock * (blocks.empty() ? j : size_t(blocks[j]));
+}
+
+}  // namespace
+
+namespace portable {
+
+uint32_t l1_u8(const uint8_t* a, const uint8_t* b, size_t n) { return l1_body(a, b, n); }
+uint32_t squared_l2_u8(const uint8_t* a, const uint8_t* b, size_t n) {
+  return squared_l2_body(a, b, n);
+}
+uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n) { return linf_body(a, b, n); }
+uint32_t dot_u8(const uint8_t* a, const uint8_t* b, size_t n) { return dot_body(a, b, n); }
+float cosine_distance_u8(const uint8_t* a, const uint8_t* b, size_t n) {
+  return cosine_body(a, b, n);
 }
 
 float l1_f32(const float* a, const float* b, size_t n) {
@@ -189,10 +237,61 @@ float cosine_distance_f32(const float* a, const float* b, size_t n) {
   return cosine_distance_from_float_parts(dot_f32(a, b, n), dot_f32(a, a, n), dot_f32(b, b, n));
 }
 
+namespace {
+
+// min(Σ term(a, b), cap) over the blocks in order, then the tail; checks after every block.
+template <class Term>
+uint32_t capped_sum_u8(const uint8_t* a, const uint8_t* b, size_t n,
+                       std::span<const uint32_t> blocks, uint32_t cap, Term term) {
+  const size_t whole = n / kCappedBlock;
+  uint32_t sum = 0;
+  for (size_t j = 0; j < whole; ++j) {
+    const size_t at = block_offset(blocks, j);
+    uint32_t block = 0;  // ≤ 16·255²
+    for (size_t i = 0; i < kCappedBlock; ++i) block += term(a[at + i], b[at + i]);
+    sum += block;
+    if (sum >= cap) return cap;  // the rest can only add
+  }
+  for (size_t i = whole * kCappedBlock; i < n; ++i) sum += term(a[i], b[i]);
+  return std::min(sum, cap);
+}
+
+}  // namespace
+
+uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                      std::span<const uint32_t> blocks, uint32_t cap) {
+  if (n > kMaxExactL1) return std::min(l1_u8(a, b, n), cap);
+  return capped_sum_u8(a, b, n, blocks, cap, abs_term);
+}
+
+uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                              std::span<const uint32_t> blocks, uint32_t cap) {
+  if (n > kMaxExactL2) return std::min(squared_l2_u8(a, b, n), cap);
+  return capped_sum_u8(a, b, n, blocks, cap, square_term);
+}
+
+uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                        std::span<const uint32_t> blocks, uint32_t cap) {
+  // A max never wraps: it can stop at any length once it reaches cap.
+  const size_t whole = n / kCappedBlock;
+  uint32_t largest = 0;
+  for (size_t j = 0; j < whole; ++j) {
+    const size_t at = block_offset(blocks, j);
+    uint8_t block = 0;
+    for (size_t i = 0; i < kCappedBlock; ++i)
+      block = std::max(block, absolute_difference(a[at + i], b[at + i]));
+    largest = std::max<uint32_t>(largest, block);
+    if (largest >= cap) return cap;
+  }
+  for (size_t i = whole * kCappedBlock; i < n; ++i)
+    largest = std::max<uint32_t>(largest, absolute_difference(a[i], b[i]));
+  return std::min(largest, cap);
+}
+
 }  // namespace portable
 
 // ---------------------------------------------------------------------------------------------
-// WebAssembly SIMD (128-bit). Each loop eats 16 bytes or 8 floats, the tail goes to the
+// [SECTION] WebAssembly SIMD (128-bit). Each loop eats 16 bytes or 8 floats, the tail goes to the
 // portable loop; integer sums widen before they could overflow, so they stay exact.
 
 #if IMPLAY_WASM_SIMD
@@ -358,11 +457,377 @@ float cosine_distance_f32(const float* a, const float* b, size_t n) {
   return cosine_distance_from_float_parts(dot_f32(a, b, n), dot_f32(a, a, n), dot_f32(b, b, n));
 }
 
+// Capped kernels: two blocks (32 bytes) between checks of the partial sum. A check (a 4-lane
+// sum, a compare) costs about as much as a block, and on MNIST most pairs stop within the first
+// 2–4 blocks, so checking every 2 blocks is the sweet spot (measured in node).
+
+uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                              std::span<const uint32_t> blocks, uint32_t cap) {
+  if (n > kMaxExactL2) return std::min(squared_l2_u8(a, b, n), cap);
+  const size_t whole = n / kCappedBlock;
+  v128_t acc0 = wasm_i32x4_splat(0), acc1 = acc0;  // (4) u32 partial sums of even, odd bytes
+  auto add_block = [&](size_t j) {
+    const size_t at = block_offset(blocks, j);
+    v128_t d = absdiff_u8x16(wasm_v128_load(a + at), wasm_v128_load(b + at));
+    v128_t even = even_bytes_u16x8(d), odd = odd_bytes_u16x8(d);
+    acc0 = wasm_i32x4_add(acc0, wasm_i32x4_dot_i16x8(even, even));
+    acc1 = wasm_i32x4_add(acc1, wasm_i32x4_dot_i16x8(odd, odd));
+  };
+  size_t j = 0;
+  for (; j + 2 <= whole; j += 2) {
+    add_block(j);
+    add_block(j + 1);
+    if (sum_u32x4(wasm_i32x4_add(acc0, acc1)) >= cap) return cap;
+  }
+  if (j < whole) add_block(j);
+  const size_t done = whole * kCappedBlock;
+  const uint32_t sum = sum_u32x4(wasm_i32x4_add(acc0, acc1)) +
+                       portable::squared_l2_u8(a + done, b + done, n - done);
+  return std::min(sum, cap);
+}
+
+uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                      std::span<const uint32_t> blocks, uint32_t cap) {
+  if (n > kMaxExactL1) return std::min(l1_u8(a, b, n), cap);
+  const size_t whole = n / kCappedBlock;
+  v128_t acc = wasm_i32x4_splat(0);  // (4) u32 partial sums
+  auto block_pairs = [&](size_t j) {  // (8) u16 pair sums of |a − b| over one block, ≤ 510
+    const size_t at = block_offset(blocks, j);
+    return wasm_u16x8_extadd_pairwise_u8x16(
+        absdiff_u8x16(wasm_v128_load(a + at), wasm_v128_load(b + at)));
+  };
+  size_t j = 0;
+  for (; j + 2 <= whole; j += 2) {
+    v128_t pairs = wasm_i16x8_add(block_pairs(j), block_pairs(j + 1));  // ≤ 1,020 per lane
+    acc = wasm_i32x4_add(acc, wasm_u32x4_extadd_pairwise_u16x8(pairs));
+    if (sum_u32x4(acc) >= cap) return cap;
+  }
+  if (j < whole) acc = wasm_i32x4_add(acc, wasm_u32x4_extadd_pairwise_u16x8(block_pairs(j)));
+  const size_t done = whole * kCappedBlock;
+  const uint32_t sum = sum_u32x4(acc) + portable::l1_u8(a + done, b + done, n - done);
+  return std::min(sum, cap);
+}
+
+uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                        std::span<const uint32_t> blocks, uint32_t cap) {
+  const size_t whole = n / kCappedBlock;
+  v128_t largest = wasm_i8x16_splat(0);  // (16) running max of |a − b| per byte lane
+  if (cap <= 255) {                      // a max of bytes can only reach a cap ≤ 255
+    const v128_t limit = wasm_i8x16_splat(int8_t(cap));
+    for (size_t j = 0; j < whole; ++j) {
+      const size_t at = block_offset(blocks, j);
+      largest = wasm_u8x16_max(largest,
+                               absdiff_u8x16(wasm_v128_load(a + at), wasm_v128_load(b + at)));
+      if (wasm_v128_any_true(wasm_u8x16_ge(largest, limit))) return cap;
+    }
+  } else {
+    for (size_t j = 0; j < whole; ++j) {
+      const size_t at = block_offset(blocks, j);
+      largest = wasm_u8x16_max(largest,
+                               absdiff_u8x16(wasm_v128_load(a + at), wasm_v128_load(b + at)));
+    }
+  }
+  const size_t done = whole * kCappedBlock;
+  const uint32_t result =
+      std::max<uint32_t>(max_u8x16(largest), portable::linf_u8(a + done, b + done, n - done));
+  return std::min(result, cap);
+}
+
 }  // namespace wasm_simd
 #endif  // IMPLAY_WASM_SIMD
 
 // ---------------------------------------------------------------------------------------------
-// Compile-time dispatch: `kernels` names whichever namespace this build uses.
+// [SECTION] x86-64: AVX2 and AVX-512, chosen at run time
+//
+// The plain integer kernels are the portable bodies above compiled three times by GCC's
+// target_clones (AVX-512BW, AVX2, baseline); the loader picks one for the CPU. The capped
+// kernels, where k-NN spends its time, are written with intrinsics: each check of the partial
+// sum gathers 64 bytes (four 16-byte blocks in the given order) from each row, so AVX-512 does
+// one group in one register and AVX2 in two. |a − b| = (a ⊖ b) | (b ⊖ a) with saturating
+// subtraction; L1 sums it with psadbw, L2 squares it in 16-bit lanes with pmaddwd (2 · 255² fits
+// int32), L∞ keeps a byte max.
+
+#if IMPLAY_X86_DISPATCH
+#define IMPLAY_AVX2 __attribute__((target("avx2")))
+#define IMPLAY_AVX512 __attribute__((target("avx512f,avx512bw")))
+#define IMPLAY_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+
+namespace x86_clones {
+IMPLAY_CLONES uint32_t l1_u8(const uint8_t* a, const uint8_t* b, size_t n) {
+  return l1_body(a, b, n);
+}
+IMPLAY_CLONES uint32_t squared_l2_u8(const uint8_t* a, const uint8_t* b, size_t n) {
+  return squared_l2_body(a, b, n);
+}
+IMPLAY_CLONES uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n) {
+  return linf_body(a, b, n);
+}
+IMPLAY_CLONES uint32_t dot_u8(const uint8_t* a, const uint8_t* b, size_t n) {
+  return dot_body(a, b, n);
+}
+IMPLAY_CLONES float cosine_distance_u8(const uint8_t* a, const uint8_t* b, size_t n) {
+  return cosine_body(a, b, n);
+}
+}  // namespace x86_clones
+
+namespace {
+
+// The n mod 16 bytes after the whole blocks, added by the portable loops (at most 15 bytes).
+size_t tail_start(size_t n) { return n / kCappedBlock * kCappedBlock; }
+
+inline __m128i load_block(const uint8_t* row, size_t block) {
+  return _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + kCappedBlock * block));
+}
+
+// Largest of 16 bytes (SSE2): fold halves until one byte is left.
+inline uint32_t max_u8x16(__m128i v) {
+  v = _mm_max_epu8(v, _mm_srli_si128(v, 8));
+  v = _mm_max_epu8(v, _mm_srli_si128(v, 4));
+  v = _mm_max_epu8(v, _mm_srli_si128(v, 2));
+  v = _mm_max_epu8(v, _mm_srli_si128(v, 1));
+  return uint32_t(_mm_cvtsi128_si32(v)) & 0xFFu;
+}
+
+}  // namespace
+
+namespace x86_avx512 {
+namespace {
+
+// Blocks j .. j + count − 1 of the order (count ≤ 4) as one 64-byte register, zeros past count
+// (|0 − 0| adds nothing to any metric).
+IMPLAY_AVX512 inline __m512i load_blocks(const uint8_t* row, std::span<const uint32_t> blocks,
+                                         size_t j, size_t count) {
+  if (blocks.empty()) {
+    if (count == 4) return _mm512_loadu_si512(row + kCappedBlock * j);
+    return _mm512_maskz_loadu_epi8(~0ull >> (64 - kCappedBlock * count), row + kCappedBlock * j);
+  }
+  const uint32_t* at = blocks.data() + j;
+  __m512i v = _mm512_zextsi128_si512(load_block(row, at[0]));
+  if (count > 1) v = _mm512_inserti32x4(v, load_block(row, at[1]), 1);
+  if (count > 2) v = _mm512_inserti32x4(v, load_block(row, at[2]), 2);
+  if (count > 3) v = _mm512_inserti32x4(v, load_block(row, at[3]), 3);
+  return v;
+}
+
+IMPLAY_AVX512 inline __m512i absdiff(__m512i x, __m512i y) {
+  return _mm512_or_si512(_mm512_subs_epu8(x, y), _mm512_subs_epu8(y, x));
+}
+
+// Σ (x − y)² of 64 bytes as 16 int32 lanes (each ≤ 4 · 255²).
+IMPLAY_AVX512 inline __m512i squares(__m512i x, __m512i y) {
+  const __m512i d = absdiff(x, y), zero = _mm512_setzero_si512();
+  const __m512i lo = _mm512_unpacklo_epi8(d, zero), hi = _mm512_unpackhi_epi8(d, zero);
+  return _mm512_add_epi32(_mm512_madd_epi16(lo, lo), _mm512_madd_epi16(hi, hi));
+}
+
+}  // namespace
+
+bool supported() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+}
+
+IMPLAY_AVX512 uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                                            std::span<const uint32_t> blocks, uint32_t cap) {
+  if (n > kMaxExactL2) return std::min(x86_clones::squared_l2_u8(a, b, n), cap);
+  const size_t whole = n / kCappedBlock;
+  __m512i acc = _mm512_setzero_si512();  // (16) u32 partial sums
+  size_t j = 0;
+#ifndef XF
+#define XF 1
+#define XG 1
+#endif
+  size_t next_check = 4 * XF;
+  for (; j + 4 <= whole; j += 4) {
+    acc = _mm512_add_epi32(acc, squares(load_blocks(a, blocks, j, 4), load_blocks(b, blocks, j, 4)));
+    if (j + 4 == next_check) {
+      next_check += 4 * XG;
+      if (uint32_t(_mm512_reduce_add_epi32(acc)) >= cap) return cap;
+    }
+  }
+  if (j < whole)
+    acc = _mm512_add_epi32(acc, squares(load_blocks(a, blocks, j, whole - j),
+                                        load_blocks(b, blocks, j, whole - j)));
+  const size_t done = tail_start(n);
+  const uint32_t sum = uint32_t(_mm512_reduce_add_epi32(acc)) +
+                       portable::squared_l2_u8(a + done, b + done, n - done);
+  return std::min(sum, cap);
+}
+
+IMPLAY_AVX512 uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                                    std::span<const uint32_t> blocks, uint32_t cap) {
+  if (n > kMaxExactL1) return std::min(x86_clones::l1_u8(a, b, n), cap);
+  const size_t whole = n / kCappedBlock;
+  __m512i acc = _mm512_setzero_si512();  // (8) u64 partial sums, from psadbw
+  size_t j = 0;
+  for (; j + 4 <= whole; j += 4) {
+    acc = _mm512_add_epi64(
+        acc, _mm512_sad_epu8(load_blocks(a, blocks, j, 4), load_blocks(b, blocks, j, 4)));
+    if (uint64_t(_mm512_reduce_add_epi64(acc)) >= cap) return cap;
+  }
+  if (j < whole)
+    acc = _mm512_add_epi64(acc, _mm512_sad_epu8(load_blocks(a, blocks, j, whole - j),
+                                                load_blocks(b, blocks, j, whole - j)));
+  const size_t done = tail_start(n);
+  const uint32_t sum =
+      uint32_t(_mm512_reduce_add_epi64(acc)) + portable::l1_u8(a + done, b + done, n - done);
+  return std::min(sum, cap);
+}
+
+IMPLAY_AVX512 uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                                      std::span<const uint32_t> blocks, uint32_t cap) {
+  const size_t whole = n / kCappedBlock;
+  const __m512i limit = _mm512_set1_epi8(char(std::min<uint32_t>(cap, 255)));
+  __m512i largest = _mm512_setzero_si512();  // (64) running max of |a − b| per byte lane
+  size_t j = 0;
+  for (; j + 4 <= whole; j += 4) {
+    largest = _mm512_max_epu8(
+        largest, absdiff(load_blocks(a, blocks, j, 4), load_blocks(b, blocks, j, 4)));
+    // A max of bytes reaches a cap ≤ 255 only: compare only then.
+    if (cap <= 255 && _mm512_cmpge_epu8_mask(largest, limit) != 0) return cap;
+  }
+  if (j < whole)
+    largest = _mm512_max_epu8(largest, absdiff(load_blocks(a, blocks, j, whole - j),
+                                               load_blocks(b, blocks, j, whole - j)));
+  // Max of each 32-bit lane's four bytes into its low byte, then the max of the 16 lanes.
+  largest = _mm512_max_epu8(largest, _mm512_srli_epi32(largest, 16));
+  largest = _mm512_max_epu8(largest, _mm512_srli_epi32(largest, 8));
+  largest = _mm512_and_si512(largest, _mm512_set1_epi32(0xFF));
+  const size_t done = tail_start(n);
+  const uint32_t result = std::max(uint32_t(_mm512_reduce_max_epu32(largest)),
+                                   portable::linf_u8(a + done, b + done, n - done));
+  return std::min(result, cap);
+}
+
+}  // namespace x86_avx512
+
+namespace x86_avx2 {
+namespace {
+
+// Blocks j and j + 1 of the order as one 32-byte register (count 1: the upper half is zero).
+IMPLAY_AVX2 inline __m256i load_blocks(const uint8_t* row, std::span<const uint32_t> blocks,
+                                       size_t j, size_t count) {
+  if (blocks.empty()) {
+    if (count == 2)
+      return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + kCappedBlock * j));
+    return _mm256_zextsi128_si256(load_block(row, j));
+  }
+  const uint32_t* at = blocks.data() + j;
+  const __m256i v = _mm256_zextsi128_si256(load_block(row, at[0]));
+  return count == 2 ? _mm256_inserti128_si256(v, load_block(row, at[1]), 1) : v;
+}
+
+IMPLAY_AVX2 inline __m256i absdiff(__m256i x, __m256i y) {
+  return _mm256_or_si256(_mm256_subs_epu8(x, y), _mm256_subs_epu8(y, x));
+}
+
+// Σ (x − y)² of 32 bytes as 8 int32 lanes.
+IMPLAY_AVX2 inline __m256i squares(__m256i x, __m256i y) {
+  const __m256i d = absdiff(x, y), zero = _mm256_setzero_si256();
+  const __m256i lo = _mm256_unpacklo_epi8(d, zero), hi = _mm256_unpackhi_epi8(d, zero);
+  return _mm256_add_epi32(_mm256_madd_epi16(lo, lo), _mm256_madd_epi16(hi, hi));
+}
+
+IMPLAY_AVX2 inline uint32_t sum_u32x8(__m256i v) {
+  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));  // lanes (2, 3, 0, 1)
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));  // lanes (1, 0, 3, 2)
+  return uint32_t(_mm_cvtsi128_si32(s));
+}
+
+IMPLAY_AVX2 inline uint64_t sum_u64x4(__m256i v) {
+  const __m128i s = _mm_add_epi64(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  return uint64_t(_mm_cvtsi128_si64(s)) + uint64_t(_mm_extract_epi64(s, 1));
+}
+
+}  // namespace
+
+bool supported() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2");
+}
+
+// Groups of four blocks (two registers) between checks, as in the AVX-512 kernels.
+IMPLAY_AVX2 uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                                          std::span<const uint32_t> blocks, uint32_t cap) {
+  if (n > kMaxExactL2) return std::min(x86_clones::squared_l2_u8(a, b, n), cap);
+  const size_t whole = n / kCappedBlock;
+  __m256i acc0 = _mm256_setzero_si256(), acc1 = acc0;  // (8) u32 partial sums each
+  size_t j = 0;
+  for (; j + 4 <= whole; j += 4) {
+    acc0 = _mm256_add_epi32(acc0, squares(load_blocks(a, blocks, j, 2), load_blocks(b, blocks, j, 2)));
+    acc1 = _mm256_add_epi32(
+        acc1, squares(load_blocks(a, blocks, j + 2, 2), load_blocks(b, blocks, j + 2, 2)));
+    if (sum_u32x8(_mm256_add_epi32(acc0, acc1)) >= cap) return cap;
+  }
+  for (; j < whole; j += 2) {
+    const size_t count = std::min<size_t>(2, whole - j);
+    acc0 = _mm256_add_epi32(
+        acc0, squares(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
+  }
+  const size_t done = tail_start(n);
+  const uint32_t sum = sum_u32x8(_mm256_add_epi32(acc0, acc1)) +
+                       portable::squared_l2_u8(a + done, b + done, n - done);
+  return std::min(sum, cap);
+}
+
+IMPLAY_AVX2 uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                                  std::span<const uint32_t> blocks, uint32_t cap) {
+  if (n > kMaxExactL1) return std::min(x86_clones::l1_u8(a, b, n), cap);
+  const size_t whole = n / kCappedBlock;
+  __m256i acc = _mm256_setzero_si256();  // (4) u64 partial sums, from psadbw
+  size_t j = 0;
+  for (; j + 4 <= whole; j += 4) {
+    acc = _mm256_add_epi64(
+        acc, _mm256_sad_epu8(load_blocks(a, blocks, j, 2), load_blocks(b, blocks, j, 2)));
+    acc = _mm256_add_epi64(
+        acc, _mm256_sad_epu8(load_blocks(a, blocks, j + 2, 2), load_blocks(b, blocks, j + 2, 2)));
+    if (sum_u64x4(acc) >= cap) return cap;
+  }
+  for (; j < whole; j += 2) {
+    const size_t count = std::min<size_t>(2, whole - j);
+    acc = _mm256_add_epi64(
+        acc, _mm256_sad_epu8(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
+  }
+  const size_t done = tail_start(n);
+  const uint32_t sum = uint32_t(sum_u64x4(acc)) + portable::l1_u8(a + done, b + done, n - done);
+  return std::min(sum, cap);
+}
+
+IMPLAY_AVX2 uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                                    std::span<const uint32_t> blocks, uint32_t cap) {
+  const size_t whole = n / kCappedBlock;
+  const __m256i limit = _mm256_set1_epi8(char(std::min<uint32_t>(cap, 255)));
+  __m256i largest = _mm256_setzero_si256();  // (32) running max of |a − b| per byte lane
+  size_t j = 0;
+  for (; j + 4 <= whole; j += 4) {
+    largest = _mm256_max_epu8(
+        largest, absdiff(load_blocks(a, blocks, j, 2), load_blocks(b, blocks, j, 2)));
+    largest = _mm256_max_epu8(
+        largest, absdiff(load_blocks(a, blocks, j + 2, 2), load_blocks(b, blocks, j + 2, 2)));
+    // largest ≥ limit in some lane ⇔ max(largest, limit) == largest there; caps > 255 never.
+    if (cap <= 255 && _mm256_movemask_epi8(_mm256_cmpeq_epi8(
+                          _mm256_max_epu8(largest, limit), largest)) != 0)
+      return cap;
+  }
+  for (; j < whole; j += 2) {
+    const size_t count = std::min<size_t>(2, whole - j);
+    largest = _mm256_max_epu8(
+        largest, absdiff(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
+  }
+  const __m128i half =
+      _mm_max_epu8(_mm256_castsi256_si128(largest), _mm256_extracti128_si256(largest, 1));
+  const size_t done = tail_start(n);
+  const uint32_t result = std::max(max_u8x16(half), portable::linf_u8(a + done, b + done, n - done));
+  return std::min(result, cap);
+}
+
+}  // namespace x86_avx2
+#endif  // IMPLAY_X86_DISPATCH
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Dispatch. `kernels` names the namespace of the plain kernels in this build; the
+// capped ones are picked once at run time (natively on x86-64) and kept as function pointers.
 
 #if IMPLAY_WASM_SIMD
 namespace kernels = wasm_simd;
@@ -370,14 +835,58 @@ namespace kernels = wasm_simd;
 namespace kernels = portable;
 #endif
 
-uint32_t l1_u8(const uint8_t* a, const uint8_t* b, size_t n) { return kernels::l1_u8(a, b, n); }
-uint32_t squared_l2_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return kernels::squared_l2_u8(a, b, n);
+#if IMPLAY_X86_DISPATCH
+namespace integer_kernels = x86_clones;  // target_clones: the loader picked the ISA
+#else
+namespace integer_kernels = kernels;
+#endif
+
+namespace {
+
+struct CappedKernels {
+  CappedKernelU8 l1, squared_l2, linf;
+  const char* name;  // integer_kernels_name()
+};
+
+CappedKernels choose_capped_kernels() {
+#if IMPLAY_WASM_SIMD
+  return {wasm_simd::l1_u8_capped, wasm_simd::squared_l2_u8_capped, wasm_simd::linf_u8_capped,
+          "wasm simd128"};
+#else
+#if IMPLAY_X86_DISPATCH
+  if (x86_avx512::supported())
+    return {x86_avx512::l1_u8_capped, x86_avx512::squared_l2_u8_capped,
+            x86_avx512::linf_u8_capped, "x86 avx512bw"};
+  if (x86_avx2::supported())
+    return {x86_avx2::l1_u8_capped, x86_avx2::squared_l2_u8_capped, x86_avx2::linf_u8_capped,
+            "x86 avx2"};
+#endif
+  return {portable::l1_u8_capped, portable::squared_l2_u8_capped, portable::linf_u8_capped,
+          "portable"};
+#endif
 }
-uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n) { return kernels::linf_u8(a, b, n); }
-uint32_t dot_u8(const uint8_t* a, const uint8_t* b, size_t n) { return kernels::dot_u8(a, b, n); }
+
+const CappedKernels& capped_kernels() {
+  static const CappedKernels chosen = choose_capped_kernels();  // once, thread-safe
+  return chosen;
+}
+
+}  // namespace
+
+uint32_t l1_u8(const uint8_t* a, const uint8_t* b, size_t n) {
+  return integer_kernels::l1_u8(a, b, n);
+}
+uint32_t squared_l2_u8(const uint8_t* a, const uint8_t* b, size_t n) {
+  return integer_kernels::squared_l2_u8(a, b, n);
+}
+uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n) {
+  return integer_kernels::linf_u8(a, b, n);
+}
+uint32_t dot_u8(const uint8_t* a, const uint8_t* b, size_t n) {
+  return integer_kernels::dot_u8(a, b, n);
+}
 float cosine_distance_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return kernels::cosine_distance_u8(a, b, n);
+  return integer_kernels::cosine_distance_u8(a, b, n);
 }
 float l1_f32(const float* a, const float* b, size_t n) { return kernels::l1_f32(a, b, n); }
 float squared_l2_f32(const float* a, const float* b, size_t n) {
@@ -388,6 +897,31 @@ float dot_f32(const float* a, const float* b, size_t n) { return kernels::dot_f3
 float cosine_distance_f32(const float* a, const float* b, size_t n) {
   return kernels::cosine_distance_f32(a, b, n);
 }
+
+uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                      std::span<const uint32_t> blocks, uint32_t cap) {
+  return capped_kernels().l1(a, b, n, blocks, cap);
+}
+uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                              std::span<const uint32_t> blocks, uint32_t cap) {
+  return capped_kernels().squared_l2(a, b, n, blocks, cap);
+}
+uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                        std::span<const uint32_t> blocks, uint32_t cap) {
+  return capped_kernels().linf(a, b, n, blocks, cap);
+}
+
+CappedKernelU8 capped_kernel_u8(Metric metric) {
+  switch (metric) {
+    case Metric::L1: return capped_kernels().l1;
+    case Metric::L2: return capped_kernels().squared_l2;
+    case Metric::Linf: return capped_kernels().linf;
+    case Metric::Cosine: return nullptr;
+  }
+  return nullptr;
+}
+
+const char* integer_kernels_name() { return capped_kernels().name; }
 
 uint32_t squared_norm_u8(const uint8_t* a, size_t n) { return dot_u8(a, a, n); }
 

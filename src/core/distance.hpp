@@ -1,13 +1,24 @@
 // distance.hpp — the distance metrics of the playground: L1, squared L2, L∞ (Chebyshev) and
 // cosine distance, over uint8 images (exact integer kernels) and float feature vectors.
 // Each kernel has a portable loop (implay::portable) and, in wasm SIMD builds, an explicit
-// wasm_simd128 version (implay::wasm_simd); the un-namespaced names pick one at compile time.
+// wasm_simd128 version (implay::wasm_simd); natively on x86-64 the integer kernels also come in
+// AVX2 and AVX-512 versions chosen once at run time for the CPU. The un-namespaced names dispatch.
+// The capped (early-abandoning) kernels at the end are what k-NN search spends its time in.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "core/simd.hpp"
+
+// Native x86-64 builds with GCC or clang carry AVX2 and AVX-512 kernels next to the portable ones
+// and pick one at run time (the CLI still runs on any x86-64). Other builds: compile time only.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__EMSCRIPTEN__)
+#define IMPLAY_X86_DISPATCH 1
+#else
+#define IMPLAY_X86_DISPATCH 0
+#endif
 
 namespace implay {
 
@@ -64,7 +75,9 @@ float cosine_distance_f32(const float* a, const float* b, size_t n);
 }  // namespace wasm_simd
 #endif
 
-// The dispatching kernels: wasm_simd:: in wasm SIMD builds, portable:: otherwise.
+// The dispatching kernels: wasm_simd:: in wasm SIMD builds; natively on x86-64 the integer ones
+// are the portable loops compiled for AVX-512BW, AVX2 or the baseline (GCC target_clones, picked
+// at load time); portable:: otherwise.
 uint32_t l1_u8(const uint8_t* a, const uint8_t* b, size_t n);
 uint32_t squared_l2_u8(const uint8_t* a, const uint8_t* b, size_t n);
 uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n);
@@ -89,5 +102,81 @@ float cosine_distance_from_parts(uint32_t dot, uint32_t squared_norm_a, uint32_t
 // so k-NN ranks uint8 inputs on the integer kernels directly, not on these floats).
 float distance_u8(Metric metric, const uint8_t* a, const uint8_t* b, size_t n);
 float distance_f32(Metric metric, const float* a, const float* b, size_t n);
+
+// ---------------------------------------------------------------------------------------------
+// Capped (early-abandoning) uint8 kernels for k-NN: "partial distance search"
+//
+// k-NN only needs a candidate's exact distance when it beats the current k-th best, `cap`. These
+// return min(distance, cap) and stop summing once a partial sum reaches cap: every term is ≥ 0,
+// so the partial sums only grow and one ≥ cap proves the whole sum is too. Visiting the blocks
+// where rows differ most first makes that happen early: on MNIST after ~1/7 of the pixels.
+//  - blocks: (n / 16) the order in which to visit the 16-byte blocks [16·j, 16·j + 16) of a and
+//    b, a permutation of 0 .. n/16 − 1 (see knn.cpp for how k-NN picks it); empty means 0, 1, 2,
+//    ...; the n mod 16 tail bytes come last. The order changes only the speed: integer sums do
+//    not depend on it.
+//  - the result is exactly min(l1_u8(a, b, n), cap) (and so on), the same in every path, also
+//    past the uint32 limit above (n > 66,051 for L2), where the full, wrapping sum is computed.
+//  - where each path checks the partial sum (every block, every 64 bytes) is its own business.
+using CappedKernelU8 = uint32_t (*)(const uint8_t* a, const uint8_t* b, size_t n,
+                                    std::span<const uint32_t> blocks, uint32_t cap);
+
+inline constexpr size_t kCappedBlock = 16;  // bytes per block of the `blocks` order
+
+namespace portable {
+uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                      std::span<const uint32_t> blocks, uint32_t cap);
+uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                              std::span<const uint32_t> blocks, uint32_t cap);
+uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                        std::span<const uint32_t> blocks, uint32_t cap);
+}  // namespace portable
+
+#if IMPLAY_WASM_SIMD
+namespace wasm_simd {
+uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                      std::span<const uint32_t> blocks, uint32_t cap);
+uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                              std::span<const uint32_t> blocks, uint32_t cap);
+uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                        std::span<const uint32_t> blocks, uint32_t cap);
+}  // namespace wasm_simd
+#endif
+
+#if IMPLAY_X86_DISPATCH
+// Explicit intrinsics; call them only when supported() (the dispatch below does).
+namespace x86_avx2 {
+bool supported();  // this CPU (and OS) runs AVX2
+uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                      std::span<const uint32_t> blocks, uint32_t cap);
+uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                              std::span<const uint32_t> blocks, uint32_t cap);
+uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                        std::span<const uint32_t> blocks, uint32_t cap);
+}  // namespace x86_avx2
+namespace x86_avx512 {
+bool supported();  // this CPU (and OS) runs AVX-512F and AVX-512BW
+uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                      std::span<const uint32_t> blocks, uint32_t cap);
+uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                              std::span<const uint32_t> blocks, uint32_t cap);
+uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                        std::span<const uint32_t> blocks, uint32_t cap);
+}  // namespace x86_avx512
+#endif
+
+// The dispatching capped kernels (wasm_simd, x86_avx512, x86_avx2 or portable).
+uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                      std::span<const uint32_t> blocks, uint32_t cap);
+uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                              std::span<const uint32_t> blocks, uint32_t cap);
+uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
+                        std::span<const uint32_t> blocks, uint32_t cap);
+// The dispatching capped kernel of L1, L2 or L∞ as a plain function pointer, resolved once, for
+// hot loops (one indirect call per pair); nullptr for cosine, which cannot abandon this way.
+CappedKernelU8 capped_kernel_u8(Metric metric);
+
+// Which integer kernels the dispatch runs on this machine: "wasm simd128", "x86 avx512bw",
+// "x86 avx2" or "portable" (for benchmarks, tests and `--version`).
+const char* integer_kernels_name();
 
 }  // namespace implay

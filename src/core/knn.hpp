@@ -45,6 +45,9 @@ struct SearchOptions {
                           // std::thread::hardware_concurrency()); wasm builds always use 1
   int train_block = 256;  // training rows per block: 256 × 784 B ≈ 200 KB stays in L2 cache...
   int query_block = 32;   // ...while this many queries all scan it
+  int reorder_min_queries = 256;  // uint8 L1/L2/L∞ batches of at least this many queries search
+                                  // a copy of the rows with the most varied values first (faster
+                                  // early abandoning; N·D more bytes); smaller ones search in place
 };
 
 // The k nearest training rows of each query.
@@ -184,6 +187,8 @@ class CrossValidationJob {
   std::vector<int64_t> correct_;    // (K, F) row-major correct votes so far
   std::vector<int64_t> evaluated_;  // (F) examples evaluated per fold
   int next_ = 0;                    // next example to evaluate
+  std::vector<uint32_t> block_order_;    // uint8 L1/L2/L∞: (D / 16) early-abandoning block order
+  std::vector<uint32_t> squared_norms_;  // uint8 cosine: (N) ‖row‖², computed once for all steps
 };
 
 // ---------------------------------------------------------------------------------------------

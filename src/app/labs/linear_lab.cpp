@@ -1,0 +1,830 @@
+// linear_lab.cpp — the linear classifier lab. [SECTION] settings & URL · 2-D points ·
+// MNIST training · Softmax vs SVM · lab. Widgets draw; core/linear.hpp, losses.hpp and
+// linear_train.hpp do every score, loss, gradient and update.
+#include "app/labs/linear_lab.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "app/app.hpp"
+#include "app/format.hpp"
+#include "app/url_params.hpp"
+#include "app/widgets/colormap.hpp"
+#include "app/widgets/digits.hpp"
+#include "app/widgets/help.hpp"
+#include "app/widgets/plot.hpp"
+#include "core/digit_preprocess.hpp"
+#include "core/error.hpp"
+#include "core/metrics.hpp"
+
+namespace implay::app {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+constexpr LossKind kLosses[] = {LossKind::MulticlassHinge, LossKind::OneVsAllHinge, LossKind::StructuredHinge,
+                                LossKind::SoftmaxCrossEntropy};
+constexpr const char* kLossLabels[] = {"multiclass SVM (Weston–Watkins hinge)", "one-vs-all hinge",
+                                       "structured SVM (Crammer–Singer)", "softmax cross-entropy"};
+constexpr Regularizer kRegs[] = {Regularizer::None, Regularizer::L2, Regularizer::L1, Regularizer::ElasticNet};
+constexpr const char* kRegLabels[] = {"none", "L2: Σ W²", "L1: Σ |W|", "elastic net: β Σ W² + Σ |W|"};
+constexpr ToyPreset kPresets[] = {ToyPreset::Blobs, ToyPreset::Spiral, ToyPreset::Circles, ToyPreset::Xor,
+                                  ToyPreset::Uniform};
+constexpr const char* kPresetLabels[] = {"blobs", "spiral (tendrils)", "concentric circles", "XOR", "uniform random"};
+
+bool is_hinge(LossKind k) { return k != LossKind::SoftmaxCrossEntropy && k != LossKind::BinaryLogistic; }
+
+int index_of_loss(LossKind k) {
+  for (int i = 0; i < 4; ++i)
+    if (kLosses[i] == k) return i;
+  return 0;
+}
+int index_of_reg(Regularizer r) {
+  for (int i = 0; i < 4; ++i)
+    if (kRegs[i] == r) return i;
+  return 1;
+}
+
+ObjectiveOptions objective_options(const LinearSettings& s, float lambda) {
+  ObjectiveOptions o;
+  o.loss = s.loss;
+  o.loss_options.margin = s.margin;
+  o.regularization.kind = s.reg;
+  o.regularization.lambda = lambda;
+  return o;
+}
+
+// Loss, Δ and regularizer controls; returns true when one changed.
+bool draw_loss_controls(LinearSettings& s, float& lambda, float lambda_max) {
+  bool changed = false;
+  int loss = index_of_loss(s.loss);
+  ImGui::SetNextItemWidth(250);
+  if (ImGui::Combo("loss", &loss, kLossLabels, 4)) {
+    s.loss = kLosses[loss];
+    changed = true;
+  }
+  ImGui::SameLine();
+  HelpMarker("Weston–Watkins: Lᵢ = Σⱼ≠ᵧ max(0, sⱼ − sᵧ + Δ).\nOne-vs-all: Lᵢ = Σⱼ max(0, Δ − tⱼ sⱼ), tⱼ = ±1.\n"
+             "Crammer–Singer: Lᵢ = max(0, Δ + maxⱼ≠ᵧ sⱼ − sᵧ).\nSoftmax: Lᵢ = −log(e^sᵧ / Σⱼ e^sⱼ).");
+  if (is_hinge(s.loss)) {
+    ImGui::SetNextItemWidth(250);
+    changed |= ImGui::SliderFloat("margin Δ", &s.margin, 0.1f, 5.0f, "%.2f");
+  }
+  int reg = index_of_reg(s.reg);
+  ImGui::SetNextItemWidth(250);
+  if (ImGui::Combo("regularizer", &reg, kRegLabels, 4)) {
+    s.reg = kRegs[reg];
+    changed = true;
+  }
+  ImGui::SameLine();
+  HelpMarker("L = (1/N) Σᵢ Lᵢ + λ R(W). The bias b is not regularized. L2 prefers small, spread-out weights; "
+             "L1 prefers sparse ones.");
+  if (s.reg != Regularizer::None) {
+    ImGui::SetNextItemWidth(250);
+    changed |= ImGui::SliderFloat("λ", &lambda, 0.0f, lambda_max, "%.2g", ImGuiSliderFlags_Logarithmic);
+  }
+  return changed;
+}
+
+// [SECTION] settings & URL ------------------------------------------------------------------
+
+}  // namespace
+
+void apply_linear_url(LinearLabState& s, UrlParams& params) {
+  int mode = 0;
+  if (params.take_choice("mode", mode, {"2d", "mnist", "compare"})) {
+    s.tab = LinearTab(mode);
+    s.select_tab = true;
+  }
+  int loss = 0;
+  if (params.take_choice("loss", loss, {"svm", "ova", "structured", "softmax"})) s.settings.loss = kLosses[loss];
+  int reg = 0;
+  if (params.take_choice("reg", reg, {"none", "l2", "l1", "elastic"})) s.settings.reg = kRegs[reg];
+  float lambda = 0;
+  if (params.take_float("lambda", lambda, 0.0f, 10.0f)) s.settings.lambda = s.mnist.lambda = lambda;
+  float lr = 0;
+  if (params.take_float("lr", lr, 1e-6f, 10.0f)) s.settings.learning_rate = s.mnist.learning_rate = lr;
+}
+
+namespace {
+
+// [SECTION] 2-D points ----------------------------------------------------------------------
+
+std::vector<int> int_labels(const std::vector<uint8_t>& labels) { return {labels.begin(), labels.end()}; }
+
+Eigen::Map<const RowMatrixXf> point_matrix(const Linear2dState& p) {
+  return Eigen::Map<const RowMatrixXf>(p.points.data(), Eigen::Index(p.labels.size()), 2);
+}
+
+void reset_2d(Linear2dState& p, bool new_data) {
+  if (new_data || p.labels.empty()) {
+    const ToyData d = make_toy_data(p.preset, p.num_classes, p.points_per_class, p.seed);
+    p.points = d.points;
+    p.labels = d.labels;
+  }
+  p.model = LinearModel(p.num_classes, 2);
+  init_weights(p.model, 1.0f, p.seed * 7 + uint64_t(p.steps));
+  p.steps = 0;
+  p.playing = false;
+  p.selected = std::min(p.selected, p.num_classes - 1);
+  p.regions_dirty = true;
+}
+
+void gradient_step(LinearLabState& s) {
+  Linear2dState& p = s.points;
+  if (p.labels.empty()) return;
+  const auto labels = int_labels(p.labels);
+  Eigen::VectorXf grad(p.model.num_params());
+  objective(p.model, point_matrix(p), labels, objective_options(s.settings, s.settings.lambda), grad, &p.parts);
+  p.model.params -= s.settings.learning_rate * grad;  // plain full-batch gradient descent
+  ++p.steps;
+  p.regions_dirty = true;
+}
+
+void compute_2d_regions(Linear2dState& p, Host& host) {
+  const int res = 160;
+  RowMatrixXf grid(res * res, 2);
+  for (int y = 0; y < res; ++y)
+    for (int x = 0; x < res; ++x) {
+      grid(y * res + x, 0) = -1.0f + 2.0f * (float(x) + 0.5f) / float(res);
+      grid(y * res + x, 1) = 1.0f - 2.0f * (float(y) + 0.5f) / float(res);
+    }
+  const std::vector<int> predicted = predict(p.model, grid);
+  std::vector<uint32_t> rgba(static_cast<size_t>(res * res));
+  for (size_t i = 0; i < rgba.size(); ++i) {
+    const ImVec4 c = class_color_vec(predicted[i]);
+    auto mix = [](float v) { return int(255.0f * (0.78f + 0.22f * v)); };
+    rgba[i] = IM_COL32(mix(c.x), mix(c.y), mix(c.z), 255);
+  }
+  p.regions.smooth = true;
+  host.update_texture(p.regions, rgba.data(), res, res);
+  p.regions_dirty = false;
+}
+
+// The part of the square [-1, 1]² where w·x + b ≥ 0 (one Sutherland–Hodgman clip).
+std::vector<ImVec2> positive_half(float w0, float w1, float b) {
+  const ImVec2 square[4] = {{-1, -1}, {1, -1}, {1, 1}, {-1, 1}};
+  std::vector<ImVec2> out;
+  for (int i = 0; i < 4; ++i) {
+    const ImVec2 a = square[i], c = square[(i + 1) % 4];
+    const float fa = w0 * a.x + w1 * a.y + b, fc = w0 * c.x + w1 * c.y + b;
+    if (fa >= 0) out.push_back(a);
+    if ((fa >= 0) != (fc >= 0)) {
+      const float t = fa / (fa - fc);
+      out.push_back(ImVec2(a.x + t * (c.x - a.x), a.y + t * (c.y - a.y)));
+    }
+  }
+  return out;
+}
+
+void draw_2d_plane(LinearLabState& s, Host& host) {
+  Linear2dState& p = s.points;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float size = std::max(240.0f, std::min(avail.x, avail.y - 4.0f));
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  p.plane_rect[0] = origin.x, p.plane_rect[1] = origin.y, p.plane_rect[2] = p.plane_rect[3] = size;
+  ImGui::InvisibleButton("lin_plane", ImVec2(size, size));
+  const bool hovered = ImGui::IsItemHovered();
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  auto to_screen = [&](float x, float y) { return ImVec2(origin.x + (x + 1) * 0.5f * size, origin.y + (1 - y) * 0.5f * size); };
+  auto to_plane = [&](ImVec2 m) {
+    return ImVec2(std::clamp((m.x - origin.x) / size * 2 - 1, -1.0f, 1.0f), std::clamp(1 - (m.y - origin.y) / size * 2, -1.0f, 1.0f));
+  };
+  const int C = p.model.num_classes;
+  auto W = p.model.W();
+  auto b = p.model.b();
+  // Handles of class c: the line's point nearest the origin (shift) and the arrow tip (rotate).
+  auto handle = [&](int c, bool tip) {
+    const float w0 = W(c, 0), w1 = W(c, 1), n2 = std::max(1e-8f, w0 * w0 + w1 * w1), n = std::sqrt(n2);
+    ImVec2 p0(-b(c) * w0 / n2, -b(c) * w1 / n2);
+    p0.x = std::clamp(p0.x, -0.95f, 0.95f), p0.y = std::clamp(p0.y, -0.95f, 0.95f);
+    return tip ? ImVec2(p0.x + 0.22f * w0 / n, p0.y + 0.22f * w1 / n) : p0;
+  };
+
+  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    p.drag_handle = p.drag_point = -1;
+    for (int h = 0; h < 2 * C && p.drag_handle < 0; ++h) {
+      const ImVec2 q = handle(h / 2, h % 2), sp = to_screen(q.x, q.y);
+      if ((sp.x - mouse.x) * (sp.x - mouse.x) + (sp.y - mouse.y) * (sp.y - mouse.y) < 81) p.drag_handle = h;
+    }
+    for (int i = 0; i < int(p.labels.size()) && p.drag_handle < 0 && p.drag_point < 0; ++i) {
+      const ImVec2 sp = to_screen(p.points[size_t(2 * i)], p.points[size_t(2 * i + 1)]);
+      if ((sp.x - mouse.x) * (sp.x - mouse.x) + (sp.y - mouse.y) * (sp.y - mouse.y) < 64) p.drag_point = i;
+    }
+    if (p.drag_handle >= 0) p.selected = p.drag_handle / 2;
+  }
+  if (ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+    const ImVec2 m = to_plane(mouse);
+    if (p.drag_handle >= 0) {
+      const int c = p.drag_handle / 2;
+      const float w0 = W(c, 0), w1 = W(c, 1), n = std::max(1e-6f, std::sqrt(w0 * w0 + w1 * w1));
+      if (p.drag_handle % 2 == 0) {
+        b(c) = -(w0 * m.x + w1 * m.y);  // the line now passes through the mouse
+      } else {
+        const ImVec2 p0 = handle(c, false);
+        const float dx = m.x - p0.x, dy = m.y - p0.y, d = std::sqrt(dx * dx + dy * dy);
+        if (d > 1e-3f) {  // w turns towards the mouse, same length; the line keeps p0
+          W(c, 0) = n * dx / d, W(c, 1) = n * dy / d;
+          b(c) = -(W(c, 0) * p0.x + W(c, 1) * p0.y);
+        }
+      }
+      p.regions_dirty = true;
+    } else if (p.drag_point >= 0) {
+      p.points[size_t(2 * p.drag_point)] = m.x;
+      p.points[size_t(2 * p.drag_point + 1)] = m.y;
+    }
+  } else {
+    p.drag_handle = p.drag_point = -1;
+  }
+  if (p.regions_dirty) compute_2d_regions(p, host);
+
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 end(origin.x + size, origin.y + size);
+  dl->PushClipRect(origin, end, true);
+  dl->AddRectFilled(origin, end, IM_COL32(255, 255, 255, 255));
+  if (p.regions.id) dl->AddImage(p.regions.id, origin, end);
+  // The selected class's positive side, w·x + b ≥ 0, hatched lightly.
+  if (p.selected < C) {
+    auto poly = positive_half(W(p.selected, 0), W(p.selected, 1), b(p.selected));
+    std::vector<ImVec2> screen;
+    for (const ImVec2& v : poly) screen.push_back(to_screen(v.x, v.y));
+    if (screen.size() >= 3) dl->AddConvexPolyFilled(screen.data(), int(screen.size()), class_color(p.selected, 0.18f));
+  }
+  for (int c = 0; c < C; ++c) {
+    const float w0 = W(c, 0), w1 = W(c, 1), n = std::sqrt(w0 * w0 + w1 * w1);
+    if (n < 1e-6f) continue;
+    const ImVec2 p0 = handle(c, false), tip = handle(c, true);
+    const ImVec2 d(-w1 / n, w0 / n);
+    const ImU32 col = class_color(c);
+    dl->AddLine(to_screen(p0.x - 3 * d.x, p0.y - 3 * d.y), to_screen(p0.x + 3 * d.x, p0.y + 3 * d.y), col,
+                c == p.selected ? 3.0f : 2.0f);
+    dl->AddLine(to_screen(p0.x, p0.y), to_screen(tip.x, tip.y), col, 2.0f);
+    // Arrow head along w: the direction in which class c's score grows.
+    const ImVec2 t = to_screen(tip.x, tip.y), back = to_screen(tip.x - 0.05f * w0 / n, tip.y - 0.05f * w1 / n);
+    const ImVec2 side(-(t.y - back.y) * 0.6f, (t.x - back.x) * 0.6f);
+    dl->AddTriangleFilled(t, ImVec2(back.x + side.x, back.y + side.y), ImVec2(back.x - side.x, back.y - side.y), col);
+    dl->AddCircleFilled(to_screen(p0.x, p0.y), 5.5f, IM_COL32(255, 255, 255, 255));
+    dl->AddCircle(to_screen(p0.x, p0.y), 5.5f, col, 16, 2.0f);
+  }
+  for (int i = 0; i < int(p.labels.size()); ++i) {
+    const ImVec2 c = to_screen(p.points[size_t(2 * i)], p.points[size_t(2 * i + 1)]);
+    dl->AddCircleFilled(c, 5.5f, class_color(p.labels[size_t(i)]));
+    dl->AddCircle(c, 6.5f, IM_COL32(0, 0, 0, 110), 12, 1.0f);
+  }
+  dl->PopClipRect();
+  dl->AddRect(origin, end, IM_COL32(0, 0, 0, 90));
+}
+
+void draw_example_table(const LinearLabState& s) {
+  const Linear2dState& p = s.points;
+  const int N = int(p.labels.size()), C = p.model.num_classes;
+  if (N == 0) return;
+  const Eigen::MatrixXf S = scores(p.model, point_matrix(p));
+  const auto labels = int_labels(p.labels);
+  LossOptions lo;
+  lo.margin = s.settings.margin;
+  const Eigen::VectorXf L = per_example_loss(s.settings.loss, S, labels, lo);
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
+                                ImGuiTableFlags_SizingFixedFit;
+  if (!ImGui::BeginTable("examples", C + 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("#");
+  ImGui::TableSetupColumn("x₁, x₂");
+  ImGui::TableSetupColumn("y");
+  char name[16];
+  for (int c = 0; c < C; ++c) {
+    std::snprintf(name, sizeof name, "s%d", c);
+    ImGui::TableSetupColumn(name);
+  }
+  ImGui::TableSetupColumn("Lᵢ");
+  ImGui::TableHeadersRow();
+  for (int i = 0; i < N; ++i) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::Text("%d", i);
+    ImGui::TableNextColumn();
+    ImGui::Text("%.2f, %.2f", double(p.points[size_t(2 * i)]), double(p.points[size_t(2 * i + 1)]));
+    ImGui::TableNextColumn();
+    ImGui::TextColored(class_color_vec(labels[size_t(i)]), "● %d", labels[size_t(i)]);
+    for (int c = 0; c < C; ++c) {
+      ImGui::TableNextColumn();
+      // The correct class's score in bold colour; the others plain.
+      if (c == labels[size_t(i)]) ImGui::TextColored(ImVec4(0, 0.35f, 0.6f, 1), "%.2f", double(S(i, c)));
+      else ImGui::Text("%.2f", double(S(i, c)));
+    }
+    ImGui::TableNextColumn();
+    if (L(i) > 0) ImGui::TextColored(ImVec4(0.7f, 0.2f, 0.1f, 1), "%.3f", double(L(i)));
+    else ImGui::TextDisabled("0");
+  }
+  ImGui::EndTable();
+}
+
+void draw_points_tab(LinearLabState& s, Host& host) {
+  Linear2dState& p = s.points;
+  if (p.labels.empty()) reset_2d(p, true);
+  ImGui::BeginChild("lin_controls", ImVec2(380, 0), false);
+  int preset = 0;
+  for (int i = 0; i < 5; ++i)
+    if (kPresets[i] == p.preset) preset = i;
+  bool regen = false;
+  ImGui::SetNextItemWidth(200);
+  if (ImGui::Combo("data", &preset, kPresetLabels, 5)) p.preset = kPresets[preset], regen = true;
+  ImGui::SetNextItemWidth(200);
+  regen |= ImGui::SliderInt("classes", &p.num_classes, 3, 5);
+  ImGui::SetNextItemWidth(200);
+  regen |= ImGui::SliderInt("points per class", &p.points_per_class, 2, 40);
+  if (regen) reset_2d(p, true);
+  ImGui::Separator();
+  draw_loss_controls(s.settings, s.settings.lambda, 1.0f);
+  ImGui::SetNextItemWidth(250);
+  ImGui::SliderFloat("learning rate", &s.settings.learning_rate, 0.001f, 1.0f, "%.3f", ImGuiSliderFlags_Logarithmic);
+  if (ImGui::Button(p.playing ? "Pause" : "Play")) p.playing = !p.playing;
+  {
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    p.play_rect[0] = a.x, p.play_rect[1] = a.y, p.play_rect[2] = b.x - a.x, p.play_rect[3] = b.y - a.y;
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Single step")) gradient_step(s);
+  ImGui::SameLine();
+  if (ImGui::Button("Randomize W")) {
+    ++p.seed;
+    reset_2d(p, false);
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Reset data")) {
+    ++p.seed;
+    reset_2d(p, true);
+  }
+  if (p.playing) gradient_step(s);
+  // The two terms of L at the current W, on all points.
+  if (!p.labels.empty()) {
+    Eigen::VectorXf unused(p.model.num_params());
+    objective(p.model, point_matrix(p), int_labels(p.labels), objective_options(s.settings, s.settings.lambda), unused,
+              &p.parts);
+  }
+  const std::vector<int> predicted = p.labels.empty() ? std::vector<int>{} : predict(p.model, point_matrix(p));
+  int correct = 0;
+  for (size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == p.labels[i];
+  ImGui::Text("data loss (1/N) Σ Lᵢ = %.4f", double(p.parts.data_loss));
+  ImGui::Text("regularization λR(W) = %.4f", double(p.parts.regularization));
+  ImGui::Text("total L = %.4f   ·   step %d   ·   accuracy %d/%d", double(p.parts.data_loss + p.parts.regularization),
+              p.steps, correct, int(p.labels.size()));
+  MutedText("Drag a line's round handle to shift it, its arrow to turn it (the arrow points where the class's score "
+            "grows). Shaded: the selected class's positive side w·x + b ≥ 0. Points can be dragged too.");
+  draw_example_table(s);
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("lin_plane_area", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
+  draw_2d_plane(s, host);
+  ImGui::EndChild();
+}
+
+// [SECTION] MNIST training --------------------------------------------------------------------
+
+void reset_mnist_training(LinearMnistState& m) {
+  m.trainer.reset();
+  m.playing = false;
+  m.curve.clear();
+  m.last_sample_batch = -1;
+  m.train_seconds = 0;
+  m.confusion.resize(0, 0);
+  m.test_accuracy = -1;
+  m.confusion_stale = true;
+  m.canvas_classified = -1;
+}
+
+void start_mnist_training(LinearLabState& s, const DataState& data) {
+  LinearMnistState& m = s.mnist;
+  reset_mnist_training(m);
+  m.error.clear();
+  try {
+    // Hold out the last 10% of the loaded training images for validation; the test set is
+    // only used for the confusion matrix at the end.
+    const int n = data.train.count, v = n / 10;
+    m.extractor = FeatureExtractor(m.features, data.train.rows, data.train.cols);
+    m.train_x = m.extractor.fit_transform(data.train.first(n - v));
+    m.train_y.assign(data.train.labels.begin(), data.train.labels.begin() + (n - v));
+    m.validation_x = m.extractor.transform(std::span<const uint8_t>(data.train.pixels).subspan(size_t(n - v) * size_t(data.train.dim())), v);
+    m.validation_y.assign(data.train.labels.begin() + (n - v), data.train.labels.end());
+    m.test_x = m.extractor.transform(data.test);
+    m.data_generation = data.generation;
+    TrainOptions o;
+    o.objective = objective_options(s.settings, m.lambda);
+    o.optimizer = m.optimizer;
+    o.learning_rate = m.learning_rate;
+    o.epochs = m.epochs;
+    o.batch_size = m.batch_size;
+    o.train_eval_rows = std::min(5000, n - v);
+    m.trainer = std::make_unique<LinearTrainer>(m.train_x, m.train_y, 10, o, &m.validation_x, m.validation_y);
+    m.playing = true;
+  } catch (const Error& e) {
+    m.error = e.what();
+    m.trainer.reset();
+  }
+}
+
+void sample_curve(LinearMnistState& m) {
+  const LinearTrainer& t = *m.trainer;
+  const int global_batch = t.epoch() * t.batches_per_epoch() + t.batch();
+  if (global_batch == m.last_sample_batch || (global_batch - m.last_sample_batch < 15 && m.last_sample_batch >= 0 && !t.done()))
+    return;
+  m.last_sample_batch = global_batch;
+  // Both losses on a fixed probe of 1,000 training images, whichever one is optimized.
+  const int rows = std::min<int>(1000, int(m.train_x.rows()));
+  ObjectiveOptions probe = t.options().objective;
+  probe.loss_options.margin = 1.0f;
+  const Evaluation e = evaluate(t.model(), m.train_x.topRows(rows), std::span<const uint8_t>(m.train_y.data(), size_t(rows)), probe);
+  m.curve.push_back({double(global_batch) / t.batches_per_epoch(), e.cross_entropy, e.hinge, e.accuracy});
+}
+
+void update_templates(LinearMnistState& m, Host& host) {
+  const LinearModel& model = m.trainer->model();
+  if (m.features.kind != FeatureKind::Pixels || model.dim != 784) return;
+  Atlas atlas;
+  atlas.tile_w = atlas.tile_h = 28;
+  atlas.columns = 10;
+  atlas.count = 10;
+  atlas.width = 280;
+  atlas.height = 28;
+  atlas.rgba.assign(280 * 28, 0);
+  const auto W = model.W();
+  for (int c = 0; c < 10; ++c) {
+    const float scale = std::max(1e-8f, W.row(c).cwiseAbs().maxCoeff());  // symmetric: white = 0
+    for (int i = 0; i < 784; ++i) atlas.rgba[size_t((i / 28) * 280 + c * 28 + i % 28)] = diverging_rgba(W(c, i) / scale);
+  }
+  host.update_texture(m.templates, atlas.rgba.data(), 280, 28);
+}
+
+void update_confusion(LinearMnistState& m, const DataState& data) {
+  const std::vector<int> predicted = predict(m.trainer->model(), m.test_x);
+  m.confusion = confusion_matrix(predicted, data.test.labels, 10);
+  m.test_accuracy = accuracy(m.confusion);
+  m.confusion_stale = false;
+}
+
+void draw_loss_plots(LinearMnistState& m) {
+  if (m.curve.empty()) return;
+  const double max_epoch = std::max(1.0, double(m.trainer ? m.trainer->options().epochs : 1));
+  std::vector<double> xs, ce, hinge, acc;
+  double hi = 0, lo = 1e30;
+  for (const auto& p : m.curve) {
+    xs.push_back(p.epoch);
+    ce.push_back(m.log_scale ? std::log10(std::max(p.cross_entropy, 1e-4)) : p.cross_entropy);
+    hinge.push_back(m.log_scale ? std::log10(std::max(p.hinge, 1e-4)) : p.hinge);
+    acc.push_back(p.accuracy);
+    hi = std::max({hi, ce.back(), hinge.back()});
+    lo = std::min({lo, ce.back(), hinge.back()});
+  }
+  const float w = (ImGui::GetContentRegionAvail().x - 12) * 0.5f;
+  {
+    Plot plot("loss_plot", ImVec2(w, 230), {0, max_epoch}, {m.log_scale ? lo - 0.1 : 0, hi * 1.05 + 0.05}, "epoch",
+              m.log_scale ? "log₁₀ loss (training probe)" : "loss (training probe)");
+    plot.line(xs, ce, class_color(5), 2.0f, "softmax cross-entropy");
+    plot.line(xs, hinge, class_color(3), 2.0f, "multiclass hinge (Δ = 1)");
+    if (plot.hovered()) {
+      size_t best = 0;
+      for (size_t i = 0; i < xs.size(); ++i)
+        if (std::fabs(xs[i] - plot.mouse_x()) < std::fabs(xs[best] - plot.mouse_x())) best = i;
+      ImGui::SetTooltip("epoch %.2f\ncross-entropy %.4f\nhinge %.4f\naccuracy %.3f", xs[best], m.curve[best].cross_entropy,
+                        m.curve[best].hinge, m.curve[best].accuracy);
+    }
+  }
+  ImGui::SameLine(0, 12);
+  {
+    std::vector<double> ex, ev;
+    if (m.trainer)
+      for (const auto& h : m.trainer->history())
+        if (h.validation.count > 0) ex.push_back(h.epoch), ev.push_back(h.validation.accuracy);
+    double alo = 1;
+    for (double a : acc) alo = std::min(alo, a);
+    for (double a : ev) alo = std::min(alo, a);
+    Plot plot("acc_plot", ImVec2(w, 230), {0, max_epoch}, {std::max(0.0, std::floor(alo * 20) / 20), 1.0}, "epoch", "accuracy");
+    plot.line(xs, acc, IM_COL32(120, 120, 130, 255), 1.5f, "training probe");
+    plot.line(ex, ev, class_color(2), 2.5f, "validation (per epoch)");
+    plot.scatter(ex, ev, class_color(2), 4.0f);
+  }
+}
+
+void draw_confusion(const LinearMnistState& m) {
+  if (m.confusion.size() == 0) return;
+  ImGui::Text("Confusion matrix on the %d test images: accuracy %.4f", m.confusion.sum(), m.test_accuracy);
+  ImGui::SameLine();
+  HelpMarker("Row = true digit, column = predicted digit. The diagonal holds the correct predictions.");
+  const float cell = 34;
+  const ImVec2 o = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(cell * 11, cell * 11));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const int max_off = [&] {
+    int mx = 1;
+    for (int t = 0; t < 10; ++t)
+      for (int p = 0; p < 10; ++p)
+        if (t != p) mx = std::max(mx, m.confusion(t, p));
+    return mx;
+  }();
+  char buf[16];
+  for (int i = 0; i < 10; ++i) {
+    std::snprintf(buf, sizeof buf, "%d", i);
+    dl->AddText(ImVec2(o.x + cell * (i + 1) + 12, o.y + 8), kMutedTextColor, buf);
+    dl->AddText(ImVec2(o.x + 12, o.y + cell * (i + 1) + 8), kMutedTextColor, buf);
+  }
+  for (int t = 0; t < 10; ++t)
+    for (int p = 0; p < 10; ++p) {
+      const int v = m.confusion(t, p);
+      const ImVec2 a(o.x + cell * (p + 1), o.y + cell * (t + 1));
+      const ImU32 bg = t == p ? IM_COL32(210, 235, 215, 255) : sequential_color(float(v) / float(max_off));
+      dl->AddRectFilled(a, ImVec2(a.x + cell - 1, a.y + cell - 1), bg);
+      std::snprintf(buf, sizeof buf, "%d", v);
+      const float tw = ImGui::CalcTextSize(buf).x;
+      dl->AddText(ImVec2(a.x + (cell - tw) * 0.5f, a.y + 9), v * 2 > max_off && t != p ? IM_COL32_WHITE : kInkColor, buf);
+    }
+}
+
+void draw_digit_scores(LinearMnistState& m, Host& host) {
+  ImGui::TextUnformatted("Draw a digit: its ten scores");
+  DrawCanvas("lin_canvas", m.canvas, 196, 11.0f, false, host);
+  if (ImGui::Button("Clear##lin")) canvas_clear(m.canvas);
+  if (!m.trainer) return;
+  if (m.canvas_classified != m.canvas.version || m.trainer->phase() == TrainPhase::Training) {
+    m.canvas_classified = m.canvas.version;
+    m.digit_scores.resize(0);
+    if (!canvas_empty(m.canvas)) {
+      const auto image = preprocess_like_mnist(m.canvas.ink, m.canvas.size, m.canvas.size);
+      RowMatrixXf f(1, m.extractor.dim());
+      m.extractor.transform_one(image, std::span<float>(f.data(), size_t(f.cols())));
+      // Mean-subtracted features were fitted on the training mean; transform_one applies it.
+      m.digit_scores = scores(m.trainer->model(), f).row(0).transpose();
+    }
+  }
+}
+
+void draw_digit_table(const LinearMnistState& m) {
+  if (m.digit_scores.size() != 10) return;
+  const Eigen::VectorXf& s = m.digit_scores;
+  int top = 0;
+  for (int c = 1; c < 10; ++c)
+    if (s(c) > s(top)) top = c;
+  const float mx = s.maxCoeff();
+  const Eigen::VectorXf e = (s.array() - mx).exp().matrix();
+  const Eigen::VectorXf prob = e / e.sum();
+  if (ImGui::BeginTable("digit_scores", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+    ImGui::TableSetupColumn("class");
+    ImGui::TableSetupColumn("score sⱼ");
+    ImGui::TableSetupColumn("softmax p");
+    ImGui::TableSetupColumn("hinge term vs top");
+    ImGui::TableHeadersRow();
+    for (int c = 0; c < 10; ++c) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      if (c == top) ImGui::TextColored(ImVec4(0, 0.35f, 0.6f, 1), "%d ◀", c);
+      else ImGui::Text("%d", c);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.2f", double(s(c)));
+      ImGui::TableNextColumn();
+      ImGui::ProgressBar(prob(c), ImVec2(110, 0), nullptr);
+      ImGui::SameLine();
+      ImGui::Text("%.3f", double(prob(c)));
+      ImGui::TableNextColumn();
+      // max(0, s_c − s_top + 1): how far class c is from being ruled out with margin 1.
+      if (c == top) ImGui::TextDisabled("—");
+      else ImGui::Text("%.2f", double(std::max(0.0f, s(c) - s(top) + 1.0f)));
+    }
+    ImGui::EndTable();
+  }
+}
+
+void draw_mnist_tab(AppState& app) {
+  LinearLabState& s = app.linear;
+  LinearMnistState& m = s.mnist;
+  const DataState& data = app.data;
+  if (!draw_data_needed(app)) return;
+  if (m.trainer && m.data_generation != data.generation) {
+    reset_mnist_training(m);
+    m.error = "the data changed (full set loaded): press Train to start again";
+  }
+  ImGui::BeginGroup();
+  const bool locked = m.trainer != nullptr;
+  ImGui::BeginDisabled(locked);
+  static constexpr const char* kFeatureLabels[] = {"raw pixels", "intensity histogram", "HoG (oriented gradients)"};
+  int feature = int(m.features.kind);
+  ImGui::SetNextItemWidth(250);
+  if (ImGui::Combo("features", &feature, kFeatureLabels, 3)) m.features.kind = FeatureKind(feature);
+  ImGui::SameLine();
+  HelpMarker("Raw pixels: 784 values in [0, 1]. Histogram: how much of the image has each intensity (no position at "
+             "all). HoG: per 4×4 cell, a histogram of edge directions weighted by edge strength (7×7 cells × 9 bins).");
+  bool centred = m.features.scaling == Scaling::MeanSubtracted;
+  if (ImGui::Checkbox("subtract the training mean", &centred))
+    m.features.scaling = centred ? Scaling::MeanSubtracted : Scaling::Unit;
+  draw_loss_controls(s.settings, m.lambda, 0.1f);
+  static constexpr const char* kOptimizers[] = {"SGD with momentum", "Adam"};
+  int opt = int(m.optimizer);
+  ImGui::SetNextItemWidth(250);
+  if (ImGui::Combo("optimizer", &opt, kOptimizers, 2)) m.optimizer = Optimizer(opt);
+  ImGui::SetNextItemWidth(250);
+  ImGui::SliderFloat("learning rate##mnist", &m.learning_rate, 1e-4f, 1.0f, "%.4f", ImGuiSliderFlags_Logarithmic);
+  ImGui::SetNextItemWidth(120);
+  ImGui::SliderInt("epochs", &m.epochs, 1, 20);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(120);
+  ImGui::SliderInt("batch", &m.batch_size, 10, 500);
+  ImGui::EndDisabled();
+
+  if (!m.trainer) {
+    if (ImGui::Button("Train")) start_mnist_training(s, data);
+  } else if (!m.trainer->done()) {
+    if (ImGui::Button(m.playing ? "Pause" : "Resume")) m.playing = !m.playing;
+  } else {
+    ImGui::BeginDisabled();
+    ImGui::Button("Done");
+    ImGui::EndDisabled();
+  }
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  m.play_rect[0] = a.x, m.play_rect[1] = a.y, m.play_rect[2] = b.x - a.x, m.play_rect[3] = b.y - a.y;
+  ImGui::SameLine();
+  if (ImGui::Button("Reset")) reset_mnist_training(m);
+  if (!m.error.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", m.error.c_str());
+  if (m.trainer) {
+    LinearTrainer& t = *m.trainer;
+    if (m.playing && !t.done()) {
+      const auto t0 = Clock::now();
+      while (!t.done() && ms_since(t0) < 14.0) {  // a slice per frame: the UI keeps its frame rate
+        t.step(4);
+        sample_curve(m);
+      }
+      m.train_seconds += ms_since(t0) / 1000.0;
+      m.confusion_stale = true;
+    }
+    if (t.done()) sample_curve(m);
+    ImGui::ProgressBar(t.progress(), ImVec2(250, 0));
+    ImGui::Text("epoch %d of %d · %s training images · %.1f s of compute", std::min(t.epoch() + 1, t.options().epochs),
+                t.options().epochs, thousands(int(m.train_x.rows())).c_str(), m.train_seconds);
+    if (!t.history().empty()) {
+      const EpochStats& h = t.history().back();
+      ImGui::Text("after epoch %d: validation accuracy %.4f", h.epoch, h.validation.accuracy);
+    }
+    if ((t.done() || !m.playing) && m.confusion_stale) update_confusion(m, data);
+  }
+  ImGui::EndGroup();
+  ImGui::SameLine(0, 24);
+  ImGui::BeginGroup();
+  draw_digit_scores(m, app.host);
+  ImGui::EndGroup();
+  ImGui::SameLine(0, 12);
+  ImGui::BeginGroup();
+  draw_digit_table(m);
+  ImGui::EndGroup();
+
+  if (!m.trainer) {
+    MutedText("Press Train: the classifier learns in slices between frames, and both losses are plotted as it goes.");
+    return;
+  }
+  ImGui::Separator();
+  ImGui::Checkbox("log scale", &m.log_scale);
+  draw_loss_plots(m);
+  if (m.features.kind == FeatureKind::Pixels) {
+    if (ImGui::GetFrameCount() - m.templates_frame >= 10 || m.templates.id == nullptr) {
+      update_templates(m, app.host);
+      m.templates_frame = ImGui::GetFrameCount();
+    }
+    ImGui::Text("The ten templates: rows of W as images (red = positive weight, blue = negative)");
+    for (int c = 0; c < 10; ++c) {
+      if (c) ImGui::SameLine();
+      ImGui::BeginGroup();
+      const float u0 = float(c) / 10.0f;
+      ImGui::Image(m.templates.id, ImVec2(84, 84), ImVec2(u0, 0), ImVec2(u0 + 0.1f, 1), ImVec4(1, 1, 1, 1),
+                   ImVec4(0.8f, 0.8f, 0.8f, 1));
+      ImGui::Text("  %d", c);
+      ImGui::EndGroup();
+    }
+  } else {
+    MutedText("Templates are images only for raw-pixel features.");
+  }
+  draw_confusion(m);
+}
+
+// [SECTION] Softmax vs SVM --------------------------------------------------------------------
+
+void draw_compare_tab(LinearLabState& s) {
+  LinearCompareState& c = s.compare;
+  MutedText("One example, three classes. Move its scores and watch both losses: the hinge loss is zero as soon as "
+            "the correct class wins by the margin Δ, cross-entropy keeps asking for more.");
+  static constexpr const char* kNames[] = {"cat", "car", "frog"};
+  for (int j = 0; j < 3; ++j) {
+    ImGui::SetNextItemWidth(300);
+    char label[32];
+    std::snprintf(label, sizeof label, "score of %s", kNames[j]);
+    ImGui::SliderFloat(label, &c.scores[j], -10.0f, 10.0f, "%.2f");
+  }
+  ImGui::Text("correct class:");
+  for (int j = 0; j < 3; ++j) {
+    ImGui::SameLine();
+    ImGui::RadioButton(kNames[j], &c.label, j);
+  }
+  const float delta = s.settings.margin;
+  ImGui::SetNextItemWidth(300);
+  ImGui::SliderFloat("margin Δ##cmp", &s.settings.margin, 0.1f, 5.0f, "%.2f");
+  Eigen::MatrixXf S(1, 3);
+  S << c.scores[0], c.scores[1], c.scores[2];
+  const int y = c.label;
+  const std::vector<int> labels = {y};
+  LossOptions lo;
+  lo.margin = delta;
+  const float hinge = per_example_loss(LossKind::MulticlassHinge, S, labels, lo)(0);
+  const float ce = per_example_loss(LossKind::SoftmaxCrossEntropy, S, labels, lo)(0);
+  ImGui::Separator();
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("Multiclass SVM");
+  for (int j = 0; j < 3; ++j) {
+    if (j == y) continue;
+    ImGui::Text("max(0, s_%s − s_%s + Δ) = max(0, %.2f − %.2f + %.2f) = %.2f", kNames[j], kNames[y], double(c.scores[j]),
+                double(c.scores[y]), double(delta), double(std::max(0.0f, c.scores[j] - c.scores[y] + delta)));
+  }
+  ImGui::Text("Lᵢ = %.3f", double(hinge));
+  ImGui::EndGroup();
+  ImGui::SameLine(0, 40);
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("Softmax cross-entropy");
+  const float mx = std::max({c.scores[0], c.scores[1], c.scores[2]});
+  double z = 0;
+  for (int j = 0; j < 3; ++j) z += std::exp(double(c.scores[j] - mx));
+  for (int j = 0; j < 3; ++j)
+    ImGui::Text("p(%s) = e^%.2f / Σ = %.4f", kNames[j], double(c.scores[j]), std::exp(double(c.scores[j] - mx)) / z);
+  ImGui::Text("Lᵢ = −log p(%s) = %.3f", kNames[y], double(ce));
+  ImGui::EndGroup();
+  // Both losses as the correct class's score moves, the others held where they are.
+  std::vector<double> xs, hs, cs;
+  for (int i = 0; i <= 200; ++i) {
+    Eigen::MatrixXf T = S;
+    T(0, y) = -10.0f + 20.0f * float(i) / 200.0f;
+    xs.push_back(T(0, y));
+    hs.push_back(per_example_loss(LossKind::MulticlassHinge, T, labels, lo)(0));
+    cs.push_back(per_example_loss(LossKind::SoftmaxCrossEntropy, T, labels, lo)(0));
+  }
+  double top = 0;
+  for (double v : hs) top = std::max(top, v);
+  for (double v : cs) top = std::max(top, v);
+  char ylabel[64];
+  std::snprintf(ylabel, sizeof ylabel, "loss as the score of %s moves", kNames[y]);
+  Plot plot("cmp_plot", ImVec2(-1, 260), {-10, 10}, {0, std::min(top, 25.0) * 1.05}, "score of the correct class", ylabel);
+  plot.line(xs, hs, class_color(3), 2.5f, "multiclass hinge");
+  plot.line(xs, cs, class_color(5), 2.5f, "softmax cross-entropy");
+  plot.vline(c.scores[y], IM_COL32(0, 0, 0, 120), "now");
+  const double px[] = {double(c.scores[y])}, ph[] = {double(hinge)}, pc[] = {double(ce)};
+  plot.scatter(px, ph, class_color(3), 5.0f);
+  plot.scatter(px, pc, class_color(5), 5.0f);
+}
+
+}  // namespace
+
+// [SECTION] lab ----------------------------------------------------------------------------
+
+void draw_linear_lab(AppState& app) {
+  LinearLabState& s = app.linear;
+  LabHeading(app.fonts.heading, "Linear classifier",
+             "Scores s = Wx + b: one row of W and one bias per class. A loss says how bad W is; gradient descent improves it.");
+  if (!ImGui::BeginTabBar("linear_tabs")) return;
+  const char* names[] = {"2-D points", "MNIST: train live", "Softmax vs SVM"};
+  for (int t = 0; t < 3; ++t) {
+    const ImGuiTabItemFlags flags = s.select_tab && int(s.tab) == t ? ImGuiTabItemFlags_SetSelected : 0;
+    if (ImGui::BeginTabItem(names[t], nullptr, flags)) {
+      if (!s.select_tab) s.tab = LinearTab(t);
+      ImGui::Spacing();
+      switch (LinearTab(t)) {
+        case LinearTab::Points2d: draw_points_tab(s, app.host); break;
+        case LinearTab::Mnist: draw_mnist_tab(app); break;
+        case LinearTab::Compare: draw_compare_tab(s); break;
+      }
+      ImGui::EndTabItem();
+    }
+  }
+  s.select_tab = false;
+  ImGui::EndTabBar();
+}
+
+std::string linear_state_json(const LinearLabState& s) {
+  const LinearMnistState& m = s.mnist;
+  const LinearTrainer* t = m.trainer.get();
+  double ce = -1, hinge = -1, val = -1;
+  if (!m.curve.empty()) ce = m.curve.back().cross_entropy, hinge = m.curve.back().hinge;
+  if (t && !t->history().empty()) val = t->history().back().validation.accuracy;
+  char buf[1024];
+  std::snprintf(buf, sizeof buf,
+                "{\"tab\":%d,\"loss\":\"%s\",\"reg\":\"%s\",\"lambda\":%g,\"lr\":%g,\"steps\":%d,\"data_loss\":%.6f,"
+                "\"reg_loss\":%.6f,\"training\":%s,\"done\":%s,\"epoch\":%d,\"progress\":%.4f,\"curve_points\":%d,"
+                "\"cross_entropy\":%.5f,\"hinge\":%.5f,\"validation_accuracy\":%.5f,\"test_accuracy\":%.5f,"
+                "\"train_seconds\":%.3f,\"play\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},"
+                "\"plane\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},\"play2d\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}}",
+                int(s.tab), loss_kind_name(s.settings.loss), regularizer_name(s.settings.reg), double(s.settings.lambda),
+                double(s.settings.learning_rate), s.points.steps, double(s.points.parts.data_loss),
+                double(s.points.parts.regularization), t && !t->done() ? "true" : "false", t && t->done() ? "true" : "false",
+                t ? t->epoch() : 0, t ? double(t->progress()) : 0.0, int(m.curve.size()), ce, hinge, val, m.test_accuracy,
+                m.train_seconds, double(m.play_rect[0]), double(m.play_rect[1]), double(m.play_rect[2]),
+                double(m.play_rect[3]), double(s.points.plane_rect[0]), double(s.points.plane_rect[1]),
+                double(s.points.plane_rect[2]), double(s.points.plane_rect[3]), double(s.points.play_rect[0]),
+                double(s.points.play_rect[1]), double(s.points.play_rect[2]), double(s.points.play_rect[3]));
+  return buf;
+}
+
+}  // namespace implay::app

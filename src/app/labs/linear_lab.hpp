@@ -1,0 +1,111 @@
+// linear_lab.hpp — the linear classifier lab's state: s = Wx + b on 2-D points (lines you can
+// drag or train), on MNIST (trained in time slices, both losses plotted live, templates), and a
+// one-example "Softmax vs SVM" comparison. linear_lab.cpp draws; core/linear*.hpp computes.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/host.hpp"
+#include "app/widgets/draw_canvas.hpp"
+#include "core/features.hpp"
+#include "core/linear.hpp"
+#include "core/linear_train.hpp"
+#include "core/toy2d.hpp"
+
+namespace implay::app {
+
+struct AppState;
+class UrlParams;
+
+enum class LinearTab { Points2d, Mnist, Compare };
+
+// Settings shared by the three views (the URL sets them).
+struct LinearSettings {
+  LossKind loss = LossKind::MulticlassHinge;
+  float margin = 1.0f;                      // Δ of the hinge losses
+  Regularizer reg = Regularizer::L2;
+  float lambda = 0.01f;                     // λ (2-D default; MNIST starts at 1e-5)
+  float learning_rate = 0.1f;
+};
+
+struct Linear2dState {
+  ToyPreset preset = ToyPreset::Blobs;
+  int num_classes = 3;                      // 3..5
+  int points_per_class = 12;
+  uint64_t seed = 3;
+  std::vector<float> points;                // (N, 2) in [-1, 1]²
+  std::vector<uint8_t> labels;              // (N)
+  LinearModel model;                        // C = num_classes, D = 2
+  bool playing = false;
+  int steps = 0;                            // gradient steps taken
+  int selected = 0;                         // class whose positive side is shaded
+  int drag_point = -1;                      // dragged data point
+  int drag_handle = -1;                     // 2c: shift handle of class c, 2c + 1: rotate handle
+  Texture regions;
+  bool regions_dirty = true;
+  ObjectiveParts parts;                     // the last evaluated loss terms
+  float plane_rect[4] = {};                 // for browser tests
+  float play_rect[4] = {};
+};
+
+// A point of the live loss curves, measured on a fixed probe of training images.
+struct LossSample {
+  double epoch;          // epochs of training so far (fractional)
+  double cross_entropy;  // mean softmax cross-entropy
+  double hinge;          // mean multiclass hinge (Δ = 1)
+  double accuracy;
+};
+
+struct LinearMnistState {
+  FeatureOptions features;                  // pixels / histogram / HoG
+  Optimizer optimizer = Optimizer::Adam;
+  float learning_rate = 0.01f;
+  float lambda = 1e-5f;
+  int epochs = 5;
+  int batch_size = 100;
+  // Data the trainer views: built when training starts, kept while it lives.
+  FeatureExtractor extractor;
+  RowMatrixXf train_x, validation_x, test_x; // (N, F), (V, F), (M, F)
+  std::vector<uint8_t> train_y, validation_y;
+  int data_generation = -1;
+  std::unique_ptr<LinearTrainer> trainer;
+  bool playing = false;
+  double train_seconds = 0;
+  std::vector<LossSample> curve;            // live CE and hinge on the probe
+  int last_sample_batch = -1;
+  bool log_scale = false;
+  // Templates and confusion matrix of the current model.
+  Texture templates;
+  int templates_frame = -1;
+  Eigen::MatrixXi confusion;
+  double test_accuracy = -1;
+  bool confusion_stale = true;
+  // Draw a digit and see its scores.
+  DrawCanvasState canvas;
+  int canvas_classified = -1;
+  Eigen::VectorXf digit_scores;             // (10)
+  std::string error;
+  float play_rect[4] = {};                  // for browser tests
+};
+
+struct LinearCompareState {
+  float scores[3] = {3.2f, 5.1f, -1.7f};    // the lecture's cat example: scores for cat, car, frog
+  int label = 0;                            // the true class (cat)
+};
+
+struct LinearLabState {
+  LinearTab tab = LinearTab::Points2d;
+  bool select_tab = true;
+  LinearSettings settings;
+  Linear2dState points;
+  LinearMnistState mnist;
+  LinearCompareState compare;
+};
+
+// ?mode=2d|mnist|compare&loss=svm&reg=l2&lambda=0.01&lr=0.1
+void apply_linear_url(LinearLabState& s, UrlParams& params);
+void draw_linear_lab(AppState& app);
+std::string linear_state_json(const LinearLabState& s);
+
+}  // namespace implay::app

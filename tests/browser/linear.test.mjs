@@ -1,0 +1,69 @@
+// linear.test.mjs — the linear classifier lab driven like a person: the 2-D view trains when
+// Play is pressed (the loss goes down), MNIST trains in time slices while frames keep coming
+// (both losses recorded, validation and test accuracy real), and the Softmax vs SVM view.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSession, openPage, waitForApp, screenshot, distinctColors } from './harness.mjs';
+
+let session;
+before(async () => { session = await startSession(); });
+after(async () => { await session?.close(); });
+
+const state = (page) => page.evaluate(() => window.implay.state());
+const click = (page, r) => page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
+
+test('2-D: URL settings apply and Play lowers the loss', async () => {
+  const { page, context, problems, warnings } = await openPage(session, '?lab=linear&mode=2d&loss=softmax&reg=l2&lambda=0.001&lr=0.5');
+  await waitForApp(page, { data: false });
+  await page.waitForTimeout(400);
+  let s = await state(page);
+  assert.equal(s.linear.loss, 'softmax');
+  assert.equal(s.linear.reg, 'l2');
+  const before = s.linear.data_loss;
+  await click(page, s.linear.play2d);
+  await page.waitForFunction(() => window.implay.state().linear.steps >= 40, null, { timeout: 20000 });
+  s = await state(page);
+  assert.ok(s.linear.data_loss < before * 0.8, `loss ${before} → ${s.linear.data_loss}`);
+  await screenshot(page, 'linear-2d');
+  assert.deepEqual(warnings.filter((w) => w.includes('[implay]')), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('MNIST: training runs in slices while the page draws, both losses fall, accuracy is real', async () => {
+  const { page, context, problems } = await openPage(session, '?lab=linear&mode=mnist&loss=softmax');
+  await waitForApp(page);
+  await page.waitForTimeout(300);
+  let s = await state(page);
+  const frames0 = s.frames;
+  const t0 = Date.now();
+  await click(page, s.linear.play);
+  await page.waitForFunction(() => window.implay.state().linear.training, null, { timeout: 10000 });
+  await page.waitForTimeout(1500);
+  await screenshot(page, 'linear-mnist-training');
+  await page.waitForFunction(() => window.implay.state().linear.done, null, { timeout: 180000, polling: 250 });
+  await page.waitForTimeout(500);
+  s = await state(page);
+  const seconds = (Date.now() - t0) / 1000;
+  console.log(`  5 epochs on 9,000 images: ${s.linear.train_seconds.toFixed(1)} s of compute in ${seconds.toFixed(1)} s, ` +
+              `${((s.frames - frames0) / seconds).toFixed(1)} frames/s; validation ${s.linear.validation_accuracy}, ` +
+              `test ${s.linear.test_accuracy}; CE ${s.linear.cross_entropy}, hinge ${s.linear.hinge}`);
+  assert.ok(s.linear.curve_points >= 10, 'live loss curve sampled during training');
+  assert.ok(s.linear.cross_entropy < 0.5 && s.linear.hinge < 1.0);
+  assert.ok(s.linear.validation_accuracy > 0.87);
+  assert.ok(s.linear.test_accuracy > 0.85);
+  assert.ok((s.frames - frames0) / seconds > 5, 'the page kept drawing while training');
+  await screenshot(page, 'linear-mnist-done');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Softmax vs SVM view renders the lecture example', async () => {
+  const { page, context, problems } = await openPage(session, '?lab=linear&mode=compare');
+  await waitForApp(page, { data: false });
+  await page.waitForTimeout(600);
+  const { image } = await screenshot(page, 'linear-compare');
+  assert.ok(distinctColors(image) > 10);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
