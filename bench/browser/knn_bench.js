@@ -16,10 +16,13 @@ const config = {
   modulePath: params.get('module') || '/build/wasm/bench/browser/bench_knn_wasm.js',
   k: intParam('k', 3),                   // neighbours of the top-k rows (the k = 3)
   reps: intParam('reps', 30),            // timed repetitions per measurement (median reported)
-  warmup: intParam('warmup', 3),         // untimed calls before them (JIT tiers, caches, tfjs kernels)
+  warmup: intParam('warmup', 3),         // untimed calls before them (JIT tiers, caches, tfjs kernels)...
+  warmupMs: intParam('warmupMs', 300),   // ...and at least this long: V8 first runs wasm from its
+                                         // baseline compiler (Liftoff) and swaps in optimized code
+                                         // in the background, late on a busy machine
   queryIndex: intParam('query', 0),      // the single query: this MNIST test image
   batchQueries: intParam('batch', 256),  // Q: test images [query, query + Q) form the batch
-  batchTrain: intParam('batchTrain', 10000),  // training rows of the batch (first N_b); all 3 use it
+  batchTrain: intParam('batchTrain', 5000),  // training rows of the batch (first N_b); all 3 use it
   batchReps: intParam('batchReps', 20),  // repetitions of the batch measurements
   batchWarmup: intParam('batchWarmup', 1),  // untimed batch calls (each is long; JITs are warm)
   fullBatchReps: intParam('fullBatchReps', 5),  // the batch on all N rows, ours + tfjs L2 only; 0: skip
@@ -276,10 +279,13 @@ function queryMajor({ values, queryMajor: already }, queryCount, rows) {
 
 // [SECTION] timing ------------------------------------------------------------------------------
 
-// Calls fn warmup times, then reps timed times; returns median/min/mean in ms. The smallest
-// tick of performance.now() is reported too (Chromium coarsens it without cross-origin isolation).
+// Calls fn warmup times and for at least config.warmupMs, then reps timed times; returns
+// median/min/mean in ms. Chromium coarsens performance.now() to 100 µs without cross-origin
+// isolation (timerResolutionMs reports the tick), a few % of a 3 ms call.
 async function measure(fn, reps, warmup = config.warmup) {
-  for (let i = 0; i < warmup; ++i) fn();
+  const warmupStart = performance.now();
+  for (let i = 0; i < warmup || performance.now() - warmupStart < config.warmupMs; ++i) fn();
+  await yieldToBrowser();  // lets background tier-up finish installing its code
   const times = [];
   for (let i = 0; i < reps; ++i) {
     const start = performance.now();

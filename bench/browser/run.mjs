@@ -2,7 +2,7 @@
 // its table: the core's wasm SIMD kernels vs a plain JS loop vs tfjs (wasm backend), one query
 // and a batch, with ratios, the checks and the issue's goals. A benchmark, not a test: it
 // exits 0 whatever the figures, non-zero only if the page fails. See bench/README.md.
-//   node bench/browser/run.mjs [--reps 30] [--warmup 3] [--batch 256] [--batch-train 10000]
+//   node bench/browser/run.mjs [--reps 30] [--warmup 3] [--warmup-ms 300] [--batch 256] [--batch-train 5000]
 //        [--batch-reps 20] [--batch-warmup 1] [--full-batch-reps 5] [--query 0]
 //        [--build-dir build/wasm] [--no-tfjs] [--json out.json]
 import fs from 'node:fs';
@@ -31,8 +31,9 @@ const query = new URLSearchParams({
   module: modulePath,
   reps: arg('--reps', '30'),
   warmup: arg('--warmup', '3'),
+  warmupMs: arg('--warmup-ms', '300'),
   batch: arg('--batch', '256'),
-  batchTrain: arg('--batch-train', '10000'),
+  batchTrain: arg('--batch-train', '5000'),
   batchReps: arg('--batch-reps', '20'),
   batchWarmup: arg('--batch-warmup', '1'),
   fullBatchReps: arg('--full-batch-reps', '5'),
@@ -100,7 +101,7 @@ function printReport(r, browserVersion) {
     console.log(`tfjs ${t.version}, backend ${t.backend}, SIMD ${t.simd}, multithread ${t.multithread} (${t.wasmFile}); ` +
       `training tensor made once in ${ms(r.setup.tfjs_train_tensor_ms)} ms, tfjs memory ${r.setup.tfjs_memory_mb_after_setup.toFixed(0)} MB`);
   }
-  console.log(`medians of ${r.config.reps} repetitions after ${r.config.warmup} warm-up calls (one query), ` +
+  console.log(`medians of ${r.config.reps} repetitions after ≥ ${r.config.warmup} warm-up calls and ≥ ${r.config.warmupMs} ms (one query), ` +
     `${r.config.batchReps} after ${r.config.batchWarmup} (batch), ${r.config.fullBatchReps} after ${r.config.batchWarmup} (batch on all rows)`);
   for (const metric of Object.keys(r.single)) {
     const s = r.single[metric], b = r.batch[metric];
