@@ -6,21 +6,15 @@
 #include <fstream>
 #include <string>
 
+#include "test_support.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
 
 using namespace implay;
+using implay::testing::error_of;
 
 namespace {
 
-std::string error_of(auto&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 std::string parse_error(std::string_view text) {
   return error_of([&] { parse_labeled_csv(text, "t.csv"); });

@@ -9,12 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
 #include "core/digit_preprocess.hpp"
 #include "core/error.hpp"
 #include "core/idx.hpp"
 #include "core/rng.hpp"
 
 using namespace implay;
+using implay::testing::error_of;
 
 namespace {
 
@@ -33,14 +35,6 @@ bool is_filled_rect(const std::vector<uint8_t>& image, int x0, int y0, int x1, i
   return true;
 }
 
-std::string error_of(auto&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 }  // namespace
 

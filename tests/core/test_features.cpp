@@ -9,21 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
 #include "core/error.hpp"
 #include "core/features.hpp"
 
 namespace {
 
 using namespace implay;
+using implay::testing::error_of;
 
-std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 // An 8×8 image: a step edge. vertical: columns ≥ 4 are 255 (left dark, right bright);
 // otherwise rows ≥ 4 are 255.

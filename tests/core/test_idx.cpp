@@ -5,10 +5,12 @@
 #include <filesystem>
 #include <string>
 
+#include "test_support.hpp"
 #include "core/error.hpp"
 #include "core/idx.hpp"
 
 using namespace implay;
+using implay::testing::error_of;
 
 namespace {
 
@@ -20,14 +22,6 @@ std::vector<uint8_t> idx_bytes(uint8_t type, std::vector<uint32_t> dims, std::ve
   return out;
 }
 
-std::string error_of(auto&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
 #include "core/error.hpp"
 #include "core/grad_check.hpp"
 #include "core/linear.hpp"
@@ -20,17 +21,10 @@
 namespace {
 
 using namespace implay;
+using implay::testing::error_of;
 using Eigen::MatrixXf;
 using Eigen::VectorXf;
 
-std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 

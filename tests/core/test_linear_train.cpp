@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
 #include "core/error.hpp"
 #include "core/features.hpp"
 #include "core/idx.hpp"
@@ -18,6 +19,7 @@
 namespace {
 
 using namespace implay;
+using implay::testing::error_of;
 
 // Three classes in small squares around (−1, 0), (1, 0) and (0, 1.5): linearly separable with
 // wide gaps. 40 points per class, interleaved.
@@ -38,14 +40,6 @@ Toy separable_toy(uint64_t seed) {
   return toy;
 }
 
-std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 bool same_params(const LinearModel& a, const LinearModel& b) {
   return a.params.size() == b.params.size() &&

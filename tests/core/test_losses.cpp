@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
 #include "core/error.hpp"
 #include "core/grad_check.hpp"
 #include "core/linear.hpp"
@@ -17,6 +18,7 @@
 namespace {
 
 using namespace implay;
+using implay::testing::error_of;
 using Eigen::MatrixXf;
 using Eigen::VectorXf;
 
@@ -31,14 +33,6 @@ MatrixXf lecture_scores() {
 }
 const std::vector<int> kLectureLabels = {0, 1, 2};
 
-std::string error_of(auto&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 // True when every hinge of every loss is at least tol from its kink for these scores: no margin
 // s_j − s_y + Δ or Δ ∓ s_j near 0 and no two scores of a row within tol (the structured SVM's max).

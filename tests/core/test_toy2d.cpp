@@ -7,22 +7,16 @@
 #include <cstring>
 #include <string>
 
+#include "test_support.hpp"
 #include "core/error.hpp"
 #include "core/idx.hpp"
 #include "core/toy2d.hpp"
 
 using namespace implay;
+using implay::testing::error_of;
 
 namespace {
 
-std::string error_of(auto&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 bool same_bytes(const ToyData& a, const ToyData& b) {
   return a.num_classes == b.num_classes && a.labels == b.labels && a.points.size() == b.points.size() &&
