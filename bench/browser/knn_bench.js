@@ -534,7 +534,7 @@ async function run() {
     await yieldToBrowser();
 
     // ---- the same batch against all N rows: ours and tfjs's matMul only (the JS loop would
-    // take ~17 s and tfjs L1 ~30 s per repetition; their per-query cost is in the tables above)
+    // take ~15 s and tfjs L1 ~28 s per repetition; their per-query cost is in the tables above)
     if (config.fullBatchReps > 0 && Nb < N) {
       const fullRows = [];
       const addFull = (impl, what, kind, timing) => {

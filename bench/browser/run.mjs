@@ -6,6 +6,7 @@
 //        [--batch-reps 20] [--batch-warmup 1] [--full-batch-reps 5] [--query 0]
 //        [--build-dir build/wasm] [--no-tfjs] [--json out.json]
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -113,7 +114,7 @@ function printReport(r, browserVersion) {
     const f = r.full_batch[metric];
     if (f) {
       printTable(`== ${f.label}: the same ${f.queries} test images vs all ${f.train_rows} training images ` +
-        `(ours${f.rows.some((x) => x.impl === 'tfjs') ? ' and tfjs matMul' : ''} only: the others take 17–30 s per repetition)`, f);
+        `(ours${f.rows.some((x) => x.impl === 'tfjs') ? ' and tfjs matMul' : ''} only: the JS loop takes ~15 s and tfjs L1 ~28 s per repetition)`, f);
       describeCheck('full batch', r.checks[`full_batch_${metric}`]);
     }
   }
@@ -128,11 +129,15 @@ function printReport(r, browserVersion) {
     }
   }
   for (const note of r.notes) console.log(`note: ${note}`);
-  console.log(`\n(total ${r.total_seconds.toFixed(0)} s in the page)`);
+  console.log(`\n(total ${r.total_seconds.toFixed(0)} s in the page; 1-minute load average ${loadAtStart.toFixed(1)} before, ` +
+    `${os.loadavg()[0].toFixed(1)} after, on ${os.cpus().length} cores: other work running skews the figures)`);
 }
 
 // [run] -----------------------------------------------------------------------------------------
 
+// Other work on the machine skews every figure (the page runs on one core and V8 compiles
+// and collects garbage on others), so the load around the run is printed with the table.
+const loadAtStart = os.loadavg()[0];
 const server = await startServer({ port: 0, host: '127.0.0.1', dir: root });
 const url = `http://127.0.0.1:${server.address().port}/bench/browser/knn_bench.html?${query}`;
 const browser = await chromium.launch({

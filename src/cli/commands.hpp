@@ -12,5 +12,7 @@ using Runner = std::function<int()>;
 void add_data_command(CLI::App& app, Runner& run);
 // `knn` (classify a test set) and `knn-cv` (choose k by cross-validation), in cmd_knn.cpp.
 void add_knn_commands(CLI::App& app, Runner& run);
+// `loss` (losses of typed-in scores) and `linear train` / `linear eval`, in cmd_linear.cpp.
+void add_linear_commands(CLI::App& app, Runner& run);
 
 }  // namespace implay::cli

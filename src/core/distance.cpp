@@ -196,11 +196,10 @@ constexpr size_t max_exact_length(uint32_t largest_term) { return 0xFFFFFFFFu / 
 constexpr size_t kMaxExactL1 = max_exact_length(255);            // 16,843,009
 constexpr size_t kMaxExactL2 = max_exact_length(255u * 255u);    // 66,051
 
-// When the capped kernels compare the partial sum with the cap: after the first 12 blocks (192
-// bytes), then every 8 (128 bytes). A check costs a horizontal sum and a branch that is hard to
-// predict; on MNIST most pairs are decided by the first 192 of the most varied bytes, and this
-// schedule beat checking every 64 bytes by 1.3× natively (knn.cpp orders the blocks).
-constexpr size_t kFirstCheck = 12, kCheckEvery = 8;  // in 16-byte blocks, multiples of 4
+// After the first comparison (kFirstCheckBlocks, distance.hpp), the capped kernels compare the
+// partial sum with the cap every 8 blocks (128 bytes). Both multiples of 4 (an AVX-512 group).
+constexpr size_t kFirstCheck = kFirstCheckBlocks, kCheckEvery = 8;
+static_assert(kFirstCheck % 4 == 0 && kCheckEvery % 4 == 0);
 
 // Byte offset of the j-th block to visit: blocks[j] 16-byte blocks in, or j in natural order.
 inline size_t block_offset(std::span<const uint32_t> blocks, size_t j) {
@@ -245,24 +244,50 @@ float cosine_distance_f32(const float* a, const float* b, size_t n) {
 
 namespace {
 
-// min(Σ term(a, b), cap) over the blocks in order, then the tail.
+// Σ term(a, b) over blocks [first, last) of the order (a: (n), b: (n)).
 template <class Term>
-uint32_t capped_sum_u8(const uint8_t* a, const uint8_t* b, size_t n,
-                       std::span<const uint32_t> blocks, uint32_t cap, Term term) {
-  const size_t whole = n / kCappedBlock;
+uint32_t blocks_sum(const uint8_t* a, const uint8_t* b, std::span<const uint32_t> blocks,
+                    size_t first, size_t last, Term term) {
   uint32_t sum = 0;
-  for (size_t j = 0, check = kFirstCheck; j < whole; ++j) {
+  for (size_t j = first; j < last; ++j) {
     const size_t at = block_offset(blocks, j);
     uint32_t block = 0;  // ≤ 16·255²
-    for (size_t i = 0; i < kCappedBlock; ++i) block += term(a[at + i], b[at + i]);
+    for (size_t v = 0; v < kCappedBlock; ++v) block += term(a[at + v], b[at + v]);
     sum += block;
-    if (j + 1 == check) {
-      check += kCheckEvery;
-      if (sum >= cap) return cap;  // the rest can only add
-    }
   }
+  return sum;
+}
+
+// min(sum + Σ term(a, b) over the blocks after the first kFirstCheck and the tail, cap), given
+// sum = the first kFirstCheck blocks' (or all whole blocks', if fewer).
+template <class Term>
+uint32_t finish_sum(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,
+                    uint32_t cap, uint32_t sum, Term term) {
+  const size_t whole = n / kCappedBlock;
+  for (size_t j = std::min(kFirstCheck, whole); sum < cap && j < whole; j += kCheckEvery)
+    sum += blocks_sum(a, b, blocks, j, std::min(j + kCheckEvery, whole), term);
+  if (sum >= cap) return cap;  // the rest can only add
   for (size_t i = whole * kCappedBlock; i < n; ++i) sum += term(a[i], b[i]);
   return std::min(sum, cap);
+}
+
+template <class Term>
+uint32_t capped_sum(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,
+                    uint32_t cap, Term term) {
+  const uint32_t first = blocks_sum(a, b, blocks, 0, std::min(kFirstCheck, n / kCappedBlock), term);
+  return finish_sum(a, b, n, blocks, cap, first, term);
+}
+
+// max |a − b| over blocks [first, last) of the order.
+uint32_t blocks_max(const uint8_t* a, const uint8_t* b, std::span<const uint32_t> blocks,
+                    size_t first, size_t last) {
+  uint8_t largest = 0;
+  for (size_t j = first; j < last; ++j) {
+    const size_t at = block_offset(blocks, j);
+    for (size_t v = 0; v < kCappedBlock; ++v)
+      largest = std::max(largest, absolute_difference(a[at + v], b[at + v]));
+  }
+  return largest;
 }
 
 }  // namespace
@@ -270,34 +295,42 @@ uint32_t capped_sum_u8(const uint8_t* a, const uint8_t* b, size_t n,
 uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
                       std::span<const uint32_t> blocks, uint32_t cap) {
   if (n > kMaxExactL1) return std::min(l1_u8(a, b, n), cap);
-  return capped_sum_u8(a, b, n, blocks, cap, abs_term);
+  return capped_sum(a, b, n, blocks, cap, abs_term);
 }
 
 uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
                               std::span<const uint32_t> blocks, uint32_t cap) {
   if (n > kMaxExactL2) return std::min(squared_l2_u8(a, b, n), cap);
-  return capped_sum_u8(a, b, n, blocks, cap, square_term);
+  return capped_sum(a, b, n, blocks, cap, square_term);
 }
 
 uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
                         std::span<const uint32_t> blocks, uint32_t cap) {
   // A max never wraps: it can stop at any length once it reaches cap.
   const size_t whole = n / kCappedBlock;
-  uint32_t largest = 0;
-  for (size_t j = 0, check = kFirstCheck; j < whole; ++j) {
-    const size_t at = block_offset(blocks, j);
-    uint8_t block = 0;
-    for (size_t i = 0; i < kCappedBlock; ++i)
-      block = std::max(block, absolute_difference(a[at + i], b[at + i]));
-    largest = std::max<uint32_t>(largest, block);
-    if (j + 1 == check) {
-      check += kCheckEvery;
-      if (largest >= cap) return cap;
-    }
-  }
-  for (size_t i = whole * kCappedBlock; i < n; ++i)
+  uint32_t largest = blocks_max(a, b, blocks, 0, std::min(kFirstCheck, whole));
+  for (size_t j = std::min(kFirstCheck, whole); largest < cap && j < whole; j += kCheckEvery)
+    largest = std::max(largest, blocks_max(a, b, blocks, j, std::min(j + kCheckEvery, whole)));
+  for (size_t i = whole * kCappedBlock; i < n && largest < cap; ++i)
     largest = std::max<uint32_t>(largest, absolute_difference(a[i], b[i]));
   return std::min(largest, cap);
+}
+
+void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
+                       size_t n, std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
+  for (size_t i = 0; i < count; ++i) out[i] = l1_u8_capped(a, rows + i * stride, n, blocks, cap);
+}
+
+void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
+                               size_t n, std::span<const uint32_t> blocks, uint32_t cap,
+                               uint32_t* out) {
+  for (size_t i = 0; i < count; ++i)
+    out[i] = squared_l2_u8_capped(a, rows + i * stride, n, blocks, cap);
+}
+
+void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
+                         size_t n, std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
+  for (size_t i = 0; i < count; ++i) out[i] = linf_u8_capped(a, rows + i * stride, n, blocks, cap);
 }
 
 }  // namespace portable
@@ -469,78 +502,149 @@ float cosine_distance_f32(const float* a, const float* b, size_t n) {
   return cosine_distance_from_float_parts(dot_f32(a, b, n), dot_f32(a, a, n), dot_f32(b, b, n));
 }
 
-// Capped kernels: two blocks (32 bytes) per step, checks on the shared schedule (kFirstCheck).
+// Capped kernels. The first kFirstCheck blocks of a (the query) are loaded once per call; the
+// rows' prefix sums end in one transposing 4 × 4 reduction per four rows; rows still below cap
+// go on two blocks per step, comparing every kCheckEvery blocks.
+
+namespace {
+
+// Largest of 16 bytes: fold halves onto the first byte.
+uint32_t max_of_bytes(v128_t v) {
+  v = wasm_u8x16_max(v, wasm_i8x16_shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 0, 0, 0, 0, 0,
+                                           0, 0));
+  v = wasm_u8x16_max(v, wasm_i8x16_shuffle(v, v, 4, 5, 6, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+  v = wasm_u8x16_max(v, wasm_i8x16_shuffle(v, v, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+  v = wasm_u8x16_max(v, wasm_i8x16_shuffle(v, v, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+  return wasm_u8x16_extract_lane(v, 0);
+}
+
+// (4) the lane sums of x0, x1, x2, x3: pairs of lanes, then pairs of pairs.
+v128_t sum_lanes_4x4(v128_t x0, v128_t x1, v128_t x2, v128_t x3) {
+  const v128_t s01 = wasm_i32x4_add(wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5),
+                                    wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7));
+  const v128_t s23 = wasm_i32x4_add(wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5),
+                                    wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7));
+  return wasm_i32x4_add(wasm_i32x4_shuffle(s01, s23, 0, 1, 4, 5),
+                        wasm_i32x4_shuffle(s01, s23, 2, 3, 6, 7));
+}
+
+// The query's first kFirstCheck blocks and their byte offsets (needs n ≥ 16·kFirstCheck).
+struct QueryBlocks {
+  v128_t value[kFirstCheck];
+  size_t at[kFirstCheck];
+  QueryBlocks(const uint8_t* a, std::span<const uint32_t> blocks) {
+    for (size_t j = 0; j < kFirstCheck; ++j) {
+      at[j] = block_offset(blocks, j);
+      value[j] = wasm_v128_load(a + at[j]);
+    }
+  }
+};
+
+// Per metric: `lanes` sums the first kFirstCheck blocks of b against the query into 4 u32 lanes
+// (the prefix), `finish` goes on from the prefix sum to min(distance, cap).
+
+// (x − y)² of 16 bytes as 4 u32 lanes: |x − y| split into even/odd u16 lanes, dot(d, d).
+v128_t squares_u32x4(v128_t x, v128_t y) {
+  const v128_t d = absdiff_u8x16(x, y);
+  const v128_t even = even_bytes_u16x8(d), odd = odd_bytes_u16x8(d);
+  return wasm_i32x4_add(wasm_i32x4_dot_i16x8(even, even), wasm_i32x4_dot_i16x8(odd, odd));
+}
+
+struct SquaredL2 {
+  static v128_t lanes(const QueryBlocks& q, const uint8_t* b) {
+    v128_t acc0 = wasm_i32x4_splat(0), acc1 = acc0;  // two chains, so adds do not wait
+    for (size_t j = 0; j < kFirstCheck; j += 2) {
+      acc0 = wasm_i32x4_add(acc0, squares_u32x4(q.value[j], wasm_v128_load(b + q.at[j])));
+      acc1 = wasm_i32x4_add(acc1, squares_u32x4(q.value[j + 1], wasm_v128_load(b + q.at[j + 1])));
+    }
+    return wasm_i32x4_add(acc0, acc1);
+  }
+  static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n,
+                         std::span<const uint32_t> blocks, uint32_t cap, uint32_t sum) {
+    const size_t whole = n / kCappedBlock;
+    v128_t acc = wasm_u32x4_make(sum, 0, 0, 0);
+    for (size_t j = kFirstCheck; j < whole;) {
+      if (sum >= cap) return cap;  // the rest can only add
+      for (const size_t end = std::min(j + kCheckEvery, whole); j < end; ++j) {
+        const size_t at = block_offset(blocks, j);
+        acc = wasm_i32x4_add(acc, squares_u32x4(wasm_v128_load(a + at), wasm_v128_load(b + at)));
+      }
+      sum = sum_u32x4(acc);
+    }
+    const size_t done = whole * kCappedBlock;
+    return std::min(sum + portable::squared_l2_u8(a + done, b + done, n - done), cap);
+  }
+};
+
+struct L1 {
+  static v128_t lanes(const QueryBlocks& q, const uint8_t* b) {
+    v128_t pairs = wasm_i16x8_splat(0);  // (8) u16 pair sums of |a − b|, ≤ 12 · 510
+    for (size_t j = 0; j < kFirstCheck; ++j)
+      pairs = wasm_i16x8_add(pairs, wasm_u16x8_extadd_pairwise_u8x16(absdiff_u8x16(
+                                        q.value[j], wasm_v128_load(b + q.at[j]))));
+    return wasm_u32x4_extadd_pairwise_u16x8(pairs);
+  }
+  static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n,
+                         std::span<const uint32_t> blocks, uint32_t cap, uint32_t sum) {
+    const size_t whole = n / kCappedBlock;
+    for (size_t j = kFirstCheck; j < whole;) {
+      if (sum >= cap) return cap;
+      v128_t pairs = wasm_i16x8_splat(0);  // ≤ 8 · 510 per lane
+      for (const size_t end = std::min(j + kCheckEvery, whole); j < end; ++j) {
+        const size_t at = block_offset(blocks, j);
+        pairs = wasm_i16x8_add(pairs, wasm_u16x8_extadd_pairwise_u8x16(absdiff_u8x16(
+                                          wasm_v128_load(a + at), wasm_v128_load(b + at))));
+      }
+      sum += sum_u32x4(wasm_u32x4_extadd_pairwise_u16x8(pairs));
+    }
+    const size_t done = whole * kCappedBlock;
+    return std::min(sum + portable::l1_u8(a + done, b + done, n - done), cap);
+  }
+};
+
+// min(distance(a, row i), cap) for count rows; n ≥ 16·kFirstCheck and within the exact range.
+template <class Metric>
+void capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,
+                 std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
+  const QueryBlocks q(a, blocks);
+  size_t i = 0;
+  for (; i + 4 <= count; i += 4) {  // prefixes, four rows per reduction, no branch
+    const uint8_t* b = rows + i * stride;
+    wasm_v128_store(out + i, sum_lanes_4x4(Metric::lanes(q, b), Metric::lanes(q, b + stride),
+                                           Metric::lanes(q, b + 2 * stride),
+                                           Metric::lanes(q, b + 3 * stride)));
+  }
+  for (; i < count; ++i) out[i] = sum_u32x4(Metric::lanes(q, rows + i * stride));
+  for (i = 0; i < count; ++i)  // most prefixes already reach cap
+    out[i] = out[i] >= cap ? cap : Metric::finish(a, rows + i * stride, n, blocks, cap, out[i]);
+}
+
+}  // namespace
 
 uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
                               std::span<const uint32_t> blocks, uint32_t cap) {
-  if (n > kMaxExactL2) return std::min(squared_l2_u8(a, b, n), cap);
-  const size_t whole = n / kCappedBlock;
-  v128_t acc0 = wasm_i32x4_splat(0), acc1 = acc0;  // (4) u32 partial sums of even, odd bytes
-  auto add_block = [&](size_t j) {
-    const size_t at = block_offset(blocks, j);
-    v128_t d = absdiff_u8x16(wasm_v128_load(a + at), wasm_v128_load(b + at));
-    v128_t even = even_bytes_u16x8(d), odd = odd_bytes_u16x8(d);
-    acc0 = wasm_i32x4_add(acc0, wasm_i32x4_dot_i16x8(even, even));
-    acc1 = wasm_i32x4_add(acc1, wasm_i32x4_dot_i16x8(odd, odd));
-  };
-  size_t j = 0;
-  for (size_t check = kFirstCheck; j + 2 <= whole; j += 2) {
-    add_block(j);
-    add_block(j + 1);
-    if (j + 2 == check) {
-      check += kCheckEvery;
-      if (sum_u32x4(wasm_i32x4_add(acc0, acc1)) >= cap) return cap;
-    }
-  }
-  if (j < whole) add_block(j);
-  const size_t done = whole * kCappedBlock;
-  const uint32_t sum = sum_u32x4(wasm_i32x4_add(acc0, acc1)) +
-                       portable::squared_l2_u8(a + done, b + done, n - done);
-  return std::min(sum, cap);
+  if (n > kMaxExactL2 || n < kFirstCheck * kCappedBlock)
+    return portable::squared_l2_u8_capped(a, b, n, blocks, cap);
+  const uint32_t first = sum_u32x4(SquaredL2::lanes(QueryBlocks(a, blocks), b));
+  return first >= cap ? cap : SquaredL2::finish(a, b, n, blocks, cap, first);
 }
 
 uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
                       std::span<const uint32_t> blocks, uint32_t cap) {
-  if (n > kMaxExactL1) return std::min(l1_u8(a, b, n), cap);
-  const size_t whole = n / kCappedBlock;
-  v128_t acc = wasm_i32x4_splat(0);  // (4) u32 partial sums
-  auto block_pairs = [&](size_t j) {  // (8) u16 pair sums of |a − b| over one block, ≤ 510
-    const size_t at = block_offset(blocks, j);
-    return wasm_u16x8_extadd_pairwise_u8x16(
-        absdiff_u8x16(wasm_v128_load(a + at), wasm_v128_load(b + at)));
-  };
-  size_t j = 0;
-  for (size_t check = kFirstCheck; j + 2 <= whole; j += 2) {
-    v128_t pairs = wasm_i16x8_add(block_pairs(j), block_pairs(j + 1));  // ≤ 1,020 per lane
-    acc = wasm_i32x4_add(acc, wasm_u32x4_extadd_pairwise_u16x8(pairs));
-    if (j + 2 == check) {
-      check += kCheckEvery;
-      if (sum_u32x4(acc) >= cap) return cap;
-    }
-  }
-  if (j < whole) acc = wasm_i32x4_add(acc, wasm_u32x4_extadd_pairwise_u16x8(block_pairs(j)));
-  const size_t done = whole * kCappedBlock;
-  const uint32_t sum = sum_u32x4(acc) + portable::l1_u8(a + done, b + done, n - done);
-  return std::min(sum, cap);
+  if (n > kMaxExactL1 || n < kFirstCheck * kCappedBlock)
+    return portable::l1_u8_capped(a, b, n, blocks, cap);
+  const uint32_t first = sum_u32x4(L1::lanes(QueryBlocks(a, blocks), b));
+  return first >= cap ? cap : L1::finish(a, b, n, blocks, cap, first);
 }
 
 uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
                         std::span<const uint32_t> blocks, uint32_t cap) {
   const size_t whole = n / kCappedBlock;
   v128_t largest = wasm_i8x16_splat(0);  // (16) running max of |a − b| per byte lane
-  if (cap <= 255) {                      // a max of bytes can only reach a cap ≤ 255
-    const v128_t limit = wasm_i8x16_splat(int8_t(cap));
-    for (size_t j = 0, check = kFirstCheck; j < whole; ++j) {
-      const size_t at = block_offset(blocks, j);
-      largest = wasm_u8x16_max(largest,
-                               absdiff_u8x16(wasm_v128_load(a + at), wasm_v128_load(b + at)));
-      if (j + 1 == check) {
-        check += kCheckEvery;
-        if (wasm_v128_any_true(wasm_u8x16_ge(largest, limit))) return cap;
-      }
-    }
-  } else {
-    for (size_t j = 0; j < whole; ++j) {
+  for (size_t j = 0; j < whole;) {
+    if (j >= kFirstCheck && max_of_bytes(largest) >= cap) return cap;
+    for (const size_t end = std::min(j < kFirstCheck ? kFirstCheck : j + kCheckEvery, whole);
+         j < end; ++j) {
       const size_t at = block_offset(blocks, j);
       largest = wasm_u8x16_max(largest,
                                absdiff_u8x16(wasm_v128_load(a + at), wasm_v128_load(b + at)));
@@ -548,8 +652,28 @@ uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
   }
   const size_t done = whole * kCappedBlock;
   const uint32_t result =
-      std::max<uint32_t>(max_u8x16(largest), portable::linf_u8(a + done, b + done, n - done));
+      std::max(max_of_bytes(largest), portable::linf_u8(a + done, b + done, n - done));
   return std::min(result, cap);
+}
+
+void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
+                               size_t n, std::span<const uint32_t> blocks, uint32_t cap,
+                               uint32_t* out) {
+  if (n > kMaxExactL2 || n < kFirstCheck * kCappedBlock)
+    return portable::squared_l2_u8_capped_rows(a, rows, stride, count, n, blocks, cap, out);
+  capped_rows<SquaredL2>(a, rows, stride, count, n, blocks, cap, out);
+}
+
+void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
+                       size_t n, std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
+  if (n > kMaxExactL1 || n < kFirstCheck * kCappedBlock)
+    return portable::l1_u8_capped_rows(a, rows, stride, count, n, blocks, cap, out);
+  capped_rows<L1>(a, rows, stride, count, n, blocks, cap, out);
+}
+
+void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
+                         size_t n, std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
+  for (size_t i = 0; i < count; ++i) out[i] = linf_u8_capped(a, rows + i * stride, n, blocks, cap);
 }
 
 }  // namespace wasm_simd
@@ -591,9 +715,6 @@ IMPLAY_CLONES float cosine_distance_u8(const uint8_t* a, const uint8_t* b, size_
 
 namespace {
 
-// The n mod 16 bytes after the whole blocks, added by the portable loops (at most 15 bytes).
-size_t tail_start(size_t n) { return n / kCappedBlock * kCappedBlock; }
-
 inline __m128i load_block(const uint8_t* row, size_t block) {
   return _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + kCappedBlock * block));
 }
@@ -632,11 +753,127 @@ IMPLAY_AVX512 inline __m512i absdiff(__m512i x, __m512i y) {
   return _mm512_or_si512(_mm512_subs_epu8(x, y), _mm512_subs_epu8(y, x));
 }
 
-// Σ (x − y)² of 64 bytes as 16 int32 lanes (each ≤ 4 · 255²).
+// Σ (x − y)² of 64 bytes as 16 u32 lanes (each ≤ 4 · 255²).
 IMPLAY_AVX512 inline __m512i squares(__m512i x, __m512i y) {
   const __m512i d = absdiff(x, y), zero = _mm512_setzero_si512();
   const __m512i lo = _mm512_unpacklo_epi8(d, zero), hi = _mm512_unpackhi_epi8(d, zero);
   return _mm512_add_epi32(_mm512_madd_epi16(lo, lo), _mm512_madd_epi16(hi, hi));
+}
+
+// (4) the lane sums of four vectors of 16 u32: interleave pairs of rows and add, then pairs of
+// pairs, then fold the four 128-bit lanes.
+IMPLAY_AVX512 inline __m128i sum_lanes_4x16(__m512i x0, __m512i x1, __m512i x2, __m512i x3) {
+  const __m512i s01 =
+      _mm512_add_epi32(_mm512_unpacklo_epi32(x0, x1), _mm512_unpackhi_epi32(x0, x1));
+  const __m512i s23 =
+      _mm512_add_epi32(_mm512_unpacklo_epi32(x2, x3), _mm512_unpackhi_epi32(x2, x3));
+  const __m512i s =
+      _mm512_add_epi32(_mm512_unpacklo_epi64(s01, s23), _mm512_unpackhi_epi64(s01, s23));
+  const __m256i h = _mm256_add_epi32(_mm512_castsi512_si256(s), _mm512_extracti64x4_epi64(s, 1));
+  return _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+}
+
+// Largest byte of v.
+IMPLAY_AVX512 inline uint32_t max_of_bytes(__m512i v) {
+  v = _mm512_max_epu8(v, _mm512_srli_epi32(v, 16));  // each u32 lane's max into its low byte
+  v = _mm512_max_epu8(v, _mm512_srli_epi32(v, 8));
+  return uint32_t(_mm512_reduce_max_epu32(_mm512_and_si512(v, _mm512_set1_epi32(0xFF))));
+}
+
+// The query's first kFirstCheck blocks, four per register (needs n ≥ 16·kFirstCheck).
+struct QueryGroups {
+  __m512i value[kFirstCheck / 4];
+};
+IMPLAY_AVX512 inline QueryGroups load_query(const uint8_t* a, std::span<const uint32_t> blocks) {
+  QueryGroups q;
+  for (size_t g = 0; g < kFirstCheck / 4; ++g) q.value[g] = load_blocks(a, blocks, 4 * g, 4);
+  return q;
+}
+
+// Per metric: `lanes` sums the first kFirstCheck blocks of b against the query into 16 u32
+// lanes (the prefix), `finish` goes on from the prefix sum to min(distance, cap).
+struct SquaredL2 {
+  IMPLAY_AVX512 static __m512i lanes(const QueryGroups& q, const uint8_t* b,
+                                     std::span<const uint32_t> blocks) {
+    __m512i acc = _mm512_setzero_si512();
+    for (size_t g = 0; g < kFirstCheck / 4; ++g)
+      acc = _mm512_add_epi32(acc, squares(q.value[g], load_blocks(b, blocks, 4 * g, 4)));
+    return acc;
+  }
+  IMPLAY_AVX512 static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n,
+                                       std::span<const uint32_t> blocks, uint32_t cap,
+                                       uint32_t sum) {
+    const size_t whole = n / kCappedBlock;
+    __m512i acc = _mm512_zextsi128_si512(_mm_cvtsi32_si128(int(sum)));
+    for (size_t j = kFirstCheck; j < whole;) {
+      if (sum >= cap) return cap;  // the rest can only add
+      const size_t end = std::min(j + kCheckEvery, whole);
+      for (; j < end; j += 4) {
+        const size_t count = std::min<size_t>(4, end - j);
+        acc = _mm512_add_epi32(
+            acc, squares(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
+      }
+      sum = uint32_t(_mm512_reduce_add_epi32(acc));
+    }
+    const size_t done = whole * kCappedBlock;
+    return std::min(sum + portable::squared_l2_u8(a + done, b + done, n - done), cap);
+  }
+};
+
+struct L1 {  // psadbw: sums of |x − y| in 8 u64 lanes (< 2³², so also 16 u32 lanes)
+  IMPLAY_AVX512 static __m512i lanes(const QueryGroups& q, const uint8_t* b,
+                                     std::span<const uint32_t> blocks) {
+    __m512i acc = _mm512_setzero_si512();
+    for (size_t g = 0; g < kFirstCheck / 4; ++g)
+      acc = _mm512_add_epi64(acc, _mm512_sad_epu8(q.value[g], load_blocks(b, blocks, 4 * g, 4)));
+    return acc;
+  }
+  IMPLAY_AVX512 static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n,
+                                       std::span<const uint32_t> blocks, uint32_t cap,
+                                       uint32_t sum) {
+    const size_t whole = n / kCappedBlock;
+    __m512i acc = _mm512_zextsi128_si512(_mm_cvtsi64_si128(int64_t(sum)));
+    for (size_t j = kFirstCheck; j < whole;) {
+      if (sum >= cap) return cap;
+      const size_t end = std::min(j + kCheckEvery, whole);
+      for (; j < end; j += 4) {
+        const size_t count = std::min<size_t>(4, end - j);
+        acc = _mm512_add_epi64(acc, _mm512_sad_epu8(load_blocks(a, blocks, j, count),
+                                                    load_blocks(b, blocks, j, count)));
+      }
+      sum = uint32_t(_mm512_reduce_add_epi64(acc));
+    }
+    const size_t done = whole * kCappedBlock;
+    return std::min(sum + portable::l1_u8(a + done, b + done, n - done), cap);
+  }
+};
+
+// min(distance(a, row i), cap) for count rows; n ≥ 16·kFirstCheck and within the exact range.
+template <class Metric>
+IMPLAY_AVX512 void capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
+                               size_t n, std::span<const uint32_t> blocks, uint32_t cap,
+                               uint32_t* out) {
+  const QueryGroups q = load_query(a, blocks);
+  size_t i = 0;
+  for (; i + 4 <= count; i += 4) {  // prefixes, four rows per reduction, no branch
+    const uint8_t* b = rows + i * stride;
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i),
+                     sum_lanes_4x16(Metric::lanes(q, b, blocks), Metric::lanes(q, b + stride, blocks),
+                                    Metric::lanes(q, b + 2 * stride, blocks),
+                                    Metric::lanes(q, b + 3 * stride, blocks)));
+  }
+  for (; i < count; ++i)
+    out[i] = uint32_t(_mm512_reduce_add_epi32(Metric::lanes(q, rows + i * stride, blocks)));
+  for (i = 0; i < count; ++i)  // most prefixes already reach cap
+    out[i] = out[i] >= cap ? cap : Metric::finish(a, rows + i * stride, n, blocks, cap, out[i]);
+}
+
+template <class Metric>
+IMPLAY_AVX512 uint32_t capped(const uint8_t* a, const uint8_t* b, size_t n,
+                              std::span<const uint32_t> blocks, uint32_t cap) {
+  const uint32_t first =
+      uint32_t(_mm512_reduce_add_epi32(Metric::lanes(load_query(a, blocks), b, blocks)));
+  return first >= cap ? cap : Metric::finish(a, b, n, blocks, cap, first);
 }
 
 }  // namespace
@@ -648,75 +885,57 @@ bool supported() {
 
 IMPLAY_AVX512 uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
                                             std::span<const uint32_t> blocks, uint32_t cap) {
-  if (n > kMaxExactL2) return std::min(x86_clones::squared_l2_u8(a, b, n), cap);
-  const size_t whole = n / kCappedBlock;
-  __m512i acc = _mm512_setzero_si512();  // (16) u32 partial sums
-  size_t j = 0;
-  for (size_t check = kFirstCheck; j + 4 <= whole; j += 4) {
-    acc = _mm512_add_epi32(acc, squares(load_blocks(a, blocks, j, 4), load_blocks(b, blocks, j, 4)));
-    if (j + 4 == check) {
-      check += kCheckEvery;
-      if (uint32_t(_mm512_reduce_add_epi32(acc)) >= cap) return cap;
-    }
-  }
-  if (j < whole)
-    acc = _mm512_add_epi32(acc, squares(load_blocks(a, blocks, j, whole - j),
-                                        load_blocks(b, blocks, j, whole - j)));
-  const size_t done = tail_start(n);
-  const uint32_t sum = uint32_t(_mm512_reduce_add_epi32(acc)) +
-                       portable::squared_l2_u8(a + done, b + done, n - done);
-  return std::min(sum, cap);
+  if (n > kMaxExactL2 || n < kFirstCheck * kCappedBlock)
+    return portable::squared_l2_u8_capped(a, b, n, blocks, cap);
+  return capped<SquaredL2>(a, b, n, blocks, cap);
 }
 
 IMPLAY_AVX512 uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
                                     std::span<const uint32_t> blocks, uint32_t cap) {
-  if (n > kMaxExactL1) return std::min(x86_clones::l1_u8(a, b, n), cap);
-  const size_t whole = n / kCappedBlock;
-  __m512i acc = _mm512_setzero_si512();  // (8) u64 partial sums, from psadbw
-  size_t j = 0;
-  for (size_t check = kFirstCheck; j + 4 <= whole; j += 4) {
-    acc = _mm512_add_epi64(
-        acc, _mm512_sad_epu8(load_blocks(a, blocks, j, 4), load_blocks(b, blocks, j, 4)));
-    if (j + 4 == check) {
-      check += kCheckEvery;
-      if (uint64_t(_mm512_reduce_add_epi64(acc)) >= cap) return cap;
-    }
-  }
-  if (j < whole)
-    acc = _mm512_add_epi64(acc, _mm512_sad_epu8(load_blocks(a, blocks, j, whole - j),
-                                                load_blocks(b, blocks, j, whole - j)));
-  const size_t done = tail_start(n);
-  const uint32_t sum =
-      uint32_t(_mm512_reduce_add_epi64(acc)) + portable::l1_u8(a + done, b + done, n - done);
-  return std::min(sum, cap);
+  if (n > kMaxExactL1 || n < kFirstCheck * kCappedBlock)
+    return portable::l1_u8_capped(a, b, n, blocks, cap);
+  return capped<L1>(a, b, n, blocks, cap);
 }
 
 IMPLAY_AVX512 uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
                                       std::span<const uint32_t> blocks, uint32_t cap) {
   const size_t whole = n / kCappedBlock;
-  const __m512i limit = _mm512_set1_epi8(char(std::min<uint32_t>(cap, 255)));
   __m512i largest = _mm512_setzero_si512();  // (64) running max of |a − b| per byte lane
-  size_t j = 0;
-  for (size_t check = kFirstCheck; j + 4 <= whole; j += 4) {
-    largest = _mm512_max_epu8(
-        largest, absdiff(load_blocks(a, blocks, j, 4), load_blocks(b, blocks, j, 4)));
-    if (j + 4 == check) {
-      check += kCheckEvery;
-      // A max of bytes reaches a cap ≤ 255 only: compare only then.
-      if (cap <= 255 && _mm512_cmpge_epu8_mask(largest, limit) != 0) return cap;
+  for (size_t j = 0; j < whole;) {
+    if (j >= kFirstCheck && max_of_bytes(largest) >= cap) return cap;
+    const size_t end = std::min(j < kFirstCheck ? kFirstCheck : j + kCheckEvery, whole);
+    for (; j < end; j += 4) {
+      const size_t count = std::min<size_t>(4, end - j);
+      largest = _mm512_max_epu8(
+          largest, absdiff(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
     }
   }
-  if (j < whole)
-    largest = _mm512_max_epu8(largest, absdiff(load_blocks(a, blocks, j, whole - j),
-                                               load_blocks(b, blocks, j, whole - j)));
-  // Max of each 32-bit lane's four bytes into its low byte, then the max of the 16 lanes.
-  largest = _mm512_max_epu8(largest, _mm512_srli_epi32(largest, 16));
-  largest = _mm512_max_epu8(largest, _mm512_srli_epi32(largest, 8));
-  largest = _mm512_and_si512(largest, _mm512_set1_epi32(0xFF));
-  const size_t done = tail_start(n);
-  const uint32_t result = std::max(uint32_t(_mm512_reduce_max_epu32(largest)),
-                                   portable::linf_u8(a + done, b + done, n - done));
-  return std::min(result, cap);
+  const size_t done = whole * kCappedBlock;
+  return std::min(std::max(max_of_bytes(largest), portable::linf_u8(a + done, b + done, n - done)),
+                  cap);
+}
+
+IMPLAY_AVX512 void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride,
+                                             size_t count, size_t n,
+                                             std::span<const uint32_t> blocks, uint32_t cap,
+                                             uint32_t* out) {
+  if (n > kMaxExactL2 || n < kFirstCheck * kCappedBlock)
+    return portable::squared_l2_u8_capped_rows(a, rows, stride, count, n, blocks, cap, out);
+  capped_rows<SquaredL2>(a, rows, stride, count, n, blocks, cap, out);
+}
+
+IMPLAY_AVX512 void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride,
+                                     size_t count, size_t n, std::span<const uint32_t> blocks,
+                                     uint32_t cap, uint32_t* out) {
+  if (n > kMaxExactL1 || n < kFirstCheck * kCappedBlock)
+    return portable::l1_u8_capped_rows(a, rows, stride, count, n, blocks, cap, out);
+  capped_rows<L1>(a, rows, stride, count, n, blocks, cap, out);
+}
+
+IMPLAY_AVX512 void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride,
+                                       size_t count, size_t n, std::span<const uint32_t> blocks,
+                                       uint32_t cap, uint32_t* out) {
+  for (size_t i = 0; i < count; ++i) out[i] = linf_u8_capped(a, rows + i * stride, n, blocks, cap);
 }
 
 }  // namespace x86_avx512
@@ -741,7 +960,7 @@ IMPLAY_AVX2 inline __m256i absdiff(__m256i x, __m256i y) {
   return _mm256_or_si256(_mm256_subs_epu8(x, y), _mm256_subs_epu8(y, x));
 }
 
-// Σ (x − y)² of 32 bytes as 8 int32 lanes.
+// Σ (x − y)² of 32 bytes as 8 u32 lanes.
 IMPLAY_AVX2 inline __m256i squares(__m256i x, __m256i y) {
   const __m256i d = absdiff(x, y), zero = _mm256_setzero_si256();
   const __m256i lo = _mm256_unpacklo_epi8(d, zero), hi = _mm256_unpackhi_epi8(d, zero);
@@ -755,9 +974,107 @@ IMPLAY_AVX2 inline uint32_t sum_u32x8(__m256i v) {
   return uint32_t(_mm_cvtsi128_si32(s));
 }
 
-IMPLAY_AVX2 inline uint64_t sum_u64x4(__m256i v) {
-  const __m128i s = _mm_add_epi64(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-  return uint64_t(_mm_cvtsi128_si64(s)) + uint64_t(_mm_extract_epi64(s, 1));
+// (4) the lane sums of four vectors of 8 u32: horizontal adds within 128-bit halves, then the
+// halves.
+IMPLAY_AVX2 inline __m128i sum_lanes_4x8(__m256i x0, __m256i x1, __m256i x2, __m256i x3) {
+  const __m256i s = _mm256_hadd_epi32(_mm256_hadd_epi32(x0, x1), _mm256_hadd_epi32(x2, x3));
+  return _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+}
+
+IMPLAY_AVX2 inline uint32_t max_of_bytes(__m256i v) {
+  return max_u8x16(_mm_max_epu8(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1)));
+}
+
+// The query's first kFirstCheck blocks, two per register (needs n ≥ 16·kFirstCheck).
+struct QueryPairs {
+  __m256i value[kFirstCheck / 2];
+};
+IMPLAY_AVX2 inline QueryPairs load_query(const uint8_t* a, std::span<const uint32_t> blocks) {
+  QueryPairs q;
+  for (size_t g = 0; g < kFirstCheck / 2; ++g) q.value[g] = load_blocks(a, blocks, 2 * g, 2);
+  return q;
+}
+
+// As in x86_avx512: `lanes` is the prefix in 8 u32 lanes, `finish` goes on to min(d, cap).
+struct SquaredL2 {
+  IMPLAY_AVX2 static __m256i lanes(const QueryPairs& q, const uint8_t* b,
+                                   std::span<const uint32_t> blocks) {
+    __m256i acc = _mm256_setzero_si256();
+    for (size_t g = 0; g < kFirstCheck / 2; ++g)
+      acc = _mm256_add_epi32(acc, squares(q.value[g], load_blocks(b, blocks, 2 * g, 2)));
+    return acc;
+  }
+  IMPLAY_AVX2 static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n,
+                                     std::span<const uint32_t> blocks, uint32_t cap,
+                                     uint32_t sum) {
+    const size_t whole = n / kCappedBlock;
+    __m256i acc = _mm256_zextsi128_si256(_mm_cvtsi32_si128(int(sum)));
+    for (size_t j = kFirstCheck; j < whole;) {
+      if (sum >= cap) return cap;  // the rest can only add
+      const size_t end = std::min(j + kCheckEvery, whole);
+      for (; j < end; j += 2) {
+        const size_t count = std::min<size_t>(2, end - j);
+        acc = _mm256_add_epi32(
+            acc, squares(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
+      }
+      sum = sum_u32x8(acc);
+    }
+    const size_t done = whole * kCappedBlock;
+    return std::min(sum + portable::squared_l2_u8(a + done, b + done, n - done), cap);
+  }
+};
+
+struct L1 {  // psadbw: sums of |x − y| in 4 u64 lanes (< 2³², so also 8 u32 lanes)
+  IMPLAY_AVX2 static __m256i lanes(const QueryPairs& q, const uint8_t* b,
+                                   std::span<const uint32_t> blocks) {
+    __m256i acc = _mm256_setzero_si256();
+    for (size_t g = 0; g < kFirstCheck / 2; ++g)
+      acc = _mm256_add_epi64(acc, _mm256_sad_epu8(q.value[g], load_blocks(b, blocks, 2 * g, 2)));
+    return acc;
+  }
+  IMPLAY_AVX2 static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n,
+                                     std::span<const uint32_t> blocks, uint32_t cap,
+                                     uint32_t sum) {
+    const size_t whole = n / kCappedBlock;
+    __m256i acc = _mm256_zextsi128_si256(_mm_cvtsi64_si128(int64_t(sum)));
+    for (size_t j = kFirstCheck; j < whole;) {
+      if (sum >= cap) return cap;
+      const size_t end = std::min(j + kCheckEvery, whole);
+      for (; j < end; j += 2) {
+        const size_t count = std::min<size_t>(2, end - j);
+        acc = _mm256_add_epi64(acc, _mm256_sad_epu8(load_blocks(a, blocks, j, count),
+                                                    load_blocks(b, blocks, j, count)));
+      }
+      sum = sum_u32x8(acc);  // u64 lanes with zero high halves
+    }
+    const size_t done = whole * kCappedBlock;
+    return std::min(sum + portable::l1_u8(a + done, b + done, n - done), cap);
+  }
+};
+
+template <class Metric>
+IMPLAY_AVX2 void capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
+                             size_t n, std::span<const uint32_t> blocks, uint32_t cap,
+                             uint32_t* out) {
+  const QueryPairs q = load_query(a, blocks);
+  size_t i = 0;
+  for (; i + 4 <= count; i += 4) {  // prefixes, four rows per reduction, no branch
+    const uint8_t* b = rows + i * stride;
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i),
+                     sum_lanes_4x8(Metric::lanes(q, b, blocks), Metric::lanes(q, b + stride, blocks),
+                                   Metric::lanes(q, b + 2 * stride, blocks),
+                                   Metric::lanes(q, b + 3 * stride, blocks)));
+  }
+  for (; i < count; ++i) out[i] = sum_u32x8(Metric::lanes(q, rows + i * stride, blocks));
+  for (i = 0; i < count; ++i)  // most prefixes already reach cap
+    out[i] = out[i] >= cap ? cap : Metric::finish(a, rows + i * stride, n, blocks, cap, out[i]);
+}
+
+template <class Metric>
+IMPLAY_AVX2 uint32_t capped(const uint8_t* a, const uint8_t* b, size_t n,
+                            std::span<const uint32_t> blocks, uint32_t cap) {
+  const uint32_t first = sum_u32x8(Metric::lanes(load_query(a, blocks), b, blocks));
+  return first >= cap ? cap : Metric::finish(a, b, n, blocks, cap, first);
 }
 
 }  // namespace
@@ -767,88 +1084,59 @@ bool supported() {
   return __builtin_cpu_supports("avx2");
 }
 
-// Groups of four blocks (two registers) between checks, as in the AVX-512 kernels.
 IMPLAY_AVX2 uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
                                           std::span<const uint32_t> blocks, uint32_t cap) {
-  if (n > kMaxExactL2) return std::min(x86_clones::squared_l2_u8(a, b, n), cap);
-  const size_t whole = n / kCappedBlock;
-  __m256i acc0 = _mm256_setzero_si256(), acc1 = acc0;  // (8) u32 partial sums each
-  size_t j = 0;
-  for (size_t check = kFirstCheck; j + 4 <= whole; j += 4) {
-    acc0 = _mm256_add_epi32(acc0, squares(load_blocks(a, blocks, j, 2), load_blocks(b, blocks, j, 2)));
-    acc1 = _mm256_add_epi32(
-        acc1, squares(load_blocks(a, blocks, j + 2, 2), load_blocks(b, blocks, j + 2, 2)));
-    if (j + 4 == check) {
-      check += kCheckEvery;
-      if (sum_u32x8(_mm256_add_epi32(acc0, acc1)) >= cap) return cap;
-    }
-  }
-  for (; j < whole; j += 2) {
-    const size_t count = std::min<size_t>(2, whole - j);
-    acc0 = _mm256_add_epi32(
-        acc0, squares(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
-  }
-  const size_t done = tail_start(n);
-  const uint32_t sum = sum_u32x8(_mm256_add_epi32(acc0, acc1)) +
-                       portable::squared_l2_u8(a + done, b + done, n - done);
-  return std::min(sum, cap);
+  if (n > kMaxExactL2 || n < kFirstCheck * kCappedBlock)
+    return portable::squared_l2_u8_capped(a, b, n, blocks, cap);
+  return capped<SquaredL2>(a, b, n, blocks, cap);
 }
 
 IMPLAY_AVX2 uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
                                   std::span<const uint32_t> blocks, uint32_t cap) {
-  if (n > kMaxExactL1) return std::min(x86_clones::l1_u8(a, b, n), cap);
-  const size_t whole = n / kCappedBlock;
-  __m256i acc = _mm256_setzero_si256();  // (4) u64 partial sums, from psadbw
-  size_t j = 0;
-  for (size_t check = kFirstCheck; j + 4 <= whole; j += 4) {
-    acc = _mm256_add_epi64(
-        acc, _mm256_sad_epu8(load_blocks(a, blocks, j, 2), load_blocks(b, blocks, j, 2)));
-    acc = _mm256_add_epi64(
-        acc, _mm256_sad_epu8(load_blocks(a, blocks, j + 2, 2), load_blocks(b, blocks, j + 2, 2)));
-    if (j + 4 == check) {
-      check += kCheckEvery;
-      if (sum_u64x4(acc) >= cap) return cap;
-    }
-  }
-  for (; j < whole; j += 2) {
-    const size_t count = std::min<size_t>(2, whole - j);
-    acc = _mm256_add_epi64(
-        acc, _mm256_sad_epu8(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
-  }
-  const size_t done = tail_start(n);
-  const uint32_t sum = uint32_t(sum_u64x4(acc)) + portable::l1_u8(a + done, b + done, n - done);
-  return std::min(sum, cap);
+  if (n > kMaxExactL1 || n < kFirstCheck * kCappedBlock)
+    return portable::l1_u8_capped(a, b, n, blocks, cap);
+  return capped<L1>(a, b, n, blocks, cap);
 }
 
 IMPLAY_AVX2 uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
                                     std::span<const uint32_t> blocks, uint32_t cap) {
   const size_t whole = n / kCappedBlock;
-  const __m256i limit = _mm256_set1_epi8(char(std::min<uint32_t>(cap, 255)));
   __m256i largest = _mm256_setzero_si256();  // (32) running max of |a − b| per byte lane
-  size_t j = 0;
-  for (size_t check = kFirstCheck; j + 4 <= whole; j += 4) {
-    largest = _mm256_max_epu8(
-        largest, absdiff(load_blocks(a, blocks, j, 2), load_blocks(b, blocks, j, 2)));
-    largest = _mm256_max_epu8(
-        largest, absdiff(load_blocks(a, blocks, j + 2, 2), load_blocks(b, blocks, j + 2, 2)));
-    if (j + 4 == check) {
-      check += kCheckEvery;
-      // largest ≥ limit in some lane ⇔ max(largest, limit) == largest there; caps > 255 never.
-      if (cap <= 255 && _mm256_movemask_epi8(_mm256_cmpeq_epi8(
-                            _mm256_max_epu8(largest, limit), largest)) != 0)
-        return cap;
+  for (size_t j = 0; j < whole;) {
+    if (j >= kFirstCheck && max_of_bytes(largest) >= cap) return cap;
+    const size_t end = std::min(j < kFirstCheck ? kFirstCheck : j + kCheckEvery, whole);
+    for (; j < end; j += 2) {
+      const size_t count = std::min<size_t>(2, end - j);
+      largest = _mm256_max_epu8(
+          largest, absdiff(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
     }
   }
-  for (; j < whole; j += 2) {
-    const size_t count = std::min<size_t>(2, whole - j);
-    largest = _mm256_max_epu8(
-        largest, absdiff(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
-  }
-  const __m128i half =
-      _mm_max_epu8(_mm256_castsi256_si128(largest), _mm256_extracti128_si256(largest, 1));
-  const size_t done = tail_start(n);
-  const uint32_t result = std::max(max_u8x16(half), portable::linf_u8(a + done, b + done, n - done));
-  return std::min(result, cap);
+  const size_t done = whole * kCappedBlock;
+  return std::min(std::max(max_of_bytes(largest), portable::linf_u8(a + done, b + done, n - done)),
+                  cap);
+}
+
+IMPLAY_AVX2 void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride,
+                                           size_t count, size_t n,
+                                           std::span<const uint32_t> blocks, uint32_t cap,
+                                           uint32_t* out) {
+  if (n > kMaxExactL2 || n < kFirstCheck * kCappedBlock)
+    return portable::squared_l2_u8_capped_rows(a, rows, stride, count, n, blocks, cap, out);
+  capped_rows<SquaredL2>(a, rows, stride, count, n, blocks, cap, out);
+}
+
+IMPLAY_AVX2 void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride,
+                                   size_t count, size_t n, std::span<const uint32_t> blocks,
+                                   uint32_t cap, uint32_t* out) {
+  if (n > kMaxExactL1 || n < kFirstCheck * kCappedBlock)
+    return portable::l1_u8_capped_rows(a, rows, stride, count, n, blocks, cap, out);
+  capped_rows<L1>(a, rows, stride, count, n, blocks, cap, out);
+}
+
+IMPLAY_AVX2 void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride,
+                                     size_t count, size_t n, std::span<const uint32_t> blocks,
+                                     uint32_t cap, uint32_t* out) {
+  for (size_t i = 0; i < count; ++i) out[i] = linf_u8_capped(a, rows + i * stride, n, blocks, cap);
 }
 
 }  // namespace x86_avx2
@@ -874,26 +1162,29 @@ namespace {
 
 struct CappedKernels {
   CappedKernelU8 l1, squared_l2, linf;
+  CappedRowsKernelU8 l1_rows, squared_l2_rows, linf_rows;
   const char* name;  // integer_kernels_name()
 };
 
+// All six kernels of one namespace.
+#define IMPLAY_CAPPED_KERNELS(ns, name)                                                     \
+  CappedKernels {                                                                           \
+    ns::l1_u8_capped, ns::squared_l2_u8_capped, ns::linf_u8_capped, ns::l1_u8_capped_rows, \
+        ns::squared_l2_u8_capped_rows, ns::linf_u8_capped_rows, name                        \
+  }
+
 CappedKernels choose_capped_kernels() {
 #if IMPLAY_WASM_SIMD
-  return {wasm_simd::l1_u8_capped, wasm_simd::squared_l2_u8_capped, wasm_simd::linf_u8_capped,
-          "wasm simd128"};
+  return IMPLAY_CAPPED_KERNELS(wasm_simd, "wasm simd128");
 #else
 #if IMPLAY_X86_DISPATCH
-  if (x86_avx512::supported())
-    return {x86_avx512::l1_u8_capped, x86_avx512::squared_l2_u8_capped,
-            x86_avx512::linf_u8_capped, "x86 avx512bw"};
-  if (x86_avx2::supported())
-    return {x86_avx2::l1_u8_capped, x86_avx2::squared_l2_u8_capped, x86_avx2::linf_u8_capped,
-            "x86 avx2"};
+  if (x86_avx512::supported()) return IMPLAY_CAPPED_KERNELS(x86_avx512, "x86 avx512bw");
+  if (x86_avx2::supported()) return IMPLAY_CAPPED_KERNELS(x86_avx2, "x86 avx2");
 #endif
-  return {portable::l1_u8_capped, portable::squared_l2_u8_capped, portable::linf_u8_capped,
-          "portable"};
+  return IMPLAY_CAPPED_KERNELS(portable, "portable");
 #endif
 }
+#undef IMPLAY_CAPPED_KERNELS
 
 const CappedKernels& capped_kernels() {
   static const CappedKernels chosen = choose_capped_kernels();  // once, thread-safe
@@ -948,6 +1239,30 @@ CappedKernelU8 capped_kernel_u8(Metric metric) {
     case Metric::Cosine: return nullptr;
   }
   return nullptr;
+}
+
+CappedRowsKernelU8 capped_rows_kernel_u8(Metric metric) {
+  switch (metric) {
+    case Metric::L1: return capped_kernels().l1_rows;
+    case Metric::L2: return capped_kernels().squared_l2_rows;
+    case Metric::Linf: return capped_kernels().linf_rows;
+    case Metric::Cosine: return nullptr;
+  }
+  return nullptr;
+}
+
+void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
+                       size_t n, std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
+  capped_kernels().l1_rows(a, rows, stride, count, n, blocks, cap, out);
+}
+void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
+                               size_t n, std::span<const uint32_t> blocks, uint32_t cap,
+                               uint32_t* out) {
+  capped_kernels().squared_l2_rows(a, rows, stride, count, n, blocks, cap, out);
+}
+void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
+                         size_t n, std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
+  capped_kernels().linf_rows(a, rows, stride, count, n, blocks, cap, out);
 }
 
 const char* integer_kernels_name() { return capped_kernels().name; }

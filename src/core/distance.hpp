@@ -109,36 +109,53 @@ float distance_f32(Metric metric, const float* a, const float* b, size_t n);
 // k-NN only needs a candidate's exact distance when it beats the current k-th best, `cap`. These
 // return min(distance, cap) and stop summing once a partial sum reaches cap: every term is ≥ 0,
 // so the partial sums only grow and one ≥ cap proves the whole sum is too. Visiting the blocks
-// where rows differ most first makes that happen early: on MNIST after ~1/7 of the pixels.
+// where rows differ most first makes that happen early: on MNIST after ~1/8 of the pixels.
 //  - blocks: (n / 16) the order in which to visit the 16-byte blocks [16·j, 16·j + 16) of a and
-//    b, a permutation of 0 .. n/16 − 1 (see knn.cpp for how k-NN picks it); empty means 0, 1, 2,
-//    ...; the n mod 16 tail bytes come last. The order changes only the speed: integer sums do
-//    not depend on it.
+//    b, a permutation of 0 .. n/16 − 1 (knn.cpp picks it per query); empty means 0, 1, 2, ...;
+//    the n mod 16 tail bytes come last. The order changes only the speed: integer sums do not
+//    depend on it.
 //  - the result is exactly min(l1_u8(a, b, n), cap) (and so on), the same in every path, also
 //    past the uint32 limit above (n > 66,051 for L2), where the full, wrapping sum is computed.
-//  - where each path checks the partial sum (every block, every 64 bytes) is its own business.
+//  - every path sums the first kFirstCheckBlocks blocks (192 bytes) before it first compares
+//    with cap, then compares every 8 blocks: a comparison costs a horizontal sum and a branch
+//    that is hard to predict, and 192 of the most varied bytes decide most MNIST pairs.
+inline constexpr size_t kCappedBlock = 16;       // bytes per block of the `blocks` order
+inline constexpr size_t kFirstCheckBlocks = 12;  // blocks summed before the first comparison
+
 using CappedKernelU8 = uint32_t (*)(const uint8_t* a, const uint8_t* b, size_t n,
                                     std::span<const uint32_t> blocks, uint32_t cap);
+// The same for `count` rows at once (row i at rows + i·stride, (n) values each):
+// out[i] = min(distance(a, row i), cap). One call per run of rows keeps a's first blocks in
+// registers, sums the first 12 blocks of four rows at a time without a branch, and only the
+// rows still below cap go on. out: (count).
+using CappedRowsKernelU8 = void (*)(const uint8_t* a, const uint8_t* rows, size_t stride,
+                                    size_t count, size_t n, std::span<const uint32_t> blocks,
+                                    uint32_t cap, uint32_t* out);
 
-inline constexpr size_t kCappedBlock = 16;  // bytes per block of the `blocks` order
+#define IMPLAY_DECLARE_CAPPED_KERNELS                                                           \
+  uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,                           \
+                        std::span<const uint32_t> blocks, uint32_t cap);                        \
+  uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,                   \
+                                std::span<const uint32_t> blocks, uint32_t cap);                \
+  uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,                         \
+                          std::span<const uint32_t> blocks, uint32_t cap);                      \
+  void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,    \
+                         size_t n, std::span<const uint32_t> blocks, uint32_t cap,              \
+                         uint32_t* out);                                                        \
+  void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride,          \
+                                 size_t count, size_t n, std::span<const uint32_t> blocks,      \
+                                 uint32_t cap, uint32_t* out);                                  \
+  void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,  \
+                           size_t n, std::span<const uint32_t> blocks, uint32_t cap,            \
+                           uint32_t* out);
 
 namespace portable {
-uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                      std::span<const uint32_t> blocks, uint32_t cap);
-uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                              std::span<const uint32_t> blocks, uint32_t cap);
-uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                        std::span<const uint32_t> blocks, uint32_t cap);
+IMPLAY_DECLARE_CAPPED_KERNELS
 }  // namespace portable
 
 #if IMPLAY_WASM_SIMD
 namespace wasm_simd {
-uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                      std::span<const uint32_t> blocks, uint32_t cap);
-uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                              std::span<const uint32_t> blocks, uint32_t cap);
-uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                        std::span<const uint32_t> blocks, uint32_t cap);
+IMPLAY_DECLARE_CAPPED_KERNELS
 }  // namespace wasm_simd
 #endif
 
@@ -146,34 +163,22 @@ uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
 // Explicit intrinsics; call them only when supported() (the dispatch below does).
 namespace x86_avx2 {
 bool supported();  // this CPU (and OS) runs AVX2
-uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                      std::span<const uint32_t> blocks, uint32_t cap);
-uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                              std::span<const uint32_t> blocks, uint32_t cap);
-uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                        std::span<const uint32_t> blocks, uint32_t cap);
+IMPLAY_DECLARE_CAPPED_KERNELS
 }  // namespace x86_avx2
 namespace x86_avx512 {
 bool supported();  // this CPU (and OS) runs AVX-512F and AVX-512BW
-uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                      std::span<const uint32_t> blocks, uint32_t cap);
-uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                              std::span<const uint32_t> blocks, uint32_t cap);
-uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                        std::span<const uint32_t> blocks, uint32_t cap);
+IMPLAY_DECLARE_CAPPED_KERNELS
 }  // namespace x86_avx512
 #endif
 
 // The dispatching capped kernels (wasm_simd, x86_avx512, x86_avx2 or portable).
-uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                      std::span<const uint32_t> blocks, uint32_t cap);
-uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                              std::span<const uint32_t> blocks, uint32_t cap);
-uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                        std::span<const uint32_t> blocks, uint32_t cap);
-// The dispatching capped kernel of L1, L2 or L∞ as a plain function pointer, resolved once, for
-// hot loops (one indirect call per pair); nullptr for cosine, which cannot abandon this way.
+IMPLAY_DECLARE_CAPPED_KERNELS
+#undef IMPLAY_DECLARE_CAPPED_KERNELS
+
+// The dispatching capped kernels of L1, L2 or L∞ as plain function pointers, resolved once, for
+// hot loops; nullptr for cosine, which cannot abandon this way.
 CappedKernelU8 capped_kernel_u8(Metric metric);
+CappedRowsKernelU8 capped_rows_kernel_u8(Metric metric);
 
 // Which integer kernels the dispatch runs on this machine: "wasm simd128", "x86 avx512bw",
 // "x86 avx2" or "portable" (for benchmarks, tests and `--version`).

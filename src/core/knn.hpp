@@ -187,8 +187,11 @@ class CrossValidationJob {
   std::vector<int64_t> correct_;    // (K, F) row-major correct votes so far
   std::vector<int64_t> evaluated_;  // (F) examples evaluated per fold
   int next_ = 0;                    // next example to evaluate
-  std::vector<uint32_t> block_order_;    // uint8 L1/L2/L∞: (D / 16) early-abandoning block order
-  std::vector<uint32_t> squared_norms_;  // uint8 cosine: (N) ‖row‖², computed once for all steps
+  // Prepared once for all steps (knn.cpp): uint8 L1/L2/L∞ order their early abandoning by
+  // Σx and Σx² over sample_rows_ sampled rows; uint8 cosine reuses every row's ‖row‖².
+  int sample_rows_ = 0;
+  std::vector<uint32_t> sample_sum_, sample_sum_sq_;  // (D) each, or empty
+  std::vector<uint32_t> squared_norms_;               // (N), or empty
 };
 
 // ---------------------------------------------------------------------------------------------
