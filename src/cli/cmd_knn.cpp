@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/cli_util.hpp"
 #include "cli/commands.hpp"
 #include "core/csv.hpp"
 #include "core/distance.hpp"
@@ -95,19 +96,6 @@ int num_classes_of(std::initializer_list<const LabeledSet*> sets) {
 
 int default_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
-// An integer option that must be at least `minimum`. CLI::PositiveNumber would do, but CLI11
-// 2.1.2 words its failure as "not in range 0.000000 to 1797693134862315...".
-CLI::Validator integer_at_least(int minimum) {
-  return CLI::Validator(
-      [minimum](std::string& text) -> std::string {
-        int value = 0;
-        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (error != std::errc() || end != text.data() + text.size()) return "\"" + text + "\" is not an integer";
-        if (value < minimum) return text + " is less than " + std::to_string(minimum);
-        return {};
-      },
-      "INT>=" + std::to_string(minimum));
-}
 
 std::string values_per_row(int dim) { return std::to_string(dim) + (dim == 1 ? " value" : " values") + " per row"; }
 
@@ -120,23 +108,8 @@ CLI::Option* add_metric_option(CLI::App* cmd, std::string& metric) {
       ->capture_default_str();
 }
 
-// The float as the shortest decimal that reads back to it (0.1f → 0.1, not 0.10000000149...):
-// nlohmann::json stores doubles, and a float widened to double prints all its binary digits.
-double shortest_decimal(float value) {
-  char text[32];
-  const auto result = std::to_chars(text, text + sizeof(text), value);
-  return std::strtod(std::string(text, result.ptr).c_str(), nullptr);
-}
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
-std::string fixed4(double x) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.4f", x);
-  return text;
-}
 
 // [SECTION] implay knn --------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/cli_util.hpp"
 #include "cli/commands.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
@@ -39,19 +40,6 @@ namespace {
 // (integer_at_least, shortest_decimal and fixed4 repeat cmd_knn.cpp's, which keeps its own in an
 // anonymous namespace.)
 
-// An integer option that must be at least `minimum` (CLI11 2.1.2's PositiveNumber words its
-// failure badly: "not in range 0.000000 to 1797693134862315...").
-CLI::Validator integer_at_least(int minimum) {
-  return CLI::Validator(
-      [minimum](std::string& text) -> std::string {
-        int value = 0;
-        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (error != std::errc() || end != text.data() + text.size()) return "\"" + text + "\" is not an integer";
-        if (value < minimum) return text + " is less than " + std::to_string(minimum);
-        return {};
-      },
-      "INT>=" + std::to_string(minimum));
-}
 
 // A finite decimal number, the whole of `text` but for surrounding spaces; nullopt otherwise.
 std::optional<float> parse_float(std::string_view text) {
@@ -81,13 +69,6 @@ CLI::Validator number_above(float minimum, bool strict) {
       strict ? "NUMBER>" + bound : "NUMBER>=" + bound);
 }
 
-// The float as the shortest decimal that reads back to it (0.1f → 0.1, not 0.10000000149...):
-// nlohmann::json stores doubles, and a float widened to double prints all its binary digits.
-double shortest_decimal(float value) {
-  char text[32];
-  const auto result = std::to_chars(text, text + sizeof(text), value);
-  return std::strtod(std::string(text, result.ptr).c_str(), nullptr);
-}
 
 std::string shortest_text(float value) {
   char text[32];
@@ -95,12 +76,6 @@ std::string shortest_text(float value) {
   return std::string(text, result.ptr);
 }
 
-// Four decimals; a value that rounds to zero prints as 0.0000, never -0.0000.
-std::string fixed4(double x) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.4f", std::abs(x) < 0.00005 ? 0.0 : x);
-  return text;
-}
 
 // "1 feature", "784 features".
 std::string count_of(long long n, const char* noun) {
@@ -111,9 +86,6 @@ std::string pad_left(const std::string& text, size_t width) {
   return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
 }
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 const std::vector<std::string> kLossNames = {"svm", "ova", "structured", "softmax", "bce"};
 

@@ -1,12 +1,17 @@
 // test_distance.cpp — the distance kernels: uint8 kernels bit-for-bit against naive loops for
 // lengths 0..100 and 784, float kernels within a tolerance, hand-computed examples, cosine edge
-// cases, metric names, and portable == dispatching (which tests the SIMD path in wasm builds).
+// cases, metric names, and portable == dispatching (which tests the SIMD path in wasm builds
+// and the target_clones natively); the capped (early-abandoning) kernels equal min(kernel, cap)
+// in every path this machine runs (portable, wasm_simd, x86 AVX2, x86 AVX-512, dispatch).
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
+#include <numeric>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -277,4 +282,191 @@ TEST_CASE("metric names round-trip, L2 is the squared one, unknown names throw n
   CHECK_THROWS_WITH_AS(parse_metric("euclidean"),
                        "unknown metric \"euclidean\" (valid: l1, l2, linf, cosine)", Error);
   CHECK_THROWS_WITH_AS(parse_metric("L2"), doctest::Contains("\"L2\""), Error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Capped (early-abandoning) kernels
+
+namespace {
+
+// One implementation of the six capped kernels.
+struct CappedPath {
+  const char* name;
+  CappedKernelU8 l1, squared_l2, linf;
+  CappedRowsKernelU8 l1_rows, squared_l2_rows, linf_rows;
+};
+
+// Every path this build and CPU can run: all must agree with the plain kernels bit-for-bit.
+std::vector<CappedPath> capped_paths() {
+  std::vector<CappedPath> paths = {
+      {"portable", portable::l1_u8_capped, portable::squared_l2_u8_capped,
+       portable::linf_u8_capped, portable::l1_u8_capped_rows, portable::squared_l2_u8_capped_rows,
+       portable::linf_u8_capped_rows},
+      {"dispatch", l1_u8_capped, squared_l2_u8_capped, linf_u8_capped, l1_u8_capped_rows,
+       squared_l2_u8_capped_rows, linf_u8_capped_rows}};
+#if IMPLAY_WASM_SIMD
+  paths.push_back({"wasm_simd", wasm_simd::l1_u8_capped, wasm_simd::squared_l2_u8_capped,
+                   wasm_simd::linf_u8_capped, wasm_simd::l1_u8_capped_rows,
+                   wasm_simd::squared_l2_u8_capped_rows, wasm_simd::linf_u8_capped_rows});
+#endif
+#if IMPLAY_X86_DISPATCH
+  if (x86_avx2::supported())
+    paths.push_back({"x86_avx2", x86_avx2::l1_u8_capped, x86_avx2::squared_l2_u8_capped,
+                     x86_avx2::linf_u8_capped, x86_avx2::l1_u8_capped_rows,
+                     x86_avx2::squared_l2_u8_capped_rows, x86_avx2::linf_u8_capped_rows});
+  if (x86_avx512::supported())
+    paths.push_back({"x86_avx512", x86_avx512::l1_u8_capped, x86_avx512::squared_l2_u8_capped,
+                     x86_avx512::linf_u8_capped, x86_avx512::l1_u8_capped_rows,
+                     x86_avx512::squared_l2_u8_capped_rows, x86_avx512::linf_u8_capped_rows});
+#endif
+  return paths;
+}
+
+// Bytes that are 0 with probability 2/3, else uniform: like images, so partial sums stop at
+// varied points; plus a few 255s so that sums reach their extremes.
+std::vector<uint8_t> sparse_bytes(Rng& rng, size_t n) {
+  std::vector<uint8_t> v(n);
+  for (uint8_t& x : v) x = rng.below(3) != 0 ? 0 : rng.below(8) == 0 ? 255 : uint8_t(rng.below(256));
+  return v;
+}
+
+// A random order of the n / 16 blocks.
+std::vector<uint32_t> shuffled_blocks(Rng& rng, size_t n) {
+  std::vector<uint32_t> order(n / kCappedBlock);
+  std::iota(order.begin(), order.end(), 0u);
+  rng.shuffle(std::span<uint32_t>(order));
+  return order;
+}
+
+// Caps around a full value d: every side of "stop here", plus none and zero.
+std::vector<uint32_t> caps_around(uint32_t d) {
+  std::vector<uint32_t> caps = {0u, 1u, d / 3, d / 2, d, d + 1, std::numeric_limits<uint32_t>::max()};
+  if (d > 0) caps.push_back(d - 1);
+  return caps;
+}
+
+// Lengths for the capped kernels: short (portable fallback in every path), around the 192-byte
+// prefix (12 blocks), odd tails, MNIST.
+std::vector<size_t> capped_lengths() {
+  return {0, 1, 15, 16, 17, 100, 176, 191, 192, 193, 200, 207, 208, 255, 256, 320, 400, 784, 785, 1000};
+}
+
+}  // namespace
+
+TEST_CASE("capped kernels return min(distance, cap) in every path, for any block order and cap") {
+  const std::vector<CappedPath> paths = capped_paths();
+  for (const CappedPath& path : paths) {
+    const std::string tested = std::string("capped kernels tested: ") + path.name;
+    MESSAGE(tested);
+  }
+  Rng rng(314);
+  for (size_t n : capped_lengths()) {
+    for (int trial = 0; trial < 3; ++trial) {
+      const std::vector<uint8_t> a = trial == 0 ? random_bytes(rng, n) : sparse_bytes(rng, n);
+      const std::vector<uint8_t> b = trial == 0 ? random_bytes(rng, n) : sparse_bytes(rng, n);
+      const uint32_t l1 = l1_u8(a.data(), b.data(), n);
+      const uint32_t l2 = squared_l2_u8(a.data(), b.data(), n);
+      const uint32_t linf = linf_u8(a.data(), b.data(), n);
+      CHECK(l1 == reference_l1(a.data(), b.data(), n));
+      CHECK(l2 == reference_squared_l2(a.data(), b.data(), n));
+      const std::vector<uint32_t> natural, shuffled = shuffled_blocks(rng, n);
+      for (const std::vector<uint32_t>* order : {&natural, &shuffled}) {
+        for (const CappedPath& path : paths) {
+          CAPTURE(path.name);
+          CAPTURE(n);
+          CAPTURE(order->size());
+          for (uint32_t cap : caps_around(l1))
+            CHECK(path.l1(a.data(), b.data(), n, *order, cap) == std::min(l1, cap));
+          for (uint32_t cap : caps_around(l2))
+            CHECK(path.squared_l2(a.data(), b.data(), n, *order, cap) == std::min(l2, cap));
+          for (uint32_t cap : caps_around(linf))
+            CHECK(path.linf(a.data(), b.data(), n, *order, cap) == std::min(linf, cap));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("capped rows kernels equal the one-pair kernel for every row, stride and row count") {
+  const std::vector<CappedPath> paths = capped_paths();
+  Rng rng(2718);
+  for (size_t n : {size_t(20), size_t(192), size_t(200), size_t(784)}) {
+    for (size_t count : {size_t(0), size_t(1), size_t(3), size_t(4), size_t(5), size_t(9), size_t(33)}) {
+      const size_t stride = n + 7;  // rows need not be aligned or packed
+      std::vector<uint8_t> rows = sparse_bytes(rng, count * stride + 1);
+      const std::vector<uint8_t> a = sparse_bytes(rng, n);
+      // A few rows equal to a (distance 0) and one far away, so caps fall inside the spread.
+      if (count > 2) std::copy(a.begin(), a.end(), rows.begin() + std::ptrdiff_t(2 * stride));
+      if (count > 4) std::fill_n(rows.begin() + std::ptrdiff_t(4 * stride), n, uint8_t(255));
+      std::vector<uint32_t> l1(count), l2(count), linf(count);  // (count) full distances
+      for (size_t i = 0; i < count; ++i) {
+        l1[i] = l1_u8(a.data(), rows.data() + i * stride, n);
+        l2[i] = squared_l2_u8(a.data(), rows.data() + i * stride, n);
+        linf[i] = linf_u8(a.data(), rows.data() + i * stride, n);
+      }
+      const std::vector<uint32_t> natural, shuffled = shuffled_blocks(rng, n);
+      std::vector<uint32_t> out(count + 1, 12345u);  // one spare slot must stay untouched
+      for (const std::vector<uint32_t>* order : {&natural, &shuffled}) {
+        for (const CappedPath& path : paths) {
+          CAPTURE(path.name);
+          CAPTURE(n);
+          CAPTURE(count);
+          const uint32_t median_l2 = count ? l2[count / 2] : 0;
+          for (uint32_t cap : {0u, median_l2, median_l2 + 1, std::numeric_limits<uint32_t>::max()}) {
+            path.squared_l2_rows(a.data(), rows.data(), stride, count, n, *order, cap, out.data());
+            for (size_t i = 0; i < count; ++i) CHECK(out[i] == std::min(l2[i], cap));
+            CHECK(out[count] == 12345u);
+          }
+          const uint32_t median_l1 = count ? l1[count / 2] : 0;
+          for (uint32_t cap : {0u, median_l1, median_l1 + 1, std::numeric_limits<uint32_t>::max()}) {
+            path.l1_rows(a.data(), rows.data(), stride, count, n, *order, cap, out.data());
+            for (size_t i = 0; i < count; ++i) CHECK(out[i] == std::min(l1[i], cap));
+          }
+          for (uint32_t cap : {0u, 100u, 255u, 256u, std::numeric_limits<uint32_t>::max()}) {
+            path.linf_rows(a.data(), rows.data(), stride, count, n, *order, cap, out.data());
+            for (size_t i = 0; i < count; ++i) CHECK(out[i] == std::min(linf[i], cap));
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("capped kernels past the uint32 limit equal min(wrapped kernel, cap): no early stop") {
+  // n = 70,000 > 66,051: Σ (a − b)² of 0 against 255 wraps, so partial sums stop growing and
+  // the capped kernels must not stop on them.
+  const size_t n = 70000;
+  std::vector<uint8_t> zeros(n, 0), full(n, 255);
+  const uint32_t wrapped = uint32_t(65025ull * n);  // what squared_l2_u8 returns
+  REQUIRE(squared_l2_u8(zeros.data(), full.data(), n) == wrapped);
+  for (const CappedPath& path : capped_paths()) {
+    CAPTURE(path.name);
+    for (uint32_t cap : {wrapped, wrapped + 1, std::numeric_limits<uint32_t>::max(), 1000000u}) {
+      CHECK(path.squared_l2(zeros.data(), full.data(), n, {}, cap) == std::min(wrapped, cap));
+      uint32_t out = 0;
+      path.squared_l2_rows(zeros.data(), full.data(), n, 1, n, {}, cap, &out);
+      CHECK(out == std::min(wrapped, cap));
+    }
+    CHECK(path.l1(zeros.data(), full.data(), n, {}, 20000000u) == 255u * n);
+  }
+}
+
+TEST_CASE("the kernels this machine runs are named, and SIMD where it should be") {
+  const std::string name = integer_kernels_name();
+  const std::string running = "integer kernels: " + name;
+  MESSAGE(running);
+  CHECK((name == "portable" || name == "wasm simd128" || name == "x86 avx2" ||
+         name == "x86 avx512bw"));
+  if (kWasmSimd) CHECK(name == "wasm simd128");
+#if IMPLAY_X86_DISPATCH
+  if (x86_avx512::supported()) CHECK(name == "x86 avx512bw");
+  else if (x86_avx2::supported()) CHECK(name == "x86 avx2");
+#endif
+  for (Metric m : {Metric::L1, Metric::L2, Metric::Linf}) {
+    const bool has_kernels = capped_kernel_u8(m) != nullptr && capped_rows_kernel_u8(m) != nullptr;
+    CHECK(has_kernels);
+  }
+  const bool cosine_has_none =
+      capped_kernel_u8(Metric::Cosine) == nullptr && capped_rows_kernel_u8(Metric::Cosine) == nullptr;
+  CHECK(cosine_has_none);
 }
