@@ -1,5 +1,6 @@
 // test_knn.cpp — k-NN search, voting and cross-validation: hand-worked 1-D examples, the tie
-// rules, error messages, blocked/threaded search against a sort-everything brute force, and
+// rules, error messages, blocked/threaded search against a sort-everything brute force (also
+// with image-sized rows, where early abandoning and the reordered copy do their work), and
 // cross-validation against a naive per-fold, per-k recomputation (one-shot and resumable job).
 #include <doctest/doctest.h>
 
@@ -7,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
 #include <numeric>
 #include <utility>
 #include <vector>
@@ -224,6 +226,108 @@ TEST_CASE("blocked, threaded uint8 search equals sorting all distances, ties inc
   }
 }
 
+namespace {
+
+// (rows, dim) image-like rows: mostly 0, else one of `levels` values spread over 1..255 (few
+// levels → many equal distances), and every 7th row a copy of an earlier one (exact ties, some
+// of them more than a 256-row run apart).
+std::vector<uint8_t> image_like_rows(Rng& rng, int rows, int dim, int levels) {
+  std::vector<uint8_t> v(size_t(rows) * size_t(dim));
+  for (uint8_t& x : v)
+    x = rng.below(3) != 0 ? 0 : uint8_t(255 - 254 * int(rng.below(uint64_t(levels))) / levels);
+  for (int r = 7; r < rows; r += 7) {
+    const int from = int(rng.below(uint64_t(r)));
+    std::copy_n(v.begin() + std::ptrdiff_t(from) * dim, dim, v.begin() + std::ptrdiff_t(r) * dim);
+  }
+  return v;
+}
+
+// Both ways a uint8 batch is searched: a reordered copy (every batch here) and in place.
+constexpr int kAlwaysReorder = 1, kNeverReorder = std::numeric_limits<int>::max();
+
+}  // namespace
+
+TEST_CASE("early abandoning equals brute force: image-sized rows, every metric, k, path, shape") {
+  // 200 values: 12 whole blocks + 8 tail bytes; 784: MNIST. Rows of ≥ 192 values take the SIMD
+  // capped kernels (the first 12 blocks, then the rest), shorter ones their portable fallback.
+  for (int dim : {200, 784}) {
+    for (int levels : {2, 255}) {
+      Rng rng(uint64_t(dim * 1000 + levels));
+      const int n = 600, q = 23;
+      const std::vector<uint8_t> train = image_like_rows(rng, n, dim, levels);  // (600, dim)
+      std::vector<uint8_t> queries = image_like_rows(rng, q, dim, levels);      // (23, dim)
+      std::copy_n(train.begin() + 5 * dim, dim, queries.begin());  // a query equal to row 5
+      const U8Rows t{train.data(), n, dim}, qs{queries.data(), q, dim};
+      for (Metric metric : kAllMetrics) {
+        for (int k : {1, 3, 10, 600}) {
+          const Neighbors expected = brute_force(t, qs, k, metric);
+          for (SearchOptions options :
+               {SearchOptions{1, 256, 32, kAlwaysReorder}, SearchOptions{1, 256, 32, kNeverReorder},
+                SearchOptions{3, 7, 5, kAlwaysReorder}, SearchOptions{2, 1000, 1, kNeverReorder},
+                SearchOptions{3, 1, 1, kNeverReorder}}) {
+            CAPTURE(dim);
+            CAPTURE(levels);
+            CAPTURE(metric_name(metric));
+            CAPTURE(k);
+            CAPTURE(options.threads);
+            CAPTURE(options.train_block);
+            CAPTURE(options.reorder_min_queries);
+            const Neighbors got = search(t, qs, k, metric, options);
+            CHECK(got.index == expected.index);
+            CHECK(got.distance == expected.distance);
+          }
+        }
+        // search_one: in place, with a block order of its own for the query.
+        for (int i : {0, 1, 22}) {
+          const Neighbors one = search_one(t, queries.data() + size_t(i) * size_t(dim), 10, metric);
+          const Neighbors expected = brute_force(t, U8Rows{queries.data() + size_t(i) * size_t(dim), 1, dim},
+                                                 10, metric);
+          CHECK(one.index == expected.index);
+          CHECK(one.distance == expected.distance);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("the reordered copy and the in-place search find the same neighbours as brute force") {
+  // The value permutation of big batches must change no distance and no tie: rows where only
+  // the *last* values differ (the blank border of an image comes last after reordering).
+  const int n = 40, q = 6, dim = 300;
+  std::vector<uint8_t> train(size_t(n) * dim, 0), queries(size_t(q) * dim, 0);
+  Rng rng(99);
+  for (int r = 0; r < n; ++r) train[size_t(r) * dim + size_t(dim - 1 - r % 3)] = uint8_t(rng.below(4) * 60);
+  for (int r = 0; r < q; ++r) queries[size_t(r) * dim + size_t(r * 7)] = 200;
+  const U8Rows t{train.data(), n, dim}, qs{queries.data(), q, dim};
+  for (Metric metric : kAllMetrics) {
+    const Neighbors expected = brute_force(t, qs, 12, metric);
+    CAPTURE(metric_name(metric));
+    CHECK(search(t, qs, 12, metric, SearchOptions{1, 256, 32, kAlwaysReorder}).index == expected.index);
+    CHECK(search(t, qs, 12, metric, SearchOptions{1, 256, 32, kNeverReorder}).index == expected.index);
+    CHECK(search(t, qs, 12, metric, SearchOptions{1, 256, 32, kAlwaysReorder}).distance ==
+          expected.distance);
+  }
+}
+
+TEST_CASE("squared L2 past 66,051 values ranks on the wrapped uint32 sum, as the kernel defines") {
+  // No early stop is allowed there (partial sums wrap); the ranking must still be the kernel's.
+  const int n = 5, dim = 66100;
+  std::vector<uint8_t> train(size_t(n) * dim), query(size_t(dim), 0);
+  for (int r = 0; r < n; ++r)
+    std::fill_n(train.begin() + std::ptrdiff_t(r) * dim, dim - r * 13000, uint8_t(255));
+  std::vector<std::pair<uint32_t, int32_t>> keys;  // (key, index) by the plain kernel
+  for (int r = 0; r < n; ++r)
+    keys.emplace_back(squared_l2_u8(query.data(), train.data() + size_t(r) * dim, size_t(dim)), r);
+  std::sort(keys.begin(), keys.end());
+  std::vector<int32_t> expected;
+  for (const auto& key : keys) expected.push_back(key.second);
+  const U8Rows t{train.data(), n, dim};
+  CHECK(search_one(t, query.data(), n, Metric::L2).index == expected);
+  for (int reorder : {kAlwaysReorder, kNeverReorder})
+    CHECK(search(t, U8Rows{query.data(), 1, dim}, n, Metric::L2, SearchOptions{1, 256, 32, reorder})
+              .index == expected);
+}
+
 TEST_CASE("blocked, threaded float search equals sorting all distances, ties included") {
   Rng rng(6);
   const int n = 70, q = 33, dim = 9;
@@ -367,6 +471,27 @@ TEST_CASE("cross_validate_k equals a naive per-fold, per-k recomputation") {
         if (expected.mean[i] > expected.mean[size_t(best)]) best = int(i);
       CHECK(got.best_k == p.ks[size_t(best)]);
     }
+  }
+}
+
+TEST_CASE("cross-validation with image-sized rows (early abandoning, fold skips) equals naive") {
+  Rng rng(77);
+  CvData d{image_like_rows(rng, 90, 200, 3), {}, 90, 200};
+  for (int i = 0; i < d.n; ++i) d.labels.push_back(uint8_t(d.rows[size_t(i) * 200 + 100] % 3));
+  for (Metric metric : kAllMetrics) {
+    CAPTURE(metric_name(metric));
+    CvParams p;
+    p.folds = 4;
+    p.ks = {1, 3, 10};
+    p.metric = metric;
+    p.seed = 5;
+    const CvResult expected = naive_cross_validation(d, 3, p);
+    CHECK(cross_validate_k(d.view(), d.labels, 3, p).fold_accuracy == expected.fold_accuracy);
+    p.threads = 2;
+    CrossValidationJob job(d.view(), d.labels, 3, p);
+    while (!job.step(11)) {
+    }
+    CHECK(job.result().fold_accuracy == expected.fold_accuracy);
   }
 }
 

@@ -614,6 +614,16 @@ void draw_mnist_tab(AppState& app) {
   ImGui::SameLine();
   HelpMarker("Raw pixels: 784 values in [0, 1]. Histogram: how much of the image has each intensity (no position at "
              "all). HoG: per 4×4 cell, a histogram of edge directions weighted by edge strength (7×7 cells × 9 bins).");
+  if (m.features.kind == FeatureKind::Histogram) {
+    ImGui::SetNextItemWidth(250);
+    ImGui::SliderInt("histogram bins", &m.features.histogram_bins, 2, 64);
+  } else if (m.features.kind == FeatureKind::Hog) {
+    ImGui::SetNextItemWidth(120);
+    ImGui::SliderInt("cell (px)", &m.features.hog_cell, 2, 14);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(120);
+    ImGui::SliderInt("orientation bins", &m.features.hog_bins, 2, 18);
+  }
   bool centred = m.features.scaling == Scaling::MeanSubtracted;
   if (ImGui::Checkbox("subtract the training mean", &centred))
     m.features.scaling = centred ? Scaling::MeanSubtracted : Scaling::Unit;
