@@ -100,8 +100,8 @@ float lane_sum_f32(const float* a, const float* b, size_t n, Term term) {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
-// [SECTION] Portable loops. Natively the compiler auto-vectorizes the integer ones for the host; on x86-64
-// the same bodies are also compiled for AVX2 and AVX-512 (see [x86] below).
+// [SECTION] Portable loops. Natively the compiler auto-vectorizes the integer ones for the host; on
+// x86-64 the same bodies are also compiled for AVX2 and AVX-512 (see [x86] below).
 
 namespace {
 
@@ -193,8 +193,8 @@ IMPLAY_INLINE float cosine_body(const uint8_t* a, const uint8_t* b, size_t n) {
 // Largest n for which a sum of n terms ≤ `largest_term` cannot wrap in uint32: below it the
 // partial sums only grow, so the capped kernels may stop early; above it they must not.
 constexpr size_t max_exact_length(uint32_t largest_term) { return 0xFFFFFFFFu / largest_term; }
-constexpr size_t kMaxExactL1 = max_exact_length(255);            // 16,843,009
-constexpr size_t kMaxExactL2 = max_exact_length(255u * 255u);    // 66,051
+constexpr size_t kMaxExactL1 = max_exact_length(255);          // 16,843,009
+constexpr size_t kMaxExactL2 = max_exact_length(255u * 255u);  // 66,051
 
 // After the first comparison (kFirstCheckBlocks, distance.hpp), the capped kernels compare the
 // partial sum with the cap every 8 blocks (128 bytes). Both multiples of 4 (an AVX-512 group).
@@ -316,8 +316,8 @@ uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
   return std::min(largest, cap);
 }
 
-void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
-                       size_t n, std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
+void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,
+                       std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
   for (size_t i = 0; i < count; ++i) out[i] = l1_u8_capped(a, rows + i * stride, n, blocks, cap);
 }
 
@@ -510,8 +510,8 @@ namespace {
 
 // Largest of 16 bytes: fold halves onto the first byte.
 uint32_t max_of_bytes(v128_t v) {
-  v = wasm_u8x16_max(v, wasm_i8x16_shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 0, 0, 0, 0, 0,
-                                           0, 0));
+  v = wasm_u8x16_max(
+      v, wasm_i8x16_shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 0, 0, 0, 0, 0, 0, 0));
   v = wasm_u8x16_max(v, wasm_i8x16_shuffle(v, v, 4, 5, 6, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
   v = wasm_u8x16_max(v, wasm_i8x16_shuffle(v, v, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
   v = wasm_u8x16_max(v, wasm_i8x16_shuffle(v, v, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
@@ -580,8 +580,8 @@ struct L1 {
   static v128_t lanes(const QueryBlocks& q, const uint8_t* b) {
     v128_t pairs = wasm_i16x8_splat(0);  // (8) u16 pair sums of |a − b|, ≤ 12 · 510
     for (size_t j = 0; j < kFirstCheck; ++j)
-      pairs = wasm_i16x8_add(pairs, wasm_u16x8_extadd_pairwise_u8x16(absdiff_u8x16(
-                                        q.value[j], wasm_v128_load(b + q.at[j]))));
+      pairs = wasm_i16x8_add(pairs, wasm_u16x8_extadd_pairwise_u8x16(
+                                        absdiff_u8x16(q.value[j], wasm_v128_load(b + q.at[j]))));
     return wasm_u32x4_extadd_pairwise_u16x8(pairs);
   }
   static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n,
@@ -610,9 +610,9 @@ void capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t co
   size_t i = 0;
   for (; i + 4 <= count; i += 4) {  // prefixes, four rows per reduction, no branch
     const uint8_t* b = rows + i * stride;
-    wasm_v128_store(out + i, sum_lanes_4x4(Metric::lanes(q, b), Metric::lanes(q, b + stride),
-                                           Metric::lanes(q, b + 2 * stride),
-                                           Metric::lanes(q, b + 3 * stride)));
+    wasm_v128_store(
+        out + i, sum_lanes_4x4(Metric::lanes(q, b), Metric::lanes(q, b + stride),
+                               Metric::lanes(q, b + 2 * stride), Metric::lanes(q, b + 3 * stride)));
   }
   for (; i < count; ++i) out[i] = sum_u32x4(Metric::lanes(q, rows + i * stride));
   for (i = 0; i < count; ++i)  // most prefixes already reach cap
@@ -646,8 +646,8 @@ uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
     for (const size_t end = std::min(j < kFirstCheck ? kFirstCheck : j + kCheckEvery, whole);
          j < end; ++j) {
       const size_t at = block_offset(blocks, j);
-      largest = wasm_u8x16_max(largest,
-                               absdiff_u8x16(wasm_v128_load(a + at), wasm_v128_load(b + at)));
+      largest =
+          wasm_u8x16_max(largest, absdiff_u8x16(wasm_v128_load(a + at), wasm_v128_load(b + at)));
     }
   }
   const size_t done = whole * kCappedBlock;
@@ -664,8 +664,8 @@ void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t str
   capped_rows<SquaredL2>(a, rows, stride, count, n, blocks, cap, out);
 }
 
-void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
-                       size_t n, std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
+void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,
+                       std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
   if (n > kMaxExactL1 || n < kFirstCheck * kCappedBlock)
     return portable::l1_u8_capped_rows(a, rows, stride, count, n, blocks, cap, out);
   capped_rows<L1>(a, rows, stride, count, n, blocks, cap, out);
@@ -683,10 +683,10 @@ void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, s
 // [SECTION] x86-64: AVX2 and AVX-512, chosen at run time
 //
 // The plain integer kernels are the portable bodies above compiled three times by GCC's
-// target_clones (AVX-512BW, AVX2, baseline); the loader picks one for the CPU. The capped
-// kernels, where k-NN spends its time, are written with intrinsics: each check of the partial
-// sum gathers 64 bytes (four 16-byte blocks in the given order) from each row, so AVX-512 does
-// one group in one register and AVX2 in two. |a − b| = (a ⊖ b) | (b ⊖ a) with saturating
+// target_clones (x86-64-v4 = AVX-512, AVX2, baseline); the loader picks one for the CPU. The
+// capped kernels, where k-NN spends its time, are written with intrinsics: four 16-byte blocks
+// of the given order fill one AVX-512 register (two AVX2 registers); the query's first 12 blocks
+// stay in registers across a run of rows. |a − b| = (a ⊖ b) | (b ⊖ a) with saturating
 // subtraction; L1 sums it with psadbw, L2 squares it in 16-bit lanes with pmaddwd (2 · 255² fits
 // int32), L∞ keeps a byte max.
 
@@ -857,10 +857,11 @@ IMPLAY_AVX512 void capped_rows(const uint8_t* a, const uint8_t* rows, size_t str
   size_t i = 0;
   for (; i + 4 <= count; i += 4) {  // prefixes, four rows per reduction, no branch
     const uint8_t* b = rows + i * stride;
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i),
-                     sum_lanes_4x16(Metric::lanes(q, b, blocks), Metric::lanes(q, b + stride, blocks),
-                                    Metric::lanes(q, b + 2 * stride, blocks),
-                                    Metric::lanes(q, b + 3 * stride, blocks)));
+    _mm_storeu_si128(
+        reinterpret_cast<__m128i*>(out + i),
+        sum_lanes_4x16(Metric::lanes(q, b, blocks), Metric::lanes(q, b + stride, blocks),
+                       Metric::lanes(q, b + 2 * stride, blocks),
+                       Metric::lanes(q, b + 3 * stride, blocks)));
   }
   for (; i < count; ++i)
     out[i] = uint32_t(_mm512_reduce_add_epi32(Metric::lanes(q, rows + i * stride, blocks)));
@@ -1005,8 +1006,7 @@ struct SquaredL2 {
     return acc;
   }
   IMPLAY_AVX2 static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n,
-                                     std::span<const uint32_t> blocks, uint32_t cap,
-                                     uint32_t sum) {
+                                     std::span<const uint32_t> blocks, uint32_t cap, uint32_t sum) {
     const size_t whole = n / kCappedBlock;
     __m256i acc = _mm256_zextsi128_si256(_mm_cvtsi32_si128(int(sum)));
     for (size_t j = kFirstCheck; j < whole;) {
@@ -1033,8 +1033,7 @@ struct L1 {  // psadbw: sums of |x − y| in 4 u64 lanes (< 2³², so also 8 u32
     return acc;
   }
   IMPLAY_AVX2 static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n,
-                                     std::span<const uint32_t> blocks, uint32_t cap,
-                                     uint32_t sum) {
+                                     std::span<const uint32_t> blocks, uint32_t cap, uint32_t sum) {
     const size_t whole = n / kCappedBlock;
     __m256i acc = _mm256_zextsi128_si256(_mm_cvtsi64_si128(int64_t(sum)));
     for (size_t j = kFirstCheck; j < whole;) {
@@ -1060,10 +1059,11 @@ IMPLAY_AVX2 void capped_rows(const uint8_t* a, const uint8_t* rows, size_t strid
   size_t i = 0;
   for (; i + 4 <= count; i += 4) {  // prefixes, four rows per reduction, no branch
     const uint8_t* b = rows + i * stride;
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i),
-                     sum_lanes_4x8(Metric::lanes(q, b, blocks), Metric::lanes(q, b + stride, blocks),
-                                   Metric::lanes(q, b + 2 * stride, blocks),
-                                   Metric::lanes(q, b + 3 * stride, blocks)));
+    _mm_storeu_si128(
+        reinterpret_cast<__m128i*>(out + i),
+        sum_lanes_4x8(Metric::lanes(q, b, blocks), Metric::lanes(q, b + stride, blocks),
+                      Metric::lanes(q, b + 2 * stride, blocks),
+                      Metric::lanes(q, b + 3 * stride, blocks)));
   }
   for (; i < count; ++i) out[i] = sum_u32x8(Metric::lanes(q, rows + i * stride, blocks));
   for (i = 0; i < count; ++i)  // most prefixes already reach cap
@@ -1117,9 +1117,8 @@ IMPLAY_AVX2 uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n
 }
 
 IMPLAY_AVX2 void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride,
-                                           size_t count, size_t n,
-                                           std::span<const uint32_t> blocks, uint32_t cap,
-                                           uint32_t* out) {
+                                           size_t count, size_t n, std::span<const uint32_t> blocks,
+                                           uint32_t cap, uint32_t* out) {
   if (n > kMaxExactL2 || n < kFirstCheck * kCappedBlock)
     return portable::squared_l2_u8_capped_rows(a, rows, stride, count, n, blocks, cap, out);
   capped_rows<SquaredL2>(a, rows, stride, count, n, blocks, cap, out);
@@ -1167,10 +1166,10 @@ struct CappedKernels {
 };
 
 // All six kernels of one namespace.
-#define IMPLAY_CAPPED_KERNELS(ns, name)                                                     \
-  CappedKernels {                                                                           \
+#define IMPLAY_CAPPED_KERNELS(ns, name)                                                    \
+  CappedKernels {                                                                          \
     ns::l1_u8_capped, ns::squared_l2_u8_capped, ns::linf_u8_capped, ns::l1_u8_capped_rows, \
-        ns::squared_l2_u8_capped_rows, ns::linf_u8_capped_rows, name                        \
+        ns::squared_l2_u8_capped_rows, ns::linf_u8_capped_rows, name                       \
   }
 
 CappedKernels choose_capped_kernels() {
@@ -1233,26 +1232,34 @@ uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
 
 CappedKernelU8 capped_kernel_u8(Metric metric) {
   switch (metric) {
-    case Metric::L1: return capped_kernels().l1;
-    case Metric::L2: return capped_kernels().squared_l2;
-    case Metric::Linf: return capped_kernels().linf;
-    case Metric::Cosine: return nullptr;
+    case Metric::L1:
+      return capped_kernels().l1;
+    case Metric::L2:
+      return capped_kernels().squared_l2;
+    case Metric::Linf:
+      return capped_kernels().linf;
+    case Metric::Cosine:
+      return nullptr;
   }
   return nullptr;
 }
 
 CappedRowsKernelU8 capped_rows_kernel_u8(Metric metric) {
   switch (metric) {
-    case Metric::L1: return capped_kernels().l1_rows;
-    case Metric::L2: return capped_kernels().squared_l2_rows;
-    case Metric::Linf: return capped_kernels().linf_rows;
-    case Metric::Cosine: return nullptr;
+    case Metric::L1:
+      return capped_kernels().l1_rows;
+    case Metric::L2:
+      return capped_kernels().squared_l2_rows;
+    case Metric::Linf:
+      return capped_kernels().linf_rows;
+    case Metric::Cosine:
+      return nullptr;
   }
   return nullptr;
 }
 
-void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
-                       size_t n, std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
+void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,
+                       std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
   capped_kernels().l1_rows(a, rows, stride, count, n, blocks, cap, out);
 }
 void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,

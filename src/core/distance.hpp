@@ -76,8 +76,8 @@ float cosine_distance_f32(const float* a, const float* b, size_t n);
 #endif
 
 // The dispatching kernels: wasm_simd:: in wasm SIMD builds; natively on x86-64 the integer ones
-// are the portable loops compiled for AVX-512BW, AVX2 or the baseline (GCC target_clones, picked
-// at load time); portable:: otherwise.
+// are the portable loops compiled for x86-64-v4 (AVX-512), AVX2 or the baseline (GCC
+// target_clones, picked at load time); portable:: otherwise.
 uint32_t l1_u8(const uint8_t* a, const uint8_t* b, size_t n);
 uint32_t squared_l2_u8(const uint8_t* a, const uint8_t* b, size_t n);
 uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n);
@@ -132,21 +132,20 @@ using CappedRowsKernelU8 = void (*)(const uint8_t* a, const uint8_t* rows, size_
                                     size_t count, size_t n, std::span<const uint32_t> blocks,
                                     uint32_t cap, uint32_t* out);
 
-#define IMPLAY_DECLARE_CAPPED_KERNELS                                                           \
-  uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,                           \
-                        std::span<const uint32_t> blocks, uint32_t cap);                        \
-  uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,                   \
-                                std::span<const uint32_t> blocks, uint32_t cap);                \
-  uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,                         \
-                          std::span<const uint32_t> blocks, uint32_t cap);                      \
-  void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,    \
-                         size_t n, std::span<const uint32_t> blocks, uint32_t cap,              \
-                         uint32_t* out);                                                        \
-  void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride,          \
-                                 size_t count, size_t n, std::span<const uint32_t> blocks,      \
-                                 uint32_t cap, uint32_t* out);                                  \
-  void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,  \
-                           size_t n, std::span<const uint32_t> blocks, uint32_t cap,            \
+#define IMPLAY_DECLARE_CAPPED_KERNELS                                                              \
+  uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,                              \
+                        std::span<const uint32_t> blocks, uint32_t cap);                           \
+  uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,                      \
+                                std::span<const uint32_t> blocks, uint32_t cap);                   \
+  uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,                            \
+                          std::span<const uint32_t> blocks, uint32_t cap);                         \
+  void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,       \
+                         size_t n, std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out); \
+  void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride,             \
+                                 size_t count, size_t n, std::span<const uint32_t> blocks,         \
+                                 uint32_t cap, uint32_t* out);                                     \
+  void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,     \
+                           size_t n, std::span<const uint32_t> blocks, uint32_t cap,               \
                            uint32_t* out);
 
 namespace portable {

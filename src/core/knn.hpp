@@ -1,6 +1,8 @@
 // knn.hpp — k-nearest-neighbour classification: exact top-k search (blocked for the cache and,
-// natively, split over threads), voting with deterministic tie rules, k-fold cross-validation
-// of k (one-shot, or as a resumable job for the browser's time slices), and split/gather helpers.
+// natively, split over threads; uint8 L1/L2/L∞ stop summing a candidate once it cannot beat the
+// k-th best, which changes no result), voting with deterministic tie rules, k-fold
+// cross-validation of k (one-shot, or as a resumable job for the browser's time slices), and
+// split/gather helpers.
 #pragma once
 #include <cstdint>
 #include <span>

@@ -299,8 +299,8 @@ struct CappedPath {
 // Every path this build and CPU can run: all must agree with the plain kernels bit-for-bit.
 std::vector<CappedPath> capped_paths() {
   std::vector<CappedPath> paths = {
-      {"portable", portable::l1_u8_capped, portable::squared_l2_u8_capped,
-       portable::linf_u8_capped, portable::l1_u8_capped_rows, portable::squared_l2_u8_capped_rows,
+      {"portable", portable::l1_u8_capped, portable::squared_l2_u8_capped, portable::linf_u8_capped,
+       portable::l1_u8_capped_rows, portable::squared_l2_u8_capped_rows,
        portable::linf_u8_capped_rows},
       {"dispatch", l1_u8_capped, squared_l2_u8_capped, linf_u8_capped, l1_u8_capped_rows,
        squared_l2_u8_capped_rows, linf_u8_capped_rows}};
@@ -326,7 +326,8 @@ std::vector<CappedPath> capped_paths() {
 // varied points; plus a few 255s so that sums reach their extremes.
 std::vector<uint8_t> sparse_bytes(Rng& rng, size_t n) {
   std::vector<uint8_t> v(n);
-  for (uint8_t& x : v) x = rng.below(3) != 0 ? 0 : rng.below(8) == 0 ? 255 : uint8_t(rng.below(256));
+  for (uint8_t& x : v)
+    x = rng.below(3) != 0 ? 0 : rng.below(8) == 0 ? 255 : uint8_t(rng.below(256));
   return v;
 }
 
@@ -340,7 +341,8 @@ std::vector<uint32_t> shuffled_blocks(Rng& rng, size_t n) {
 
 // Caps around a full value d: every side of "stop here", plus none and zero.
 std::vector<uint32_t> caps_around(uint32_t d) {
-  std::vector<uint32_t> caps = {0u, 1u, d / 3, d / 2, d, d + 1, std::numeric_limits<uint32_t>::max()};
+  std::vector<uint32_t> caps = {
+      0u, 1u, d / 3, d / 2, d, d + 1, std::numeric_limits<uint32_t>::max()};
   if (d > 0) caps.push_back(d - 1);
   return caps;
 }
@@ -348,7 +350,8 @@ std::vector<uint32_t> caps_around(uint32_t d) {
 // Lengths for the capped kernels: short (portable fallback in every path), around the 192-byte
 // prefix (12 blocks), odd tails, MNIST.
 std::vector<size_t> capped_lengths() {
-  return {0, 1, 15, 16, 17, 100, 176, 191, 192, 193, 200, 207, 208, 255, 256, 320, 400, 784, 785, 1000};
+  return {0,   1,   15,  16,  17,  100, 176, 191, 192, 193,
+          200, 207, 208, 255, 256, 320, 400, 784, 785, 1000};
 }
 
 }  // namespace
@@ -391,7 +394,8 @@ TEST_CASE("capped rows kernels equal the one-pair kernel for every row, stride a
   const std::vector<CappedPath> paths = capped_paths();
   Rng rng(2718);
   for (size_t n : {size_t(20), size_t(192), size_t(200), size_t(784)}) {
-    for (size_t count : {size_t(0), size_t(1), size_t(3), size_t(4), size_t(5), size_t(9), size_t(33)}) {
+    for (size_t count :
+         {size_t(0), size_t(1), size_t(3), size_t(4), size_t(5), size_t(9), size_t(33)}) {
       const size_t stride = n + 7;  // rows need not be aligned or packed
       std::vector<uint8_t> rows = sparse_bytes(rng, count * stride + 1);
       const std::vector<uint8_t> a = sparse_bytes(rng, n);
@@ -412,13 +416,15 @@ TEST_CASE("capped rows kernels equal the one-pair kernel for every row, stride a
           CAPTURE(n);
           CAPTURE(count);
           const uint32_t median_l2 = count ? l2[count / 2] : 0;
-          for (uint32_t cap : {0u, median_l2, median_l2 + 1, std::numeric_limits<uint32_t>::max()}) {
+          for (uint32_t cap :
+               {0u, median_l2, median_l2 + 1, std::numeric_limits<uint32_t>::max()}) {
             path.squared_l2_rows(a.data(), rows.data(), stride, count, n, *order, cap, out.data());
             for (size_t i = 0; i < count; ++i) CHECK(out[i] == std::min(l2[i], cap));
             CHECK(out[count] == 12345u);
           }
           const uint32_t median_l1 = count ? l1[count / 2] : 0;
-          for (uint32_t cap : {0u, median_l1, median_l1 + 1, std::numeric_limits<uint32_t>::max()}) {
+          for (uint32_t cap :
+               {0u, median_l1, median_l1 + 1, std::numeric_limits<uint32_t>::max()}) {
             path.l1_rows(a.data(), rows.data(), stride, count, n, *order, cap, out.data());
             for (size_t i = 0; i < count; ++i) CHECK(out[i] == std::min(l1[i], cap));
           }
@@ -459,14 +465,16 @@ TEST_CASE("the kernels this machine runs are named, and SIMD where it should be"
          name == "x86 avx512bw"));
   if (kWasmSimd) CHECK(name == "wasm simd128");
 #if IMPLAY_X86_DISPATCH
-  if (x86_avx512::supported()) CHECK(name == "x86 avx512bw");
-  else if (x86_avx2::supported()) CHECK(name == "x86 avx2");
+  if (x86_avx512::supported())
+    CHECK(name == "x86 avx512bw");
+  else if (x86_avx2::supported())
+    CHECK(name == "x86 avx2");
 #endif
   for (Metric m : {Metric::L1, Metric::L2, Metric::Linf}) {
     const bool has_kernels = capped_kernel_u8(m) != nullptr && capped_rows_kernel_u8(m) != nullptr;
     CHECK(has_kernels);
   }
-  const bool cosine_has_none =
-      capped_kernel_u8(Metric::Cosine) == nullptr && capped_rows_kernel_u8(Metric::Cosine) == nullptr;
+  const bool cosine_has_none = capped_kernel_u8(Metric::Cosine) == nullptr &&
+                               capped_rows_kernel_u8(Metric::Cosine) == nullptr;
   CHECK(cosine_has_none);
 }

@@ -280,8 +280,8 @@ TEST_CASE("early abandoning equals brute force: image-sized rows, every metric, 
         // search_one: in place, with a block order of its own for the query.
         for (int i : {0, 1, 22}) {
           const Neighbors one = search_one(t, queries.data() + size_t(i) * size_t(dim), 10, metric);
-          const Neighbors expected = brute_force(t, U8Rows{queries.data() + size_t(i) * size_t(dim), 1, dim},
-                                                 10, metric);
+          const Neighbors expected =
+              brute_force(t, U8Rows{queries.data() + size_t(i) * size_t(dim), 1, dim}, 10, metric);
           CHECK(one.index == expected.index);
           CHECK(one.distance == expected.distance);
         }
@@ -296,14 +296,17 @@ TEST_CASE("the reordered copy and the in-place search find the same neighbours a
   const int n = 40, q = 6, dim = 300;
   std::vector<uint8_t> train(size_t(n) * dim, 0), queries(size_t(q) * dim, 0);
   Rng rng(99);
-  for (int r = 0; r < n; ++r) train[size_t(r) * dim + size_t(dim - 1 - r % 3)] = uint8_t(rng.below(4) * 60);
+  for (int r = 0; r < n; ++r)
+    train[size_t(r) * dim + size_t(dim - 1 - r % 3)] = uint8_t(rng.below(4) * 60);
   for (int r = 0; r < q; ++r) queries[size_t(r) * dim + size_t(r * 7)] = 200;
   const U8Rows t{train.data(), n, dim}, qs{queries.data(), q, dim};
   for (Metric metric : kAllMetrics) {
     const Neighbors expected = brute_force(t, qs, 12, metric);
     CAPTURE(metric_name(metric));
-    CHECK(search(t, qs, 12, metric, SearchOptions{1, 256, 32, kAlwaysReorder}).index == expected.index);
-    CHECK(search(t, qs, 12, metric, SearchOptions{1, 256, 32, kNeverReorder}).index == expected.index);
+    CHECK(search(t, qs, 12, metric, SearchOptions{1, 256, 32, kAlwaysReorder}).index ==
+          expected.index);
+    CHECK(search(t, qs, 12, metric, SearchOptions{1, 256, 32, kNeverReorder}).index ==
+          expected.index);
     CHECK(search(t, qs, 12, metric, SearchOptions{1, 256, 32, kAlwaysReorder}).distance ==
           expected.distance);
   }
