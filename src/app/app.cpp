@@ -20,7 +20,7 @@ const std::vector<LabInfo>& all_labs() {
        "Scores s = Wx + b trained live with the multiclass SVM (hinge) loss and softmax cross-entropy.", 3, true},
       {LabId::Sketch, "sketch", "Sketch model",
        "The autoregressive pixel model p(x) = Π p(xᵢ | x₍<ᵢ₎): draw, and see what it expects next.", 4, false},
-      {LabId::Roc, "roc", "ROC & AUC", "Thresholds trade true positives for false positives: ROC curves and AUC.", 5, false},
+      {LabId::Roc, "roc", "ROC & AUC", "Thresholds trade true positives for false positives: ROC curves and AUC.", 5, true},
       {LabId::Prob, "prob", "Probability & losses",
        "Joint and conditional tables, the chain rule, cross-entropy and BCE by hand.", 5, false},
       {LabId::NeuralNet, "nn", "Neural net", "A small network learns the spiral \"tendril\" problem a linear model cannot.", 6,
@@ -59,6 +59,7 @@ void init_app(AppState& app, std::string_view query) {
   // Each lab takes its own settings; for another lab they are unknown parameters.
   if (app.lab == LabId::Knn) apply_knn_url(app.knn, params);
   if (app.lab == LabId::Linear) apply_linear_url(app.linear, params);
+  if (app.lab == LabId::Roc) apply_roc_url(app.roc, params);
   for (const auto& w : params.finish()) app.host.warn(w);
 }
 
@@ -153,6 +154,7 @@ void draw_lab(AppState& app) {
     case LabId::Data: draw_data_lab(app); break;
     case LabId::Knn: draw_knn_lab(app); break;
     case LabId::Linear: draw_linear_lab(app); break;
+    case LabId::Roc: draw_roc_lab(app); break;
     default: draw_not_built(app, info); break;
   }
 }
@@ -207,7 +209,8 @@ std::string state_json(const AppState& app) {
                   ",\"data\":{\"set\":\"" + app.data.loaded_set + "\",\"train\":" + std::to_string(app.data.train.count) +
                   ",\"test\":" + std::to_string(app.data.test.count) + ",\"loading\":\"" + app.data.loading_set +
                   "\",\"error\":" + json_string(app.data.error) + "}" +
-                  ",\"knn\":" + knn_state_json(app.knn) + ",\"linear\":" + linear_state_json(app.linear);
+                  ",\"knn\":" + knn_state_json(app.knn) + ",\"linear\":" + linear_state_json(app.linear) +
+                  ",\"roc\":" + roc_state_json(app.roc);
   char buf[160];
   const float* r = app.data_lab.load_full_rect;
   std::snprintf(buf, sizeof buf, ",\"load_full\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},\"nav\":[", double(r[0]),

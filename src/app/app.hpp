@@ -11,6 +11,7 @@
 #include "app/labs/data_lab.hpp"
 #include "app/labs/knn_lab.hpp"
 #include "app/labs/linear_lab.hpp"
+#include "app/labs/roc_lab.hpp"
 #include "app/theme.hpp"
 
 namespace implay::app {
@@ -45,6 +46,7 @@ struct AppState {
   DataLabState data_lab;
   KnnLabState knn;
   LinearLabState linear;
+  RocLabState roc;
   std::vector<NavRect> nav_rects;  // filled every frame the navigation is drawn
   long long frame_count = 0;
 };

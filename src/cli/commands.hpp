@@ -14,5 +14,7 @@ void add_data_command(CLI::App& app, Runner& run);
 void add_knn_commands(CLI::App& app, Runner& run);
 // `loss` (losses of typed-in scores) and `linear train` / `linear eval`, in cmd_linear.cpp.
 void add_linear_commands(CLI::App& app, Runner& run);
+// `roc` (ROC curve and AUC of a label,score CSV) and `entropy` (cross-entropy, KL, BCE step by step), in cmd_roc.cpp.
+void add_roc_commands(CLI::App& app, Runner& run);
 
 }  // namespace implay::cli

@@ -109,11 +109,17 @@ void Plot::hline(double y, ImU32 color, const char* label) {
 }
 
 void Plot::fill_under(std::span<const double> xs, std::span<const double> ys, double base, ImU32 color) {
+  // Without anti-aliasing: adjacent quads would otherwise show seams, and zero-width quads (a
+  // vertical step of the curve) would draw as thin lines.
+  const ImDrawListFlags saved = dl_->Flags;
+  dl_->Flags &= ~ImDrawListFlags_AntiAliasedFill;
   for (size_t i = 1; i < xs.size() && i < ys.size(); ++i) {
     const ImVec2 a = to_screen(xs[i - 1], ys[i - 1]), b = to_screen(xs[i], ys[i]);
+    if (b.x - a.x < 0.01f) continue;
     const ImVec2 a0 = to_screen(xs[i - 1], base), b0 = to_screen(xs[i], base);
     dl_->AddQuadFilled(a0, a, b, b0, color);
   }
+  dl_->Flags = saved;
 }
 
 void Plot::end() {

@@ -1,0 +1,239 @@
+// pixel_model.hpp — autoregressive models of binarized images (the "Sketch model lab"): every
+// model gives p(x_i = 1 | x_<i) for pixel i in raster order, so the exact log-likelihood is the
+// chain rule log p(x) = Σ_i log p(x_i | x_<i) and sampling draws pixels one by one. Three models:
+// independent Bernoulli (counts), context counts (a causal template of 1..12 neighbours, JBIG-like),
+// and FVSBN (logistic regression on all previous pixels, pixel_model_fvsbn.hpp trains it).
+//
+// Index: [binary images] [interface] [independent] [context counts] [fvsbn] [evaluation]
+//        [sampling] [save/load]
+#pragma once
+#include <Eigen/Core>
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/idx.hpp"
+#include "core/matrix.hpp"
+
+namespace implay {
+
+// -------------------------------------------------------------------------------------------
+// [binary images]
+
+// Images with 0/1 pixels, raster order (row by row, left to right).
+struct BinaryImages {
+  int count = 0;                // N
+  int rows = 0, cols = 0;       // 28 x 28 for MNIST
+  std::vector<uint8_t> pixels;  // (N, rows * cols) row-major, each 0 or 1
+
+  int dim() const { return rows * cols; }
+  std::span<const uint8_t> image(int i) const {
+    return {pixels.data() + size_t(i) * size_t(dim()), size_t(dim())};
+  }
+};
+
+// pixel ≥ threshold → 1, else 0 (MNIST: 128). pixels: (N, D) uint8 → (N, D) 0/1.
+BinaryImages binarize(const LabeledImages& images, int threshold = 128);
+std::vector<uint8_t> binarize(std::span<const uint8_t> pixels, int threshold = 128);
+
+// -------------------------------------------------------------------------------------------
+// [interface]
+
+enum class PixelModelKind { Independent, ContextCounts, Fvsbn };
+const char* pixel_model_kind_name(PixelModelKind kind);  // "independent", "context", "fvsbn"
+
+// The one interface the lab, the evaluation and the sampler use.
+class PixelModel {
+ public:
+  virtual ~PixelModel() = default;
+  virtual PixelModelKind kind() const = 0;
+  virtual int rows() const = 0;
+  virtual int cols() const = 0;
+  int dim() const { return rows() * cols(); }  // D
+
+  // p(x_i = 1 | x_<i) with x_<i read from image (D) 0/1; pixels i.. of image are not read.
+  // Strictly inside (0, 1) for α > 0 (counts) and finite parameters (FVSBN, up to float range).
+  virtual double probability(std::span<const uint8_t> image, int i) const = 0;
+  // All D conditionals of one image at once: out (D), out[i] = p(x_i = 1 | x_<i of image).
+  // The default calls probability() D times; models override it when a batch form is faster.
+  virtual void conditionals(std::span<const uint8_t> image, std::span<double> out) const;
+};
+
+// A model's conditional map, as a new vector (D). Throws implay::Error when image has not D pixels.
+std::vector<double> conditional_map(const PixelModel& model, std::span<const uint8_t> image);
+
+// -------------------------------------------------------------------------------------------
+// [independent]
+
+// Baseline: p(x_i = 1) = (n1_i + α) / (n + 2α), ignoring all other pixels.
+class IndependentModel final : public PixelModel {
+ public:
+  IndependentModel() = default;
+  // Counts the training images (one pass). Throws implay::Error for α < 0 or an empty set.
+  IndependentModel(const BinaryImages& train, float alpha = 1.0f);
+
+  PixelModelKind kind() const override { return PixelModelKind::Independent; }
+  int rows() const override { return rows_; }
+  int cols() const override { return cols_; }
+  double probability(std::span<const uint8_t> image, int i) const override;
+
+  float alpha = 1.0f;            // additive smoothing (1 = Laplace)
+  uint32_t total = 0;            // n, images counted
+  std::vector<uint32_t> ones;    // (D) n1_i, images with pixel i = 1
+
+  int rows_ = 0, cols_ = 0;
+};
+
+// -------------------------------------------------------------------------------------------
+// [context counts]
+
+// The causal template, nearest first (JBIG-like), as (row offset, column offset): all strictly
+// before the pixel in raster order. A template of K neighbours uses the first K of:
+//   bit 0 W (0,−1)   bit 1 N (−1,0)   bit 2 NW (−1,−1)  bit 3 NE (−1,+1)  bit 4 WW (0,−2)
+//   bit 5 NN (−2,0)  bit 6 NWW (−1,−2) bit 7 NNE (−2,+1) bit 8 NEE (−1,+2) bit 9 NNW (−2,−1)
+//   bit 10 WWW (0,−3) bit 11 NNWW (−2,−2)
+// The context index is Σ_k x(neighbour k) · 2^k; neighbours outside the image count as 0.
+inline constexpr int kMaxContextNeighbours = 12;
+inline constexpr std::array<std::array<int, 2>, kMaxContextNeighbours> kContextTemplate = {{
+    {0, -1}, {-1, 0}, {-1, -1}, {-1, 1}, {0, -2}, {-2, 0}, {-1, -2}, {-2, 1}, {-1, 2}, {-2, -1}, {0, -3}, {-2, -2}}};
+const char* context_neighbour_name(int k);  // "W", "N", ... for k in 0..11
+
+struct ContextOptions {
+  int neighbours = 10;           // K, 1..12 template pixels (2^K contexts)
+  float alpha = 1.0f;            // additive smoothing: p = (n1 + α) / (n + 2α), α = 1 Laplace
+  bool position_dependent = false;  // a separate count table per pixel position (D · 2^K cells)
+};
+
+// p(x_i = 1 | context) = (n1[t, c] + α) / (n[t, c] + 2α), t = i (position-dependent) or 0.
+class ContextModel final : public PixelModel {
+ public:
+  ContextModel() = default;
+  // One pass of counting over train. Throws implay::Error for K outside 1..12, α < 0, an empty set.
+  ContextModel(const BinaryImages& train, const ContextOptions& options);
+
+  PixelModelKind kind() const override { return PixelModelKind::ContextCounts; }
+  int rows() const override { return rows_; }
+  int cols() const override { return cols_; }
+  double probability(std::span<const uint8_t> image, int i) const override;
+
+  int num_contexts() const { return 1 << options.neighbours; }  // 2^K
+  int num_tables() const { return options.position_dependent ? rows_ * cols_ : 1; }
+  // The context index of pixel i of image (its neighbours' bits), 0..2^K−1.
+  int context_of(std::span<const uint8_t> image, int i) const;
+  // Raw counts of (table t, context c), for the lab's aggregation tree.
+  uint32_t count_ones(int table, int context) const { return ones[size_t(table) * size_t(num_contexts()) + size_t(context)]; }
+  uint32_t count_total(int table, int context) const { return totals[size_t(table) * size_t(num_contexts()) + size_t(context)]; }
+
+  ContextOptions options;
+  std::vector<uint32_t> ones;    // (T, 2^K) n1: times pixel = 1 in that context
+  std::vector<uint32_t> totals;  // (T, 2^K) n: times the context occurred
+
+  int rows_ = 0, cols_ = 0;
+};
+
+// -------------------------------------------------------------------------------------------
+// [fvsbn]
+
+// Fully visible sigmoid belief net: p(x_i = 1 | x_<i) = σ(b_i + Σ_{j<i} W_ij x_j).
+// Parameters in one flat vector: the strictly lower triangle of W packed row by row (row i holds
+// W_i0 .. W_i,i−1 at offset i(i−1)/2), then b (D). P = D(D−1)/2 + D (307 720 for 28 x 28).
+class FvsbnModel final : public PixelModel {
+ public:
+  FvsbnModel() = default;
+  // All parameters 0 (every p = 1/2). Throws implay::Error for rows or cols < 1.
+  FvsbnModel(int rows, int cols);
+
+  PixelModelKind kind() const override { return PixelModelKind::Fvsbn; }
+  int rows() const override { return rows_; }
+  int cols() const override { return cols_; }
+  double probability(std::span<const uint8_t> image, int i) const override;
+  void conditionals(std::span<const uint8_t> image, std::span<double> out) const override;
+
+  static Eigen::Index weight_offset(int i) { return Eigen::Index(i) * (i - 1) / 2; }  // row i of W
+  Eigen::Index num_weights() const { return Eigen::Index(dim()) * (dim() - 1) / 2; }
+  Eigen::Index num_params() const { return num_weights() + dim(); }
+  // Row i of W: (i) weights of pixels 0..i−1.
+  Eigen::Map<const Eigen::VectorXf> weight_row(int i) const {
+    return Eigen::Map<const Eigen::VectorXf>(params.data() + weight_offset(i), i);
+  }
+  Eigen::Map<Eigen::VectorXf> bias() { return Eigen::Map<Eigen::VectorXf>(params.data() + num_weights(), dim()); }  // (D)
+  Eigen::Map<const Eigen::VectorXf> bias() const {  // (D)
+    return Eigen::Map<const Eigen::VectorXf>(params.data() + num_weights(), dim());
+  }
+  // b_i = logit of the smoothed pixel frequencies, W = 0: starts training at the independent model.
+  void init_from_marginals(const BinaryImages& train, float alpha = 1.0f);
+
+  Eigen::VectorXf params;  // (P) packed W, then b
+  int rows_ = 0, cols_ = 0;
+};
+
+// Logits A (B, D) column-major of the images X (B, D): A_ni = b_i + Σ_{j<i} W_ij X_nj.
+void fvsbn_logits(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::MatrixXf> logits);
+
+// Mean binary cross-entropy in nats per image, L = (1/B) Σ_n Σ_i [softplus(A_ni) − X_ni A_ni]
+// (= mean −log p(x_n)), and its gradient grad (P) laid out like params:
+// dA = (σ(A) − X)/B, db_i = Σ_n dA_ni, dW_ij = Σ_n dA_ni X_nj for j < i.
+// x: (B, D) column-major 0/1 floats. Throws implay::Error when x has not D columns.
+double fvsbn_loss(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::VectorXf> grad);
+double fvsbn_loss(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x);  // L alone
+
+// -------------------------------------------------------------------------------------------
+// [evaluation]
+
+struct LogLikelihood {
+  double nats = 0;            // log p(x) = Σ_i log p(x_i | x_<i) (≤ 0)
+  double bits_per_pixel = 0;  // −log₂ p(x) / D
+};
+
+// Exact log-likelihood by the chain rule. image: (D) 0/1. Throws implay::Error for a wrong size.
+LogLikelihood log_likelihood(const PixelModel& model, std::span<const uint8_t> image);
+// Per-pixel surprise −log p(x_i | x_<i) in nats, (D); sums to −log_likelihood().nats.
+std::vector<double> surprise_map(const PixelModel& model, std::span<const uint8_t> image);
+// Mean −log p(x) in nats over images [first, first + count) of the set (count < 0: to the end).
+// Throws implay::Error when the image size differs from the model's.
+double mean_nll(const PixelModel& model, const BinaryImages& images, int first = 0, int count = -1);
+
+// -------------------------------------------------------------------------------------------
+// [sampling]
+
+struct SampleOptions {
+  float temperature = 1.0f;  // T on the logit: p_T = σ(logit(p) / T); T ≤ 0 means argmax
+                             // (x_i = 1 iff p > 1/2), the limit T → 0
+  int count = 1;             // samples to draw
+  uint64_t seed = 1;         // implay::Rng seed: the same samples natively and in wasm
+};
+
+// Completes `prefix` (D) from pixel `start` onward in raster order: pixels < start are copied,
+// the rest drawn one by one from the model. Returns (count, D) 0/1. The k-th sample uses the
+// k-th stretch of one Rng stream (one uniform per drawn pixel, also at T ≤ 0, so changing T
+// does not shift later samples). Throws implay::Error for a wrong prefix size, start outside
+// 0..D or count < 1.
+std::vector<uint8_t> sample_completions(const PixelModel& model, std::span<const uint8_t> prefix, int start,
+                                        const SampleOptions& options);
+// Most likely next pixel value given the prefix before i: p(x_i = 1 | x_<i) > 1/2.
+inline bool most_likely_pixel(const PixelModel& model, std::span<const uint8_t> image, int i) {
+  return model.probability(image, i) > 0.5;
+}
+
+// -------------------------------------------------------------------------------------------
+// [save/load]
+// One file format per model, version 1, little-endian, nothing after the payload:
+//   8 bytes magic: "IMPLAYIB" independent, "IMPLAYCX" context counts, "IMPLAYFV" FVSBN
+//   u32 version = 1, u32 rows, u32 cols (1..4096 each)
+//   independent: f32 α, u32 n, (D) u32 n1
+//   context:     u32 K (1..12), u32 position_dependent (0/1), f32 α, (T·2^K) u32 n1, (T·2^K) u32 n
+//   fvsbn:       (P) f32 params, bit-exact
+inline constexpr uint32_t kPixelModelVersion = 1;
+
+std::vector<uint8_t> serialize_pixel_model(const PixelModel& model);
+// Any of the three, told apart by the magic. `source` names the bytes in messages. Throws
+// implay::Error for an unknown magic, an unsupported version, implausible sizes, a count
+// n1 > n, truncated data or trailing bytes.
+std::unique_ptr<PixelModel> parse_pixel_model(std::span<const uint8_t> bytes, const std::string& source);
+void save_pixel_model(const PixelModel& model, const std::string& path);
+std::unique_ptr<PixelModel> load_pixel_model(const std::string& path);
+
+}  // namespace implay

@@ -1,0 +1,260 @@
+// test_pixel_model.cpp — the autoregressive pixel models of core/pixel_model.hpp and the FVSBN
+// trainer of core/pixel_model_fvsbn.hpp: hand-counted fractions on four 2x2 images, the chain
+// rule, FVSBN gradient against central differences, sampling (T → 0 = argmax, determinism per
+// seed), model files (round trip, rejection by name), and a quick real-MNIST comparison.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "test_support.hpp"
+#include "core/error.hpp"
+#include "core/grad_check.hpp"
+#include "core/pixel_model.hpp"
+#include "core/pixel_model_fvsbn.hpp"
+#include "core/rng.hpp"
+
+namespace {
+
+using namespace implay;
+using implay::testing::error_of;
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// Four 2x2 images, raster order (x0 x1 / x2 x3):  A = 11/00, B = 10/10, C = 00/00, D = 11/11.
+BinaryImages four_images() {
+  BinaryImages s;
+  s.count = 4;
+  s.rows = 2;
+  s.cols = 2;
+  s.pixels = {1, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1};
+  return s;
+}
+
+BinaryImages random_images(int n, int rows, int cols, uint64_t seed, double p_one = 0.3) {
+  BinaryImages s;
+  s.count = n;
+  s.rows = rows;
+  s.cols = cols;
+  Rng rng(seed);
+  s.pixels.resize(size_t(n) * size_t(rows * cols));
+  for (auto& v : s.pixels) v = rng.uniform() < p_one ? 1 : 0;
+  return s;
+}
+
+FvsbnModel random_fvsbn(int rows, int cols, uint64_t seed, double scale = 1.0) {
+  FvsbnModel m(rows, cols);
+  Rng rng(seed);
+  for (Eigen::Index k = 0; k < m.params.size(); ++k) m.params[k] = float(scale * rng.normal());
+  return m;
+}
+
+Eigen::MatrixXf as_floats(const BinaryImages& s) {  // (N, D) column-major
+  Eigen::MatrixXf x(s.count, s.dim());
+  for (int n = 0; n < s.count; ++n)
+    for (int j = 0; j < s.dim(); ++j) x(n, j) = s.image(n)[size_t(j)];
+  return x;
+}
+
+}  // namespace
+
+TEST_CASE("binarize thresholds at 128 by default") {
+  const std::vector<uint8_t> px = {0, 127, 128, 255};
+  CHECK(binarize(px) == std::vector<uint8_t>{0, 0, 1, 1});
+  CHECK(binarize(px, 1) == std::vector<uint8_t>{0, 1, 1, 1});
+}
+
+TEST_CASE("independent model: p_i = (n1_i + 1) / (n + 2) on the four 2x2 images") {
+  const IndependentModel m(four_images(), 1.0f);
+  const std::vector<uint8_t> any(4, 0);
+  CHECK(m.probability(any, 0) == doctest::Approx(4.0 / 6));  // A, B, D
+  CHECK(m.probability(any, 1) == doctest::Approx(3.0 / 6));  // A, D
+  CHECK(m.probability(any, 2) == doctest::Approx(3.0 / 6));  // B, D
+  CHECK(m.probability(any, 3) == doctest::Approx(2.0 / 6));  // D
+}
+
+TEST_CASE("context counts by hand: template W (K = 1) and W, N (K = 2), Laplace") {
+  const BinaryImages s = four_images();
+  SUBCASE("K = 1: context 0 seen 11 times with 5 ones, context 1 five times with 3 ones") {
+    const ContextModel m(s, {1, 1.0f, false});
+    CHECK(m.count_total(0, 0) == 11);
+    CHECK(m.count_ones(0, 0) == 5);
+    CHECK(m.count_total(0, 1) == 5);
+    CHECK(m.count_ones(0, 1) == 3);
+    const std::vector<uint8_t> d = {1, 1, 1, 1};
+    CHECK(m.probability(d, 0) == doctest::Approx(6.0 / 13));  // left border: context 0
+    CHECK(m.probability(d, 1) == doctest::Approx(4.0 / 7));   // W = 1
+    CHECK(m.probability(d, 2) == doctest::Approx(6.0 / 13));  // left border again
+  }
+  SUBCASE("K = 2: contexts (W + 2N) 0..3 counted 7/3, 4/2, 4/2, 1/1") {
+    const ContextModel m(s, {2, 1.0f, false});
+    const uint32_t n[4] = {7, 4, 4, 1}, n1[4] = {3, 2, 2, 1};
+    for (int c = 0; c < 4; ++c) {
+      CHECK(m.count_total(0, c) == n[c]);
+      CHECK(m.count_ones(0, c) == n1[c]);
+    }
+    // log p(D) = log(4/9 · 3/6 · 3/6 · 2/3) = log(2/27)
+    const std::vector<uint8_t> d = {1, 1, 1, 1};
+    CHECK(log_likelihood(m, d).nats == doctest::Approx(std::log(2.0 / 27)));
+    CHECK(log_likelihood(m, d).bits_per_pixel == doctest::Approx(-std::log2(2.0 / 27) / 4));
+  }
+  SUBCASE("K = 1 position-dependent: pixel 3 sees W = 0 twice (0 ones), W = 1 twice (1 one)") {
+    const ContextModel m(s, {1, 1.0f, true});
+    CHECK(m.num_tables() == 4);
+    CHECK(m.probability(std::vector<uint8_t>{0, 0, 0, 0}, 3) == doctest::Approx(1.0 / 4));
+    CHECK(m.probability(std::vector<uint8_t>{0, 0, 1, 0}, 3) == doctest::Approx(2.0 / 4));
+    CHECK(m.probability(std::vector<uint8_t>{0, 0, 0, 0}, 0) == doctest::Approx(4.0 / 6));
+  }
+}
+
+TEST_CASE("context model rejects a bad template size and alpha") {
+  CHECK(contains(error_of([] { ContextModel(four_images(), {13, 1.0f, false}); }), "13 neighbours"));
+  CHECK(contains(error_of([] { ContextModel(four_images(), {0, 1.0f, false}); }), "0 neighbours"));
+  CHECK(contains(error_of([] { ContextModel(four_images(), {3, -1.0f, false}); }), "alpha = -1"));
+}
+
+TEST_CASE("every model: conditionals in (0, 1), log-likelihood is the sum of per-pixel terms") {
+  const BinaryImages train = random_images(50, 5, 4, 7);
+  const BinaryImages test = random_images(3, 5, 4, 8);
+  const IndependentModel ind(train);
+  const ContextModel ctx(train, {12, 0.5f, true});
+  const FvsbnModel fv = random_fvsbn(5, 4, 3);
+  for (const PixelModel* m : {static_cast<const PixelModel*>(&ind), static_cast<const PixelModel*>(&ctx),
+                              static_cast<const PixelModel*>(&fv)}) {
+    CAPTURE(pixel_model_kind_name(m->kind()));
+    for (int n = 0; n < test.count; ++n) {
+      const std::vector<double> p = conditional_map(*m, test.image(n));
+      const std::vector<double> s = surprise_map(*m, test.image(n));
+      double sum = 0;
+      for (int i = 0; i < m->dim(); ++i) {
+        CHECK(p[size_t(i)] > 0);
+        CHECK(p[size_t(i)] < 1);
+        CHECK(p[size_t(i)] + (1 - p[size_t(i)]) == 1.0);
+        CHECK(p[size_t(i)] == doctest::Approx(m->probability(test.image(n), i)));
+        const uint8_t x = test.image(n)[size_t(i)];
+        CHECK(s[size_t(i)] == doctest::Approx(-std::log(x ? p[size_t(i)] : 1 - p[size_t(i)])));
+        sum += s[size_t(i)];
+      }
+      CHECK(log_likelihood(*m, test.image(n)).nats == doctest::Approx(-sum));
+    }
+    double mean = 0;
+    for (int n = 0; n < test.count; ++n) mean -= log_likelihood(*m, test.image(n)).nats / test.count;
+    CHECK(mean_nll(*m, test) == doctest::Approx(mean).epsilon(1e-5));
+  }
+  CHECK(contains(error_of([&] { conditional_map(ind, std::vector<uint8_t>(19)); }), "19 pixels"));
+}
+
+TEST_CASE("FVSBN conditionals do not read pixels at or after i") {
+  const FvsbnModel fv = random_fvsbn(3, 3, 5);
+  std::vector<uint8_t> a = {1, 0, 1, 1, 0, 0, 1, 0, 1}, b = a;
+  b[4] = 1;
+  b[8] = 0;
+  for (int i = 0; i <= 4; ++i) CHECK(fv.probability(a, i) == fv.probability(b, i));
+}
+
+TEST_CASE("FVSBN loss gradient matches central differences") {
+  FvsbnModel fv = random_fvsbn(3, 4, 11, 0.5);
+  const Eigen::MatrixXf x = as_floats(random_images(6, 3, 4, 12, 0.5));
+  Eigen::VectorXf grad(fv.num_params());
+  fvsbn_loss(fv, x, grad);
+  const GradCheckResult r = check_gradient([&] { return fvsbn_loss(fv, x); },
+                                           std::span<float>(fv.params.data(), size_t(fv.params.size())),
+                                           std::span<const float>(grad.data(), size_t(grad.size())));
+  CHECK(r.checked == fv.num_params());
+  CHECK(r.max_relative_error < 1e-2);
+  CHECK(r.norm_relative_error < 1e-3);
+}
+
+TEST_CASE("sampling: T -> 0 gives the argmax completion; the same seed gives the same samples") {
+  const FvsbnModel fv = random_fvsbn(4, 4, 21);
+  const std::vector<uint8_t> prefix = {1, 0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0};
+  const int start = 5;
+  std::vector<uint8_t> argmax = prefix;
+  for (int i = start; i < 16; ++i) argmax[size_t(i)] = most_likely_pixel(fv, argmax, i) ? 1 : 0;
+  for (float t : {0.0f, 1e-4f}) {
+    const std::vector<uint8_t> s = sample_completions(fv, prefix, start, {t, 3, 9});
+    for (int k = 0; k < 3; ++k) CHECK(std::vector<uint8_t>(s.begin() + 16 * k, s.begin() + 16 * (k + 1)) == argmax);
+  }
+  const std::vector<uint8_t> s1 = sample_completions(fv, prefix, start, {1.0f, 20, 4});
+  CHECK(s1 == sample_completions(fv, prefix, start, {1.0f, 20, 4}));
+  CHECK(s1 != sample_completions(fv, prefix, start, {1.0f, 20, 5}));
+  for (int k = 0; k < 20; ++k)
+    for (int i = 0; i < start; ++i) CHECK(s1[size_t(16 * k + i)] == prefix[size_t(i)]);
+  const std::vector<uint8_t> hot = sample_completions(fv, prefix, 0, {100.0f, 200, 4});  // T large: near coin flips
+  double ones = 0;
+  for (uint8_t v : hot) ones += v;
+  CHECK(ones / double(hot.size()) == doctest::Approx(0.5).epsilon(0.1));
+  CHECK(contains(error_of([&] { sample_completions(fv, prefix, 17, {}); }), "start pixel 17"));
+  CHECK(contains(error_of([&] { sample_completions(fv, prefix, 0, {1.0f, 0, 1}); }), "sample count 0"));
+}
+
+TEST_CASE("pixel model files: bit-exact round trip, bad files rejected by name") {
+  const BinaryImages train = random_images(30, 4, 3, 31);
+  const IndependentModel ind(train, 0.5f);
+  const ContextModel ctx(train, {5, 1.0f, true});
+  const FvsbnModel fv = random_fvsbn(4, 3, 32);
+  const std::vector<uint8_t> img(train.image(0).begin(), train.image(0).end());
+  for (const PixelModel* m : {static_cast<const PixelModel*>(&ind), static_cast<const PixelModel*>(&ctx),
+                              static_cast<const PixelModel*>(&fv)}) {
+    const std::vector<uint8_t> bytes = serialize_pixel_model(*m);
+    const std::unique_ptr<PixelModel> back = parse_pixel_model(bytes, "mem");
+    CHECK(back->kind() == m->kind());
+    CHECK(serialize_pixel_model(*back) == bytes);
+    CHECK(conditional_map(*back, img) == conditional_map(*m, img));
+    // truncation and trailing bytes
+    CHECK(contains(error_of([&] { parse_pixel_model(std::span(bytes).first(bytes.size() - 1), "f.bin"); }), "f.bin: truncated"));
+    std::vector<uint8_t> longer = bytes;
+    longer.push_back(0);
+    CHECK(contains(error_of([&] { parse_pixel_model(longer, "f.bin"); }), "1 unexpected bytes"));
+    std::vector<uint8_t> version = bytes;
+    version[8] = 7;
+    CHECK(contains(error_of([&] { parse_pixel_model(version, "f.bin"); }), "version 7 is not supported"));
+  }
+  const std::string path = "/tmp/implay_test_pixel_model.bin";
+  save_pixel_model(ctx, path);
+  CHECK(serialize_pixel_model(*load_pixel_model(path)) == serialize_pixel_model(ctx));
+  CHECK(contains(error_of([] { parse_pixel_model(std::vector<uint8_t>{'I', 'M', 'P', 'L', 'A', 'Y', 'L', 'M', 1, 0, 0, 0}, "x"); }),
+                 "wrong magic number \"IMPLAYLM\""));
+  CHECK(contains(error_of([] { parse_pixel_model(std::vector<uint8_t>{}, "x"); }), "x: truncated"));
+  std::vector<uint8_t> bad = serialize_pixel_model(ind);
+  bad[28] = 255;  // n1 of pixel 0 (after magic, version, rows, cols, α, n) far above n = 30
+  CHECK(contains(error_of([&] { parse_pixel_model(bad, "x"); }), "exceeds n = 30"));
+  std::vector<uint8_t> badk = serialize_pixel_model(ctx);
+  badk[20] = 13;
+  CHECK(contains(error_of([&] { parse_pixel_model(badk, "x"); }), "13 neighbours"));
+}
+
+TEST_CASE("FVSBN trainer lowers the loss below the independent start and slices its work") {
+  const BinaryImages train = random_images(200, 3, 3, 41, 0.5);
+  BinaryImages correlated = train;  // pixel i copies pixel i−1 half the time: FVSBN can learn it
+  for (int n = 0; n < correlated.count; ++n)
+    for (int i = 1; i < 9; ++i)
+      if ((n + i) % 2 == 0) correlated.pixels[size_t(n * 9 + i)] = correlated.pixels[size_t(n * 9 + i - 1)];
+  FvsbnTrainOptions o;
+  o.epochs = 4;
+  o.batch_size = 20;
+  o.learning_rate = 0.05f;
+  FvsbnTrainer t(correlated, o, &correlated);
+  const double start = mean_nll(t.model(), correlated);
+  int calls = 0;
+  while (!t.step(3)) ++calls;
+  CHECK(calls >= (4 * 20) / 3 - 1);
+  CHECK(t.progress() == doctest::Approx(1.0));
+  REQUIRE(t.history().size() == 4);
+  CHECK(t.history().back().validation_nll < start - 0.3);
+  CHECK(t.history().back().validation_nll == doctest::Approx(mean_nll(t.model(), correlated)));
+  CHECK(contains(error_of([&] { FvsbnTrainer(correlated, {.learning_rate = 0.0f}); }), "learning rate 0"));
+}
+
+TEST_CASE("real MNIST: the 10-neighbour context model is far below the independent baseline") {
+  const std::string dir = implay::testing::mnist_dir();
+  const BinaryImages train = binarize(load_idx_pair(dir + "train-images-idx3-ubyte", dir + "train-labels-idx1-ubyte").first(10000));
+  const BinaryImages test = binarize(load_idx_pair(dir + "t10k-images-idx3-ubyte", dir + "t10k-labels-idx1-ubyte").first(1000));
+  const double independent = mean_nll(IndependentModel(train), test);
+  const double context = mean_nll(ContextModel(train, {10, 1.0f, false}), test);
+  MESSAGE("test NLL nats: independent " << independent << ", context(10) " << context);
+  CHECK(independent > 180);
+  CHECK(context < 95);
+}
