@@ -12,6 +12,7 @@
 #include "app/labs/knn_lab.hpp"
 #include "app/labs/linear_lab.hpp"
 #include "app/labs/roc_lab.hpp"
+#include "app/labs/prob_lab.hpp"
 #include "app/theme.hpp"
 
 namespace implay::app {
@@ -47,6 +48,7 @@ struct AppState {
   KnnLabState knn;
   LinearLabState linear;
   RocLabState roc;
+  ProbLabState prob;
   std::vector<NavRect> nav_rects;  // filled every frame the navigation is drawn
   long long frame_count = 0;
 };

@@ -189,7 +189,8 @@ void FvsbnModel::conditionals(std::span<const uint8_t> image, std::span<double> 
   for (int i = 0; i < dim(); ++i) out[size_t(i)] = sigmoid(b[i] + weight_row(i).dot(x.head(i)));
 }
 
-void fvsbn_logits(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::MatrixXf> logits) {
+void fvsbn_logits_reference(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x,
+                             Eigen::Ref<Eigen::MatrixXf> logits) {
   const int d = model.dim();
   assert(x.cols() == d && logits.rows() == x.rows() && logits.cols() == d);
   const float* b = model.params.data() + model.num_weights();
@@ -197,6 +198,32 @@ void fvsbn_logits(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixX
   // Column i of A uses only the first i columns of X: the triangle costs B·D(D−1)/2 MACs.
   for (int i = 1; i < d; ++i) logits.col(i).noalias() = x.leftCols(i) * model.weight_row(i);
   for (int i = 1; i < d; ++i) logits.col(i).array() += b[i];
+}
+
+namespace {
+constexpr int kFvsbnBlock = 32;  // output pixels per GEMM block
+}  // namespace
+
+void fvsbn_logits(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::MatrixXf> logits) {
+  const int d = model.dim();
+  assert(x.cols() == d && logits.rows() == x.rows() && logits.cols() == d);
+  // Blocks of kFvsbnBlock output pixels [r0, r1): the rectangle j < r0 is one GEMM with the
+  // block's rows of W copied to a dense (nb, r0) matrix (a copy of P floats per batch, 1/B of
+  // the MACs); the small triangle r0 ≤ j < i stays a GEMV per pixel.
+  RowMatrixXf w_block;
+  for (int r0 = 0; r0 < d; r0 += kFvsbnBlock) {
+    const int r1 = std::min(d, r0 + kFvsbnBlock), nb = r1 - r0;
+    if (r0 > 0) {
+      w_block.resize(nb, r0);
+      for (int i = r0; i < r1; ++i) w_block.row(i - r0) = model.weight_row(i).head(r0).transpose();
+      logits.middleCols(r0, nb).noalias() = x.leftCols(r0) * w_block.transpose();
+    } else {
+      logits.middleCols(r0, nb).setZero();
+    }
+    for (int i = r0 + 1; i < r1; ++i)
+      logits.col(i).noalias() += x.middleCols(r0, i - r0) * model.weight_row(i).tail(i - r0);
+  }
+  logits.rowwise() += model.bias().transpose();
 }
 
 namespace {
@@ -223,8 +250,21 @@ double fvsbn_loss(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixX
       a(r, i) = (float(sigmoid(ai)) - xi) * inv_n;  // dL/dA
     }
   float* g = grad.data();
-  for (int i = 1; i < d; ++i)
-    Eigen::Map<Eigen::VectorXf>(g + FvsbnModel::weight_offset(i), i).noalias() = x.leftCols(i).transpose() * a.col(i);
+  // dW block (nb, r0) = dA[:, r0:r1]ᵀ X[:, :r0] as one GEMM, scattered into the packed rows;
+  // the triangle inside the block by GEMV, as in fvsbn_logits().
+  RowMatrixXf g_block;
+  for (int r0 = 0; r0 < d; r0 += kFvsbnBlock) {
+    const int r1 = std::min(d, r0 + kFvsbnBlock), nb = r1 - r0;
+    if (r0 > 0) {
+      g_block.resize(nb, r0);
+      g_block.noalias() = a.middleCols(r0, nb).transpose() * x.leftCols(r0);
+      for (int i = r0; i < r1; ++i)
+        Eigen::Map<Eigen::VectorXf>(g + FvsbnModel::weight_offset(i), r0) = g_block.row(i - r0).transpose();
+    }
+    for (int i = std::max(r0, 1); i < r1; ++i)
+      Eigen::Map<Eigen::VectorXf>(g + FvsbnModel::weight_offset(i) + r0, i - r0).noalias() =
+          x.middleCols(r0, i - r0).transpose() * a.col(i);
+  }
   Eigen::Map<Eigen::VectorXf>(g + model.num_weights(), d) = a.colwise().sum().transpose();
   return loss / double(n);
 }

@@ -1,0 +1,38 @@
+// prob_lab.hpp — the Probability & losses lab's state: count tables (the lecture's kinds of data
+// sets, editable) with joint, marginal and conditional probabilities and the chain rule;
+// cross-entropy and BCE computed step by step; Bayes, MAP and MLE. prob_lab.cpp draws;
+// core/probability.hpp and core/information.hpp compute.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/probability.hpp"
+
+namespace implay::app {
+
+struct AppState;
+class UrlParams;
+
+enum class ProbTab { Tables, CrossEntropy, Bayes };
+
+struct ProbLabState {
+  ProbTab tab = ProbTab::Tables;
+  bool select_tab = true;
+  int dataset = 0;                 // which example table is loaded
+  CountTable table;                // editable counts
+  int selected_row = 0;            // the assignment whose joint / chain rule is shown
+  // Cross-entropy by hand: one example (p, q over 3 classes) and a BCE batch (y, ŷ).
+  double p[3] = {1, 0, 0};
+  double q[3] = {0.75, 0.2, 0.05};
+  double y[4] = {1, 0, 1, 0};
+  double yhat[4] = {0.9, 0.2, 0.6, 0.01};
+  // Bayes: the Star Wars example, editable.
+  std::vector<Hypothesis> hypotheses;
+};
+
+// ?mode=tables|ce|bayes&table=dogs|greetings|sky
+void apply_prob_url(ProbLabState& s, UrlParams& params);
+void draw_prob_lab(AppState& app);
+std::string prob_state_json(const ProbLabState& s);
+
+}  // namespace implay::app
