@@ -1,5 +1,5 @@
 // roc.test.mjs — the ROC & AUC lab in the page: the toy's AUC is the theory's Φ(d / (σ√2)),
-// dragging on the histogram moves the threshold, and the MNIST A-vs-B classifiers trained in
+// URL settings apply, and the MNIST A-vs-B classifiers trained in
 // place score a high AUC with HoG compared to raw pixels.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ after(async () => { await session?.close(); });
 
 const state = (page) => page.evaluate(() => window.implay.state());
 
-test('toy: AUC matches the two-Gaussian theory; a drag on the histogram moves the threshold', async () => {
+test('toy: AUC matches the two-Gaussian theory and the URL sets the threshold', async () => {
   const { page, context, problems, warnings } = await openPage(session, '?lab=roc&mode=toy&separation=1.5&spread=1&threshold=0.75');
   await waitForApp(page, { data: false });
   await page.waitForTimeout(500);
