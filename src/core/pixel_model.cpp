@@ -139,6 +139,19 @@ ContextModel::ContextModel(const BinaryImages& train, const ContextOptions& opti
   }
 }
 
+void ContextModel::aggregate_counts(int k, std::vector<uint32_t>& ones_out, std::vector<uint32_t>& totals_out) const {
+  if (k < 1 || k > options.neighbours)
+    throw Error("aggregation to " + std::to_string(k) + " neighbours (must be 1.." + std::to_string(options.neighbours) + ")");
+  const size_t small = size_t(1) << k, big = size_t(num_contexts());
+  ones_out.assign(size_t(num_tables()) * small, 0u);
+  totals_out.assign(size_t(num_tables()) * small, 0u);
+  for (size_t t = 0; t < size_t(num_tables()); ++t)
+    for (size_t c = 0; c < big; ++c) {
+      ones_out[t * small + (c & (small - 1))] += ones[t * big + c];
+      totals_out[t * small + (c & (small - 1))] += totals[t * big + c];
+    }
+}
+
 double ContextModel::probability(std::span<const uint8_t> image, int i) const {
   const int t = options.position_dependent ? i : 0;
   const int c = context_of(image, i);

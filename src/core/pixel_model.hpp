@@ -73,7 +73,7 @@ class IndependentModel final : public PixelModel {
  public:
   IndependentModel() = default;
   // Counts the training images (one pass). Throws implay::Error for α < 0 or an empty set.
-  IndependentModel(const BinaryImages& train, float alpha = 1.0f);
+  explicit IndependentModel(const BinaryImages& train, float alpha = 1.0f);
 
   PixelModelKind kind() const override { return PixelModelKind::Independent; }
   int rows() const override { return rows_; }
@@ -129,6 +129,12 @@ class ContextModel final : public PixelModel {
   // Raw counts of (table t, context c), for the lab's aggregation tree.
   uint32_t count_ones(int table, int context) const { return ones[size_t(table) * size_t(num_contexts()) + size_t(context)]; }
   uint32_t count_total(int table, int context) const { return totals[size_t(table) * size_t(num_contexts()) + size_t(context)]; }
+
+  // The counts of the shorter template of the first k (1..K) neighbours, summed over the dropped
+  // bits: exactly what a k-neighbour model counts, since the templates are nested (the lab's
+  // aggregation tree: context c of k bits splits into c and c + 2^k of k + 1 bits).
+  // ones_out, totals_out: resized to (T, 2^k). Throws implay::Error for k outside 1..K.
+  void aggregate_counts(int k, std::vector<uint32_t>& ones_out, std::vector<uint32_t>& totals_out) const;
 
   ContextOptions options;
   std::vector<uint32_t> ones;    // (T, 2^K) n1: times pixel = 1 in that context

@@ -1,5 +1,5 @@
 // roc.test.mjs — the ROC & AUC lab in the page: the toy's AUC is the theory's Φ(d / (σ√2)),
-// URL settings apply, and the MNIST A-vs-B classifiers trained in
+// dragging on the histogram moves the threshold, and the MNIST A-vs-B classifiers trained in
 // place score a high AUC with HoG compared to raw pixels.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ after(async () => { await session?.close(); });
 
 const state = (page) => page.evaluate(() => window.implay.state());
 
-test('toy: AUC matches the two-Gaussian theory and the URL sets the threshold', async () => {
+test('toy: AUC matches the two-Gaussian theory and dragging on the histogram moves the threshold', async () => {
   const { page, context, problems, warnings } = await openPage(session, '?lab=roc&mode=toy&separation=1.5&spread=1&threshold=0.75');
   await waitForApp(page, { data: false });
   await page.waitForTimeout(500);
@@ -21,6 +21,18 @@ test('toy: AUC matches the two-Gaussian theory and the URL sets the threshold', 
   assert.ok(Math.abs(s.roc.auc_a - 0.856) < 0.05, `AUC ${s.roc.auc_a}`);
   assert.ok(s.roc.auc_b < s.roc.auc_a, 'B (less separated) has the smaller AUC');
   assert.equal(s.roc.threshold, 0.75);
+  // Drag on the histogram from its middle to the right: the threshold follows the mouse.
+  const h = s.roc.hist;
+  await page.mouse.move(h.x + h.w * 0.5, h.y + h.h * 0.5);
+  await page.mouse.down();
+  for (let i = 1; i <= 8; ++i) {
+    await page.mouse.move(h.x + h.w * (0.5 + 0.03 * i), h.y + h.h * 0.5);
+    await page.waitForTimeout(20);
+  }
+  await page.mouse.up();
+  await page.waitForTimeout(100);
+  const after = await state(page);
+  assert.ok(after.roc.threshold > 0.75 + 0.2, `threshold ${after.roc.threshold} after the drag`);
   await screenshot(page, 'roc-toy');
   assert.deepEqual(warnings.filter((w) => w.includes('[implay]')), []);
   assert.deepEqual(problems, []);

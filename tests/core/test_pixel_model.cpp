@@ -280,3 +280,19 @@ TEST_CASE("FVSBN blocked logits equal the per-pixel reference (integer-valued we
   CHECK(r.max_relative_error < 1e-2);
   CHECK(r.norm_relative_error < 1e-3);
 }
+
+TEST_CASE("context counts aggregated to a shorter template equal that template's own counts") {
+  const BinaryImages s = random_images(40, 6, 5, 61, 0.4);
+  for (bool pos : {false, true}) {
+    const ContextModel big(s, {9, 1.0f, pos});
+    for (int k : {1, 4, 9}) {
+      const ContextModel small(s, {k, 1.0f, pos});
+      std::vector<uint32_t> ones, totals;
+      big.aggregate_counts(k, ones, totals);
+      CHECK(ones == small.ones);
+      CHECK(totals == small.totals);
+    }
+    std::vector<uint32_t> o, t;
+    CHECK(contains(error_of([&] { big.aggregate_counts(10, o, t); }), "10 neighbours"));
+  }
+}

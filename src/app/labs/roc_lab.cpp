@@ -114,6 +114,8 @@ void draw_histograms(RocLabState& s, const ScoredSet& set) {
     (set.labels[i] ? pos : neg)[size_t(b)] += 1;
   }
   const double top = std::max(*std::max_element(pos.begin(), pos.end()), *std::max_element(neg.begin(), neg.end()));
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  s.hist_rect[0] = origin.x, s.hist_rect[1] = origin.y, s.hist_rect[2] = ImGui::GetContentRegionAvail().x, s.hist_rect[3] = 220;
   Plot plot("hist", ImVec2(-1, 220), {lo, hi}, {0, top * 1.1}, "score (predict positive when score ≥ threshold)", "examples");
   ImDrawList* dl = plot.draw_list();
   const double w = (hi - lo) / bins;
@@ -300,10 +302,13 @@ void draw_roc_lab(AppState& app) {
 }
 
 std::string roc_state_json(const RocLabState& s) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "{\"source\":%d,\"auc_a\":%.6f,\"auc_b\":%.6f,\"threshold\":%.6f,\"valid\":%s}",
+  char buf[384];
+  std::snprintf(buf, sizeof buf,
+                "{\"source\":%d,\"auc_a\":%.6f,\"auc_b\":%.6f,\"threshold\":%.6f,\"valid\":%s,"
+                "\"hist\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}}",
                 int(s.source), s.a.valid ? s.a.curve.auc : -1.0, s.b.valid ? s.b.curve.auc : -1.0, s.threshold,
-                s.a.valid ? "true" : "false");
+                s.a.valid ? "true" : "false", double(s.hist_rect[0]), double(s.hist_rect[1]), double(s.hist_rect[2]),
+                double(s.hist_rect[3]));
   return buf;
 }
 

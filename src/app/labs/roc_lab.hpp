@@ -36,6 +36,7 @@ struct RocLabState {
   double threshold = 0.75;
   int hovered_segment = -1;
   std::string error;
+  float hist_rect[4] = {};                    // the histogram plot in CSS pixels (browser tests)
 };
 
 // ?mode=toy|mnist&threshold=0.5&separation=1.5&spread=1&a=3&b=8
