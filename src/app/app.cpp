@@ -19,7 +19,7 @@ const std::vector<LabInfo>& all_labs() {
       {LabId::Linear, "linear", "Linear classifier",
        "Scores s = Wx + b trained live with the multiclass SVM (hinge) loss and softmax cross-entropy.", 3, true},
       {LabId::Sketch, "sketch", "Sketch model",
-       "The autoregressive pixel model p(x) = Π p(xᵢ | x₍<ᵢ₎): draw, and see what it expects next.", 4, false},
+       "The autoregressive pixel model p(x) = Π p(xᵢ | x₍<ᵢ₎): draw, and see what it expects next.", 4, true},
       {LabId::Roc, "roc", "ROC & AUC", "Thresholds trade true positives for false positives: ROC curves and AUC.", 5, true},
       {LabId::Prob, "prob", "Probability & losses",
        "Joint and conditional tables, the chain rule, cross-entropy and BCE by hand.", 5, true},
@@ -61,6 +61,7 @@ void init_app(AppState& app, std::string_view query) {
   if (app.lab == LabId::Linear) apply_linear_url(app.linear, params);
   if (app.lab == LabId::Roc) apply_roc_url(app.roc, params);
   if (app.lab == LabId::Prob) apply_prob_url(app.prob, params);
+  if (app.lab == LabId::Sketch) apply_sketch_url(app.sketch, params);
   for (const auto& w : params.finish()) app.host.warn(w);
 }
 
@@ -157,6 +158,7 @@ void draw_lab(AppState& app) {
     case LabId::Linear: draw_linear_lab(app); break;
     case LabId::Roc: draw_roc_lab(app); break;
     case LabId::Prob: draw_prob_lab(app); break;
+    case LabId::Sketch: draw_sketch_lab(app); break;
     default: draw_not_built(app, info); break;
   }
 }
@@ -212,7 +214,8 @@ std::string state_json(const AppState& app) {
                   ",\"test\":" + std::to_string(app.data.test.count) + ",\"loading\":\"" + app.data.loading_set +
                   "\",\"error\":" + json_string(app.data.error) + "}" +
                   ",\"knn\":" + knn_state_json(app.knn) + ",\"linear\":" + linear_state_json(app.linear) +
-                  ",\"roc\":" + roc_state_json(app.roc) + ",\"prob\":" + prob_state_json(app.prob);
+                  ",\"roc\":" + roc_state_json(app.roc) + ",\"prob\":" + prob_state_json(app.prob) +
+                  ",\"sketch\":" + sketch_state_json(app.sketch);
   char buf[160];
   const float* r = app.data_lab.load_full_rect;
   std::snprintf(buf, sizeof buf, ",\"load_full\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},\"nav\":[", double(r[0]),

@@ -13,6 +13,7 @@
 #include "app/labs/linear_lab.hpp"
 #include "app/labs/roc_lab.hpp"
 #include "app/labs/prob_lab.hpp"
+#include "app/labs/sketch_lab.hpp"
 #include "app/theme.hpp"
 
 namespace implay::app {
@@ -49,6 +50,7 @@ struct AppState {
   LinearLabState linear;
   RocLabState roc;
   ProbLabState prob;
+  SketchLabState sketch;
   std::vector<NavRect> nav_rects;  // filled every frame the navigation is drawn
   long long frame_count = 0;
 };

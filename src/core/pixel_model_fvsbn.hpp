@@ -12,9 +12,9 @@ namespace implay {
 // Defaults measured on binarized MNIST (60 000 train / 10 000 test, pixel ≥ 128), mean test
 // −log p(x) in nats after epochs 1, 2, 3: α = 0.02: 80.65, 77.67, 76.59; α = 0.01: 82.80,
 // 78.87, 77.64; α = 0.05: 86.15, 80.61, 78.04; α = 0.003: 98.91, 90.91, 88.09 (for scale: the
-// independent baseline 205.85, 10-neighbour context counts 83.30). About 4 s per epoch natively,
-// longer in wasm (see the lab's report). Adam: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
-// θ ← θ − α m̂ / (√v̂ + ε).
+// independent baseline 205.85, 10-neighbour context counts 83.30). 3 epochs with a 10 000-image
+// evaluation after each: 12.7 s natively, 17.7 s in wasm under node (one 2-core machine).
+// Adam: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − α m̂ / (√v̂ + ε).
 struct FvsbnTrainOptions {
   float learning_rate = 2e-2f;   // α of the first epoch
   float lr_decay = 0.5f;         // α is multiplied by this after every epoch
