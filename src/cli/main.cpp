@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   implay::cli::add_knn_commands(app, run);
   implay::cli::add_linear_commands(app, run);
   implay::cli::add_roc_commands(app, run);
+  implay::cli::add_ar_commands(app, run);
 
   try {
     app.parse(argc, argv);

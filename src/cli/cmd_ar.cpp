@@ -1,0 +1,325 @@
+// cmd_ar.cpp — `implay ar train|nll|complete`: the autoregressive pixel models of
+// core/pixel_model.hpp (the "Sketch model lab") on the command line. Train context counts or an
+// FVSBN on binarized MNIST or an IDX images file and save it; the mean −log p(x) of a set under a
+// saved model; complete a 28x28 PNG from a row on and write the samples as a PNG grid.
+//
+// Index: [helpers] [images] [implay ar train] [implay ar nll] [implay ar complete]
+//
+// Exit codes as main.cpp: 2 for bad usage, 1 for unreadable or unusable data, models and images
+// (the message names the file).
+//
+// Ink: MNIST is white ink on black, and so are the models. A PNG is read as grey; a pixel ≥ 128
+// (bright) is ink (1). Draw white on black, or invert a dark-on-light drawing first. Output grids
+// are white ink on black with grey 1-pixel separators.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/cli_util.hpp"
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "core/idx.hpp"
+#include "core/pixel_model.hpp"
+#include "core/pixel_model_fvsbn.hpp"
+#include "platform/data_files.hpp"
+
+// stb (Debian's libstb-dev, a SYSTEM include: its own warnings are not ours).
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_ONLY_PNG
+#include <stb_image.h>
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb_image_write.h>
+
+namespace implay::cli {
+namespace {
+
+// [SECTION] helpers ------------------------------------------------------------------------------
+
+constexpr int kInkThreshold = 128;  // pixel ≥ 128 → 1 (ink), as core binarize()
+
+// Binarized images of `name`: mnist / mnist-test, or an IDX images file (N x rows x cols, raw or .gz).
+BinaryImages load_binary_images(const std::string& name) {
+  if (resolve_dataset_name(name)) return binarize(load_named_dataset(name), kInkThreshold);
+  if (std::filesystem::is_directory(name))
+    throw Error(name + ": is a folder; name an IDX images file, or mnist / mnist-test");
+  const IdxArray a = parse_idx_u8(read_data_file(name), name);
+  if (a.dims.size() != 3 || a.dims[0] < 1 || a.dims[1] < 1 || a.dims[2] < 1)
+    throw Error(name + ": not an IDX images file (needs 3 dimensions, N x rows x cols, with N >= 1)");
+  BinaryImages out;
+  out.count = int(a.dims[0]);
+  out.rows = int(a.dims[1]);
+  out.cols = int(a.dims[2]);
+  out.pixels = binarize(a.data, kInkThreshold);
+  return out;
+}
+
+std::unique_ptr<PixelModel> load_model(const std::string& path) {
+  if (std::filesystem::is_directory(path)) throw Error(path + ": is a folder; name a model file");
+  return load_pixel_model(path);  // its messages name the file
+}
+
+// The folder of --save must exist before minutes of training, not after.
+void check_save_path(const std::string& save) {
+  const std::filesystem::path dir = std::filesystem::path(save).parent_path();
+  if (!dir.empty() && !std::filesystem::is_directory(dir))
+    throw Error(save + ": cannot save there: folder " + dir.string() + " does not exist");
+  if (std::filesystem::is_directory(save)) throw Error(save + ": is a folder; name a model file");
+}
+
+std::string model_summary(const PixelModel& model) {
+  std::string text = std::string(pixel_model_kind_name(model.kind())) + " model of " + std::to_string(model.rows()) +
+                     "x" + std::to_string(model.cols()) + " pixels";
+  if (const auto* counts = dynamic_cast<const ContextModel*>(&model)) {
+    char extra[96];
+    std::snprintf(extra, sizeof(extra), ", template %d, alpha %g%s", counts->options.neighbours,
+                  double(counts->options.alpha), counts->options.position_dependent ? ", position-dependent" : "");
+    text += extra;
+  }
+  return text;
+}
+
+// [SECTION] images -------------------------------------------------------------------------------
+
+// A PNG as 0/1 ink (bright = 1), rows x cols. Throws naming the file.
+std::vector<uint8_t> read_ink_png(const std::string& path, int rows, int cols) {
+  const std::vector<uint8_t> bytes = read_file_bytes(path);
+  int w = 0, h = 0, channels = 0;
+  stbi_uc* grey = stbi_load_from_memory(bytes.data(), int(bytes.size()), &w, &h, &channels, 1);
+  if (!grey) throw Error(path + ": not a readable PNG image (" + stbi_failure_reason() + ")");
+  std::unique_ptr<stbi_uc, void (*)(void*)> owned(grey, stbi_image_free);
+  if (w != cols || h != rows)
+    throw Error(path + ": image of " + std::to_string(w) + "x" + std::to_string(h) + " pixels; the model takes " +
+                std::to_string(cols) + "x" + std::to_string(rows) + " (resize it first)");
+  return binarize(std::span<const uint8_t>(grey, size_t(w) * size_t(h)), kInkThreshold);
+}
+
+// `samples` (count, rows·cols) 0/1 as a grid of tiles, at most `per_row` a row, white ink on black,
+// 1-pixel grey separators between tiles. Writes a grey PNG; throws naming the file.
+void write_sample_grid(const std::string& path, const std::vector<uint8_t>& samples, int count, int rows, int cols,
+                       int per_row) {
+  const int grid_cols = std::min(count, per_row);
+  const int grid_rows = (count + per_row - 1) / per_row;
+  const int width = grid_cols * cols + (grid_cols - 1);
+  const int height = grid_rows * rows + (grid_rows - 1);
+  std::vector<uint8_t> out(static_cast<size_t>(width) * static_cast<size_t>(height), uint8_t(128));
+  const size_t dim = size_t(rows) * size_t(cols);
+  for (int s = 0; s < count; ++s) {
+    const int x0 = (s % per_row) * (cols + 1), y0 = (s / per_row) * (rows + 1);
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < cols; ++c)
+        out[size_t(y0 + r) * size_t(width) + size_t(x0 + c)] =
+            samples[size_t(s) * dim + size_t(r) * size_t(cols) + size_t(c)] ? 255 : 0;
+  }
+  if (!stbi_write_png(path.c_str(), width, height, 1, out.data(), width))
+    throw Error(path + ": cannot write the PNG (missing folder or no permission?)");
+}
+
+// [SECTION] implay ar train ----------------------------------------------------------------------
+
+struct ArTrainCliOptions {
+  std::string model;                                   // counts, fvsbn (nade: not implemented)
+  int neighbours = ContextOptions{}.neighbours;        // --template K
+  float alpha = ContextOptions{}.alpha;                // counts smoothing; FVSBN's initial bias smoothing
+  int epochs = FvsbnTrainOptions{}.epochs;
+  uint64_t seed = FvsbnTrainOptions{}.seed;
+  std::string data = "mnist";
+  std::string save;
+};
+
+int run_ar_train(const ArTrainCliOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  check_save_path(options.save);
+  const BinaryImages train = load_binary_images(options.data);
+  char line[256];
+  std::cout << "ar train: " << options.model << " on " << options.data << ", " << train.count << " images of "
+            << train.rows << "x" << train.cols << " (binarized: pixel >= " << kInkThreshold << ")\n";
+
+  if (options.model == "counts") {
+    ContextOptions context;
+    context.neighbours = options.neighbours;
+    context.alpha = options.alpha;
+    const auto count_start = std::chrono::steady_clock::now();
+    const ContextModel model(train, context);
+    const double count_seconds = seconds_since(count_start);
+    std::snprintf(line, sizeof(line), "counted %d contexts (template %d, alpha %g) in %.3f s\n", model.num_contexts(),
+                  options.neighbours, double(options.alpha), count_seconds);
+    std::cout << line;
+    save_pixel_model(model, options.save);
+    std::cout << "saved " << options.save << ": " << model_summary(model) << '\n';
+  } else {  // fvsbn
+    // MNIST validates on mnist-test (as the core's measured figures); a file on nothing.
+    std::optional<BinaryImages> validation;
+    if (options.data == "mnist") validation = load_binary_images("mnist-test");
+    FvsbnTrainOptions train_options;
+    train_options.epochs = options.epochs;
+    train_options.seed = options.seed;
+    train_options.init_alpha = options.alpha;
+    std::snprintf(line, sizeof(line), "Adam, lr %g x %g per epoch, batch %d, %d epoch%s, seed %llu%s\n",
+                  double(train_options.learning_rate), double(train_options.lr_decay), train_options.batch_size,
+                  options.epochs, options.epochs == 1 ? "" : "s", static_cast<unsigned long long>(options.seed),
+                  validation ? ", validation mnist-test" : ", no validation set");
+    std::cout << line << std::flush;
+    FvsbnTrainer trainer(train, train_options, validation ? &*validation : nullptr);
+    size_t printed = 0;
+    auto print_new_epochs = [&] {
+      for (; printed < trainer.history().size(); ++printed) {
+        const FvsbnEpochStats& s = trainer.history()[printed];
+        if (s.epoch == 0) continue;
+        char valid[32] = "-";
+        if (std::isfinite(s.validation_nll)) std::snprintf(valid, sizeof(valid), "%.2f", s.validation_nll);
+        std::snprintf(line, sizeof(line), "epoch %d/%d: train nll %.2f nats, validation nll %s nats (lr %g)\n", s.epoch,
+                      options.epochs, s.train_nll, valid, double(s.learning_rate));
+        std::cout << line << std::flush;
+      }
+    };
+    while (!trainer.step(64)) print_new_epochs();
+    print_new_epochs();
+    save_pixel_model(trainer.model(), options.save);
+    std::cout << "saved " << options.save << ": " << model_summary(trainer.model()) << '\n';
+  }
+  std::cout.flush();
+  std::snprintf(line, sizeof(line), "ar train: total %.2f s\n", seconds_since(start));
+  std::cerr << line;
+  return 0;
+}
+
+void add_ar_train(CLI::App* ar, Runner& run) {
+  auto* cmd = ar->add_subcommand("train", "Train a pixel model (context counts or FVSBN) and save it");
+  auto options = std::make_shared<ArTrainCliOptions>();
+  cmd->add_option("--model", options->model,
+                  "counts (context counts over a causal template) or fvsbn (logistic on all previous pixels)")
+      ->required()
+      ->check(CLI::IsMember({"counts", "fvsbn", "nade"}));
+  cmd->add_option("--template", options->neighbours, "counts: neighbours in the causal template (1..12)")
+      ->check(CLI::Range(1, kMaxContextNeighbours))
+      ->capture_default_str();
+  cmd->add_option("--alpha", options->alpha,
+                  "additive smoothing (counts: p = (n1 + a) / (n + 2a); fvsbn: of the initial pixel frequencies)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--epochs", options->epochs, "fvsbn: passes over the training set")
+      ->check(integer_at_least(1))
+      ->capture_default_str();
+  cmd->add_option("--seed", options->seed, "fvsbn: seed of the shuffles")->capture_default_str();
+  cmd->add_option("--data", options->data, "training images: mnist, or an IDX images file (raw or .gz)")
+      ->capture_default_str();
+  cmd->add_option("--save", options->save, "model file to write")->required();
+  cmd->footer("Pixels are binarized at 128 (bright = ink). fvsbn on mnist prints per epoch the mean training "
+              "-log p(x) and that of mnist-test, in nats per image.");
+  cmd->callback([&run, options] {
+    if (options->model == "nade")
+      throw CLI::ValidationError("--model", "nade is not implemented yet (use counts or fvsbn)");
+    run = [options] { return run_ar_train(*options); };
+  });
+}
+
+// [SECTION] implay ar nll ------------------------------------------------------------------------
+
+struct ArNllCliOptions {
+  std::string model;
+  std::string data;
+};
+
+int run_ar_nll(const ArNllCliOptions& options) {
+  const std::unique_ptr<PixelModel> model = load_model(options.model);
+  const BinaryImages data = load_binary_images(options.data);
+  if (data.rows != model->rows() || data.cols != model->cols())
+    throw Error("size mismatch: " + options.model + " models " + std::to_string(model->rows()) + "x" +
+                std::to_string(model->cols()) + " images, " + options.data + " has " + std::to_string(data.rows) + "x" +
+                std::to_string(data.cols));
+  const auto start = std::chrono::steady_clock::now();
+  const double nats = mean_nll(*model, data);
+  const double bits_per_pixel = nats / std::log(2.0) / double(model->dim());
+  char line[256];
+  std::cout << "model " << options.model << ": " << model_summary(*model) << '\n'
+            << "data " << options.data << ": " << data.count << " images\n";
+  std::snprintf(line, sizeof(line), "nll: %.2f nats (%.4f bits/pixel)\n", nats, bits_per_pixel);
+  std::cout << line << std::flush;
+  std::snprintf(line, sizeof(line), "ar nll: %.2f s\n", seconds_since(start));
+  std::cerr << line;
+  return 0;
+}
+
+void add_ar_nll(CLI::App* ar, Runner& run) {
+  auto* cmd = ar->add_subcommand("nll", "Mean -log p(x) of a set of images under a saved pixel model");
+  auto options = std::make_shared<ArNllCliOptions>();
+  cmd->add_option("--model", options->model, "model file written by `implay ar train --save`")->required();
+  cmd->add_option("--data", options->data, "images: mnist-test, mnist, or an IDX images file")->required();
+  cmd->footer("Prints `nll: 83.30 nats (0.1533 bits/pixel)`: the mean over the images of -log p(x), in nats, and "
+              "per pixel in bits (nats / ln 2 / pixels).");
+  cmd->callback([&run, options] { run = [options] { return run_ar_nll(*options); }; });
+}
+
+// [SECTION] implay ar complete -------------------------------------------------------------------
+
+struct ArCompleteCliOptions {
+  std::string model;
+  std::string image;
+  int from_row = 14;
+  int samples = 8;
+  float temperature = SampleOptions{}.temperature;
+  uint64_t seed = SampleOptions{}.seed;
+  std::string out;
+};
+
+int run_ar_complete(const ArCompleteCliOptions& options) {
+  const std::unique_ptr<PixelModel> model = load_model(options.model);
+  if (options.from_row > model->rows())
+    throw Error("--from-row " + std::to_string(options.from_row) + " is past the model's " +
+                std::to_string(model->rows()) + " rows (" + options.model + ")");
+  const std::vector<uint8_t> prefix = read_ink_png(options.image, model->rows(), model->cols());
+  SampleOptions sample;
+  sample.temperature = options.temperature;
+  sample.count = options.samples;
+  sample.seed = options.seed;
+  const std::vector<uint8_t> samples =
+      sample_completions(*model, prefix, options.from_row * model->cols(), sample);  // (N, D)
+  write_sample_grid(options.out, samples, options.samples, model->rows(), model->cols(), 10);
+  const int per_row = std::min(options.samples, 10);
+  const int grid_rows = (options.samples + 9) / 10;
+  std::cout << "wrote " << options.out << ": " << options.samples << " completion" << (options.samples == 1 ? "" : "s")
+            << " from row " << options.from_row << ", " << (per_row * model->cols() + per_row - 1) << "x"
+            << (grid_rows * model->rows() + grid_rows - 1) << " pixels\n";
+  return 0;
+}
+
+void add_ar_complete(CLI::App* ar, Runner& run) {
+  auto* cmd = ar->add_subcommand("complete", "Complete a 28x28 PNG from a row on with a saved pixel model");
+  auto options = std::make_shared<ArCompleteCliOptions>();
+  cmd->add_option("--model", options->model, "model file written by `implay ar train --save`")->required();
+  cmd->add_option("--image", options->image, "PNG of the model's size (28x28 for MNIST); bright pixels are ink")
+      ->required();
+  cmd->add_option("--from-row", options->from_row, "rows above this one are kept, the rest are sampled")
+      ->check(integer_at_least(0))
+      ->capture_default_str();
+  cmd->add_option("--samples", options->samples, "completions to draw")
+      ->check(integer_at_least(1))
+      ->capture_default_str();
+  cmd->add_option("--temperature", options->temperature, "T on the logit; 0 = always the more likely value")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--seed", options->seed, "seed of the sampler")->capture_default_str();
+  cmd->add_option("--out", options->out, "PNG to write: the samples in a grid, 10 a row")->required();
+  cmd->footer("The PNG is read as grey and binarized at 128: bright pixels are ink, as in MNIST (white on black); "
+              "invert a dark-on-light drawing first. The output is white ink on black, grey 1-pixel separators.");
+  cmd->callback([&run, options] { run = [options] { return run_ar_complete(*options); }; });
+}
+
+}  // namespace
+
+void add_ar_commands(CLI::App& app, Runner& run) {
+  auto* ar = app.add_subcommand("ar", "Autoregressive pixel models: train, score (-log p(x)), complete images");
+  ar->require_subcommand(1);
+  add_ar_train(ar, run);
+  add_ar_nll(ar, run);
+  add_ar_complete(ar, run);
+}
+
+}  // namespace implay::cli
