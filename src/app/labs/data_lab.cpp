@@ -6,6 +6,7 @@
 #include "app/app.hpp"
 #include "app/format.hpp"
 #include "app/widgets/help.hpp"
+#include "app/widgets/item_rect.hpp"
 
 namespace implay::app {
 namespace {
@@ -88,8 +89,7 @@ void draw_data_lab(AppState& app) {
     const bool loading = data.loading_set == "full";
     ImGui::BeginDisabled(loading);
     if (ImGui::Button("Load the full 60,000 / 10,000 sets (11 MB)")) app.host.request_dataset("full");
-    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    s.load_full_rect[0] = a.x, s.load_full_rect[1] = a.y, s.load_full_rect[2] = b.x - a.x, s.load_full_rect[3] = b.y - a.y;
+    remember_item_rect(s.load_full_rect);
     ImGui::EndDisabled();
     if (loading) {
       ImGui::SameLine();

@@ -11,6 +11,7 @@
 #include "app/format.hpp"
 #include "app/url_params.hpp"
 #include "app/widgets/help.hpp"
+#include "app/widgets/item_rect.hpp"
 #include "app/widgets/plot.hpp"
 #include "core/digit_preprocess.hpp"
 #include "core/error.hpp"
@@ -19,8 +20,6 @@
 namespace implay::app {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 constexpr const char* kMetricLabels[] = {"L1 (Manhattan)", "L2 (Euclidean)", "L∞ (Chebyshev)", "cosine (1 − cos)"};
 constexpr Metric kMetrics[] = {Metric::L1, Metric::L2, Metric::Linf, Metric::Cosine};
@@ -586,8 +585,7 @@ void draw_cv_tab(AppState& app) {
     ImGui::ProgressBar(cv.job ? cv.job->progress() : 0.0f, ImVec2(300, 0));
   } else {
     if (ImGui::Button("Run 5-fold cross-validation")) start_cv(s, data);
-    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    cv.run_rect[0] = a.x, cv.run_rect[1] = a.y, cv.run_rect[2] = b.x - a.x, cv.run_rect[3] = b.y - a.y;
+    remember_item_rect(cv.run_rect);
   }
   step_cv(cv, data, 12.0);
   if (!cv.error.empty()) {

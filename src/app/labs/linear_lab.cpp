@@ -14,6 +14,7 @@
 #include "app/widgets/colormap.hpp"
 #include "app/widgets/digits.hpp"
 #include "app/widgets/help.hpp"
+#include "app/widgets/item_rect.hpp"
 #include "app/widgets/plot.hpp"
 #include "core/digit_preprocess.hpp"
 #include "core/error.hpp"
@@ -22,8 +23,6 @@
 namespace implay::app {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 constexpr LossKind kLosses[] = {LossKind::MulticlassHinge, LossKind::OneVsAllHinge, LossKind::StructuredHinge,
                                 LossKind::SoftmaxCrossEntropy};
@@ -342,10 +341,7 @@ void draw_points_tab(LinearLabState& s, Host& host) {
   ImGui::SetNextItemWidth(250);
   ImGui::SliderFloat("learning rate", &s.settings.learning_rate, 0.001f, 1.0f, "%.3f", ImGuiSliderFlags_Logarithmic);
   if (ImGui::Button(p.playing ? "Pause" : "Play")) p.playing = !p.playing;
-  {
-    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    p.play_rect[0] = a.x, p.play_rect[1] = a.y, p.play_rect[2] = b.x - a.x, p.play_rect[3] = b.y - a.y;
-  }
+  remember_item_rect(p.play_rect);
   ImGui::SameLine();
   if (ImGui::Button("Single step")) gradient_step(s);
   ImGui::SameLine();
@@ -650,8 +646,7 @@ void draw_mnist_tab(AppState& app) {
     ImGui::Button("Done");
     ImGui::EndDisabled();
   }
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  m.play_rect[0] = a.x, m.play_rect[1] = a.y, m.play_rect[2] = b.x - a.x, m.play_rect[3] = b.y - a.y;
+  remember_item_rect(m.play_rect);
   ImGui::SameLine();
   if (ImGui::Button("Reset")) reset_mnist_training(m);
   if (!m.error.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", m.error.c_str());

@@ -3,7 +3,6 @@
 #include "app/labs/sketch_lab.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -12,6 +11,7 @@
 #include "app/widgets/colormap.hpp"
 #include "app/widgets/digits.hpp"
 #include "app/widgets/help.hpp"
+#include "app/widgets/item_rect.hpp"
 #include "core/error.hpp"
 
 namespace implay::app {
@@ -33,10 +33,10 @@ constexpr int kSide = 28, kDim = 784;
 // [SECTION] model ---------------------------------------------------------------------------
 
 void retrain(SketchLabState& s, const DataState& data) {
-  const auto t0 = std::chrono::steady_clock::now();
+  const auto t0 = Clock::now();
   const BinaryImages train = binarize(data.train);
   s.model = std::make_unique<ContextModel>(train, ContextOptions{s.neighbours, s.alpha, false});
-  s.train_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  s.train_ms = ms_since(t0);
   const BinaryImages test = binarize(data.test);
   s.test_nll = mean_nll(*s.model, test);
   s.baseline_nll = mean_nll(IndependentModel(train, s.alpha), test);
@@ -70,9 +70,12 @@ void draw_sketch_canvas(SketchLabState& s, Host& host) {
       if (px != s.stroke_value) px = uint8_t(s.stroke_value), ++s.sketch_version;
     }
   }
-  std::vector<uint32_t> rgba(kDim);
-  for (int i = 0; i < kDim; ++i) rgba[size_t(i)] = ink_rgba(s.sketch[size_t(i)] ? 255 : 0);
-  host.update_texture(s.sketch_texture, rgba.data(), kSide, kSide);
+  if (s.sketch_texture_version != s.sketch_version || !s.sketch_texture.id) {  // upload on change only
+    std::vector<uint32_t> rgba(kDim);
+    for (int i = 0; i < kDim; ++i) rgba[size_t(i)] = ink_rgba(s.sketch[size_t(i)] ? 255 : 0);
+    host.update_texture(s.sketch_texture, rgba.data(), kSide, kSide);
+    s.sketch_texture_version = s.sketch_version;
+  }
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddImage(s.sketch_texture.id, o, ImVec2(o.x + size, o.y + size));
   for (int i = 1; i < kSide; ++i) {
@@ -111,17 +114,13 @@ void complete(SketchLabState& s, Host& host) {
   o.count = s.samples;
   o.seed = s.seed;
   s.completions = sample_completions(*s.model, s.sketch, s.from_row * kSide, o);
+  // pack_digit_atlas draws 0..255 ink: stretch the 0/1 pixels first.
+  std::vector<uint8_t> ink(s.completions.size());
+  for (size_t i = 0; i < ink.size(); ++i) ink[i] = s.completions[i] ? 255 : 0;
   const Atlas atlas = pack_digit_atlas(s.samples, kSide, kSide, s.samples, [&](int k) {
-    return std::span<const uint8_t>(s.completions.data() + size_t(k) * kDim, kDim);
+    return std::span<const uint8_t>(ink.data() + size_t(k) * kDim, kDim);
   });
-  // pack_digit_atlas expects 0..255 ink: stretch the 0/1 pixels.
-  Atlas shown = atlas;
-  for (int k = 0; k < s.samples; ++k)
-    for (int i = 0; i < kDim; ++i) {
-      const int x = k * kSide + i % kSide, y = i / kSide;
-      shown.rgba[size_t(y * shown.width + x)] = ink_rgba(s.completions[size_t(k) * kDim + size_t(i)] ? 255 : 0);
-    }
-  host.update_texture(s.completion_texture, shown.rgba.data(), shown.width, shown.height);
+  host.update_texture(s.completion_texture, atlas.rgba.data(), atlas.width, atlas.height);
 }
 
 }  // namespace
@@ -198,7 +197,7 @@ void draw_sketch_lab(AppState& app) {
     complete(s, app.host);
     s.completed_key = ckey;
   }
-  const int per_row = 4;
+  const int per_row = 3;
   for (int k = 0; k < s.samples; ++k) {
     if (k % per_row) ImGui::SameLine();
     const float u0 = float(k) / float(s.samples);

@@ -29,7 +29,7 @@ struct SketchLabState {
   std::vector<std::vector<uint8_t>> undo;
   bool erase = false;
   int stroke_value = -1;          // the value a drag paints (decided by the first cell)
-  int sketch_version = 0, analysed_version = -1;
+  int sketch_version = 0, analysed_version = -1, sketch_texture_version = -1;
   // Analysis of the sketch under the model.
   std::vector<double> conditional; // (784) p(xᵢ = 1 | x₍<ᵢ₎)
   std::vector<double> surprise;    // (784) −log p(xᵢ | x₍<ᵢ₎)
