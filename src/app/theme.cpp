@@ -6,6 +6,7 @@ namespace implay::app {
 const ImWchar* ui_glyph_ranges() {
   static const ImWchar ranges[] = {
       0x0020, 0x00FF,  // Basic Latin + Latin-1 (×, ±, ·, ², °)
+      0x0100, 0x017F,  // Latin extended-A: ŷ
       0x0370, 0x03FF,  // Greek: λ, σ, Σ, Δ, β, α
       0x1D00, 0x1D7F,  // Phonetic extensions: subscripts ᵢ ᵧ
       0x2000, 0x206F,  // General punctuation: – — … ‖
