@@ -63,6 +63,12 @@ void init_app(AppState& app, std::string_view query) {
   if (app.lab == LabId::Prob) apply_prob_url(app.prob, params);
   if (app.lab == LabId::Sketch) apply_sketch_url(app.sketch, params);
   for (const auto& w : params.finish()) app.host.warn(w);
+  load_stored_sketches(app.sketch, app.host);
+}
+
+void on_file_opened(AppState& app, const std::string& purpose, const std::string& name, std::span<const uint8_t> bytes) {
+  if (purpose == "sketches") import_sketches(app.sketch, app.host, name, bytes);
+  else app.host.warn("a file for an unknown purpose \"" + purpose + "\" was ignored");
 }
 
 // [SECTION] navigation ------------------------------------------------------------------------
@@ -193,16 +199,6 @@ void Frame(AppState& app) {
 // [SECTION] state for tests -------------------------------------------------------------------
 
 namespace {
-
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\', out += c;
-    else if (static_cast<unsigned char>(c) < 0x20) out += ' ';
-    else out += c;
-  }
-  return out + "\"";
-}
 
 }  // namespace
 

@@ -59,6 +59,9 @@ struct AppState {
 // unknown or invalid ones. Call once after the host is set up.
 void init_app(AppState& app, std::string_view query);
 
+// A file the user picked after host.open_file(purpose, …): handed to the lab that asked.
+void on_file_opened(AppState& app, const std::string& purpose, const std::string& name, std::span<const uint8_t> bytes);
+
 // Draws one frame of the whole UI.
 void Frame(AppState& app);
 

@@ -1,4 +1,4 @@
-// format.hpp — small text helpers for the UI: thousands separators, fractions like "3/4 = 0.75".
+// format.hpp — small text helpers for the UI: thousands separators and JSON string literals.
 #pragma once
 #include <string>
 
@@ -12,6 +12,17 @@ inline std::string thousands(long long n) {
     out += digits[i];
   }
   return n < 0 ? "-" + out : out;
+}
+
+// A JSON string literal with quotes; control characters become spaces (for state_json).
+inline std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\', out += c;
+    else if (static_cast<unsigned char>(c) < 0x20) out += ' ';
+    else out += c;
+  }
+  return out + "\"";
 }
 
 }  // namespace implay::app

@@ -4,7 +4,9 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "imgui.h"
 
@@ -27,6 +29,17 @@ struct Host {
   std::function<void(const std::string& set)> request_dataset;
   // Opens a URL in a new browser tab (or prints it natively).
   std::function<void(const std::string& url)> open_url;
+  // Small data that outlives the page: the browser's localStorage, natively a file per key in
+  // ~/.local/share/implay. load_stored gives an empty vector when nothing is stored; store
+  // returns false (with a message in `error`) when the storage refuses (quota, private mode).
+  std::function<std::vector<uint8_t>(const std::string& key)> load_stored;
+  std::function<bool(const std::string& key, std::span<const uint8_t> bytes, std::string& error)> store;
+  // Offers bytes as a file to save: a download in the browser, natively a file in the current
+  // folder. Returns where it went (the file name, or a path natively).
+  std::function<std::string(const std::string& filename, std::span<const uint8_t> bytes)> save_file;
+  // Asks the user for a file (`accept`: ".idx,.gz"-style hint). Its bytes arrive later through
+  // app::on_file_opened(app, purpose, name, bytes); natively the file is dropped onto the window.
+  std::function<void(const std::string& purpose, const std::string& accept)> open_file;
   std::string platform_name;  // "browser (WebAssembly)" or "native"
 };
 

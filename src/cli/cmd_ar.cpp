@@ -1,7 +1,7 @@
 // cmd_ar.cpp — `implay ar train|nll|complete`: the autoregressive pixel models of
-// core/pixel_model.hpp (the "Sketch model lab") on the command line. Train context counts or an
-// FVSBN on binarized MNIST or an IDX images file and save it; the mean −log p(x) of a set under a
-// saved model; complete a 28x28 PNG from a row on and write the samples as a PNG grid.
+// core/pixel_model.hpp (the "Sketch model lab") on the command line. Train context counts, an
+// FVSBN or a NADE on binarized MNIST or an IDX images file and save it; the mean −log p(x) of a
+// set under a saved model; complete a 28x28 PNG from a row on and write the samples as a PNG grid.
 //
 // Index: [helpers] [images] [implay ar train] [implay ar nll] [implay ar complete]
 //
@@ -28,6 +28,7 @@
 #include "core/idx.hpp"
 #include "core/pixel_model.hpp"
 #include "core/pixel_model_fvsbn.hpp"
+#include "core/pixel_model_nade.hpp"
 #include "platform/data_files.hpp"
 
 // stb (Debian's libstb-dev, a SYSTEM include: its own warnings are not ours).
@@ -82,6 +83,7 @@ std::string model_summary(const PixelModel& model) {
                   double(counts->options.alpha), counts->options.position_dependent ? ", position-dependent" : "");
     text += extra;
   }
+  if (const auto* nade = dynamic_cast<const NadeModel*>(&model)) text += ", " + std::to_string(nade->hidden()) + " hidden units";
   return text;
 }
 
@@ -124,100 +126,139 @@ void write_sample_grid(const std::string& path, const std::vector<uint8_t>& samp
 // [SECTION] implay ar train ----------------------------------------------------------------------
 
 struct ArTrainCliOptions {
-  std::string model;                                   // counts, fvsbn (nade: not implemented)
+  std::string model;                                   // counts, fvsbn or nade
   int neighbours = ContextOptions{}.neighbours;        // --template K
-  float alpha = ContextOptions{}.alpha;                // counts smoothing; FVSBN's initial bias smoothing
-  int epochs = FvsbnTrainOptions{}.epochs;
+  float alpha = ContextOptions{}.alpha;                // counts smoothing; FVSBN's/NADE's initial bias smoothing
+  std::optional<int> epochs;                           // fvsbn, nade: their own defaults when not given
+  std::optional<float> learning_rate;                  // fvsbn, nade: α of the first epoch
+  int hidden = NadeTrainOptions{}.hidden;              // nade: H
   uint64_t seed = FvsbnTrainOptions{}.seed;
   std::string data = "mnist";
   std::string save;
 };
 
+void train_counts(const BinaryImages& train, const ArTrainCliOptions& options) {
+  ContextOptions context;
+  context.neighbours = options.neighbours;
+  context.alpha = options.alpha;
+  const auto count_start = std::chrono::steady_clock::now();
+  const ContextModel model(train, context);
+  const double count_seconds = seconds_since(count_start);
+  char line[256];
+  std::snprintf(line, sizeof(line), "counted %d contexts (template %d, alpha %g) in %.3f s\n", model.num_contexts(),
+                options.neighbours, double(options.alpha), count_seconds);
+  std::cout << line;
+  save_pixel_model(model, options.save);
+  std::cout << "saved " << options.save << ": " << model_summary(model) << '\n';
+}
+
+// Options of either trained model from the command line, over the model's own defaults.
+template <class TrainOptions>
+TrainOptions trained_model_options(const ArTrainCliOptions& options) {
+  TrainOptions train_options;
+  if (options.epochs) train_options.epochs = *options.epochs;
+  if (options.learning_rate) train_options.learning_rate = *options.learning_rate;
+  train_options.seed = options.seed;
+  train_options.init_alpha = options.alpha;
+  return train_options;
+}
+
+template <class TrainOptions>
+void print_schedule(const TrainOptions& o, bool validating) {
+  char line[256];
+  std::snprintf(line, sizeof(line), "Adam, lr %g x %g per epoch, batch %d, %d epoch%s, seed %llu%s\n",
+                double(o.learning_rate), double(o.lr_decay), o.batch_size, o.epochs, o.epochs == 1 ? "" : "s",
+                static_cast<unsigned long long>(o.seed), validating ? ", validation mnist-test" : ", no validation set");
+  std::cout << line << std::flush;
+}
+
+// Runs either trainer to the end in slices, printing each finished epoch, then saves its model.
+void run_trainer(PixelModelTrainer& trainer, int epochs, const std::string& save) {
+  size_t printed = 0;
+  auto print_new_epochs = [&] {
+    for (; printed < trainer.history().size(); ++printed) {
+      const TrainEpochStats& s = trainer.history()[printed];
+      if (s.epoch == 0) continue;
+      char valid[32] = "-", line[256];
+      if (std::isfinite(s.validation_nll)) std::snprintf(valid, sizeof(valid), "%.2f", s.validation_nll);
+      std::snprintf(line, sizeof(line), "epoch %d/%d: train nll %.2f nats, validation nll %s nats (lr %g)\n", s.epoch,
+                    epochs, s.train_nll, valid, double(s.learning_rate));
+      std::cout << line << std::flush;
+    }
+  };
+  while (!trainer.step(16)) print_new_epochs();
+  print_new_epochs();
+  save_pixel_model(trainer.model(), save);
+  std::cout << "saved " << save << ": " << model_summary(trainer.model()) << '\n';
+}
+
 int run_ar_train(const ArTrainCliOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   check_save_path(options.save);
   const BinaryImages train = load_binary_images(options.data);
-  char line[256];
   std::cout << "ar train: " << options.model << " on " << options.data << ", " << train.count << " images of "
             << train.rows << "x" << train.cols << " (binarized: pixel >= " << kInkThreshold << ")\n";
-
+  // MNIST validates on mnist-test (as the core's measured figures); a file on nothing.
+  std::optional<BinaryImages> validation;
+  if (options.model != "counts" && options.data == "mnist") validation = load_binary_images("mnist-test");
+  const BinaryImages* valid = validation ? &*validation : nullptr;
   if (options.model == "counts") {
-    ContextOptions context;
-    context.neighbours = options.neighbours;
-    context.alpha = options.alpha;
-    const auto count_start = std::chrono::steady_clock::now();
-    const ContextModel model(train, context);
-    const double count_seconds = seconds_since(count_start);
-    std::snprintf(line, sizeof(line), "counted %d contexts (template %d, alpha %g) in %.3f s\n", model.num_contexts(),
-                  options.neighbours, double(options.alpha), count_seconds);
-    std::cout << line;
-    save_pixel_model(model, options.save);
-    std::cout << "saved " << options.save << ": " << model_summary(model) << '\n';
-  } else {  // fvsbn
-    // MNIST validates on mnist-test (as the core's measured figures); a file on nothing.
-    std::optional<BinaryImages> validation;
-    if (options.data == "mnist") validation = load_binary_images("mnist-test");
-    FvsbnTrainOptions train_options;
-    train_options.epochs = options.epochs;
-    train_options.seed = options.seed;
-    train_options.init_alpha = options.alpha;
-    std::snprintf(line, sizeof(line), "Adam, lr %g x %g per epoch, batch %d, %d epoch%s, seed %llu%s\n",
-                  double(train_options.learning_rate), double(train_options.lr_decay), train_options.batch_size,
-                  options.epochs, options.epochs == 1 ? "" : "s", static_cast<unsigned long long>(options.seed),
-                  validation ? ", validation mnist-test" : ", no validation set");
-    std::cout << line << std::flush;
-    FvsbnTrainer trainer(train, train_options, validation ? &*validation : nullptr);
-    size_t printed = 0;
-    auto print_new_epochs = [&] {
-      for (; printed < trainer.history().size(); ++printed) {
-        const FvsbnEpochStats& s = trainer.history()[printed];
-        if (s.epoch == 0) continue;
-        char valid[32] = "-";
-        if (std::isfinite(s.validation_nll)) std::snprintf(valid, sizeof(valid), "%.2f", s.validation_nll);
-        std::snprintf(line, sizeof(line), "epoch %d/%d: train nll %.2f nats, validation nll %s nats (lr %g)\n", s.epoch,
-                      options.epochs, s.train_nll, valid, double(s.learning_rate));
-        std::cout << line << std::flush;
-      }
-    };
-    while (!trainer.step(64)) print_new_epochs();
-    print_new_epochs();
-    save_pixel_model(trainer.model(), options.save);
-    std::cout << "saved " << options.save << ": " << model_summary(trainer.model()) << '\n';
+    train_counts(train, options);
+  } else if (options.model == "fvsbn") {
+    const auto o = trained_model_options<FvsbnTrainOptions>(options);
+    print_schedule(o, valid);
+    FvsbnTrainer trainer(train, o, valid);
+    run_trainer(trainer, o.epochs, options.save);
+  } else {  // nade
+    auto o = trained_model_options<NadeTrainOptions>(options);
+    o.hidden = options.hidden;
+    std::cout << "NADE with " << o.hidden << " ReLU hidden units\n";
+    print_schedule(o, valid);
+    NadeTrainer trainer(train, o, valid);
+    run_trainer(trainer, o.epochs, options.save);
   }
   std::cout.flush();
+  char line[64];
   std::snprintf(line, sizeof(line), "ar train: total %.2f s\n", seconds_since(start));
   std::cerr << line;
   return 0;
 }
 
 void add_ar_train(CLI::App* ar, Runner& run) {
-  auto* cmd = ar->add_subcommand("train", "Train a pixel model (context counts or FVSBN) and save it");
+  auto* cmd = ar->add_subcommand("train", "Train a pixel model (context counts, FVSBN or NADE) and save it");
   auto options = std::make_shared<ArTrainCliOptions>();
   cmd->add_option("--model", options->model,
-                  "counts (context counts over a causal template) or fvsbn (logistic on all previous pixels)")
+                  "counts (context counts over a causal template), fvsbn (logistic on all previous pixels) or nade "
+                  "(a hidden layer shared by all pixels)")
       ->required()
       ->check(CLI::IsMember({"counts", "fvsbn", "nade"}));
   cmd->add_option("--template", options->neighbours, "counts: neighbours in the causal template (1..12)")
       ->check(CLI::Range(1, kMaxContextNeighbours))
       ->capture_default_str();
   cmd->add_option("--alpha", options->alpha,
-                  "additive smoothing (counts: p = (n1 + a) / (n + 2a); fvsbn: of the initial pixel frequencies)")
+                  "additive smoothing (counts: p = (n1 + a) / (n + 2a); fvsbn, nade: of the initial pixel frequencies)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  cmd->add_option("--epochs", options->epochs, "fvsbn: passes over the training set")
-      ->check(integer_at_least(1))
+  cmd->add_option("--epochs", options->epochs,
+                  "fvsbn, nade: passes over the training set (default " + std::to_string(FvsbnTrainOptions{}.epochs) +
+                      " for fvsbn, " + std::to_string(NadeTrainOptions{}.epochs) + " for nade)")
+      ->check(integer_at_least(1));
+  char lr_help[160];
+  std::snprintf(lr_help, sizeof(lr_help),
+                "fvsbn, nade: Adam learning rate of the first epoch, halved after each (default %g for fvsbn, %g for nade)",
+                double(FvsbnTrainOptions{}.learning_rate), double(NadeTrainOptions{}.learning_rate));
+  cmd->add_option("--lr", options->learning_rate, lr_help)->check(CLI::PositiveNumber);
+  cmd->add_option("--hidden", options->hidden, "nade: hidden units H (1..4096)")
+      ->check(CLI::Range(1, kMaxNadeHidden))
       ->capture_default_str();
-  cmd->add_option("--seed", options->seed, "fvsbn: seed of the shuffles")->capture_default_str();
+  cmd->add_option("--seed", options->seed, "fvsbn, nade: seed of the shuffles (and NADE's initial weights)")
+      ->capture_default_str();
   cmd->add_option("--data", options->data, "training images: mnist, or an IDX images file (raw or .gz)")
       ->capture_default_str();
   cmd->add_option("--save", options->save, "model file to write")->required();
-  cmd->footer("Pixels are binarized at 128 (bright = ink). fvsbn on mnist prints per epoch the mean training "
+  cmd->footer("Pixels are binarized at 128 (bright = ink). fvsbn and nade on mnist print per epoch the mean training "
               "-log p(x) and that of mnist-test, in nats per image.");
-  cmd->callback([&run, options] {
-    if (options->model == "nade")
-      throw CLI::ValidationError("--model", "nade is not implemented yet (use counts or fvsbn)");
-    run = [options] { return run_ar_train(*options); };
-  });
+  cmd->callback([&run, options] { run = [options] { return run_ar_train(*options); }; });
 }
 
 // [SECTION] implay ar nll ------------------------------------------------------------------------

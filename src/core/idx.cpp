@@ -59,6 +59,24 @@ IdxArray parse_idx_u8(std::span<const uint8_t> bytes, const std::string& source)
   return out;
 }
 
+std::vector<uint8_t> serialize_idx_u8(const IdxArray& array) {
+  if (array.dims.empty() || array.dims.size() > 4)
+    throw Error("an IDX array has 1..4 dimensions, not " + std::to_string(array.dims.size()));
+  uint64_t expected = 1;
+  for (int n : array.dims) {
+    if (n < 0) throw Error("negative IDX dimension " + std::to_string(n));
+    expected *= uint64_t(n);
+  }
+  if (expected != array.data.size())
+    throw Error("IDX dimensions promise " + std::to_string(expected) + " bytes, the data has " +
+                std::to_string(array.data.size()));
+  std::vector<uint8_t> out = {0, 0, 0x08, uint8_t(array.dims.size())};
+  for (int n : array.dims)
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(uint8_t(uint32_t(n) >> shift));
+  out.insert(out.end(), array.data.begin(), array.data.end());
+  return out;
+}
+
 std::vector<uint8_t> read_file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open file (missing or unreadable)");

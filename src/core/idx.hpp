@@ -20,6 +20,10 @@ struct IdxArray {
 // or longer than the header says.
 IdxArray parse_idx_u8(std::span<const uint8_t> bytes, const std::string& source);
 
+// The bytes of an unsigned-byte IDX file (header + data), the inverse of parse_idx_u8.
+// Throws implay::Error when the data size differs from the product of dims or there are not 1..4 dims.
+std::vector<uint8_t> serialize_idx_u8(const IdxArray& array);
+
 // Reads a whole file; throws implay::Error naming the path when it cannot be opened.
 std::vector<uint8_t> read_file_bytes(const std::string& path);
 

@@ -1,6 +1,7 @@
 // pixel_model.cpp — the autoregressive pixel models of pixel_model.hpp: binarizing, counting
 // (independent and context models), the FVSBN forward/backward pass, chain-rule evaluation,
-// sampling and the three file formats. pixel_model_fvsbn.cpp holds the FVSBN trainer.
+// sampling and the four file formats. pixel_model_fvsbn.cpp holds the FVSBN trainer,
+// pixel_model_nade.cpp the NADE model, its loss and trainer.
 #include "core/pixel_model.hpp"
 
 #include <algorithm>
@@ -8,9 +9,12 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <utility>
 
 #include "core/error.hpp"
+#include "core/pixel_model_nade.hpp"
 #include "core/rng.hpp"
+#include "core/train_kernels.hpp"
 
 namespace implay {
 
@@ -42,6 +46,7 @@ const char* pixel_model_kind_name(PixelModelKind kind) {
     case PixelModelKind::Independent: return "independent";
     case PixelModelKind::ContextCounts: return "context";
     case PixelModelKind::Fvsbn: return "fvsbn";
+    case PixelModelKind::Nade: return "nade";
   }
   return "?";
 }
@@ -49,6 +54,11 @@ const char* pixel_model_kind_name(PixelModelKind kind) {
 void PixelModel::conditionals(std::span<const uint8_t> image, std::span<double> out) const {
   assert(int(image.size()) == dim() && int(out.size()) == dim());
   for (int i = 0; i < dim(); ++i) out[size_t(i)] = probability(image, i);
+}
+
+void PixelModel::draw_pixels(std::span<uint8_t> image, int start, const PixelDraw& draw) const {
+  assert(int(image.size()) == dim() && start >= 0);
+  for (int i = start; i < dim(); ++i) image[size_t(i)] = draw(probability(image, i));
 }
 
 namespace {
@@ -128,14 +138,35 @@ ContextModel::ContextModel(const BinaryImages& train, const ContextOptions& opti
   const size_t cells = size_t(num_tables()) * size_t(num_contexts());
   ones.assign(cells, 0u);
   totals.assign(cells, 0u);
-  const int d = dim();
+  // Each image is copied into a zero border (2 rows above, 3 columns left, 2 right: the template's
+  // reach), so a context is K loads at fixed offsets without bounds checks, the same index as
+  // context_of(); K is a template argument so the loads unroll.
+  constexpr int kTop = 2, kLeft = 3, kRight = 2;
+  const int pw = cols_ + kLeft + kRight;  // padded row width
+  std::vector<uint8_t> padded(size_t(rows_ + kTop) * size_t(pw), 0);  // (rows + 2, pw)
+  std::array<int, kMaxContextNeighbours> delta{};  // neighbour k at padded offset p + delta[k]
+  for (int k = 0; k < options.neighbours; ++k)
+    delta[size_t(k)] = kContextTemplate[size_t(k)][0] * pw + kContextTemplate[size_t(k)][1];
+  const size_t table_stride = options.position_dependent ? size_t(num_contexts()) : 0;
+  auto count_image = [&]<int K>(std::integral_constant<int, K>) {
+    for (int r = 0; r < rows_; ++r) {
+      const uint8_t* row = padded.data() + (r + kTop) * pw + kLeft;
+      for (int c = 0; c < cols_; ++c) {
+        uint32_t context = 0;
+        for (int k = 0; k < K; ++k) context |= uint32_t(row[c + delta[size_t(k)]]) << k;
+        const size_t cell = size_t(r * cols_ + c) * table_stride + context;
+        ones[cell] += row[c];
+        totals[cell] += 1;
+      }
+    }
+  };
   for (int n = 0; n < train.count; ++n) {
     std::span<const uint8_t> x = train.image(n);
-    for (int i = 0; i < d; ++i) {
-      const size_t cell = size_t(options.position_dependent ? i : 0) * size_t(num_contexts()) + size_t(context_of(x, i));
-      ones[cell] += x[size_t(i)];
-      totals[cell] += 1;
-    }
+    for (int r = 0; r < rows_; ++r)
+      for (int c = 0; c < cols_; ++c) padded[size_t((r + kTop) * pw + c + kLeft)] = x[size_t(r * cols_ + c)] != 0;
+    [&]<int... K>(std::integer_sequence<int, K...>) {
+      ((options.neighbours == K + 1 ? count_image(std::integral_constant<int, K + 1>{}) : void()), ...);
+    }(std::make_integer_sequence<int, kMaxContextNeighbours>{});
   }
 }
 
@@ -188,18 +219,27 @@ void FvsbnModel::init_from_marginals(const BinaryImages& train, float alpha) {
 }
 
 double FvsbnModel::probability(std::span<const uint8_t> image, int i) const {
-  const float* w = params.data() + weight_offset(i);
   float a = bias()[i];
-  for (int j = 0; j < i; ++j) a += image[size_t(j)] ? w[j] : 0.0f;
+  for (int j = 0; j < i; ++j)
+    if (image[size_t(j)]) a += weight(i, j);
   return sigmoid(a);
 }
 
 void FvsbnModel::conditionals(std::span<const uint8_t> image, std::span<double> out) const {
   assert(int(image.size()) == dim() && int(out.size()) == dim());
-  Eigen::VectorXf x(dim());
-  for (int j = 0; j < dim(); ++j) x[j] = image[size_t(j)] ? 1.0f : 0.0f;
-  const float* b = params.data() + num_weights();
-  for (int i = 0; i < dim(); ++i) out[size_t(i)] = sigmoid(b[i] + weight_row(i).dot(x.head(i)));
+  Eigen::VectorXf a = bias();  // (D) logits: b plus the columns of the ink pixels
+  for (int j = 0; j + 1 < dim(); ++j)
+    if (image[size_t(j)]) a.tail(dim() - 1 - j) += weight_column(j);
+  for (int i = 0; i < dim(); ++i) out[size_t(i)] = sigmoid(a[i]);
+}
+
+void FvsbnModel::draw_pixels(std::span<uint8_t> image, int start, const PixelDraw& draw) const {
+  assert(int(image.size()) == dim() && start >= 0);
+  Eigen::VectorXf a = bias();  // (D) logits given the pixels so far, summed in increasing j as probability()
+  for (int j = 0; j < dim(); ++j) {
+    if (j >= start) image[size_t(j)] = draw(sigmoid(a[j]));
+    if (image[size_t(j)] && j + 1 < dim()) a.tail(dim() - 1 - j) += weight_column(j);
+  }
 }
 
 void fvsbn_logits_reference(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x,
@@ -207,88 +247,168 @@ void fvsbn_logits_reference(const FvsbnModel& model, const Eigen::Ref<const Eige
   const int d = model.dim();
   assert(x.cols() == d && logits.rows() == x.rows() && logits.cols() == d);
   const float* b = model.params.data() + model.num_weights();
-  logits.col(0).setConstant(b[0]);
   // Column i of A uses only the first i columns of X: the triangle costs B·D(D−1)/2 MACs.
-  for (int i = 1; i < d; ++i) logits.col(i).noalias() = x.leftCols(i) * model.weight_row(i);
-  for (int i = 1; i < d; ++i) logits.col(i).array() += b[i];
-}
-
-namespace {
-constexpr int kFvsbnBlock = 32;  // output pixels per GEMM block
-}  // namespace
-
-void fvsbn_logits(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::MatrixXf> logits) {
-  const int d = model.dim();
-  assert(x.cols() == d && logits.rows() == x.rows() && logits.cols() == d);
-  // Blocks of kFvsbnBlock output pixels [r0, r1): the rectangle j < r0 is one GEMM with the
-  // block's rows of W copied to a dense (nb, r0) matrix (a copy of P floats per batch, 1/B of
-  // the MACs); the small triangle r0 ≤ j < i stays a GEMV per pixel.
-  RowMatrixXf w_block;
-  for (int r0 = 0; r0 < d; r0 += kFvsbnBlock) {
-    const int r1 = std::min(d, r0 + kFvsbnBlock), nb = r1 - r0;
-    if (r0 > 0) {
-      w_block.resize(nb, r0);
-      for (int i = r0; i < r1; ++i) w_block.row(i - r0) = model.weight_row(i).head(r0).transpose();
-      logits.middleCols(r0, nb).noalias() = x.leftCols(r0) * w_block.transpose();
-    } else {
-      logits.middleCols(r0, nb).setZero();
-    }
-    for (int i = r0 + 1; i < r1; ++i)
-      logits.col(i).noalias() += x.middleCols(r0, i - r0) * model.weight_row(i).tail(i - r0);
+  Eigen::VectorXf w_row(d);  // (i) row i of W, gathered from the columns
+  for (int i = 0; i < d; ++i) {
+    for (int j = 0; j < i; ++j) w_row[j] = model.weight(i, j);
+    logits.col(i).setConstant(b[i]);
+    if (i > 0) logits.col(i).noalias() += x.leftCols(i) * w_row.head(i);
   }
-  logits.rowwise() += model.bias().transpose();
 }
 
 namespace {
+
+constexpr int kFvsbnChunk = 32;  // output pixels per pass of the sparse kernels (8 wasm registers)
+
 void check_batch(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x) {
   if (x.cols() != model.dim())
     throw Error("FVSBN batch of " + std::to_string(x.cols()) + " pixels per image (expected " +
                 std::to_string(model.dim()) + ")");
 }
+
+// W_ij = params[column_base(j) + i] for i > j: column j's offset shifted by the j + 1 rows it lacks.
+int32_t column_base(const FvsbnModel& model, int j) { return int32_t(model.weight_column_offset(j) - j - 1); }
+
+// The ink pixels of a batch of binary images X (B, D), listed both ways round.
+struct BatchInk {
+  std::vector<int32_t> image_start;    // (B + 1): image n's ink is [image_start[n], image_start[n + 1])
+  std::vector<int32_t> image_columns;  // column_base(j) of each ink pixel j of the image, j increasing
+  std::vector<int32_t> image_pixels;   // the pixels j themselves
+  std::vector<int32_t> pixel_start;    // (D + 1): pixel j's ink is [pixel_start[j], pixel_start[j + 1])
+  std::vector<int32_t> pixel_rows;     // n·D of each image n with ink at j, n increasing
+  std::vector<uint8_t> pixels;         // (B, D) row-major 0/1, X itself
+};
+
+BatchInk batch_ink(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x) {
+  check_batch(model, x);
+  assert(model.num_params() < (Index(1) << 31));  // int32 offsets
+  const int b = int(x.rows()), d = model.dim();
+  BatchInk ink;
+  ink.image_start.assign(size_t(b) + 1, 0);
+  ink.pixel_start.assign(size_t(d) + 1, 0);
+  ink.pixels.assign(size_t(b) * size_t(d), 0);
+  for (int j = 0; j < d; ++j) {
+    ink.pixel_start[size_t(j)] = int32_t(ink.pixel_rows.size());
+    for (int n = 0; n < b; ++n) {
+      const float v = x(n, j);
+      if (v == 0.0f) continue;
+      if (v != 1.0f)
+        throw Error("FVSBN batch value " + std::to_string(v) + " at image " + std::to_string(n) + ", pixel " +
+                    std::to_string(j) + " (pixels must be 0 or 1)");
+      ink.pixel_rows.push_back(n * d);
+      ink.pixels[size_t(n) * size_t(d) + size_t(j)] = 1;
+      ++ink.image_start[size_t(n) + 1];
+    }
+  }
+  ink.pixel_start[size_t(d)] = int32_t(ink.pixel_rows.size());
+  for (int n = 0; n < b; ++n) ink.image_start[size_t(n) + 1] += ink.image_start[size_t(n)];
+  std::vector<int32_t> next(ink.image_start.begin(), ink.image_start.end() - 1);  // (B) fill cursors
+  ink.image_columns.resize(ink.pixel_rows.size());
+  ink.image_pixels.resize(ink.pixel_rows.size());
+  for (int j = 0; j < d; ++j)
+    for (int32_t k = ink.pixel_start[size_t(j)]; k < ink.pixel_start[size_t(j) + 1]; ++k) {
+      const int32_t at = next[size_t(ink.pixel_rows[size_t(k)] / d)]++;
+      ink.image_pixels[size_t(at)] = j;
+      ink.image_columns[size_t(at)] = column_base(model, j);
+    }
+  return ink;
+}
+
+// A (B, D) row-major: A_ni = b_i + Σ_{ink j < i} W_ij, by chunks [c0, c1) of kFvsbnChunk output
+// pixels: every ink pixel j < c0 adds its column's rows c0..c1−1 (add_rows_f32, the hot loop:
+// B·D²/2 × ink fraction adds instead of B·D²/2 multiply-adds), those inside the chunk add the
+// rows after them. Each A_ni sums b_i and then the columns in increasing j.
+void sparse_logits(const FvsbnModel& model, const BatchInk& ink, RowMatrixXf& a) {
+  const int b = int(ink.image_start.size()) - 1, d = model.dim();
+  const float* w = model.params.data();
+  const float* bias = w + model.num_weights();
+  a.resize(b, d);
+  std::vector<int32_t> before(size_t(b), 0);  // (B) ink pixels of image n before the chunk
+  for (int c0 = 0; c0 < d; c0 += kFvsbnChunk) {
+    const int c1 = std::min(d, c0 + kFvsbnChunk);
+    for (int n = 0; n < b; ++n) {
+      float* out = a.data() + size_t(n) * size_t(d) + size_t(c0);
+      const int32_t first = ink.image_start[size_t(n)], end = ink.image_start[size_t(n) + 1];
+      std::copy(bias + c0, bias + c1, out);
+      add_rows_f32(w + c0, ink.image_columns.data() + first, size_t(before[size_t(n)]), size_t(c1 - c0), out);
+      int32_t k = first + before[size_t(n)];
+      for (; k < end && ink.image_pixels[size_t(k)] < c1; ++k) {
+        const float* column = w + ink.image_columns[size_t(k)];
+        for (int i = ink.image_pixels[size_t(k)] + 1; i < c1; ++i) out[i - c0] += column[i];
+      }
+      before[size_t(n)] = k - first;
+    }
+  }
+}
+
+// dW_ij = Σ_{n: X_nj = 1} dA_ni for i > j into grad's packed columns, by the same chunks of rows
+// i: a chunk of dA (B × 32 floats) stays in cache while every column j < c0 sums the rows of
+// its ink images (add_rows_f32); the triangle inside the chunk is summed directly. da: (B, D)
+// row-major.
+void sparse_weight_gradient(const FvsbnModel& model, const BatchInk& ink, const RowMatrixXf& da, float* grad) {
+  const int d = model.dim();
+  for (int c0 = 0; c0 < d; c0 += kFvsbnChunk) {
+    const int c1 = std::min(d, c0 + kFvsbnChunk);
+    for (int j = 0; j < c0; ++j) {
+      float* out = grad + column_base(model, j) + c0;
+      std::fill(out, out + (c1 - c0), 0.0f);
+      const int32_t first = ink.pixel_start[size_t(j)];
+      add_rows_f32(da.data() + c0, ink.pixel_rows.data() + first, size_t(ink.pixel_start[size_t(j) + 1] - first),
+                   size_t(c1 - c0), out);
+    }
+    for (int j = c0; j < c1; ++j) {
+      float* column = grad + column_base(model, j);
+      for (int i = j + 1; i < c1; ++i) {
+        float sum = 0;
+        for (int32_t k = ink.pixel_start[size_t(j)]; k < ink.pixel_start[size_t(j) + 1]; ++k)
+          sum += da.data()[ink.pixel_rows[size_t(k)] + i];
+        column[i] = sum;
+      }
+    }
+  }
+}
+
 }  // namespace
 
+void fvsbn_logits(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::MatrixXf> logits) {
+  assert(logits.rows() == x.rows() && logits.cols() == model.dim());
+  RowMatrixXf a;
+  sparse_logits(model, batch_ink(model, x), a);
+  logits = a;
+}
+
 double fvsbn_loss(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::VectorXf> grad) {
-  check_batch(model, x);
   assert(grad.size() == model.num_params());
+  const BatchInk ink = batch_ink(model, x);
   const int d = model.dim();
   const Index n = x.rows();
-  Eigen::MatrixXf a(n, d);  // (B, D) logits, then dA
-  fvsbn_logits(model, x, a);
+  RowMatrixXf a;  // (B, D) logits, then dA
+  sparse_logits(model, ink, a);
+  // softplus(a) = max(a, 0) + log1p(e), σ(a) = 1/(1 + e) or e/(1 + e) with e = exp(−|a|): one
+  // exp and one log1p per pixel, in float (the loss is summed in double).
   double loss = 0;
   const float inv_n = 1.0f / float(n);
-  for (Index i = 0; i < d; ++i)
-    for (Index r = 0; r < n; ++r) {
-      const float ai = a(r, i), xi = x(r, i);
-      loss += softplus(ai) - double(xi) * ai;
-      a(r, i) = (float(sigmoid(ai)) - xi) * inv_n;  // dL/dA
-    }
-  float* g = grad.data();
-  // dW block (nb, r0) = dA[:, r0:r1]ᵀ X[:, :r0] as one GEMM, scattered into the packed rows;
-  // the triangle inside the block by GEMV, as in fvsbn_logits().
-  RowMatrixXf g_block;
-  for (int r0 = 0; r0 < d; r0 += kFvsbnBlock) {
-    const int r1 = std::min(d, r0 + kFvsbnBlock), nb = r1 - r0;
-    if (r0 > 0) {
-      g_block.resize(nb, r0);
-      g_block.noalias() = a.middleCols(r0, nb).transpose() * x.leftCols(r0);
-      for (int i = r0; i < r1; ++i)
-        Eigen::Map<Eigen::VectorXf>(g + FvsbnModel::weight_offset(i), r0) = g_block.row(i - r0).transpose();
-    }
-    for (int i = std::max(r0, 1); i < r1; ++i)
-      Eigen::Map<Eigen::VectorXf>(g + FvsbnModel::weight_offset(i) + r0, i - r0).noalias() =
-          x.middleCols(r0, i - r0).transpose() * a.col(i);
+  float* av = a.data();
+  for (size_t k = 0; k < size_t(a.size()); ++k) {
+    const float ak = av[k], xk = float(ink.pixels[k]);
+    const float e = std::exp(-std::fabs(ak));
+    loss += double(std::max(ak, 0.0f) + std::log1p(e)) - double(xk * ak);
+    const float s = ak >= 0 ? 1.0f / (1.0f + e) : e / (1.0f + e);
+    av[k] = (s - xk) * inv_n;  // dL/dA
   }
+  float* g = grad.data();
+  sparse_weight_gradient(model, ink, a, g);
   Eigen::Map<Eigen::VectorXf>(g + model.num_weights(), d) = a.colwise().sum().transpose();
   return loss / double(n);
 }
 
 double fvsbn_loss(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x) {
-  check_batch(model, x);
-  Eigen::MatrixXf a(x.rows(), model.dim());
-  fvsbn_logits(model, x, a);
+  const BatchInk ink = batch_ink(model, x);
+  RowMatrixXf a;
+  sparse_logits(model, ink, a);
   double loss = 0;
-  for (Index i = 0; i < a.cols(); ++i)
-    for (Index r = 0; r < a.rows(); ++r) loss += softplus(a(r, i)) - double(x(r, i)) * a(r, i);
+  const float* av = a.data();
+  for (size_t k = 0; k < size_t(a.size()); ++k) loss += softplus(av[k]) - double(ink.pixels[k]) * av[k];
   return loss / double(x.rows());
 }
 
@@ -321,8 +441,8 @@ double mean_nll(const PixelModel& model, const BinaryImages& images, int first, 
   if (count < 0 || first + count > images.count) count = images.count - first;
   if (count == 0) return 0;
   double sum = 0;
-  if (model.kind() == PixelModelKind::Fvsbn) {  // batched: GEMV blocks instead of D dot products
-    const auto& fv = static_cast<const FvsbnModel&>(model);
+  const bool batched = model.kind() == PixelModelKind::Fvsbn || model.kind() == PixelModelKind::Nade;
+  if (batched) {  // the loss kernels: sums of ink columns (FVSBN), B images per weight column (NADE)
     constexpr int kBlock = 256;
     for (int s = first; s < first + count; s += kBlock) {
       const int b = std::min(kBlock, first + count - s);
@@ -331,7 +451,9 @@ double mean_nll(const PixelModel& model, const BinaryImages& images, int first, 
         std::span<const uint8_t> img = images.image(s + r);
         for (int j = 0; j < model.dim(); ++j) x(r, j) = img[size_t(j)];
       }
-      sum += fvsbn_loss(fv, x) * b;
+      const double loss = model.kind() == PixelModelKind::Fvsbn ? fvsbn_loss(static_cast<const FvsbnModel&>(model), x)
+                                                                : nade_loss(static_cast<const NadeModel&>(model), x);
+      sum += loss * b;
     }
   } else {
     for (int n = first; n < first + count; ++n) sum -= log_likelihood(model, images.image(n)).nats;
@@ -350,22 +472,18 @@ std::vector<uint8_t> sample_completions(const PixelModel& model, std::span<const
   if (options.count < 1) throw Error("sample count " + std::to_string(options.count) + " (must be >= 1)");
   std::vector<uint8_t> out(size_t(options.count) * size_t(d));
   Rng rng(options.seed);
+  const PixelDraw draw = [&rng, t = options.temperature](double p) -> uint8_t {
+    const double u = rng.uniform();
+    if (t <= 0) return p > 0.5 ? 1 : 0;
+    if (t == 1.0f) return u < p ? 1 : 0;
+    const double pc = std::clamp(p, 1e-300, 1 - 1e-16);
+    const double logit = std::log(pc) - std::log1p(-pc);
+    return u < sigmoid(logit / t) ? 1 : 0;
+  };
   for (int k = 0; k < options.count; ++k) {
     std::span<uint8_t> x(out.data() + size_t(k) * size_t(d), size_t(d));
     std::copy(prefix.begin(), prefix.begin() + start, x.begin());
-    for (int i = start; i < d; ++i) {
-      const double p = model.probability(x, i);
-      const double u = rng.uniform();
-      if (options.temperature <= 0) {
-        x[size_t(i)] = p > 0.5 ? 1 : 0;
-      } else if (options.temperature == 1.0f) {
-        x[size_t(i)] = u < p ? 1 : 0;
-      } else {
-        const double pc = std::clamp(p, 1e-300, 1 - 1e-16);
-        const double logit = std::log(pc) - std::log1p(-pc);
-        x[size_t(i)] = u < sigmoid(logit / options.temperature) ? 1 : 0;
-      }
-    }
+    model.draw_pixels(x, start, draw);
   }
   return out;
 }
@@ -378,6 +496,7 @@ namespace {
 constexpr char kMagicIndependent[8] = {'I', 'M', 'P', 'L', 'A', 'Y', 'I', 'B'};
 constexpr char kMagicContext[8] = {'I', 'M', 'P', 'L', 'A', 'Y', 'C', 'X'};
 constexpr char kMagicFvsbn[8] = {'I', 'M', 'P', 'L', 'A', 'Y', 'F', 'V'};
+constexpr char kMagicNade[8] = {'I', 'M', 'P', 'L', 'A', 'Y', 'N', 'A'};
 constexpr uint32_t kMaxSide = 4096;
 
 struct Writer {
@@ -472,6 +591,15 @@ std::vector<uint8_t> serialize_pixel_model(const PixelModel& model) {
     case PixelModelKind::Fvsbn: {
       const auto& m = static_cast<const FvsbnModel&>(model);
       write_header(w, kMagicFvsbn, m);
+      for (int i = 1; i < m.dim(); ++i)  // W row by row (memory: by column)
+        for (int j = 0; j < i; ++j) w.f32(m.weight(i, j));
+      for (Index k = m.num_weights(); k < m.params.size(); ++k) w.f32(m.params[k]);
+      break;
+    }
+    case PixelModelKind::Nade: {
+      const auto& m = static_cast<const NadeModel&>(model);
+      write_header(w, kMagicNade, m);
+      w.u32(uint32_t(m.hidden()));
       for (Index k = 0; k < m.params.size(); ++k) w.f32(m.params[k]);
       break;
     }
@@ -484,12 +612,13 @@ std::unique_ptr<PixelModel> parse_pixel_model(std::span<const uint8_t> bytes, co
   if (bytes.size() >= 8 && std::memcmp(bytes.data(), kMagicIndependent, 8) == 0) what = "independent pixel model";
   else if (bytes.size() >= 8 && std::memcmp(bytes.data(), kMagicContext, 8) == 0) what = "context pixel model";
   else if (bytes.size() >= 8 && std::memcmp(bytes.data(), kMagicFvsbn, 8) == 0) what = "FVSBN pixel model";
+  else if (bytes.size() >= 8 && std::memcmp(bytes.data(), kMagicNade, 8) == 0) what = "NADE pixel model";
   else if (bytes.size() < 8 && (bytes.empty() || std::memcmp(bytes.data(), kMagicFvsbn, std::min<size_t>(6, bytes.size())) == 0))
     throw Error(source + ": truncated pixel model file (" + std::to_string(bytes.size()) + " bytes)");
   else
     throw Error(source + ": not a pixel model file (wrong magic number " +
                 printable(bytes.first(std::min<size_t>(8, bytes.size()))) +
-                ", expected \"IMPLAYIB\", \"IMPLAYCX\" or \"IMPLAYFV\")");
+                ", expected \"IMPLAYIB\", \"IMPLAYCX\", \"IMPLAYFV\" or \"IMPLAYNA\")");
   Reader r{bytes, source, what, 8};
   const uint32_t version = r.u32();
   if (version != kPixelModelVersion)
@@ -542,8 +671,19 @@ std::unique_ptr<PixelModel> parse_pixel_model(std::span<const uint8_t> bytes, co
         throw Error(source + ": count n1 = " + std::to_string(m->ones[c]) + " of cell " + std::to_string(c) +
                     " exceeds n = " + std::to_string(m->totals[c]));
     result = std::move(m);
-  } else {
+  } else if (what[0] == 'F') {
     auto m = std::make_unique<FvsbnModel>(int(rows), int(cols));
+    r.need(4 * size_t(m->num_params()));
+    for (int i = 1; i < m->dim(); ++i)  // W row by row into memory's columns
+      for (int j = 0; j < i; ++j) m->params[m->weight_column_offset(j) + (i - j - 1)] = r.f32();
+    for (Index k = m->num_weights(); k < m->params.size(); ++k) m->params[k] = r.f32();
+    result = std::move(m);
+  } else {
+    const uint32_t hidden = r.u32();
+    if (hidden < 1 || hidden > uint32_t(kMaxNadeHidden))
+      throw Error(source + ": NADE of " + std::to_string(hidden) + " hidden units (must be 1.." +
+                  std::to_string(kMaxNadeHidden) + ")");
+    auto m = std::make_unique<NadeModel>(int(rows), int(cols), int(hidden));
     r.need(4 * size_t(m->num_params()));
     for (Index k = 0; k < m->params.size(); ++k) m->params[k] = r.f32();
     result = std::move(m);

@@ -1,8 +1,9 @@
 // pixel_model.hpp — autoregressive models of binarized images (the "Sketch model lab"): every
 // model gives p(x_i = 1 | x_<i) for pixel i in raster order, so the exact log-likelihood is the
-// chain rule log p(x) = Σ_i log p(x_i | x_<i) and sampling draws pixels one by one. Three models:
+// chain rule log p(x) = Σ_i log p(x_i | x_<i) and sampling draws pixels one by one. Four models:
 // independent Bernoulli (counts), context counts (a causal template of 1..12 neighbours, JBIG-like),
-// and FVSBN (logistic regression on all previous pixels, pixel_model_fvsbn.hpp trains it).
+// FVSBN (logistic regression on all previous pixels, pixel_model_fvsbn.hpp trains it) and NADE
+// (a shared hidden layer, pixel_model_nade.hpp).
 //
 // Index: [binary images] [interface] [independent] [context counts] [fvsbn] [evaluation]
 //        [sampling] [save/load]
@@ -10,6 +11,7 @@
 #include <Eigen/Core>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -42,8 +44,11 @@ std::vector<uint8_t> binarize(std::span<const uint8_t> pixels, int threshold = 1
 // -------------------------------------------------------------------------------------------
 // [interface]
 
-enum class PixelModelKind { Independent, ContextCounts, Fvsbn };
-const char* pixel_model_kind_name(PixelModelKind kind);  // "independent", "context", "fvsbn"
+enum class PixelModelKind { Independent, ContextCounts, Fvsbn, Nade };
+const char* pixel_model_kind_name(PixelModelKind kind);  // "independent", "context", "fvsbn", "nade"
+
+// Draws one pixel value (0 or 1) from its conditional p(x_i = 1 | x_<i).
+using PixelDraw = std::function<uint8_t(double p)>;
 
 // The one interface the lab, the evaluation and the sampler use.
 class PixelModel {
@@ -60,6 +65,10 @@ class PixelModel {
   // All D conditionals of one image at once: out (D), out[i] = p(x_i = 1 | x_<i of image).
   // The default calls probability() D times; models override it when a batch form is faster.
   virtual void conditionals(std::span<const uint8_t> image, std::span<double> out) const;
+  // Fills pixels start..D−1 of image (D) in raster order, pixel i = draw(p(x_i = 1 | x_<i)) given
+  // the pixels already there or drawn. The default calls probability() per pixel; NADE overrides
+  // it to carry its hidden state along (O(HD) per image instead of O(HD²)).
+  virtual void draw_pixels(std::span<uint8_t> image, int start, const PixelDraw& draw) const;
 };
 
 // A model's conditional map, as a new vector (D). Throws implay::Error when image has not D pixels.
@@ -147,8 +156,13 @@ class ContextModel final : public PixelModel {
 // [fvsbn]
 
 // Fully visible sigmoid belief net: p(x_i = 1 | x_<i) = σ(b_i + Σ_{j<i} W_ij x_j).
-// Parameters in one flat vector: the strictly lower triangle of W packed row by row (row i holds
-// W_i0 .. W_i,i−1 at offset i(i−1)/2), then b (D). P = D(D−1)/2 + D (307 720 for 28 x 28).
+// Parameters in one flat vector: the strictly lower triangle of W packed column by column
+// (column j holds W_j+1,j .. W_D−1,j, the weights pixel j gives every later pixel, at offset
+// weight_column_offset(j) = j(2D − j − 1)/2), then b (D). P = D(D−1)/2 + D (307 720 for 28 x 28).
+// By column because the images are binary and mostly blank (13 % ink on MNIST): A = b + Σ over
+// the ink pixels j of column j, and dW's column j sums the rows of dA of the images with ink at
+// j, so training adds whole contiguous columns and never multiplies by 0. (The file format keeps
+// W row by row, see [save/load].)
 class FvsbnModel final : public PixelModel {
  public:
   FvsbnModel() = default;
@@ -160,14 +174,18 @@ class FvsbnModel final : public PixelModel {
   int cols() const override { return cols_; }
   double probability(std::span<const uint8_t> image, int i) const override;
   void conditionals(std::span<const uint8_t> image, std::span<double> out) const override;
+  // Carries all D logits along and adds a pixel's column once it is ink: O(D · ink) per image.
+  void draw_pixels(std::span<uint8_t> image, int start, const PixelDraw& draw) const override;
 
-  static Eigen::Index weight_offset(int i) { return Eigen::Index(i) * (i - 1) / 2; }  // row i of W
+  Eigen::Index weight_column_offset(int j) const { return Eigen::Index(j) * (2 * dim() - j - 1) / 2; }  // column j of W
   Eigen::Index num_weights() const { return Eigen::Index(dim()) * (dim() - 1) / 2; }
   Eigen::Index num_params() const { return num_weights() + dim(); }
-  // Row i of W: (i) weights of pixels 0..i−1.
-  Eigen::Map<const Eigen::VectorXf> weight_row(int i) const {
-    return Eigen::Map<const Eigen::VectorXf>(params.data() + weight_offset(i), i);
+  // Column j of W: (D − 1 − j) weights W_j+1,j .. W_D−1,j of pixel j on the later pixels.
+  Eigen::Map<const Eigen::VectorXf> weight_column(int j) const {
+    return Eigen::Map<const Eigen::VectorXf>(params.data() + weight_column_offset(j), dim() - 1 - j);
   }
+  // W_ij for j < i (pixel j's weight in pixel i's logit).
+  float weight(int i, int j) const { return params[weight_column_offset(j) + (i - j - 1)]; }
   Eigen::Map<Eigen::VectorXf> bias() { return Eigen::Map<Eigen::VectorXf>(params.data() + num_weights(), dim()); }  // (D)
   Eigen::Map<const Eigen::VectorXf> bias() const {  // (D)
     return Eigen::Map<const Eigen::VectorXf>(params.data() + num_weights(), dim());
@@ -179,16 +197,19 @@ class FvsbnModel final : public PixelModel {
   int rows_ = 0, cols_ = 0;
 };
 
-// Logits A (B, D) column-major of the images X (B, D): A_ni = b_i + Σ_{j<i} W_ij X_nj.
+// Logits A (B, D) column-major of the binary images X (B, D): A_ni = b_i + Σ_{j<i} W_ij X_nj,
+// computed as b plus the columns of W of each image's ink pixels. Throws implay::Error when X
+// has not D columns or holds a value other than 0 and 1.
 void fvsbn_logits(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::MatrixXf> logits);
-// The same by one GEMV per pixel (the naive loop the blocked GEMM version is tested against).
+// The same by one dense GEMV per pixel, for any X (the naive loop fvsbn_logits is tested against).
 void fvsbn_logits_reference(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x,
                             Eigen::Ref<Eigen::MatrixXf> logits);
 
 // Mean binary cross-entropy in nats per image, L = (1/B) Σ_n Σ_i [softplus(A_ni) − X_ni A_ni]
 // (= mean −log p(x_n)), and its gradient grad (P) laid out like params:
 // dA = (σ(A) − X)/B, db_i = Σ_n dA_ni, dW_ij = Σ_n dA_ni X_nj for j < i.
-// x: (B, D) column-major 0/1 floats. Throws implay::Error when x has not D columns.
+// x: (B, D) column-major 0/1 floats. Throws implay::Error when x has not D columns or holds a
+// value other than 0 and 1.
 double fvsbn_loss(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::VectorXf> grad);
 double fvsbn_loss(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x);  // L alone
 
@@ -205,6 +226,7 @@ LogLikelihood log_likelihood(const PixelModel& model, std::span<const uint8_t> i
 // Per-pixel surprise −log p(x_i | x_<i) in nats, (D); sums to −log_likelihood().nats.
 std::vector<double> surprise_map(const PixelModel& model, std::span<const uint8_t> image);
 // Mean −log p(x) in nats over images [first, first + count) of the set (count < 0: to the end).
+// FVSBN and NADE are scored in batches of 256 images by their loss kernels.
 // Throws implay::Error when the image size differs from the model's.
 double mean_nll(const PixelModel& model, const BinaryImages& images, int first = 0, int count = -1);
 
@@ -233,15 +255,18 @@ inline bool most_likely_pixel(const PixelModel& model, std::span<const uint8_t> 
 // -------------------------------------------------------------------------------------------
 // [save/load]
 // One file format per model, version 1, little-endian, nothing after the payload:
-//   8 bytes magic: "IMPLAYIB" independent, "IMPLAYCX" context counts, "IMPLAYFV" FVSBN
+//   8 bytes magic: "IMPLAYIB" independent, "IMPLAYCX" context counts, "IMPLAYFV" FVSBN,
+//                  "IMPLAYNA" NADE
 //   u32 version = 1, u32 rows, u32 cols (1..4096 each)
 //   independent: f32 α, u32 n, (D) u32 n1
 //   context:     u32 K (1..12), u32 position_dependent (0/1), f32 α, (T·2^K) u32 n1, (T·2^K) u32 n
-//   fvsbn:       (P) f32 params, bit-exact
+//   fvsbn:       (P) f32 params, bit-exact: W's lower triangle row by row (row i: W_i0 .. W_i,i−1),
+//                then b (memory holds W by column; save and load reorder)
+//   nade:        u32 H (1..4096), (P = 2HD + H + D) f32 params (W, V, c, b), bit-exact
 inline constexpr uint32_t kPixelModelVersion = 1;
 
 std::vector<uint8_t> serialize_pixel_model(const PixelModel& model);
-// Any of the three, told apart by the magic. `source` names the bytes in messages. Throws
+// Any of the four, told apart by the magic. `source` names the bytes in messages. Throws
 // implay::Error for an unknown magic, an unsupported version, implausible sizes, a count
 // n1 > n, truncated data or trailing bytes.
 std::unique_ptr<PixelModel> parse_pixel_model(std::span<const uint8_t> bytes, const std::string& source);

@@ -1,6 +1,8 @@
 // pixel_model_fvsbn.hpp — minibatch Adam training of the FVSBN of pixel_model.hpp on binarized
-// images, in bounded slices (step(max_batches)) like linear_train.hpp's LinearTrainer, so the
-// browser's main loop trains without threads. train_fvsbn() runs it to the end.
+// images, in bounded slices (step(max_units)) like linear_train.hpp's LinearTrainer, so the
+// browser's main loop trains without threads. train_fvsbn() runs it to the end. Also the
+// PixelModelTrainer interface and the SlicedAdamTrainer machinery NadeTrainer (pixel_model_nade.hpp)
+// shares.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -13,7 +15,8 @@ namespace implay {
 // −log p(x) in nats after epochs 1, 2, 3: α = 0.02: 80.65, 77.67, 76.59; α = 0.01: 82.80,
 // 78.87, 77.64; α = 0.05: 86.15, 80.61, 78.04; α = 0.003: 98.91, 90.91, 88.09 (for scale: the
 // independent baseline 205.85, 10-neighbour context counts 83.30). 3 epochs with a 10 000-image
-// evaluation after each: 12.7 s natively, 17.7 s in wasm under node (one 2-core machine).
+// evaluation after each: 4.2 s natively (9.5 s with the earlier dense GEMM kernels); one epoch
+// alone 1.6–2.2 s in headless Chromium (bench/browser/sketch_run.mjs; one busy 2-core machine).
 // Adam: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − α m̂ / (√v̂ + ε).
 struct FvsbnTrainOptions {
   float learning_rate = 2e-2f;   // α of the first epoch
@@ -28,7 +31,7 @@ struct FvsbnTrainOptions {
   int validation_rows = 0;       // validation images evaluated after each epoch: 0 = all
 };
 
-struct FvsbnEpochStats {
+struct TrainEpochStats {
   int epoch = 0;                  // epochs completed (0 = before training)
   double train_nll = 0;           // mean of the minibatch losses during the epoch, nats per image
                                   // (NaN for epoch 0)
@@ -36,32 +39,67 @@ struct FvsbnEpochStats {
   float learning_rate = 0;        // α used during the epoch
 };
 
-// Views `train` and `validation` (they must outlive the trainer and stay unchanged).
-class FvsbnTrainer {
+// The one interface the lab drives the trained pixel models (FVSBN, NADE) through.
+class PixelModelTrainer {
  public:
-  // Throws implay::Error for an empty training set, validation images of another size,
-  // batch_size < 1, epochs < 0 or learning_rate ≤ 0.
-  FvsbnTrainer(const BinaryImages& train, const FvsbnTrainOptions& options, const BinaryImages* validation = nullptr);
-  FvsbnTrainer(BinaryImages&&, const FvsbnTrainOptions&, const BinaryImages* = nullptr) = delete;
-
-  // At most max_batches units: one unit is a training minibatch or one evaluation block of B
+  virtual ~PixelModelTrainer() = default;
+  // At most max_units units: one unit is a training minibatch or one evaluation block of B
   // validation images. Returns done().
-  bool step(int max_batches);
-  bool done() const { return done_; }
-  int epoch() const { return epoch_; }                       // epochs completed
-  int batch() const { return batch_; }                       // minibatches done in this epoch
-  int batches_per_epoch() const { return batches_per_epoch_; }
-  float progress() const;                                    // 0..1
-  const FvsbnModel& model() const { return model_; }
-  const std::vector<FvsbnEpochStats>& history() const { return history_; }  // after each epoch
-  const std::vector<float>& batch_losses() const { return batch_losses_; }  // every minibatch's L
+  virtual bool step(int max_units) = 0;
+  virtual bool done() const = 0;
+  virtual int epoch() const = 0;              // epochs completed
+  virtual int batch() const = 0;              // minibatches done in this epoch
+  virtual int batches_per_epoch() const = 0;
+  virtual float progress() const = 0;         // 0..1
+  virtual const PixelModel& model() const = 0;
+  virtual const std::vector<TrainEpochStats>& history() const = 0;  // after each epoch
+  virtual const std::vector<float>& batch_losses() const = 0;       // every minibatch's L
+};
+
+// What FvsbnTrainOptions and NadeTrainOptions share: the minibatch and Adam schedule.
+struct AdamSchedule {
+  float learning_rate, lr_decay, adam_beta1, adam_beta2, adam_epsilon;
+  int batch_size, epochs;
+  uint64_t seed;
+  int validation_rows;
+};
+template <class Options>
+AdamSchedule adam_schedule_of(const Options& o) {
+  return {o.learning_rate, o.lr_decay,   o.adam_beta1, o.adam_beta2,     o.adam_epsilon,
+          o.batch_size,    o.epochs,     o.seed,       o.validation_rows};
+}
+
+// The machinery both trainers share: shuffled minibatches, Adam on the flat parameter vector,
+// the learning rate decayed per epoch, validation after each epoch, all in bounded slices. A
+// derived trainer builds its model, calls allocate_optimizer() and supplies the loss.
+class SlicedAdamTrainer : public PixelModelTrainer {
+ public:
+  bool step(int max_units) final;
+  bool done() const final { return done_; }
+  int epoch() const final { return epoch_; }
+  int batch() const final { return batch_; }
+  int batches_per_epoch() const final { return batches_per_epoch_; }
+  float progress() const final;
+  const std::vector<TrainEpochStats>& history() const final { return history_; }
+  const std::vector<float>& batch_losses() const final { return batch_losses_; }
+
+ protected:
+  // Throws implay::Error (naming `model_name`) for an empty training set, validation images of
+  // another size, batch_size < 1, epochs < 0 or learning_rate ≤ 0.
+  SlicedAdamTrainer(const BinaryImages& train, const AdamSchedule& schedule, const BinaryImages* validation,
+                    const char* model_name);
+  void allocate_optimizer(Eigen::Index num_params);  // gradient and Adam moments, zero
+  // Mean loss of the minibatch x (B, D) column-major 0/1, its gradient into grad (P).
+  virtual double minibatch_loss(const Eigen::MatrixXf& x, Eigen::Ref<Eigen::VectorXf> grad) = 0;
+  virtual Eigen::VectorXf& parameters() = 0;  // (P) the model's flat parameters
 
  private:
   void train_one_batch();
+  void adam_update();
+  void finish_epoch();
   const BinaryImages* train_;
   const BinaryImages* validation_;
-  FvsbnTrainOptions options_;
-  FvsbnModel model_;
+  AdamSchedule schedule_;
   std::vector<int32_t> order_;          // (N) this epoch's order
   Eigen::MatrixXf batch_x_;             // (B, D) column-major 0/1
   Eigen::VectorXf grad_, m_, v_;        // (P) gradient, Adam moments
@@ -73,11 +111,27 @@ class FvsbnTrainer {
   int eval_rows_ = 0, eval_next_ = 0;
   double eval_sum_ = 0, epoch_loss_sum_ = 0;
   long long units_done_ = 0, units_total_ = 0;
-  std::vector<FvsbnEpochStats> history_;
+  std::vector<TrainEpochStats> history_;
   std::vector<float> batch_losses_;
 };
 
+// Views `train` and `validation` (they must outlive the trainer and stay unchanged).
+class FvsbnTrainer final : public SlicedAdamTrainer {
+ public:
+  // Throws implay::Error for an empty training set, validation images of another size,
+  // batch_size < 1, epochs < 0 or learning_rate ≤ 0.
+  FvsbnTrainer(const BinaryImages& train, const FvsbnTrainOptions& options, const BinaryImages* validation = nullptr);
+  FvsbnTrainer(BinaryImages&&, const FvsbnTrainOptions&, const BinaryImages* = nullptr) = delete;
+
+  const FvsbnModel& model() const override { return model_; }
+
+ private:
+  double minibatch_loss(const Eigen::MatrixXf& x, Eigen::Ref<Eigen::VectorXf> grad) override;
+  Eigen::VectorXf& parameters() override { return model_.params; }
+  FvsbnModel model_;
+};
+
 FvsbnModel train_fvsbn(const BinaryImages& train, const FvsbnTrainOptions& options,
-                       const BinaryImages* validation = nullptr, std::vector<FvsbnEpochStats>* history = nullptr);
+                       const BinaryImages* validation = nullptr, std::vector<TrainEpochStats>* history = nullptr);
 
 }  // namespace implay

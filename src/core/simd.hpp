@@ -1,5 +1,6 @@
 // simd.hpp — whether this build has explicit WebAssembly SIMD kernels. The kernels themselves
-// live in distance.cpp (one place), each next to its portable fallback.
+// live in distance.cpp (distances), train_kernels.cpp (training loops) and pixel_model_nade.cpp
+// (NADE's ReLU layer), each next to its portable fallback.
 #pragma once
 
 #if defined(__wasm_simd128__)

@@ -10,6 +10,11 @@
 #include <emscripten.h>
 #include <cstdlib>
 #else
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "core/idx.hpp"
 #include "platform/data_files.hpp"
 #endif
 
@@ -35,6 +40,62 @@ EM_JS(char*, js_location_search, (), {
 EM_JS(void, js_first_frame, (), {
   if (window.implayShell) window.implayShell.firstFrame();
 });
+// localStorage holds text: bytes are kept as base64. A value that is not base64 comes back as
+// its own characters, so the app's parser names it as corrupt instead of it vanishing.
+EM_JS(int, js_load_stored, (const char* key, uint8_t** out), {
+  let text = null;
+  try { text = window.localStorage.getItem(UTF8ToString(key)); } catch (e) { return 0; }
+  if (text === null) return 0;
+  let bin;
+  try { bin = atob(text); } catch (e) { bin = text; }
+  const p = _malloc(bin.length + 1);
+  for (let i = 0; i < bin.length; ++i) HEAPU8[p + i] = bin.charCodeAt(i) & 255;
+  HEAPU32[out >> 2] = p;
+  return bin.length;
+});
+EM_JS(char*, js_store, (const char* key, const uint8_t* bytes, int size), {
+  let bin = "";
+  for (let i = 0; i < size; i += 8192)
+    bin += String.fromCharCode.apply(null, HEAPU8.subarray(bytes + i, bytes + Math.min(size, i + 8192)));
+  let message = "";
+  try { window.localStorage.setItem(UTF8ToString(key), btoa(bin)); } catch (e) { message = String(e && e.message || e); }
+  if (!message) return 0;
+  const n = lengthBytesUTF8(message) + 1;
+  const p = _malloc(n);
+  stringToUTF8(message, p, n);
+  return p;
+});
+EM_JS(void, js_save_file, (const char* name, const uint8_t* bytes, int size), {
+  const blob = new Blob([HEAPU8.slice(bytes, bytes + size)], { type: "application/octet-stream" });
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = UTF8ToString(name);
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 30000);
+});
+// A hidden file input, clicked while the user's click still counts as a gesture; the chosen
+// file's bytes go to implay_file_opened.
+EM_JS(void, js_open_file, (const char* purpose, const char* accept), {
+  const what = UTF8ToString(purpose);
+  const input = document.createElement("input");
+  input.type = "file";
+  input.accept = UTF8ToString(accept);
+  input.style.display = "none";
+  input.addEventListener("change", async () => {
+    const file = input.files && input.files[0];
+    input.remove();
+    if (!file) return;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const p = _malloc(bytes.length + 1);
+    HEAPU8.set(bytes, p);
+    Module.ccall("implay_file_opened", null, ["string", "string", "number", "number"], [what, file.name, p, bytes.length]);
+    _free(p);
+  });
+  document.body.appendChild(input);
+  input.click();
+});
 
 }  // namespace
 
@@ -44,6 +105,27 @@ void install_host(app::AppState& app) {
   app.host.warn = [](const std::string& m) { js_console_warn(m.c_str()); };
   app.host.request_dataset = [](const std::string& set) { js_request_dataset(set.c_str()); };
   app.host.open_url = [](const std::string& url) { js_open_url(url.c_str()); };
+  app.host.load_stored = [](const std::string& key) {
+    uint8_t* p = nullptr;
+    const int n = js_load_stored(key.c_str(), &p);
+    std::vector<uint8_t> out(p, p + (n > 0 ? n : 0));
+    std::free(p);
+    return out;
+  };
+  app.host.store = [](const std::string& key, std::span<const uint8_t> bytes, std::string& error) {
+    char* message = js_store(key.c_str(), bytes.data(), int(bytes.size()));
+    if (!message) return true;
+    error = message;
+    std::free(message);
+    return false;
+  };
+  app.host.save_file = [](const std::string& name, std::span<const uint8_t> bytes) {
+    js_save_file(name.c_str(), bytes.data(), int(bytes.size()));
+    return name;
+  };
+  app.host.open_file = [](const std::string& purpose, const std::string& accept) {
+    js_open_file(purpose.c_str(), accept.c_str());
+  };
   app.host.platform_name = "browser (WebAssembly)";
 }
 
@@ -76,6 +158,9 @@ EMSCRIPTEN_KEEPALIVE void implay_data_file(const char* set, const char* file, co
 EMSCRIPTEN_KEEPALIVE void implay_data_failed(const char* set, const char* message) {
   if (implay::platform::g_app) implay::app::on_data_failed(implay::platform::g_app->data, set, message);
 }
+EMSCRIPTEN_KEEPALIVE void implay_file_opened(const char* purpose, const char* name, const uint8_t* bytes, int size) {
+  if (implay::platform::g_app) implay::app::on_file_opened(*implay::platform::g_app, purpose, name, {bytes, size_t(size)});
+}
 EMSCRIPTEN_KEEPALIVE const char* implay_state_json() {
   static std::string json;
   json = implay::platform::g_app ? implay::app::state_json(*implay::platform::g_app) : "{}";
@@ -103,11 +188,62 @@ void load_native(app::AppState& app, const std::string& set) {
   }
 }
 
+// ~/.local/share/implay (or $XDG_DATA_HOME/implay): where stored keys live natively.
+std::filesystem::path storage_dir() {
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return std::filesystem::path(x) / "implay";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::filesystem::path(h) / ".local" / "share" / "implay";
+  return std::filesystem::current_path() / ".implay";
+}
+
+bool write_bytes(const std::filesystem::path& path, std::span<const uint8_t> bytes, std::string& error) {
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  if (out) return true;
+  error = path.string() + ": cannot write";
+  return false;
+}
+
+std::string g_pending_open;  // the purpose of the last open_file, for the next dropped file
+
 }  // namespace
+
+void on_dropped_file(app::AppState& app, const std::string& path) {
+  if (g_pending_open.empty()) return;
+  try {
+    const std::vector<uint8_t> bytes = read_file_bytes(path);
+    app::on_file_opened(app, g_pending_open, std::filesystem::path(path).filename().string(), bytes);
+  } catch (const std::exception& e) {
+    app::on_file_opened(app, g_pending_open, path, {});
+    std::fprintf(stderr, "implay-gui: %s\n", e.what());
+  }
+}
 
 void install_host(app::AppState& app) {
   app.host.update_texture = update_texture;
   app.host.warn = [](const std::string& m) { std::fprintf(stderr, "implay-gui: warning: %s\n", m.c_str()); };
+  app.host.load_stored = [](const std::string& key) {
+    try {
+      return read_file_bytes((storage_dir() / key).string());
+    } catch (const std::exception&) {
+      return std::vector<uint8_t>();
+    }
+  };
+  app.host.store = [](const std::string& key, std::span<const uint8_t> bytes, std::string& error) {
+    return write_bytes(storage_dir() / key, bytes, error);
+  };
+  app.host.save_file = [](const std::string& name, std::span<const uint8_t> bytes) {
+    const std::filesystem::path path = std::filesystem::current_path() / name;
+    std::string error;
+    if (!write_bytes(path, bytes, error)) return error;
+    std::printf("implay-gui: saved %s\n", path.string().c_str());
+    return path.string();
+  };
+  app.host.open_file = [](const std::string& purpose, const std::string& accept) {
+    g_pending_open = purpose;
+    std::printf("implay-gui: drop a %s file onto the window\n", accept.c_str());
+  };
   app.host.request_dataset = [&app](const std::string& set) { load_native(app, set); };
   app.host.open_url = [](const std::string& url) { std::printf("%s\n", url.c_str()); };
   app.host.platform_name = "native";

@@ -87,6 +87,12 @@ void frame(void* arg) {
   while (SDL_PollEvent(&event)) {
     ImGui_ImplSDL2_ProcessEvent(&event);
     if (event.type == SDL_QUIT) p.quit = true;
+#ifndef __EMSCRIPTEN__
+    if (event.type == SDL_DROPFILE && event.drop.file) {  // the browser picks files through the page
+      implay::platform::on_dropped_file(p.app, event.drop.file);
+      SDL_free(event.drop.file);
+    }
+#endif
     if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
         event.window.windowID == SDL_GetWindowID(p.window))
       p.quit = true;

@@ -20,6 +20,9 @@ std::string initial_query(int argc, char** argv);
 // natively the MNIST files are read from disk now.
 void load_initial_data(app::AppState& app);
 
+// Natively: a file dropped onto the window answers the last host.open_file request.
+void on_dropped_file(app::AppState& app, const std::string& path);
+
 // Called after the first frame is on screen: the page removes its loading overlay.
 void first_frame_shown();
 

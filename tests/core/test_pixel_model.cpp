@@ -4,11 +4,14 @@
 // seed), model files (round trip, rejection by name), and a quick real-MNIST comparison.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "pixel_test_data.hpp"
 #include "test_support.hpp"
 #include "core/error.hpp"
 #include "core/grad_check.hpp"
@@ -20,42 +23,17 @@ namespace {
 
 using namespace implay;
 using implay::testing::error_of;
+using implay::testing::four_images;
+using implay::testing::random_images;
+using implay::testing::as_floats;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// Four 2x2 images, raster order (x0 x1 / x2 x3):  A = 11/00, B = 10/10, C = 00/00, D = 11/11.
-BinaryImages four_images() {
-  BinaryImages s;
-  s.count = 4;
-  s.rows = 2;
-  s.cols = 2;
-  s.pixels = {1, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1};
-  return s;
-}
-
-BinaryImages random_images(int n, int rows, int cols, uint64_t seed, double p_one = 0.3) {
-  BinaryImages s;
-  s.count = n;
-  s.rows = rows;
-  s.cols = cols;
-  Rng rng(seed);
-  s.pixels.resize(size_t(n) * size_t(rows * cols));
-  for (auto& v : s.pixels) v = rng.uniform() < p_one ? 1 : 0;
-  return s;
-}
 
 FvsbnModel random_fvsbn(int rows, int cols, uint64_t seed, double scale = 1.0) {
   FvsbnModel m(rows, cols);
   Rng rng(seed);
   for (Eigen::Index k = 0; k < m.params.size(); ++k) m.params[k] = float(scale * rng.normal());
   return m;
-}
-
-Eigen::MatrixXf as_floats(const BinaryImages& s) {  // (N, D) column-major
-  Eigen::MatrixXf x(s.count, s.dim());
-  for (int n = 0; n < s.count; ++n)
-    for (int j = 0; j < s.dim(); ++j) x(n, j) = s.image(n)[size_t(j)];
-  return x;
 }
 
 }  // namespace
@@ -259,8 +237,8 @@ TEST_CASE("real MNIST: the 10-neighbour context model is far below the independe
   CHECK(context < 95);
 }
 
-TEST_CASE("FVSBN blocked logits equal the per-pixel reference (integer-valued weights: exact)") {
-  FvsbnModel fv(9, 9);  // D = 81: three GEMM blocks of 32 and a partial one
+TEST_CASE("FVSBN sparse logits equal the per-pixel reference (integer-valued weights: exact)") {
+  FvsbnModel fv(9, 9);  // D = 81: chunks of 32 output pixels, the third one partial
   Rng rng(51);
   for (Eigen::Index k = 0; k < fv.params.size(); ++k) fv.params[k] = float(int(rng.below(7)) - 3);
   const Eigen::MatrixXf x = as_floats(random_images(13, 9, 9, 52, 0.5));
@@ -268,7 +246,7 @@ TEST_CASE("FVSBN blocked logits equal the per-pixel reference (integer-valued we
   fvsbn_logits(fv, x, fast);
   fvsbn_logits_reference(fv, x, ref);
   CHECK(fast == ref);
-  // and the gradient of the blocked loss against central differences on a few coordinates
+  // and the gradient of the sparse loss against central differences on a few coordinates
   FvsbnModel small = random_fvsbn(9, 9, 53, 0.1);
   Eigen::VectorXf grad(small.num_params());
   fvsbn_loss(small, x, grad);
@@ -294,5 +272,80 @@ TEST_CASE("context counts aggregated to a shorter template equal that template's
     }
     std::vector<uint32_t> o, t;
     CHECK(contains(error_of([&] { big.aggregate_counts(10, o, t); }), "10 neighbours"));
+  }
+}
+
+// The FVSBN's loss and gradient by plain dense loops over W_ij (model.weight), for the sparse
+// column-wise kernels to be compared with. x: (B, D) 0/1.
+static double fvsbn_loss_dense(const FvsbnModel& m, const Eigen::MatrixXf& x, Eigen::VectorXf& grad) {
+  const int d = m.dim(), b = int(x.rows());
+  grad = Eigen::VectorXf::Zero(m.num_params());
+  double loss = 0;
+  for (int n = 0; n < b; ++n)
+    for (int i = 0; i < d; ++i) {
+      double a = m.bias()[i];
+      for (int j = 0; j < i; ++j) a += double(m.weight(i, j)) * x(n, j);
+      loss += std::log1p(std::exp(-std::fabs(a))) + std::max(a, 0.0) - x(n, i) * a;
+      const double da = (1 / (1 + std::exp(-a)) - x(n, i)) / b;
+      grad[m.num_weights() + i] += float(da);
+      for (int j = 0; j < i; ++j) grad[m.weight_column_offset(j) + (i - j - 1)] += float(da * x(n, j));
+    }
+  return loss / b;
+}
+
+TEST_CASE("FVSBN sparse loss and gradient equal dense loops; non-binary batches are rejected") {
+  for (int side : {3, 7, 9}) {  // D = 9, 49, 81: one chunk of 32 pixels, two, three (a partial one)
+    CAPTURE(side);
+    const FvsbnModel fv = random_fvsbn(side, side, 70 + uint64_t(side), 0.3);
+    const Eigen::MatrixXf x = as_floats(random_images(17, side, side, 80 + uint64_t(side), 0.3));
+    Eigen::VectorXf grad(fv.num_params()), ref;
+    const double loss = fvsbn_loss(fv, x, grad);
+    CHECK(loss == doctest::Approx(fvsbn_loss_dense(fv, x, ref)).epsilon(1e-5));
+    CHECK(fvsbn_loss(fv, x) == doctest::Approx(loss).epsilon(1e-5));
+    CHECK((grad - ref).cwiseAbs().maxCoeff() <= 1e-5f * std::max(1.0f, ref.cwiseAbs().maxCoeff()));
+    // every weight coordinate is written (a stale value would survive in a reused vector)
+    Eigen::VectorXf reused = Eigen::VectorXf::Constant(fv.num_params(), 1e9f);
+    fvsbn_loss(fv, x, reused);
+    CHECK(reused == grad);
+  }
+  const FvsbnModel fv(2, 2);
+  Eigen::MatrixXf x = Eigen::MatrixXf::Zero(3, 4);
+  x(1, 2) = 0.5f;
+  Eigen::MatrixXf logits(3, 4);
+  CHECK(contains(error_of([&] { fvsbn_logits(fv, x, logits); }), "value 0.500000 at image 1, pixel 2"));
+  CHECK(contains(error_of([&] { fvsbn_loss(fv, x); }), "pixels must be 0 or 1"));
+}
+
+TEST_CASE("FVSBN files keep W row by row (the format of version 1) while memory holds columns") {
+  FvsbnModel fv(3, 2);  // D = 6
+  for (int i = 1; i < 6; ++i)
+    for (int j = 0; j < i; ++j) fv.params[fv.weight_column_offset(j) + (i - j - 1)] = float(10 * i + j);
+  for (int i = 0; i < 6; ++i) fv.bias()[i] = float(-i);
+  CHECK(fv.weight(4, 1) == 41);
+  CHECK(fv.weight_column(1).size() == 4);
+  CHECK(fv.weight_column(1)[2] == 41);  // W_41: column 1 starts at row 2
+  const std::vector<uint8_t> bytes = serialize_pixel_model(fv);
+  REQUIRE(bytes.size() == 20 + 4 * size_t(fv.num_params()));
+  std::vector<float> stored(size_t(fv.num_params()));
+  std::memcpy(stored.data(), bytes.data() + 20, 4 * stored.size());
+  CHECK(stored == std::vector<float>{10, 20, 21, 30, 31, 32, 40, 41, 42, 43, 50, 51, 52, 53, 54, 0, -1, -2, -3, -4, -5});
+  const std::unique_ptr<PixelModel> back = parse_pixel_model(bytes, "mem");
+  CHECK(static_cast<const FvsbnModel&>(*back).params == fv.params);
+}
+
+TEST_CASE("FVSBN sampling with carried logits sees the same p as probability() pixel by pixel") {
+  const FvsbnModel fv = random_fvsbn(6, 5, 90);
+  const BinaryImages prefix = random_images(1, 6, 5, 91);
+  for (int start : {0, 7, 29, 30}) {
+    CAPTURE(start);
+    std::vector<uint8_t> fast(prefix.image(0).begin(), prefix.image(0).end()), slow = fast;
+    std::vector<double> p_fast, p_slow;
+    Rng r_fast(5), r_slow(5);
+    fv.draw_pixels(fast, start, [&](double p) { p_fast.push_back(p); return uint8_t(r_fast.uniform() < p); });
+    fv.PixelModel::draw_pixels(slow, start, [&](double p) { p_slow.push_back(p); return uint8_t(r_slow.uniform() < p); });
+    CHECK(p_fast.size() == size_t(30 - start));
+    CHECK(p_fast == p_slow);
+    CHECK(fast == slow);
+    CHECK(std::equal(fast.begin(), fast.begin() + start, prefix.image(0).begin()));
   }
 }

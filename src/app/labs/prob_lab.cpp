@@ -8,6 +8,7 @@
 
 #include "app/app.hpp"
 #include "app/url_params.hpp"
+#include "app/widgets/aggregation_tree.hpp"
 #include "app/widgets/help.hpp"
 #include "app/widgets/plot.hpp"
 #include "core/error.hpp"
@@ -57,64 +58,7 @@ std::vector<Hypothesis> star_wars() {
 }
 
 // The assignment of row r of the table (the last variable varies fastest).
-Assignment assignment_of(const CountTable& t, int r) {
-  Assignment a(t.variables.size());
-  for (int v = int(t.variables.size()) - 1; v >= 0; --v) {
-    const int n = int(t.variables[size_t(v)].values.size());
-    a[size_t(v)] = r % n;
-    r /= n;
-  }
-  return a;
-}
-
 // [SECTION] tables & chain rule -------------------------------------------------------------
-
-// The aggregation tree: the root holds every count; each level splits by one more variable,
-// each edge carries the conditional p(value | the values above). Leaves are the table's rows;
-// clicking one selects it.
-void draw_aggregation_tree(ProbLabState& s) {
-  const CountTable& t = s.table;
-  const int V = int(t.variables.size()), rows = int(t.counts.size());
-  const float leaf_h = 22.0f, col_w = 150.0f;
-  const ImVec2 o = ImGui::GetCursorScreenPos();
-  ImGui::Dummy(ImVec2(col_w * float(V + 1), leaf_h * float(rows) + 4));
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  // A node = the first d values of a row; its y is the middle of its leaves.
-  auto node_y = [&](int first_row, int leaves) { return o.y + leaf_h * (float(first_row) + float(leaves) * 0.5f); };
-  std::vector<int> span(static_cast<size_t>(V + 1), 1);  // leaves under a node at depth d
-  for (int d = V - 1; d >= 0; --d) span[size_t(d)] = span[size_t(d + 1)] * int(t.variables[size_t(d)].values.size());
-  char buf[96];
-  for (int d = 0; d <= V; ++d) {
-    for (int first = 0; first < rows; first += span[size_t(d)]) {
-      const Assignment full = assignment_of(t, first);
-      Assignment prefix(static_cast<size_t>(V), kAny);
-      for (int v = 0; v < d; ++v) prefix[size_t(v)] = full[size_t(v)];
-      const ImVec2 p(o.x + col_w * float(d), node_y(first, span[size_t(d)]));
-      const Fraction joint = probability(t, prefix);
-      if (d == 0) std::snprintf(buf, sizeof buf, "all: %lld", (long long)joint.numerator);
-      else
-        std::snprintf(buf, sizeof buf, "%s: %lld", t.variables[size_t(d - 1)].values[size_t(full[size_t(d - 1)])].c_str(),
-                      (long long)joint.numerator);
-      const bool selected = d == V && first == s.selected_row;
-      dl->AddText(ImVec2(p.x + 4, p.y - 8), selected ? kAccentColor : kInkColor, buf);
-      if (d < V) {
-        // Edges to the children, labelled with p(child value | this node).
-        for (int c = first; c < first + span[size_t(d)]; c += span[size_t(d + 1)]) {
-          const ImVec2 q(o.x + col_w * float(d + 1), node_y(c, span[size_t(d + 1)]));
-          dl->AddLine(ImVec2(p.x + col_w * 0.62f, p.y), ImVec2(q.x, q.y), IM_COL32(0, 0, 0, 60));
-          Assignment child = prefix;
-          child[size_t(d)] = assignment_of(t, c)[size_t(d)];
-          const Fraction f = conditional(t, child, prefix);
-          std::snprintf(buf, sizeof buf, "%s", f.text().c_str());
-          dl->AddText(ImVec2(q.x - 46, q.y - 16), kMutedTextColor, buf);
-        }
-      } else if (ImGui::IsMouseHoveringRect(ImVec2(p.x, p.y - leaf_h * 0.5f), ImVec2(p.x + col_w, p.y + leaf_h * 0.5f)) &&
-                 ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
-        s.selected_row = first;
-      }
-    }
-  }
-}
 
 void draw_tables_tab(ProbLabState& s) {
   ImGui::SetNextItemWidth(320);
@@ -193,7 +137,7 @@ void draw_tables_tab(ProbLabState& s) {
     ImGui::Spacing();
     ImGui::Separator();
     ImGui::TextUnformatted("The aggregation tree: counts split one variable at a time, p(branch | above) on each edge");
-    draw_aggregation_tree(s);
+    AggregationTree(s.table, s.selected_row);
   } catch (const Error& e) {
     ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", e.what());
   }

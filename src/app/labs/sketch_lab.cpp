@@ -1,63 +1,285 @@
-// sketch_lab.cpp — the Sketch model lab. [SECTION] URL · model · sketch canvas · analysis ·
-// completion · lab. The counting, conditionals, likelihood and sampling are core/pixel_model's.
+// sketch_lab.cpp — the Sketch model lab. [SECTION] URL · models · sketch set · sketch canvas ·
+// analysis & completion · draw tab · chain-rule tab · models tab · sketches tab · lab.
+// Counting, training, likelihoods, sampling and count tables are the core's; this file keeps
+// the lab's state in step with the data and draws it.
 #include "app/labs/sketch_lab.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
 #include "app/app.hpp"
+#include "app/format.hpp"
 #include "app/url_params.hpp"
+#include "app/widgets/aggregation_tree.hpp"
 #include "app/widgets/colormap.hpp"
 #include "app/widgets/digits.hpp"
 #include "app/widgets/help.hpp"
 #include "app/widgets/item_rect.hpp"
+#include "core/chain_tables.hpp"
 #include "core/error.hpp"
+#include "core/pixel_model_nade.hpp"
+#include "core/sketch_set.hpp"
 
 namespace implay::app {
-
-// [SECTION] URL ---------------------------------------------------------------------------
-
-void apply_sketch_url(SketchLabState& s, UrlParams& params) {
-  int model = 0;
-  params.take_choice("model", model, {"counts"});
-  params.take_int("template", s.neighbours, 1, 12);
-  params.take_float("temperature", s.temperature, 0.0f, 3.0f);
-  params.take_int("row", s.from_row, 0, 27);
-}
 
 namespace {
 
 constexpr int kSide = 28, kDim = 784;
+constexpr double kFrameBudgetMs = 12.0;            // training time per frame, so the page stays ≥ 30 fps
+constexpr const char* kStorageKey = "implay.sketches.v1";
+constexpr const char* kModelKeys[] = {"counts", "fvsbn", "nade"};
+constexpr const char* kModelNames[] = {"context counts", "FVSBN", "NADE"};
 
-// [SECTION] model ---------------------------------------------------------------------------
+}  // namespace
 
-void retrain(SketchLabState& s, const DataState& data) {
-  const auto t0 = Clock::now();
-  const BinaryImages train = binarize(data.train);
-  s.model = std::make_unique<ContextModel>(train, ContextOptions{s.neighbours, s.alpha, false});
-  s.train_ms = ms_since(t0);
-  const BinaryImages test = binarize(data.test);
-  s.test_nll = mean_nll(*s.model, test);
-  s.baseline_nll = mean_nll(IndependentModel(train, s.alpha), test);
-  s.analysed_version = s.completed_key = -1;
+// [SECTION] URL ---------------------------------------------------------------------------
+
+void apply_sketch_url(SketchLabState& s, UrlParams& params) {
+  int mode = int(s.tab), model = int(s.picked);
+  if (params.take_choice("mode", mode, {"draw", "chain", "models", "sketches"})) s.tab = SketchTab(mode), s.select_tab = true;
+  if (params.take_choice("model", model, {"counts", "fvsbn", "nade"})) s.picked = SketchModel(model);
+  params.take_int("template", s.neighbours, 1, 12);
+  int source = int(s.count_source);
+  if (params.take_choice("counts", source, {"mnist", "sketches", "both"})) s.count_source = CountSource(source);
+  params.take_float("temperature", s.temperature, 0.0f, 3.0f);
+  params.take_int("row", s.from_row, 0, 27);
+  int epochs = 0;
+  if (params.take_int("epochs", epochs, 1, 10)) s.fvsbn_epochs = s.nade_epochs = epochs;
+  params.take_int("hidden", s.nade_hidden, 10, 500);
 }
+
+namespace {
+
+ModelResult& result_of(SketchLabState& s, SketchModel m) {
+  return m == SketchModel::Counts ? s.counts : m == SketchModel::Fvsbn ? s.fvsbn : s.nade;
+}
+const ModelResult& result_of(const SketchLabState& s, SketchModel m) {
+  return result_of(const_cast<SketchLabState&>(s), m);
+}
+
+// The model the views use: the picked one once trained, the count model until then.
+SketchModel active_kind(const SketchLabState& s) {
+  return result_of(s, s.picked).model ? s.picked : SketchModel::Counts;
+}
+const PixelModel* active_model(const SketchLabState& s) { return result_of(s, active_kind(s)).model.get(); }
+
+// [SECTION] models --------------------------------------------------------------------------
+
+void ensure_binarized(SketchLabState& s, const DataState& data) {
+  if (s.binarized_generation == data.generation) return;
+  s.train_bin = binarize(data.train);
+  s.test_bin = binarize(data.test);
+  s.binarized_generation = data.generation;
+}
+
+std::string images_text(int n, const char* what) { return thousands(n) + " " + what; }
+
+// Counts the context model on MNIST, your sketches, or both (a sketch weighing w images).
+void recount(SketchLabState& s) {
+  const auto t0 = Clock::now();
+  const ContextOptions options{s.neighbours, s.alpha, s.position_dependent};
+  std::unique_ptr<ContextModel> m;
+  std::string on;
+  switch (s.count_source) {
+    case CountSource::Mnist:
+      m = std::make_unique<ContextModel>(s.train_bin, options);
+      on = images_text(s.train_bin.count, "MNIST");
+      break;
+    case CountSource::Sketches:
+      if (s.my_sketches.count == 0) throw Error("your sketch set is empty: keep a few sketches first (Your sketches tab)");
+      m = std::make_unique<ContextModel>(s.my_sketches, options);
+      on = images_text(s.my_sketches.count, "of your sketches");
+      break;
+    case CountSource::Mixed:
+      m = std::make_unique<ContextModel>(s.train_bin, options);
+      add_context_counts(*m, s.my_sketches, uint32_t(s.sketch_weight));
+      on = images_text(s.train_bin.count, "MNIST") + " + " + images_text(s.my_sketches.count, "sketches") + " ×" +
+           std::to_string(s.sketch_weight);
+      break;
+  }
+  s.counts.seconds = ms_since(t0) / 1000.0;
+  s.counts.test_nll = mean_nll(*m, s.test_bin);
+  s.counts.trained_on = on;
+  s.counts.parameters = (long long)m->num_tables() * m->num_contexts();
+  s.counts.model = std::move(m);
+  if (!s.independent.model || s.independent.data_generation != s.binarized_generation) {
+    const auto t1 = Clock::now();
+    s.independent.model = std::make_unique<IndependentModel>(s.train_bin, 1.0f);
+    s.independent.seconds = ms_since(t1) / 1000.0;
+    s.independent.test_nll = mean_nll(*s.independent.model, s.test_bin);
+    s.independent.trained_on = images_text(s.train_bin.count, "MNIST");
+    s.independent.parameters = s.train_bin.dim();
+    s.independent.data_generation = s.binarized_generation;
+  }
+  ++s.model_version;
+}
+
+long long counts_key(const SketchLabState& s) {
+  const bool uses_sketches = s.count_source != CountSource::Mnist;
+  long long k = s.binarized_generation;
+  k = k * 16 + s.neighbours;
+  k = k * 1000 + int(std::lround(s.alpha * 100));
+  k = k * 2 + s.position_dependent;
+  k = k * 3 + int(s.count_source);
+  k = k * 1024 + (s.count_source == CountSource::Mixed ? s.sketch_weight : 0);
+  return k * 100003 + (uses_sketches ? s.sketches_version : 0);
+}
+
+void keep_counts_current(SketchLabState& s) {
+  const long long key = counts_key(s);
+  if (key == s.counts_key) return;
+  s.counts_key = key;
+  try {
+    recount(s);
+    s.counts_error.clear();
+  } catch (const Error& e) {
+    s.counts_error = e.what();  // the last good model stays
+  }
+}
+
+void start_training(SketchLabState& s, SketchModel kind) {
+  s.trainer.reset();
+  s.training_message.clear();
+  try {
+    if (kind == SketchModel::Fvsbn) {
+      FvsbnTrainOptions o;
+      o.epochs = s.fvsbn_epochs;
+      s.trainer = std::make_unique<FvsbnTrainer>(s.train_bin, o, &s.test_bin);
+    } else {
+      NadeTrainOptions o;
+      o.hidden = s.nade_hidden;
+      o.epochs = s.nade_epochs;
+      s.trainer = std::make_unique<NadeTrainer>(s.train_bin, o, &s.test_bin);
+    }
+    s.training = kind;
+    s.training_ms = 0;
+    s.trainer_generation = s.binarized_generation;
+  } catch (const Error& e) {
+    s.training_message = e.what();
+  }
+}
+
+void cancel_training(SketchLabState& s, const std::string& why) {
+  s.trainer.reset();
+  s.training_message = why;
+}
+
+std::unique_ptr<PixelModel> copy_model(const PixelModel& m) {
+  if (m.kind() == PixelModelKind::Fvsbn) return std::make_unique<FvsbnModel>(static_cast<const FvsbnModel&>(m));
+  return std::make_unique<NadeModel>(static_cast<const NadeModel&>(m));
+}
+
+// A few minibatches per frame; the finished model replaces the previous one of its kind.
+void advance_training(SketchLabState& s) {
+  if (!s.trainer) return;
+  const auto t0 = Clock::now();
+  bool done = s.trainer->done();
+  while (!done && ms_since(t0) < kFrameBudgetMs) done = s.trainer->step(1);
+  s.training_ms += ms_since(t0);
+  if (!done) return;
+  ModelResult& r = result_of(s, s.training);
+  r.model = copy_model(s.trainer->model());
+  r.parameters = r.model->kind() == PixelModelKind::Fvsbn ? (long long)static_cast<const FvsbnModel&>(*r.model).num_params()
+                                                          : (long long)static_cast<const NadeModel&>(*r.model).num_params();
+  r.test_nll = s.trainer->history().empty() ? -1 : s.trainer->history().back().validation_nll;
+  r.seconds = s.training_ms / 1000.0;
+  r.trained_on = images_text(s.train_bin.count, "MNIST") + " · " + std::to_string(s.trainer->epoch()) +
+                 (s.trainer->epoch() == 1 ? " epoch" : " epochs");
+  if (s.training == SketchModel::Nade) r.trained_on += " · H = " + std::to_string(s.nade_hidden);
+  r.data_generation = s.binarized_generation;
+  s.trainer.reset();
+  ++s.model_version;
+}
+
+// [SECTION] sketch set ------------------------------------------------------------------------
+
+void set_message(SketchLabState& s, std::string text, bool is_error) {
+  s.sketches_message = std::move(text);
+  s.sketches_message_is_error = is_error;
+}
+
+// Writes the set to the browser's storage after every change, so no sketch is lost on reload.
+void persist_sketches(SketchLabState& s, Host& host) {
+  ++s.sketches_version;
+  std::string error;
+  if (!host.store || !host.store(kStorageKey, sketch_set_to_idx(s.my_sketches), error))
+    set_message(s, "Could not keep your sketches in this browser (" + error + "): export them to a file.", true);
+}
+
+void keep_current_sketch(SketchLabState& s, Host& host) {
+  try {
+    append_sketch(s.my_sketches, s.sketch);
+    s.selected_sketch = s.my_sketches.count - 1;
+    set_message(s, "Kept sketch " + std::to_string(s.my_sketches.count) + ".", false);
+    persist_sketches(s, host);
+  } catch (const Error& e) {
+    set_message(s, e.what(), true);
+  }
+}
+
+void export_sketches(SketchLabState& s, Host& host) {
+  const std::string where = host.save_file("my-sketches.idx", sketch_set_to_idx(s.my_sketches));
+  set_message(s, "Exported " + std::to_string(s.my_sketches.count) + " sketches to " + where +
+                     " (an IDX images file: implay ar train --data my-sketches.idx).", false);
+}
+
+}  // namespace
+
+void load_stored_sketches(SketchLabState& s, Host& host) {
+  s.my_sketches = empty_sketch_set();
+  if (!host.load_stored) return;
+  const std::vector<uint8_t> bytes = host.load_stored(kStorageKey);
+  if (bytes.empty()) return;
+  try {
+    s.my_sketches = sketch_set_from_idx(bytes, "the sketches stored in this browser");
+    ++s.sketches_version;
+  } catch (const Error& e) {
+    set_message(s, std::string(e.what()) + ". They stay stored untouched until you keep or import a sketch.", true);
+  }
+}
+
+void import_sketches(SketchLabState& s, Host& host, const std::string& name, std::span<const uint8_t> bytes) {
+  try {
+    BinaryImages incoming = sketch_set_from_idx(bytes, name);
+    const int room = kMaxSketches - s.my_sketches.count;
+    if (incoming.count > room)
+      throw Error(name + ": " + std::to_string(incoming.count) + " sketches do not fit (room for " + std::to_string(room) + ")");
+    for (int i = 0; i < incoming.count; ++i) append_sketch(s.my_sketches, incoming.image(i));
+    set_message(s, "Imported " + std::to_string(incoming.count) + " sketches from " + name + ".", false);
+    persist_sketches(s, host);
+  } catch (const Error& e) {
+    set_message(s, "Import refused: " + std::string(e.what()) + ". Your " + std::to_string(s.my_sketches.count) +
+                       " sketches are unchanged.", true);
+  }
+}
+
+namespace {
 
 // [SECTION] sketch canvas -------------------------------------------------------------------
 
-void draw_sketch_canvas(SketchLabState& s, Host& host) {
-  const float cell = 11.0f, size = cell * kSide;
+// The raster cursor: the pixel after the last ink pixel (0 for an empty sketch).
+int raster_cursor(const std::vector<uint8_t>& sketch) {
+  for (int i = kDim - 1; i >= 0; --i)
+    if (sketch[size_t(i)]) return std::min(i + 1, kDim - 1);
+  return 0;
+}
+int completion_start(const SketchLabState& s) { return s.from_cursor ? raster_cursor(s.sketch) : s.from_row * kSide; }
+
+void draw_sketch_canvas(SketchLabState& s, Host& host, float cell) {
+  const float size = cell * kSide;
   const ImVec2 o = ImGui::GetCursorScreenPos();
-  s.canvas_rect[0] = o.x, s.canvas_rect[1] = o.y, s.canvas_rect[2] = s.canvas_rect[3] = size;
   ImGui::InvisibleButton("sketch_canvas", ImVec2(size, size));
+  remember_item_rect(s.canvas_rect);
   if (ImGui::IsItemActivated()) {
     s.undo.push_back(s.sketch);
     if (s.undo.size() > 64) s.undo.erase(s.undo.begin());
     s.stroke_value = -1;
   }
   if (ImGui::IsItemActive()) {
-    // Paint every cell on the segment from the previous mouse position, so a fast stroke has
-    // no gaps.
+    // Paint every cell on the segment from the previous pointer position, so a fast stroke
+    // (or a touch move, which arrives in larger steps) has no gaps.
     const ImVec2 m = ImGui::GetIO().MousePos, d = ImGui::GetIO().MouseDelta;
     const ImVec2 from = s.stroke_value < 0 ? m : ImVec2(m.x - d.x, m.y - d.y);
     if (s.stroke_value < 0) s.stroke_value = s.erase ? 0 : 1;
@@ -82,9 +304,13 @@ void draw_sketch_canvas(SketchLabState& s, Host& host) {
     dl->AddLine(ImVec2(o.x + i * cell, o.y), ImVec2(o.x + i * cell, o.y + size), IM_COL32(0, 0, 0, 18));
     dl->AddLine(ImVec2(o.x, o.y + i * cell), ImVec2(o.x + size, o.y + i * cell), IM_COL32(0, 0, 0, 18));
   }
-  // The completion row: everything above it is kept, the model draws the rest.
-  const float ry = o.y + s.from_row * cell;
-  dl->AddLine(ImVec2(o.x - 6, ry), ImVec2(o.x + size + 6, ry), IM_COL32(213, 94, 0, 255), 2.0f);
+  // The raster cursor: everything before it is kept, the model draws the rest.
+  const int start = completion_start(s), r = start / kSide, c = start % kSide;
+  const ImU32 orange = IM_COL32(213, 94, 0, 255);
+  dl->AddLine(ImVec2(o.x + c * cell, o.y + r * cell), ImVec2(o.x + size + 6, o.y + r * cell), orange, 2.0f);
+  if (c > 0) dl->AddLine(ImVec2(o.x - 6, o.y + (r + 1) * cell), ImVec2(o.x + c * cell, o.y + (r + 1) * cell), orange, 2.0f);
+  dl->AddLine(ImVec2(o.x + c * cell, o.y + r * cell), ImVec2(o.x + c * cell, o.y + (r + 1) * cell), orange, 2.0f);
+  dl->AddRect(ImVec2(o.x + c * cell, o.y + r * cell), ImVec2(o.x + (c + 1) * cell, o.y + (r + 1) * cell), orange, 0, 0, 2.0f);
   dl->AddRect(o, ImVec2(o.x + size, o.y + size), IM_COL32(0, 0, 0, 90));
 }
 
@@ -95,25 +321,24 @@ void upload_map(Host& host, Texture& texture, const std::vector<double>& values,
   host.update_texture(texture, rgba.data(), kSide, kSide);
 }
 
-// [SECTION] analysis -------------------------------------------------------------------------
+// [SECTION] analysis & completion --------------------------------------------------------------
 
-void analyse(SketchLabState& s, Host& host) {
-  s.conditional = conditional_map(*s.model, s.sketch);
-  s.surprise = surprise_map(*s.model, s.sketch);
-  s.likelihood = log_likelihood(*s.model, s.sketch);
+void analyse(SketchLabState& s, const PixelModel& model, Host& host) {
+  s.conditional = conditional_map(model, s.sketch);
+  s.surprise = surprise_map(model, s.sketch);
+  s.likelihood = log_likelihood(model, s.sketch);
   upload_map(host, s.conditional_texture, s.conditional, 1.0);
   upload_map(host, s.surprise_texture, s.surprise, 6.0);  // 6 nats ≈ a 1-in-400 surprise
-  s.analysed_version = s.sketch_version;
 }
 
-// [SECTION] completion ------------------------------------------------------------------------
-
-void complete(SketchLabState& s, Host& host) {
+void complete(SketchLabState& s, const PixelModel& model, Host& host) {
   SampleOptions o;
   o.temperature = s.temperature;
   o.count = s.samples;
   o.seed = s.seed;
-  s.completions = sample_completions(*s.model, s.sketch, s.from_row * kSide, o);
+  const auto t0 = Clock::now();
+  s.completions = sample_completions(model, s.sketch, completion_start(s), o);
+  s.completion_ms = ms_since(t0) / s.samples;
   // pack_digit_atlas draws 0..255 ink: stretch the 0/1 pixels first.
   std::vector<uint8_t> ink(s.completions.size());
   for (size_t i = 0; i < ink.size(); ++i) ink[i] = s.completions[i] ? 255 : 0;
@@ -123,37 +348,22 @@ void complete(SketchLabState& s, Host& host) {
   host.update_texture(s.completion_texture, atlas.rgba.data(), atlas.width, atlas.height);
 }
 
-}  // namespace
+// A heading with a rule under it (ImGui 1.86 has no SeparatorText).
+void SectionTitle(const char* text) {
+  ImGui::Spacing();
+  ImGui::TextUnformatted(text);
+  ImGui::Separator();
+}
 
-// [SECTION] lab ------------------------------------------------------------------------------
+void bordered_image(const Texture& t, float size, ImVec2 uv0 = ImVec2(0, 0), ImVec2 uv1 = ImVec2(1, 1)) {
+  ImGui::Image(t.id, ImVec2(size, size), uv0, uv1, ImVec4(1, 1, 1, 1), ImVec4(0.8f, 0.8f, 0.8f, 1));
+}
 
-void draw_sketch_lab(AppState& app) {
-  SketchLabState& s = app.sketch;
-  LabHeading(app.fonts.heading, "Sketch model",
-             "p(x) = Π p(xᵢ | x₍<ᵢ₎): each pixel, in reading order, gets a probability given the pixels before it, "
-             "counted from binarized MNIST (pixel ≥ 128 → 1).");
-  if (!draw_data_needed(app)) return;
-  const int key = s.neighbours * 1000 + int(s.alpha * 100) + app.data.generation * 100000;
-  try {
-    if (!s.model || s.model_key != key) {
-      retrain(s, app.data);
-      s.model_key = key;
-    }
-  } catch (const Error& e) {
-    s.error = e.what();
-    return;
-  }
+// [SECTION] draw tab ------------------------------------------------------------------------
+
+void draw_tab_draw(SketchLabState& s, AppState& app, const PixelModel& model) {
   ImGui::BeginGroup();
-  ImGui::SetNextItemWidth(220);
-  ImGui::SliderInt("context neighbours K", &s.neighbours, 1, 12);
-  ImGui::SameLine();
-  HelpMarker("p(xᵢ = 1 | the K nearest earlier pixels) = (n₁ + α) / (n + 2α), counted over the training images: "
-             "W, N, NW, NE, WW, NN, … in raster order; pixels outside the image count as 0.");
-  ImGui::SetNextItemWidth(220);
-  ImGui::SliderFloat("smoothing α", &s.alpha, 0.01f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
-  ImGui::Text("counted %d training images in %.0f ms", app.data.train.count, s.train_ms);
-  ImGui::Text("test NLL %.2f nats/image  ·  independent pixels %.2f", s.test_nll, s.baseline_nll);
-  draw_sketch_canvas(s, app.host);
+  draw_sketch_canvas(s, app.host, 11.0f);
   if (ImGui::Button("Clear")) s.undo.push_back(s.sketch), std::fill(s.sketch.begin(), s.sketch.end(), 0), ++s.sketch_version;
   ImGui::SameLine();
   ImGui::BeginDisabled(s.undo.empty());
@@ -161,61 +371,534 @@ void draw_sketch_lab(AppState& app) {
   ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::Checkbox("eraser", &s.erase);
+  ImGui::SameLine();
+  if (ImGui::Button("Keep")) keep_current_sketch(s, app.host);
+  remember_item_rect(s.keep_rect);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Add this sketch to your own set (the Your sketches tab)");
+  if (!s.sketches_message.empty()) {
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 11.0f * kSide);
+    MutedText(s.sketches_message.c_str());
+    ImGui::PopTextWrapPos();
+  }
   ImGui::EndGroup();
-  if (s.analysed_version != s.sketch_version) analyse(s, app.host);
 
   ImGui::SameLine(0, 24);
   ImGui::BeginGroup();
-  ImGui::Text("log p(sketch) = %.1f nats  (%.4f bits/pixel)", s.likelihood.nats, s.likelihood.bits_per_pixel);
-  ImGui::TextUnformatted("p(xᵢ = 1 | x₍<ᵢ₎) for every pixel");
-  ImGui::Image(s.conditional_texture.id, ImVec2(150, 150), ImVec2(0, 0), ImVec2(1, 1), ImVec4(1, 1, 1, 1), ImVec4(0.8f, 0.8f, 0.8f, 1));
-  ImGui::TextUnformatted("surprise −log p(xᵢ | x₍<ᵢ₎)");
-  ImGui::Image(s.surprise_texture.id, ImVec2(150, 150), ImVec2(0, 0), ImVec2(1, 1), ImVec4(1, 1, 1, 1), ImVec4(0.8f, 0.8f, 0.8f, 1));
-  // The next pixel after the completion row's start, and how sure the model is.
-  const int next = s.from_row * kSide;
-  if (next < kDim)
-    ImGui::Text("row %d starts with p(x = 1) = %.3f:\nmost likely next pixel %d", s.from_row, s.conditional[size_t(next)],
-                s.conditional[size_t(next)] > 0.5 ? 1 : 0);
+  const float map = 136.0f;
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 2 * map + 12);
+  ImGui::Text("log p(sketch) = %.1f nats", s.likelihood.nats);
+  char bits[96];
+  std::snprintf(bits, sizeof bits, "%.4f bits/pixel; the sum of log p(xᵢ | x₍<ᵢ₎)", s.likelihood.bits_per_pixel);
+  MutedText(bits);
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("p(xᵢ = 1 | x₍<ᵢ₎)");
+  bordered_image(s.conditional_texture, map);
+  ImGui::EndGroup();
+  ImGui::SameLine(0, 12);
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("surprise, nats");
+  bordered_image(s.surprise_texture, map);
+  ImGui::EndGroup();
+  MutedText("Left: blue where the model expects ink. Right: −log p(xᵢ | x₍<ᵢ₎), blue where your sketch surprised "
+            "it (6 nats and more = a 1-in-400 event).");
+  // The next pixel at the cursor, and how sure the model is.
+  const int next = completion_start(s);
+  const double p1 = s.conditional[size_t(next)];
+  ImGui::Spacing();
+  ImGui::Text("next pixel (row %d, col %d): p(x = 1) = %.3f", next / kSide, next % kSide, p1);
+  ImGui::Text("most likely value: %s, with p = %.3f", p1 > 0.5 ? "ink (1)" : "paper (0)", std::max(p1, 1 - p1));
+  ImGui::PopTextWrapPos();
   ImGui::EndGroup();
 
   ImGui::SameLine(0, 24);
   ImGui::BeginGroup();
   ImGui::TextUnformatted("What would the model draw next?");
   bool resample = false;
-  ImGui::SetNextItemWidth(130);
-  resample |= ImGui::SliderInt("from row", &s.from_row, 0, 27);
-  ImGui::SetNextItemWidth(130);
+  resample |= ImGui::RadioButton("from a row", !s.from_cursor) && (s.from_cursor = false, true);
+  ImGui::SameLine();
+  resample |= ImGui::RadioButton("from the cursor", s.from_cursor) && (s.from_cursor = true, true);
+  ImGui::SameLine();
+  HelpMarker("The cursor is the pixel after your last ink pixel in reading order: the model keeps everything before "
+             "it and draws the rest, one pixel at a time, each from p(xᵢ | all pixels before it).");
+  ImGui::BeginDisabled(s.from_cursor);
+  ImGui::SetNextItemWidth(160);
+  resample |= ImGui::SliderInt("row", &s.from_row, 0, 27);
+  ImGui::EndDisabled();
+  ImGui::SetNextItemWidth(160);
   resample |= ImGui::SliderFloat("temperature", &s.temperature, 0.0f, 2.0f, "%.2f");
   ImGui::SameLine();
   HelpMarker("Each pixel is drawn from σ(logit(p) / T). T = 0 always takes the more likely value; T > 1 flattens "
              "the probabilities towards coin flips.");
-  ImGui::SetNextItemWidth(130);
+  ImGui::SetNextItemWidth(160);
   resample |= ImGui::SliderInt("samples", &s.samples, 1, 12);
   if (ImGui::Button("Re-sample")) ++s.seed, resample = true;
-  const int ckey = s.sketch_version * 7919 + s.from_row * 131 + int(s.temperature * 1000) * 17 + s.samples + int(s.seed) * 1000003 + key;
+  const long long ckey = (((s.analysed_key * 31 + completion_start(s)) * 4001 + std::lround(s.temperature * 1000)) * 13 + s.samples) * 100003 +
+                         (long long)s.seed;
   if (resample || s.completed_key != ckey) {
-    complete(s, app.host);
+    complete(s, model, app.host);
     s.completed_key = ckey;
   }
-  const int per_row = 3;
+  ImGui::SameLine();
+  ImGui::TextDisabled("%.2f ms per sample", s.completion_ms);
+  const int per_row = 4;
   for (int k = 0; k < s.samples; ++k) {
     if (k % per_row) ImGui::SameLine();
     const float u0 = float(k) / float(s.samples);
-    ImGui::Image(s.completion_texture.id, ImVec2(66, 66), ImVec2(u0, 0), ImVec2(u0 + 1.0f / float(s.samples), 1),
-                 ImVec4(1, 1, 1, 1), ImVec4(0.8f, 0.8f, 0.8f, 1));
+    bordered_image(s.completion_texture, 68, ImVec2(u0, 0), ImVec2(u0 + 1.0f / float(s.samples), 1));
   }
   ImGui::EndGroup();
 }
 
+// [SECTION] chain-rule tab ----------------------------------------------------------------------
+
+void upload_mean_image(SketchLabState& s, Host& host) {
+  std::vector<double> mean(kDim, 0.0);
+  for (int n = 0; n < s.train_bin.count; ++n)
+    for (int i = 0; i < kDim; ++i) mean[size_t(i)] += s.train_bin.image(n)[size_t(i)];
+  std::vector<uint32_t> rgba(kDim);
+  for (int i = 0; i < kDim; ++i) rgba[size_t(i)] = ink_rgba(uint8_t(std::lround(255.0 * mean[size_t(i)] / std::max(1, s.train_bin.count))));
+  host.update_texture(s.mean_texture, rgba.data(), kSide, kSide);
+  s.mean_generation = s.binarized_generation;
+}
+
+// The training images' mean with the 2×2 patch; a click moves the patch.
+void draw_patch_picker(SketchLabState& s, Host& host) {
+  if (s.mean_generation != s.binarized_generation) upload_mean_image(s, host);
+  const float cell = 7.0f, size = cell * kSide;
+  const ImVec2 o = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("patch_picker", ImVec2(size, size));
+  remember_item_rect(s.patch_picker_rect);
+  if (ImGui::IsItemActive()) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    s.patch_row = std::clamp(int((m.y - o.y) / cell), 0, kSide - 2);
+    s.patch_col = std::clamp(int((m.x - o.x) / cell), 0, kSide - 2);
+  }
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddImage(s.mean_texture.id, o, ImVec2(o.x + size, o.y + size));
+  dl->AddRect(o, ImVec2(o.x + size, o.y + size), IM_COL32(0, 0, 0, 90));
+  const ImVec2 a(o.x + s.patch_col * cell, o.y + s.patch_row * cell);
+  dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(a.x + 2 * cell + 1, a.y + 2 * cell + 1), IM_COL32(213, 94, 0, 255), 0, 0, 2.0f);
+}
+
+// The selected leaf as a tiny picture: the 2×2 patch, or the template cells and the pixel.
+void draw_leaf_picture(const SketchLabState& s, const Assignment& a) {
+  const float cell = 22.0f;
+  const ImVec2 o = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  auto square = [&](int r, int c, int value, const char* label) {
+    const ImVec2 p(o.x + c * cell, o.y + r * cell), q(p.x + cell, p.y + cell);
+    dl->AddRectFilled(p, q, value ? IM_COL32(30, 34, 40, 255) : IM_COL32(255, 255, 255, 255));
+    dl->AddRect(p, q, IM_COL32(0, 0, 0, 120));
+    dl->AddText(ImVec2(p.x + 4, p.y + 3), value ? IM_COL32(255, 255, 255, 255) : kInkColor, label);
+  };
+  if (!s.chain_template) {
+    for (int v = 0; v < 4; ++v) square(v / 2, v % 2, a[size_t(v)], ("x" + std::to_string(v + 1)).c_str());
+    ImGui::Dummy(ImVec2(cell * 2, cell * 2));
+    return;
+  }
+  // Template neighbours around the pixel x at (2, 3) of a 3 × 6 sketch of the neighbourhood.
+  const int k = int(a.size()) - 1;
+  for (int b = 0; b < k; ++b)
+    square(2 + kContextTemplate[size_t(b)][0], 3 + kContextTemplate[size_t(b)][1], a[size_t(b)], context_neighbour_name(b));
+  square(2, 3, a[size_t(k)], "x");
+  ImGui::Dummy(ImVec2(cell * 6, cell * 3));
+}
+
+void draw_tab_chain(SketchLabState& s, AppState& app) {
+  const long long key = (((s.chain_template ? 1LL : 0LL) * 64 + s.patch_row) * 64 + s.patch_col) * 16 + s.chain_k +
+                        (s.chain_template ? s.model_version * 1000000LL : s.binarized_generation * 1000000LL);
+  if (key != s.chain_key) {
+    s.chain_key = key;
+    try {
+      const ContextModel* counts = dynamic_cast<const ContextModel*>(s.counts.model.get());
+      if (s.chain_template && !counts) throw Error("the count model is not ready");
+      s.chain_table = s.chain_template ? template_count_table(*counts, std::min(s.chain_k, counts->options.neighbours))
+                                       : patch_count_table(s.train_bin, s.patch_row, s.patch_col);
+      s.chain_leaf = std::min(s.chain_leaf, int(s.chain_table.counts.size()) - 1);
+      s.chain_error.clear();
+    } catch (const Error& e) {
+      s.chain_error = e.what();
+    }
+  }
+  ImGui::BeginGroup();
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 215);
+  if (ImGui::RadioButton("a 2×2 patch of the images", !s.chain_template)) s.chain_template = false;
+  if (ImGui::RadioButton("the count model's template", s.chain_template)) s.chain_template = true;
+  ImGui::Spacing();
+  if (!s.chain_template) {
+    MutedText("x1 x2 / x3 x4 at the orange square, counted over every training image. Click the mean image to "
+              "move it.");
+    draw_patch_picker(s, app.host);
+    ImGui::Text("patch at row %d, column %d", s.patch_row, s.patch_col);
+  } else {
+    ImGui::SetNextItemWidth(120);
+    ImGui::SliderInt("neighbours k", &s.chain_k, 1, 3);
+    MutedText("The first k template neighbours (W, N, NW) and the pixel x they predict, counted at every position "
+              "of every image the count model counted. The last edges are its p(x | context) before smoothing.");
+  }
+  ImGui::PopTextWrapPos();
+  ImGui::EndGroup();
+
+  ImGui::SameLine(0, 20);
+  ImGui::BeginGroup();
+  if (!s.chain_error.empty() || s.chain_table.counts.empty()) {
+    ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.chain_error.c_str());
+    ImGui::EndGroup();
+    return;
+  }
+  MutedText("Counts split one pixel at a time; p(value | the values before) on each edge; click a leaf.");
+  AggregationTree(s.chain_table, s.chain_leaf, &s.leaf_centres);
+  const CountTable& t = s.chain_table;
+  const Assignment leaf = assignment_of(t, s.chain_leaf);
+  ImGui::Spacing();
+  draw_leaf_picture(s, leaf);
+  ImGui::SameLine(0, 16);
+  ImGui::BeginGroup();
+  const ChainRule chain = chain_rule(t, leaf);
+  std::string product;
+  for (const auto& f : chain.factors) {
+    ImGui::Text("%s = %s = %.4f", f.text.c_str(), f.p.text().c_str(), f.p.value());
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%s%.4f", product.empty() ? "" : " × ", f.p.value());
+    product += buf;
+  }
+  ImGui::Text("joint p = %s = %.5f  (= %s, the leaf's share of all)", product.c_str(), chain.product,
+              chain.joint.text().c_str());
+  ImGui::EndGroup();
+  ImGui::EndGroup();
+}
+
+// [SECTION] models tab --------------------------------------------------------------------------
+
+void draw_training_controls(SketchLabState& s, SketchModel kind) {
+  const bool busy = s.trainer && s.training == kind;
+  ImGui::PushID(int(kind));
+  if (busy) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "epoch %d/%d · %.0f%%", std::min(s.trainer->epoch() + 1, kind == SketchModel::Fvsbn ? s.fvsbn_epochs : s.nade_epochs),
+                  kind == SketchModel::Fvsbn ? s.fvsbn_epochs : s.nade_epochs, 100.0 * s.trainer->progress());
+    ImGui::ProgressBar(s.trainer->progress(), ImVec2(220, 0), buf);
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) cancel_training(s, std::string(kModelNames[int(kind)]) + " training cancelled.");
+  } else {
+    ImGui::BeginDisabled(s.trainer != nullptr);
+    if (ImGui::Button(result_of(s, kind).model ? "Train again" : "Train")) start_training(s, kind);
+    ImGui::EndDisabled();
+  }
+  ImGui::PopID();
+}
+
+// Test NLL of every trained model next to the independent-pixel baseline, as a table and bars.
+void draw_nll_comparison(const SketchLabState& s) {
+  struct Row { const char* name; const ModelResult* r; };
+  const Row rows[] = {{"independent pixels", &s.independent}, {"context counts", &s.counts}, {"FVSBN", &s.fvsbn}, {"NADE", &s.nade}};
+  ImGui::Text("Mean test NLL on the %s loaded test images (lower is better)", thousands(s.test_bin.count).c_str());
+  if (ImGui::BeginTable("nll", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit)) {
+    ImGui::TableSetupColumn("model");
+    ImGui::TableSetupColumn("nats / image");
+    ImGui::TableSetupColumn("bits / pixel");
+    ImGui::TableSetupColumn("parameters");
+    ImGui::TableSetupColumn("trained in");
+    ImGui::TableSetupColumn("trained on");
+    ImGui::TableHeadersRow();
+    for (const Row& row : rows) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(row.name);
+      ImGui::TableNextColumn();
+      if (!row.r->model) {
+        ImGui::TextDisabled("not trained");
+        continue;
+      }
+      ImGui::Text("%.2f", row.r->test_nll);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.4f", row.r->test_nll / (kDim * std::log(2.0)));
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(thousands(row.r->parameters).c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%.2f s", row.r->seconds);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(row.r->trained_on.c_str());
+    }
+    ImGui::EndTable();
+  }
+  // Bars scaled to the baseline.
+  const double scale = std::max(1.0, s.independent.test_nll);
+  const float label_w = 130.0f, bar_h = 20.0f, width = std::max(120.0f, ImGui::GetContentRegionAvail().x - label_w - 60.0f);
+  const ImVec2 o = ImGui::GetCursorScreenPos();
+  ImGui::Spacing();
+  ImGui::Dummy(ImVec2(label_w + width + 50, (bar_h + 6) * 4));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 colours[] = {IM_COL32(150, 150, 150, 255), IM_COL32(0, 114, 178, 255), IM_COL32(0, 158, 115, 255), IM_COL32(204, 121, 167, 255)};
+  for (int k = 0; k < 4; ++k) {
+    const float y = o.y + float(k) * (bar_h + 6);
+    dl->AddText(ImVec2(o.x, y + 2), kInkColor, rows[k].name);
+    if (!rows[k].r->model) continue;
+    const float w = float(rows[k].r->test_nll / scale) * width;
+    dl->AddRectFilled(ImVec2(o.x + label_w, y), ImVec2(o.x + label_w + w, y + bar_h), colours[k], 2.0f);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", rows[k].r->test_nll);
+    dl->AddText(ImVec2(o.x + label_w + w + 6, y + 2), kInkColor, buf);
+  }
+}
+
+// FVSBN and NADE have far more parameters than the subset has images: say so, offer the full set.
+void draw_data_hint(AppState& app) {
+  if (app.data.train.count >= 60000) return;
+  ImGui::Spacing();
+  MutedText("With 10,000 training images FVSBN overfits: it learns 307,720 weights. On all 60,000 it reaches about "
+            "81 nats after one epoch and 77 after three, below the count model; NADE goes lower still.");
+  const bool loading = app.data.status == DataStatus::Loading;
+  ImGui::BeginDisabled(loading);
+  if (ImGui::Button(loading ? "Loading all 60,000 images…" : "Load all 60,000 training images")) app.host.request_dataset("full");
+  ImGui::EndDisabled();
+}
+
+void draw_count_source(SketchLabState& s) {
+  ImGui::TextUnformatted("count on:");
+  ImGui::SameLine();
+  int source = int(s.count_source);
+  ImGui::RadioButton("MNIST", &source, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton("your sketches", &source, 1);
+  ImGui::SameLine();
+  ImGui::RadioButton("both", &source, 2);
+  s.count_source = CountSource(source);
+  if (s.count_source == CountSource::Mixed) {
+    ImGui::SetNextItemWidth(200);
+    ImGui::SliderInt("weight of a sketch", &s.sketch_weight, 1, 1000, "×%d", ImGuiSliderFlags_Logarithmic);
+    ImGui::SameLine();
+    HelpMarker("Each of your sketches is counted this many times, as if it were that many MNIST images.");
+  }
+}
+
+void draw_tab_models(SketchLabState& s, AppState& app) {
+  ImGui::BeginChild("model_settings", ImVec2(370, 0), false);
+  ImGui::PushItemWidth(200);
+  SectionTitle("Context counts");
+  ImGui::SliderInt("neighbours K", &s.neighbours, 1, 12);
+  ImGui::SameLine();
+  HelpMarker("p(xᵢ = 1 | the K nearest earlier pixels) = (n₁ + α) / (n + 2α), counted over the training images: "
+             "W, N, NW, NE, WW, NN, … in raster order; pixels outside the image count as 0. One pass of counting.");
+  ImGui::SliderFloat("smoothing α", &s.alpha, 0.01f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
+  ImGui::Checkbox("a table per pixel position", &s.position_dependent);
+  draw_count_source(s);
+  if (!s.counts_error.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.counts_error.c_str());
+
+  SectionTitle("FVSBN");
+  MutedText("p(xᵢ = 1 | x₍<ᵢ₎) = σ(bᵢ + Σⱼ₍<ᵢ₎ Wᵢⱼ xⱼ): logistic regression on every earlier pixel, "
+            "trained by minimizing binary cross-entropy (Adam, batches of 100).");
+  ImGui::SliderInt("epochs##fvsbn", &s.fvsbn_epochs, 1, 10);
+  draw_training_controls(s, SketchModel::Fvsbn);
+
+  SectionTitle("NADE");
+  MutedText("One hidden layer shared by all positions: hᵢ = σ(c + W₍:,<ᵢ₎ x₍<ᵢ₎), p(xᵢ = 1 | x₍<ᵢ₎) = σ(bᵢ + Vᵢ · hᵢ).");
+  ImGui::SliderInt("hidden units H", &s.nade_hidden, 10, 500);
+  ImGui::SliderInt("epochs##nade", &s.nade_epochs, 1, 10);
+  draw_training_controls(s, SketchModel::Nade);
+  if (!s.training_message.empty()) MutedText(s.training_message.c_str());
+  ImGui::PopItemWidth();
+  ImGui::EndChild();
+
+  ImGui::SameLine(0, 20);
+  ImGui::BeginChild("model_comparison", ImVec2(0, 0), false);
+  draw_nll_comparison(s);
+  draw_data_hint(app);
+  ImGui::EndChild();
+}
+
+// [SECTION] sketches tab -----------------------------------------------------------------------
+
+void draw_tab_sketches(SketchLabState& s, AppState& app) {
+  ImGui::BeginGroup();
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 330);
+  ImGui::Text("%d sketches kept (at most %d)", s.my_sketches.count, kMaxSketches);
+  MutedText("Draw in the Draw tab and press Keep. The set stays in this browser across visits; export it to keep "
+            "it elsewhere (an IDX images file, like MNIST's).");
+  if (ImGui::Button("Keep the current sketch")) keep_current_sketch(s, app.host);
+  ImGui::BeginDisabled(s.my_sketches.count == 0);
+  if (ImGui::Button("Export…")) export_sketches(s, app.host);
+  remember_item_rect(s.export_rect);
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("Import…")) app.host.open_file("sketches", ".idx,.ubyte,application/octet-stream");
+  remember_item_rect(s.import_rect);
+  ImGui::SameLine();
+  ImGui::BeginDisabled(s.selected_sketch < 0 || s.selected_sketch >= s.my_sketches.count);
+  if (ImGui::Button("Remove selected")) {
+    remove_sketch(s.my_sketches, s.selected_sketch);
+    s.selected_sketch = -1;
+    persist_sketches(s, app.host);
+  }
+  ImGui::EndDisabled();
+  if (!s.sketches_message.empty()) {
+    if (s.sketches_message_is_error) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.sketches_message.c_str());
+    else MutedText(s.sketches_message.c_str());
+  }
+  ImGui::Spacing();
+  SectionTitle("Train the count model on them");
+  draw_count_source(s);
+  if (s.counts.model) ImGui::Text("counted: %s", s.counts.trained_on.c_str());
+  if (!s.counts_error.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.counts_error.c_str());
+  MutedText("Completions in the Draw tab follow the new counts at once.");
+  ImGui::PopTextWrapPos();
+  ImGui::EndGroup();
+
+  ImGui::SameLine(0, 28);
+  ImGui::BeginChild("thumbs", ImVec2(0, 0), false);
+  const int columns = std::max(1, int(ImGui::GetContentRegionAvail().x / 62.0f));
+  if (s.thumbs_version != s.sketches_version && s.my_sketches.count > 0) {
+    std::vector<uint8_t> ink(s.my_sketches.pixels.size());
+    for (size_t i = 0; i < ink.size(); ++i) ink[i] = s.my_sketches.pixels[i] ? 255 : 0;
+    const Atlas atlas = pack_digit_atlas(s.my_sketches.count, kSide, kSide, 32, [&](int k) {
+      return std::span<const uint8_t>(ink.data() + size_t(k) * kDim, kDim);
+    });
+    app.host.update_texture(s.thumbs_texture, atlas.rgba.data(), atlas.width, atlas.height);
+    s.thumbs_version = s.sketches_version;
+  }
+  const int atlas_rows = (s.my_sketches.count + 31) / 32;
+  for (int k = 0; k < s.my_sketches.count; ++k) {
+    if (k % columns) ImGui::SameLine();
+    const ImVec2 uv0(float(k % 32) / 32.0f, float(k / 32) / float(atlas_rows));
+    const ImVec2 uv1(uv0.x + 1.0f / 32.0f, uv0.y + 1.0f / float(atlas_rows));
+    ImGui::PushID(k);
+    const bool selected = k == s.selected_sketch;
+    if (ImGui::ImageButton(s.thumbs_texture.id, ImVec2(52, 52), uv0, uv1, 2, ImVec4(1, 1, 1, 1))) {
+      s.selected_sketch = k;
+      s.undo.push_back(s.sketch);
+      s.sketch.assign(s.my_sketches.image(k).begin(), s.my_sketches.image(k).end());
+      ++s.sketch_version;
+    }
+    if (selected) ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), kAccentColor, 0, 0, 2.0f);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("sketch %d: click to load it into the canvas", k + 1);
+    ImGui::PopID();
+  }
+  if (s.my_sketches.count == 0) MutedText("No sketches yet.");
+  ImGui::EndChild();
+}
+
+// [SECTION] lab ------------------------------------------------------------------------------
+
+// The model picker, shown above every tab: which model the views use, and its training.
+void draw_model_bar(SketchLabState& s) {
+  int picked = int(s.picked);
+  ImGui::SetNextItemWidth(170);
+  if (ImGui::Combo("model", &picked, kModelNames, 3)) {
+    s.picked = SketchModel(picked);
+    ++s.model_version;
+  }
+  ImGui::SameLine(0, 16);
+  const ModelResult& r = result_of(s, s.picked);
+  if (r.model) {
+    ImGui::Text("test NLL %.2f nats/image · independent pixels %.2f", r.test_nll, s.independent.test_nll);
+  } else if (s.trainer && s.training == s.picked) {
+    ImGui::ProgressBar(s.trainer->progress(), ImVec2(200, 0));
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) cancel_training(s, std::string(kModelNames[int(s.picked)]) + " training cancelled.");
+    remember_item_rect(s.cancel_rect);
+    ImGui::SameLine();
+    ImGui::TextDisabled("training %s on %s MNIST images; context counts meanwhile", kModelNames[int(s.picked)],
+                        thousands(s.train_bin.count).c_str());
+  } else {
+    ImGui::TextDisabled("%s is not trained yet (context counts meanwhile)", kModelNames[int(s.picked)]);
+    ImGui::SameLine();
+    ImGui::BeginDisabled(s.trainer != nullptr);
+    if (ImGui::Button("Train")) start_training(s, s.picked);
+    ImGui::EndDisabled();
+  }
+}
+
+}  // namespace
+
+void draw_sketch_lab(AppState& app) {
+  SketchLabState& s = app.sketch;
+  LabHeading(app.fonts.heading, "Sketch model",
+             "p(x) = Π p(xᵢ | x₍<ᵢ₎): each pixel, in reading order, gets a probability given the pixels before it, "
+             "learned from binarized MNIST (pixel ≥ 128 → 1) or your own sketches.");
+  if (!draw_data_needed(app)) return;
+  try {
+    ensure_binarized(s, app.data);
+    if (s.trainer && s.training != SketchModel::Counts && s.binarized_generation != s.trainer_generation)
+      cancel_training(s, "The data changed: training stopped.");
+    keep_counts_current(s);
+    // A model trained on other data than the loaded set is dropped: its NLL would not compare.
+    for (SketchModel m : {SketchModel::Fvsbn, SketchModel::Nade})
+      if (result_of(s, m).model && result_of(s, m).data_generation != s.binarized_generation)
+        result_of(s, m) = ModelResult(), ++s.model_version;
+    // Picking an untrained model (or ?model=fvsbn) starts its training.
+    if (s.picked != SketchModel::Counts && !result_of(s, s.picked).model && !s.trainer && !s.auto_started[int(s.picked)]) {
+      s.auto_started[int(s.picked)] = true;
+      start_training(s, s.picked);
+    }
+    advance_training(s);
+  } catch (const Error& e) {
+    s.error = e.what();
+  }
+  if (!s.error.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.error.c_str());
+  const PixelModel* model = active_model(s);
+  if (!model) return;
+  draw_model_bar(s);
+  const long long akey = s.sketch_version * 1000003LL + s.model_version * 7 + int(active_kind(s));
+  if (s.analysed_key != akey) {
+    analyse(s, *model, app.host);
+    s.analysed_key = akey;
+  }
+
+  const char* names[] = {"Draw & complete", "The chain rule", "Models", "Your sketches"};
+  if (ImGui::BeginTabBar("sketch_tabs")) {
+    for (int t = 0; t < 4; ++t) {
+      const ImGuiTabItemFlags flags = s.select_tab && int(s.tab) == t ? ImGuiTabItemFlags_SetSelected : 0;
+      if (ImGui::BeginTabItem(names[t], nullptr, flags)) {
+        if (!s.select_tab) s.tab = SketchTab(t);
+        ImGui::Spacing();
+        switch (SketchTab(t)) {
+          case SketchTab::Draw: draw_tab_draw(s, app, *model); break;
+          case SketchTab::ChainRule: draw_tab_chain(s, app); break;
+          case SketchTab::Models: draw_tab_models(s, app); break;
+          case SketchTab::MySketches: draw_tab_sketches(s, app); break;
+        }
+        ImGui::EndTabItem();
+      }
+    }
+    ImGui::EndTabBar();
+  }
+  s.select_tab = false;
+}
+
 std::string sketch_state_json(const SketchLabState& s) {
-  char buf[320];
+  auto nll = [](const ModelResult& r) { return r.model ? r.test_nll : -1.0; };
+  auto rect = [](const float (&r)[4]) {
+    char b[96];
+    std::snprintf(b, sizeof b, "{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}", double(r[0]), double(r[1]), double(r[2]), double(r[3]));
+    return std::string(b);
+  };
+  std::string leaves;
+  for (const ImVec2& p : s.leaf_centres) {
+    char b[48];
+    std::snprintf(b, sizeof b, "%s[%.1f,%.1f]", leaves.empty() ? "" : ",", double(p.x), double(p.y));
+    leaves += b;
+  }
+  double chain_product = -1, chain_joint = -1;
+  if (s.chain_error.empty() && !s.chain_table.counts.empty()) {
+    const ChainRule c = chain_rule(s.chain_table, assignment_of(s.chain_table, s.chain_leaf));
+    chain_product = c.product, chain_joint = c.joint.value();
+  }
+  char buf[1024];
   std::snprintf(buf, sizeof buf,
-                "{\"neighbours\":%d,\"test_nll\":%.4f,\"baseline_nll\":%.4f,\"log_p\":%.4f,\"bits_per_pixel\":%.5f,"
-                "\"ink\":%d,\"canvas\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}}",
-                s.neighbours, s.test_nll, s.baseline_nll, s.likelihood.nats, s.likelihood.bits_per_pixel,
-                int(std::count(s.sketch.begin(), s.sketch.end(), 1)), double(s.canvas_rect[0]), double(s.canvas_rect[1]),
-                double(s.canvas_rect[2]), double(s.canvas_rect[3]));
-  return buf;
+                "{\"tab\":\"%s\",\"model\":\"%s\",\"active_model\":\"%s\",\"neighbours\":%d,\"test_nll\":%.4f,\"baseline_nll\":%.4f,"
+                "\"fvsbn_nll\":%.4f,\"nade_nll\":%.4f,\"training\":%s,\"progress\":%.4f,\"training_message\":%s,"
+                "\"log_p\":%.4f,\"bits_per_pixel\":%.5f,\"ink\":%d,\"completion_start\":%d,\"completion_ms\":%.3f,"
+                "\"completion_ink\":%d,\"sketches\":%d,\"sketches_message\":%s,\"sketches_error\":%s,"
+                "\"chain_leaf\":%d,\"chain_total\":%lld,\"chain_product\":%.6f,\"chain_joint\":%.6f,",
+                std::array{"draw", "chain", "models", "sketches"}[size_t(s.tab)], kModelKeys[int(s.picked)],
+                kModelKeys[int(active_kind(s))], s.neighbours, nll(s.counts), nll(s.independent), nll(s.fvsbn), nll(s.nade),
+                s.trainer ? "true" : "false", s.trainer ? double(s.trainer->progress()) : 0.0, json_string(s.training_message).c_str(),
+                s.likelihood.nats, s.likelihood.bits_per_pixel, int(std::count(s.sketch.begin(), s.sketch.end(), 1)),
+                completion_start(s), s.completion_ms, int(std::count(s.completions.begin(), s.completions.end(), 1)),
+                s.my_sketches.count, json_string(s.sketches_message).c_str(), s.sketches_message_is_error ? "true" : "false",
+                s.chain_leaf, s.chain_table.counts.empty() ? 0LL : (long long)s.chain_table.total(), chain_product, chain_joint);
+  return std::string(buf) + "\"leaves\":[" + leaves + "],\"canvas\":" + rect(s.canvas_rect) + ",\"keep\":" + rect(s.keep_rect) +
+         ",\"export\":" + rect(s.export_rect) + ",\"import\":" + rect(s.import_rect) + ",\"cancel\":" + rect(s.cancel_rect) + ",\"patch_picker\":" + rect(s.patch_picker_rect) + "}";
 }
 
 }  // namespace implay::app

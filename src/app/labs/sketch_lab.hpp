@@ -1,7 +1,8 @@
-// sketch_lab.hpp — the Sketch model lab's state: a 28×28 binary sketch, an autoregressive pixel
-// model p(x) = Π p(xᵢ | x₍<ᵢ₎) counted from binarized MNIST (context template of K causal
-// neighbours), its per-pixel conditionals and surprise, and completions sampled from a row on.
-// sketch_lab.cpp draws; core/pixel_model.hpp computes.
+// sketch_lab.hpp — the Sketch model lab's state: a 28×28 binary sketch and three autoregressive
+// pixel models p(x) = Π p(xᵢ | x₍<ᵢ₎) (context counts, FVSBN, NADE) trained on binarized MNIST
+// and the student's own sketches; the sketch's conditionals and surprise, completions, the
+// aggregation tree of a few pixels, and the models' test NLL side by side.
+// sketch_lab.cpp draws; core/pixel_model*.hpp, chain_tables.hpp and sketch_set.hpp compute.
 #pragma once
 #include <memory>
 #include <string>
@@ -9,46 +10,116 @@
 
 #include "app/host.hpp"
 #include "core/pixel_model.hpp"
+#include "core/pixel_model_fvsbn.hpp"
+#include "core/probability.hpp"
 
 namespace implay::app {
 
 struct AppState;
 class UrlParams;
 
+enum class SketchTab { Draw, ChainRule, Models, MySketches };
+enum class SketchModel { Counts, Fvsbn, Nade };
+enum class CountSource { Mnist, Sketches, Mixed };  // what the count model counts
+
+// One trained model and its score on the loaded test images.
+struct ModelResult {
+  std::unique_ptr<PixelModel> model;
+  double test_nll = -1;     // mean −log p(x) in nats over the loaded test images
+  double seconds = 0;       // training time
+  long long parameters = 0; // probabilities or weights the model learned
+  std::string trained_on;   // "10,000 MNIST images · 2 epochs"
+  int data_generation = -1;
+};
+
 struct SketchLabState {
-  // The model: counts of the K-neighbour context, retrained whenever K, α or the data change.
-  int neighbours = 10;            // K, 1..12
-  float alpha = 1.0f;             // additive smoothing
-  std::unique_ptr<ContextModel> model;
-  int model_key = -1;
-  double test_nll = -1;           // mean NLL (nats) of the loaded test images
-  double baseline_nll = -1;       // the independent-pixel baseline on the same images
-  double train_ms = 0;
+  SketchTab tab = SketchTab::Draw;
+  bool select_tab = true;
+  SketchModel picked = SketchModel::Counts;  // the model every view uses (once it is trained)
+  int model_version = 0;                     // bumped whenever a model changes
+
+  // Context counts: recounted whenever a setting, the data or (when used) the sketch set changes.
+  int neighbours = 10;        // K, 1..12
+  float alpha = 1.0f;         // additive smoothing
+  bool position_dependent = false;
+  CountSource count_source = CountSource::Mnist;
+  int sketch_weight = 50;     // Mixed: each of your sketches counts as this many MNIST images
+  long long counts_key = -1;
+  ModelResult counts, independent, fvsbn, nade;
+  std::string counts_error;
+
+  // FVSBN / NADE training, a few minibatches per frame.
+  BinaryImages train_bin, test_bin;  // the loaded MNIST, binarized (the trainer views these)
+  int binarized_generation = -1;
+  std::unique_ptr<PixelModelTrainer> trainer;
+  SketchModel training = SketchModel::Counts;  // what `trainer` trains (Counts: nothing)
+  int trainer_generation = -1;                 // the data generation it trains on
+  bool auto_started[3] = {};                   // picking a model trains it once by itself
+  double training_ms = 0;
+  int fvsbn_epochs = 2;
+  int nade_epochs = 2;
+  int nade_hidden = 100;
+  std::string training_message;
+
   // The sketch: (28, 28) 0/1, raster order, with undo snapshots.
   std::vector<uint8_t> sketch = std::vector<uint8_t>(784, 0);
   std::vector<std::vector<uint8_t>> undo;
   bool erase = false;
-  int stroke_value = -1;          // the value a drag paints (decided by the first cell)
-  int sketch_version = 0, analysed_version = -1, sketch_texture_version = -1;
+  int stroke_value = -1;      // the value a drag paints (decided by the first cell)
+  int sketch_version = 0, sketch_texture_version = -1;
+  long long analysed_key = -1;
   // Analysis of the sketch under the model.
-  std::vector<double> conditional; // (784) p(xᵢ = 1 | x₍<ᵢ₎)
-  std::vector<double> surprise;    // (784) −log p(xᵢ | x₍<ᵢ₎)
+  std::vector<double> conditional;  // (784) p(xᵢ = 1 | x₍<ᵢ₎)
+  std::vector<double> surprise;     // (784) −log p(xᵢ | x₍<ᵢ₎)
   LogLikelihood likelihood;
   Texture conditional_texture, surprise_texture, sketch_texture;
-  // Completion.
+
+  // Completion from a row, or from the raster cursor (the pixel after the last ink pixel).
+  bool from_cursor = false;
   int from_row = 14;
   float temperature = 1.0f;
   int samples = 8;
   uint64_t seed = 1;
-  std::vector<uint8_t> completions;   // (samples, 784)
+  std::vector<uint8_t> completions;  // (samples, 784)
   Texture completion_texture;
-  int completed_key = -1;
-  float canvas_rect[4] = {};
+  long long completed_key = -1;
+  double completion_ms = 0;
+
+  // The chain rule on a few pixels: a 2×2 patch of the training images, or the count model's
+  // first k template neighbours and the pixel they predict.
+  bool chain_template = false;
+  int patch_row = 6, patch_col = 12;  // the patch's top-left pixel
+  int chain_k = 3;
+  int chain_leaf = 15;                 // the selected leaf (row of the count table)
+  CountTable chain_table;
+  long long chain_key = -1;
+  std::string chain_error;
+  Texture mean_texture;                // the training images' mean, for picking a patch
+  int mean_generation = -1;
+  std::vector<ImVec2> leaf_centres;
+  float patch_picker_rect[4] = {};
+
+  // Your sketches: kept in the browser (host.store), exported and imported as IDX files.
+  BinaryImages my_sketches;
+  int sketches_version = 0, thumbs_version = -1;
+  int selected_sketch = -1;
+  Texture thumbs_texture;
+  std::string sketches_message;
+  bool sketches_message_is_error = false;
+
+  float canvas_rect[4] = {}, keep_rect[4] = {}, export_rect[4] = {}, import_rect[4] = {}, cancel_rect[4] = {};
   std::string error;
 };
 
-// ?template=10&temperature=1&row=14&model=counts
+// ?mode=draw|chain|models|sketches&model=counts|fvsbn|nade&template=10&counts=mnist|sketches|both
+//  &temperature=1&row=14&epochs=2&hidden=100 (FVSBN / NADE training)
 void apply_sketch_url(SketchLabState& s, UrlParams& params);
+// Reads the sketch set kept by an earlier visit (host.load_stored); a set that cannot be read is
+// reported in the lab and left in storage untouched until the student changes the set.
+void load_stored_sketches(SketchLabState& s, Host& host);
+// An imported file (host.open_file purpose "sketches"): added to the set, or refused with a
+// message that names the problem, the set unchanged.
+void import_sketches(SketchLabState& s, Host& host, const std::string& name, std::span<const uint8_t> bytes);
 void draw_sketch_lab(AppState& app);
 std::string sketch_state_json(const SketchLabState& s);
 
