@@ -11,13 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
-#include "core/simd.hpp"
-
-#if IMPLAY_WASM_SIMD
-#include <wasm_simd128.h>
-#elif defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "core/train_kernels.hpp"
 
 namespace implay {
 
@@ -25,84 +19,14 @@ using Eigen::Index;
 
 // -------------------------------------------------------------------------------------------
 // [kernels]
-// The two loops every (image, pixel) pair runs over the H hidden units. In wasm Eigen has no SIMD
-// and LLVM does not vectorize a float sum (it would reorder the additions), so the wasm build has
-// explicit simd128 versions; natively Eigen vectorizes the sum and SSE2 the masked update.
+// The loops every (image, pixel) pair runs over the H hidden units. The ReLU layer's two,
+// relu_dot_f32 (forward) and relu_backward_f32 (its gradient), are SIMD kernels in
+// train_kernels.hpp; the two plain adds below are vectorized by the compiler.
 
 namespace {
 
 double sigmoid(double a) { return a >= 0 ? 1.0 / (1.0 + std::exp(-a)) : std::exp(a) / (1.0 + std::exp(a)); }
 double softplus(double a) { return a > 0 ? a + std::log1p(std::exp(-a)) : std::log1p(std::exp(a)); }
-
-// relu_backward() below on units [from, n), one at a time: the reference and the SIMD tails.
-void relu_backward_scalar(const float* a, const float* v, float g, float* dv, float* s, int from, int n) {
-  for (int k = from; k < n; ++k) {
-    dv[k] += g * std::max(a[k], 0.0f);
-    s[k] += a[k] > 0 ? g * v[k] : 0.0f;
-  }
-}
-
-#if IMPLAY_WASM_SIMD
-
-// Σ_k v_k max(a_k, 0): the output layer's dot product with the ReLU applied on the fly.
-float relu_dot(const float* a, const float* v, int n) {
-  const v128_t zero = wasm_f32x4_splat(0.0f);
-  v128_t acc0 = zero, acc1 = zero;
-  int k = 0;
-  for (; k + 8 <= n; k += 8) {
-    acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(wasm_v128_load(v + k), wasm_f32x4_pmax(zero, wasm_v128_load(a + k))));
-    acc1 = wasm_f32x4_add(acc1, wasm_f32x4_mul(wasm_v128_load(v + k + 4), wasm_f32x4_pmax(zero, wasm_v128_load(a + k + 4))));
-  }
-  for (; k + 4 <= n; k += 4)
-    acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(wasm_v128_load(v + k), wasm_f32x4_pmax(zero, wasm_v128_load(a + k))));
-  const v128_t acc = wasm_f32x4_add(acc0, acc1);
-  float sum = wasm_f32x4_extract_lane(acc, 0) + wasm_f32x4_extract_lane(acc, 1) + wasm_f32x4_extract_lane(acc, 2) +
-              wasm_f32x4_extract_lane(acc, 3);
-  for (; k < n; ++k) sum += v[k] * std::max(a[k], 0.0f);
-  return sum;
-}
-
-// dv += g max(a, 0) (∂L/∂V_:i of one image), s += g v ⊙ [a > 0] (its ∂L/∂a_i, summed into s).
-void relu_backward(const float* a, const float* v, float g, float* dv, float* s, int n) {
-  const v128_t zero = wasm_f32x4_splat(0.0f), gg = wasm_f32x4_splat(g);
-  int k = 0;
-  for (; k + 4 <= n; k += 4) {
-    const v128_t ak = wasm_v128_load(a + k);
-    wasm_v128_store(dv + k, wasm_f32x4_add(wasm_v128_load(dv + k), wasm_f32x4_mul(gg, wasm_f32x4_pmax(zero, ak))));
-    const v128_t delta = wasm_v128_and(wasm_f32x4_mul(gg, wasm_v128_load(v + k)), wasm_f32x4_gt(ak, zero));
-    wasm_v128_store(s + k, wasm_f32x4_add(wasm_v128_load(s + k), delta));
-  }
-  relu_backward_scalar(a, v, g, dv, s, k, n);
-}
-
-#else
-
-float relu_dot(const float* a, const float* v, int n) {
-  using Eigen::ArrayXf;
-  return (Eigen::Map<const ArrayXf>(v, n) * Eigen::Map<const ArrayXf>(a, n).max(0.0f)).sum();
-}
-
-#if defined(__SSE2__)
-// SSE2 (every x86-64): g++ vectorizes neither `a > 0 ? x : 0` on floats (it may not speculate
-// a comparison under -ftrapping-math) nor Eigen's select (scalar with a branch): 2x slower.
-void relu_backward(const float* a, const float* v, float g, float* dv, float* s, int n) {
-  const __m128 zero = _mm_setzero_ps(), gg = _mm_set1_ps(g);
-  int k = 0;
-  for (; k + 4 <= n; k += 4) {
-    const __m128 ak = _mm_loadu_ps(a + k);
-    _mm_storeu_ps(dv + k, _mm_add_ps(_mm_loadu_ps(dv + k), _mm_mul_ps(gg, _mm_max_ps(ak, zero))));
-    const __m128 delta = _mm_and_ps(_mm_mul_ps(gg, _mm_loadu_ps(v + k)), _mm_cmpgt_ps(ak, zero));
-    _mm_storeu_ps(s + k, _mm_add_ps(_mm_loadu_ps(s + k), delta));
-  }
-  relu_backward_scalar(a, v, g, dv, s, k, n);
-}
-#else
-void relu_backward(const float* a, const float* v, float g, float* dv, float* s, int n) {
-  relu_backward_scalar(a, v, g, dv, s, 0, n);
-}
-#endif
-
-#endif
 
 void add_to(float* __restrict y, const float* __restrict x, int n) {  // y += x
   for (int k = 0; k < n; ++k) y[k] += x[k];
@@ -146,14 +70,15 @@ double NadeModel::probability(std::span<const uint8_t> image, int i) const {
   Eigen::VectorXf a = hidden_bias();  // (H) a_i = c + Σ_{j<i} W_:j x_j
   for (int j = 0; j < i; ++j)
     if (image[size_t(j)]) add_to(a.data(), input_weights().col(j).data(), hidden_);
-  return sigmoid(output_bias()[i] + relu_dot(a.data(), output_weights().col(i).data(), hidden_));
+  return sigmoid(output_bias()[i] + relu_dot_f32(a.data(), output_weights().col(i).data(), size_t(hidden_)));
 }
 
 void NadeModel::conditionals(std::span<const uint8_t> image, std::span<double> out) const {
   assert(int(image.size()) == dim() && int(out.size()) == dim());
   Eigen::VectorXf a = hidden_bias();  // (H) carried from pixel to pixel
   for (int i = 0; i < dim(); ++i) {
-    out[size_t(i)] = sigmoid(output_bias()[i] + relu_dot(a.data(), output_weights().col(i).data(), hidden_));
+    const float logit = output_bias()[i] + relu_dot_f32(a.data(), output_weights().col(i).data(), size_t(hidden_));
+    out[size_t(i)] = sigmoid(logit);
     if (image[size_t(i)]) add_to(a.data(), input_weights().col(i).data(), hidden_);
   }
 }
@@ -162,8 +87,10 @@ void NadeModel::draw_pixels(std::span<uint8_t> image, int start, const PixelDraw
   assert(int(image.size()) == dim() && start >= 0);
   Eigen::VectorXf a = hidden_bias();  // (H) carried from pixel to pixel
   for (int i = 0; i < dim(); ++i) {
-    if (i >= start)
-      image[size_t(i)] = draw(sigmoid(output_bias()[i] + relu_dot(a.data(), output_weights().col(i).data(), hidden_)));
+    if (i >= start) {
+      const float logit = output_bias()[i] + relu_dot_f32(a.data(), output_weights().col(i).data(), size_t(hidden_));
+      image[size_t(i)] = draw(sigmoid(logit));
+    }
     if (image[size_t(i)]) add_to(a.data(), input_weights().col(i).data(), hidden_);
   }
 }
@@ -208,13 +135,13 @@ double nade_sweep(const NadeModel& model, const Eigen::Ref<const Eigen::MatrixXf
     float db = 0;
     for (Index r = 0; r < n; ++r) {
       float* ar = a.col(r).data();
-      const float logit = bi + relu_dot(ar, v, h);
+      const float logit = bi + relu_dot_f32(ar, v, size_t(h));
       const float xi = x(r, i);
       loss += softplus(logit) - double(xi) * logit;
       if (grad) {
         const float g = (float(sigmoid(logit)) - xi) * inv_n;  // ∂L/∂logit
         db += g;
-        relu_backward(ar, v, g, grad + hd + Index(i) * h, s.col(r).data(), h);
+        relu_backward_f32(ar, v, g, grad + hd + Index(i) * h, s.col(r).data(), size_t(h));
         if (xi != 0) subtract_from(grad + Index(i) * h, s.col(r).data(), h);  // −X_ri S_ri
       }
       if (xi != 0) add_to(ar, w, h);

@@ -173,6 +173,31 @@ test('NADE trains in the page and completes sketches', async () => {
   await context.close();
 });
 
+test('on all 60,000 images in the page: counts ≤ 84 nats, one FVSBN epoch ≤ 82, NADE lower still', async () => {
+  const { page, context, problems } = await openSketchLab('mode=models&epochs=1');
+  let s = await state(page);
+  await page.mouse.click(...centre(s.sketch.load_full));
+  await page.waitForFunction(() => window.implay.state().data.set === 'full', null, { timeout: 60000 });
+  await page.waitForFunction(() => window.implay.state().sketch.baseline_nll > 205, null, { timeout: 30000 });
+  s = await state(page);
+  assert.ok(Math.abs(s.sketch.test_nll - 83.30) < 0.01, `K = 10 counts on 60,000: ${s.sketch.test_nll} (the CLI's 83.30)`);
+  assert.ok(Math.abs(s.sketch.baseline_nll - 205.85) < 0.01, `independent: ${s.sketch.baseline_nll}`);
+  for (const [button, key] of [['train_fvsbn', 'fvsbn_nll'], ['train_nade', 'nade_nll']]) {
+    await page.waitForFunction((b) => window.implay.state().sketch[b].w > 0, button, { timeout: 5000 });
+    const t0 = Date.now();
+    await page.mouse.click(...centre((await state(page)).sketch[button]));
+    await page.waitForFunction((k) => window.implay.state().sketch[k] > 0, key, { timeout: 240000 });
+    console.log(`  ${key.slice(0, -4)} on 60,000 images, 1 epoch: test NLL ${(await state(page)).sketch[key].toFixed(2)} nats ` +
+      `(trained and scored on 10,000 in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+  s = await state(page);
+  assert.ok(s.sketch.fvsbn_nll <= 82, `FVSBN ${s.sketch.fvsbn_nll}`);
+  assert.ok(s.sketch.nade_nll < s.sketch.fvsbn_nll, `NADE ${s.sketch.nade_nll} vs FVSBN ${s.sketch.fvsbn_nll}`);
+  await screenshot(page, 'sketch-models-full');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('your sketches: kept across a reload, exported, imported; a corrupt import is refused', async () => {
   const opened = await openSketchLab('');
   const { page, context, problems } = opened;

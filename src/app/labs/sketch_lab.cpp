@@ -190,7 +190,6 @@ void advance_training(SketchLabState& s) {
   r.seconds = s.training_ms / 1000.0;
   r.trained_on = images_text(s.train_bin.count, "MNIST") + " · " + std::to_string(s.trainer->epoch()) +
                  (s.trainer->epoch() == 1 ? " epoch" : " epochs");
-  if (s.training == SketchModel::Nade) r.trained_on += " · H = " + std::to_string(s.nade_hidden);
   r.data_generation = s.binarized_generation;
   s.trainer.reset();
   ++s.model_version;
@@ -616,6 +615,7 @@ void draw_training_controls(SketchLabState& s, SketchModel kind) {
   } else {
     ImGui::BeginDisabled(s.trainer != nullptr);
     if (ImGui::Button(result_of(s, kind).model ? "Train again" : "Train")) start_training(s, kind);
+    remember_item_rect(s.train_rect[int(kind)]);
     ImGui::EndDisabled();
   }
   ImGui::PopID();
@@ -637,7 +637,8 @@ void draw_nll_comparison(const SketchLabState& s) {
     for (const Row& row : rows) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(row.name);
+      if (row.r == &s.nade && s.nade.model) ImGui::Text("NADE, H = %d", static_cast<const NadeModel&>(*s.nade.model).hidden());
+      else ImGui::TextUnformatted(row.name);
       ImGui::TableNextColumn();
       if (!row.r->model) {
         ImGui::TextDisabled("not trained");
@@ -684,6 +685,7 @@ void draw_data_hint(AppState& app) {
   const bool loading = app.data.status == DataStatus::Loading;
   ImGui::BeginDisabled(loading);
   if (ImGui::Button(loading ? "Loading all 60,000 images…" : "Load all 60,000 training images")) app.host.request_dataset("full");
+  remember_item_rect(app.sketch.load_full_rect);
   ImGui::EndDisabled();
 }
 
@@ -931,7 +933,9 @@ std::string sketch_state_json(const SketchLabState& s) {
                 s.my_sketches.count, json_string(s.sketches_message).c_str(), s.sketches_message_is_error ? "true" : "false",
                 s.chain_leaf, s.chain_table.counts.empty() ? 0LL : (long long)s.chain_table.total(), chain_product, chain_joint);
   return std::string(buf) + "\"leaves\":[" + leaves + "],\"canvas\":" + rect(s.canvas_rect) + ",\"keep\":" + rect(s.keep_rect) +
-         ",\"export\":" + rect(s.export_rect) + ",\"import\":" + rect(s.import_rect) + ",\"cancel\":" + rect(s.cancel_rect) + ",\"patch_picker\":" + rect(s.patch_picker_rect) + "}";
+         ",\"export\":" + rect(s.export_rect) + ",\"import\":" + rect(s.import_rect) + ",\"cancel\":" + rect(s.cancel_rect) + ",\"patch_picker\":" + rect(s.patch_picker_rect) +
+         ",\"train_fvsbn\":" + rect(s.train_rect[int(SketchModel::Fvsbn)]) + ",\"train_nade\":" + rect(s.train_rect[int(SketchModel::Nade)]) +
+         ",\"load_full\":" + rect(s.load_full_rect) + "}";
 }
 
 }  // namespace implay::app

@@ -111,6 +111,7 @@ struct SketchLabState {
   bool sketches_message_is_error = false;
 
   float canvas_rect[4] = {}, keep_rect[4] = {}, export_rect[4] = {}, import_rect[4] = {}, cancel_rect[4] = {};
+  float train_rect[3][4] = {}, load_full_rect[4] = {};  // for browser tests that click like a person
   std::string error;
 };
 
