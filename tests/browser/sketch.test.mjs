@@ -139,6 +139,15 @@ test('FVSBN trains in slices while frames keep coming; its test NLL joins the ta
   await context.close();
 });
 
+test('counting an empty sketch set says so and counts MNIST instead', async () => {
+  const { page, context, problems } = await openSketchLab('counts=sketches');
+  const s = await state(page);
+  assert.match(s.sketch.counts_error, /your sketch set is empty.*counting MNIST instead/);
+  assert.ok(s.sketch.test_nll < 0.6 * s.sketch.baseline_nll);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('NADE training can be cancelled; the count model stays in use', async () => {
   const { page, context, problems } = await openSketchLab('model=nade');
   await page.waitForFunction(() => window.implay.state().sketch.training, null, { timeout: 30000 });

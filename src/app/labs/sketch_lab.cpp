@@ -139,6 +139,12 @@ void keep_counts_current(SketchLabState& s) {
     s.counts_error.clear();
   } catch (const Error& e) {
     s.counts_error = e.what();  // the last good model stays
+    if (s.counts.model) return;
+    // No model yet (e.g. ?counts=sketches with an empty set): count MNIST so the lab has one.
+    s.count_source = CountSource::Mnist;
+    s.counts_key = counts_key(s);
+    recount(s);
+    s.counts_error += "; counting MNIST instead";
   }
 }
 
@@ -816,6 +822,7 @@ void draw_tab_sketches(SketchLabState& s, AppState& app) {
 
 // The model picker, shown above every tab: which model the views use, and its training.
 void draw_model_bar(SketchLabState& s) {
+  if (!s.counts_error.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.counts_error.c_str());
   int picked = int(s.picked);
   ImGui::SetNextItemWidth(170);
   if (ImGui::Combo("model", &picked, kModelNames, 3)) {
@@ -918,16 +925,16 @@ std::string sketch_state_json(const SketchLabState& s) {
     const ChainRule c = chain_rule(s.chain_table, assignment_of(s.chain_table, s.chain_leaf));
     chain_product = c.product, chain_joint = c.joint.value();
   }
-  char buf[1024];
+  char buf[4096];  // room for the three messages
   std::snprintf(buf, sizeof buf,
                 "{\"tab\":\"%s\",\"model\":\"%s\",\"active_model\":\"%s\",\"neighbours\":%d,\"test_nll\":%.4f,\"baseline_nll\":%.4f,"
-                "\"fvsbn_nll\":%.4f,\"nade_nll\":%.4f,\"training\":%s,\"progress\":%.4f,\"training_message\":%s,"
+                "\"fvsbn_nll\":%.4f,\"nade_nll\":%.4f,\"training\":%s,\"progress\":%.4f,\"training_message\":%s,\"counts_error\":%s,"
                 "\"log_p\":%.4f,\"bits_per_pixel\":%.5f,\"ink\":%d,\"completion_start\":%d,\"completion_ms\":%.3f,"
                 "\"completion_ink\":%d,\"sketches\":%d,\"sketches_message\":%s,\"sketches_error\":%s,"
                 "\"chain_leaf\":%d,\"chain_total\":%lld,\"chain_product\":%.6f,\"chain_joint\":%.6f,",
                 std::array{"draw", "chain", "models", "sketches"}[size_t(s.tab)], kModelKeys[int(s.picked)],
                 kModelKeys[int(active_kind(s))], s.neighbours, nll(s.counts), nll(s.independent), nll(s.fvsbn), nll(s.nade),
-                s.trainer ? "true" : "false", s.trainer ? double(s.trainer->progress()) : 0.0, json_string(s.training_message).c_str(),
+                s.trainer ? "true" : "false", s.trainer ? double(s.trainer->progress()) : 0.0, json_string(s.training_message).c_str(), json_string(s.counts_error).c_str(),
                 s.likelihood.nats, s.likelihood.bits_per_pixel, int(std::count(s.sketch.begin(), s.sketch.end(), 1)),
                 completion_start(s), s.completion_ms, int(std::count(s.completions.begin(), s.completions.end(), 1)),
                 s.my_sketches.count, json_string(s.sketches_message).c_str(), s.sketches_message_is_error ? "true" : "false",
