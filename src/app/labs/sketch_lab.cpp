@@ -520,7 +520,7 @@ void draw_leaf_picture(const SketchLabState& s, const Assignment& a) {
   struct Square { int r, c, value; std::string label; };
   std::vector<Square> squares;
   if (!s.chain_template) {
-    for (int v = 0; v < 4; ++v) squares.push_back({v / 2, v % 2, a[size_t(v)], "x" + std::to_string(v + 1)});
+    for (int v = 0; v < 4; ++v) squares.push_back({v / 2, v % 2, a[size_t(v)], std::string{'x', char('1' + v)}});
   } else {
     const int k = int(a.size()) - 1;
     for (int b = 0; b < k; ++b)
