@@ -198,10 +198,6 @@ void Frame(AppState& app) {
 
 // [SECTION] state for tests -------------------------------------------------------------------
 
-namespace {
-
-}  // namespace
-
 std::string state_json(const AppState& app) {
   std::string s = "{\"lab\":\"" + std::string(lab_info(app.lab).key) + "\",\"embed\":" + (app.embed ? "true" : "false") +
                   ",\"nav_visible\":" + (app.nav_rects.empty() ? "false" : "true") + ",\"frames\":" +
