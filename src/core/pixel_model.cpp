@@ -138,6 +138,14 @@ ContextModel::ContextModel(const BinaryImages& train, const ContextOptions& opti
   const size_t cells = size_t(num_tables()) * size_t(num_contexts());
   ones.assign(cells, 0u);
   totals.assign(cells, 0u);
+  add_counts(train, 1);
+}
+
+void ContextModel::add_counts(const BinaryImages& images, uint32_t weight) {
+  if (images.count == 0) return;
+  if (images.rows != rows_ || images.cols != cols_)
+    throw Error("cannot add counts of " + std::to_string(images.rows) + "x" + std::to_string(images.cols) +
+                " images to a model of " + std::to_string(rows_) + "x" + std::to_string(cols_));
   // Each image is copied into a zero border (2 rows above, 3 columns left, 2 right: the template's
   // reach), so a context is K loads at fixed offsets without bounds checks, the same index as
   // context_of(); K is a template argument so the loads unroll.
@@ -155,13 +163,13 @@ ContextModel::ContextModel(const BinaryImages& train, const ContextOptions& opti
         uint32_t context = 0;
         for (int k = 0; k < K; ++k) context |= uint32_t(row[c + delta[size_t(k)]]) << k;
         const size_t cell = size_t(r * cols_ + c) * table_stride + context;
-        ones[cell] += row[c];
-        totals[cell] += 1;
+        ones[cell] += weight * row[c];
+        totals[cell] += weight;
       }
     }
   };
-  for (int n = 0; n < train.count; ++n) {
-    std::span<const uint8_t> x = train.image(n);
+  for (int n = 0; n < images.count; ++n) {
+    std::span<const uint8_t> x = images.image(n);
     for (int r = 0; r < rows_; ++r)
       for (int c = 0; c < cols_; ++c) padded[size_t((r + kTop) * pw + c + kLeft)] = x[size_t(r * cols_ + c)] != 0;
     [&]<int... K>(std::integer_sequence<int, K...>) {

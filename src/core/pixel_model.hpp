@@ -131,6 +131,11 @@ class ContextModel final : public PixelModel {
   int cols() const override { return cols_; }
   double probability(std::span<const uint8_t> image, int i) const override;
 
+  // Counts `images` into the tables, each image `weight` times: the model then equals one counted
+  // on the union with every such image repeated (the lab mixes your sketches into MNIST this way).
+  // Throws implay::Error for images of another size.
+  void add_counts(const BinaryImages& images, uint32_t weight);
+
   int num_contexts() const { return 1 << options.neighbours; }  // 2^K
   int num_tables() const { return options.position_dependent ? rows_ * cols_ : 1; }
   // The context index of pixel i of image (its neighbours' bits), 0..2^K−1.

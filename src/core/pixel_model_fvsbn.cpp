@@ -130,11 +130,17 @@ bool SlicedAdamTrainer::step(int max_units) {
   return done_;
 }
 
+void run_to_end(PixelModelTrainer& trainer, std::vector<TrainEpochStats>* history) {
+  while (!trainer.step(1000)) {
+  }
+  if (history) *history = trainer.history();
+}
+
 // -------------------------------------------------------------------------------------------
 // [fvsbn]
 
 FvsbnTrainer::FvsbnTrainer(const BinaryImages& train, const FvsbnTrainOptions& options, const BinaryImages* validation)
-    : SlicedAdamTrainer(train, adam_schedule_of(options), validation, "an FVSBN") {
+    : SlicedAdamTrainer(train, options, validation, "an FVSBN") {
   model_ = FvsbnModel(train.rows, train.cols);
   model_.init_from_marginals(train, options.init_alpha);
   allocate_optimizer(model_.num_params());
@@ -147,9 +153,7 @@ double FvsbnTrainer::minibatch_loss(const Eigen::MatrixXf& x, Eigen::Ref<Eigen::
 FvsbnModel train_fvsbn(const BinaryImages& train, const FvsbnTrainOptions& options, const BinaryImages* validation,
                        std::vector<TrainEpochStats>* history) {
   FvsbnTrainer trainer(train, options, validation);
-  while (!trainer.step(1000)) {
-  }
-  if (history) *history = trainer.history();
+  run_to_end(trainer, history);
   return trainer.model();
 }
 

@@ -18,7 +18,8 @@ namespace implay {
 // evaluation after each: 4.2 s natively (9.5 s with the earlier dense GEMM kernels); one epoch
 // alone 1.6–2.2 s in headless Chromium (bench/browser/sketch_run.mjs; one busy 2-core machine).
 // Adam: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − α m̂ / (√v̂ + ε).
-struct FvsbnTrainOptions {
+// What FvsbnTrainOptions and NadeTrainOptions share: the minibatch and Adam schedule.
+struct AdamSchedule {
   float learning_rate = 2e-2f;   // α of the first epoch
   float lr_decay = 0.5f;         // α is multiplied by this after every epoch
   float adam_beta1 = 0.9f;       // β₁
@@ -26,9 +27,12 @@ struct FvsbnTrainOptions {
   float adam_epsilon = 1e-8f;    // ε
   int batch_size = 100;          // B images per update (the last batch takes N mod B)
   int epochs = 3;                // passes over the reshuffled training set
-  float init_alpha = 1.0f;       // b starts at the logits of the α-smoothed pixel frequencies, W = 0
-  uint64_t seed = 1;             // every epoch's shuffle
+  uint64_t seed = 1;             // every epoch's shuffle (and a model's initial weights)
   int validation_rows = 0;       // validation images evaluated after each epoch: 0 = all
+};
+
+struct FvsbnTrainOptions : AdamSchedule {
+  float init_alpha = 1.0f;       // b starts at the logits of the α-smoothed pixel frequencies, W = 0
 };
 
 struct TrainEpochStats {
@@ -55,19 +59,6 @@ class PixelModelTrainer {
   virtual const std::vector<TrainEpochStats>& history() const = 0;  // after each epoch
   virtual const std::vector<float>& batch_losses() const = 0;       // every minibatch's L
 };
-
-// What FvsbnTrainOptions and NadeTrainOptions share: the minibatch and Adam schedule.
-struct AdamSchedule {
-  float learning_rate, lr_decay, adam_beta1, adam_beta2, adam_epsilon;
-  int batch_size, epochs;
-  uint64_t seed;
-  int validation_rows;
-};
-template <class Options>
-AdamSchedule adam_schedule_of(const Options& o) {
-  return {o.learning_rate, o.lr_decay,   o.adam_beta1, o.adam_beta2,     o.adam_epsilon,
-          o.batch_size,    o.epochs,     o.seed,       o.validation_rows};
-}
 
 // The machinery both trainers share: shuffled minibatches, Adam on the flat parameter vector,
 // the learning rate decayed per epoch, validation after each epoch, all in bounded slices. A
@@ -130,6 +121,9 @@ class FvsbnTrainer final : public SlicedAdamTrainer {
   Eigen::VectorXf& parameters() override { return model_.params; }
   FvsbnModel model_;
 };
+
+// Steps a trainer to the end; its per-epoch history into *history when given.
+void run_to_end(PixelModelTrainer& trainer, std::vector<TrainEpochStats>* history);
 
 FvsbnModel train_fvsbn(const BinaryImages& train, const FvsbnTrainOptions& options,
                        const BinaryImages* validation = nullptr, std::vector<TrainEpochStats>* history = nullptr);

@@ -172,7 +172,7 @@ double nade_loss(const NadeModel& model, const Eigen::Ref<const Eigen::MatrixXf>
 // [trainer]
 
 NadeTrainer::NadeTrainer(const BinaryImages& train, const NadeTrainOptions& options, const BinaryImages* validation)
-    : SlicedAdamTrainer(train, adam_schedule_of(options), validation, "a NADE") {
+    : SlicedAdamTrainer(train, options, validation, "a NADE") {
   model_ = NadeModel(train.rows, train.cols, options.hidden);
   model_.init_from_marginals(train, options.init_alpha, options.init_scale, options.seed);
   allocate_optimizer(model_.num_params());
@@ -185,9 +185,7 @@ double NadeTrainer::minibatch_loss(const Eigen::MatrixXf& x, Eigen::Ref<Eigen::V
 NadeModel train_nade(const BinaryImages& train, const NadeTrainOptions& options, const BinaryImages* validation,
                      std::vector<TrainEpochStats>* history) {
   NadeTrainer trainer(train, options, validation);
-  while (!trainer.step(1000)) {
-  }
-  if (history) *history = trainer.history();
+  run_to_end(trainer, history);
   return trainer.model();
 }
 

@@ -102,19 +102,11 @@ double nade_loss(const NadeModel& model, const Eigen::Ref<const Eigen::MatrixXf>
 // images; the 3 default epochs 34 s); in wasm under node 10 000 images take 1.3 s (H = 250) and
 // 2.0-2.2 s (H = 500, ≈ 20 ms a minibatch: one unit per frame), the 3 default epochs 38 s of CPU
 // (65.97 nats). One full 28 x 28 sample: O(HD), 0.1-0.15 ms in wasm.
-struct NadeTrainOptions {
+struct NadeTrainOptions : AdamSchedule {
+  NadeTrainOptions() { learning_rate = 1e-2f; }  // the rest of the schedule as FVSBN's
   int hidden = 500;              // H hidden units (1..4096)
-  float learning_rate = 1e-2f;   // α of the first epoch
-  float lr_decay = 0.5f;         // α is multiplied by this after every epoch
-  float adam_beta1 = 0.9f;       // β₁
-  float adam_beta2 = 0.999f;     // β₂
-  float adam_epsilon = 1e-8f;    // ε
-  int batch_size = 100;          // B images per update (the last batch takes N mod B)
-  int epochs = 3;                // passes over the reshuffled training set
   float init_alpha = 1.0f;       // b starts at the logits of the α-smoothed pixel frequencies
   float init_scale = 0.05f;      // W and V start ~ N(0, scale²)
-  uint64_t seed = 1;             // the initial weights and every epoch's shuffle
-  int validation_rows = 0;       // validation images evaluated after each epoch: 0 = all
 };
 
 // Views `train` and `validation` (they must outlive the trainer and stay unchanged).

@@ -62,20 +62,4 @@ BinaryImages sketch_set_from_idx(std::span<const uint8_t> bytes, const std::stri
   return set;
 }
 
-void add_context_counts(ContextModel& model, const BinaryImages& extra, uint32_t weight) {
-  if (extra.count == 0) return;
-  if (extra.rows != model.rows() || extra.cols != model.cols())
-    throw Error("cannot add counts of " + std::to_string(extra.rows) + "x" + std::to_string(extra.cols) + " images to a model of " +
-                std::to_string(model.rows()) + "x" + std::to_string(model.cols()));
-  const int d = model.dim(), contexts = model.num_contexts();
-  for (int n = 0; n < extra.count; ++n) {
-    std::span<const uint8_t> x = extra.image(n);
-    for (int i = 0; i < d; ++i) {
-      const size_t cell = size_t(model.options.position_dependent ? i : 0) * size_t(contexts) + size_t(model.context_of(x, i));
-      model.ones[cell] += weight * x[size_t(i)];
-      model.totals[cell] += weight;
-    }
-  }
-}
-
 }  // namespace implay

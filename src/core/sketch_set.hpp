@@ -1,7 +1,7 @@
 // sketch_set.hpp — the Sketch lab's personal set: 28×28 binary sketches a student draws and keeps.
 // The set travels as an IDX images file (0 = background, 255 = ink, MNIST's layout), so the one
 // file persists in the browser, downloads, imports again and trains the CLI (`ar train --data`).
-// Also: adding a set's counts, weighted, to a context-count model (MNIST mixed with sketches).
+// (Mixing a set into a count model: ContextModel::add_counts.)
 #pragma once
 #include <cstdint>
 #include <span>
@@ -30,10 +30,5 @@ std::vector<uint8_t> sketch_set_to_idx(const BinaryImages& set);
 // `source` names the bytes in messages. Throws implay::Error for anything parse_idx_u8 rejects,
 // a labels file or other shapes than (N, 28, 28), and more than kMaxSketches images.
 BinaryImages sketch_set_from_idx(std::span<const uint8_t> bytes, const std::string& source);
-
-// Adds the counts of `extra`, each image counted `weight` times, to `model` (same context,
-// same smoothing): the model then equals one counted on the union with every extra image
-// repeated `weight` times. Throws implay::Error for images of another size.
-void add_context_counts(ContextModel& model, const BinaryImages& extra, uint32_t weight);
 
 }  // namespace implay

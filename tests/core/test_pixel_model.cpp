@@ -223,7 +223,9 @@ TEST_CASE("FVSBN trainer lowers the loss below the independent start and slices 
   REQUIRE(t.history().size() == 4);
   CHECK(t.history().back().validation_nll < start - 0.3);
   CHECK(t.history().back().validation_nll == doctest::Approx(mean_nll(t.model(), correlated)));
-  CHECK(contains(error_of([&] { FvsbnTrainer(correlated, {.learning_rate = 0.0f}); }), "learning rate 0"));
+  FvsbnTrainOptions no_steps;
+  no_steps.learning_rate = 0.0f;
+  CHECK(contains(error_of([&] { FvsbnTrainer(correlated, no_steps); }), "learning rate 0"));
 }
 
 TEST_CASE("real MNIST: the 10-neighbour context model is far below the independent baseline") {

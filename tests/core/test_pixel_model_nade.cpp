@@ -201,6 +201,9 @@ TEST_CASE("NADE trainer on 2000 MNIST digits: the loss falls and the model beats
   const double independent = mean_nll(IndependentModel(train), test);
   MESSAGE("test NLL nats: independent " << independent << ", NADE start " << start << ", after 2 epochs " << nade);
   CHECK(nade < independent - 50);
-  CHECK(contains(error_of([&] { NadeTrainer(train, {.hidden = 0}); }), "0 hidden units"));
-  CHECK(contains(error_of([&] { NadeTrainer(train, {.learning_rate = -1.0f}); }), "learning rate -1"));
+  NadeTrainOptions no_hidden, backwards;
+  no_hidden.hidden = 0;
+  backwards.learning_rate = -1.0f;
+  CHECK(contains(error_of([&] { NadeTrainer(train, no_hidden); }), "0 hidden units"));
+  CHECK(contains(error_of([&] { NadeTrainer(train, backwards); }), "learning rate -1"));
 }

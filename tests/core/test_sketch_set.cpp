@@ -91,7 +91,7 @@ TEST_CASE("weighted counts equal counting the union with repeated images") {
   for (bool by_position : {false, true}) {
     const ContextOptions o{4, 1.0f, by_position};
     ContextModel mixed(base, o);
-    add_context_counts(mixed, extra, 3);
+    mixed.add_counts(extra, 3);
     const ContextModel expected(repeated, o);
     CHECK(mixed.ones == expected.ones);
     CHECK(mixed.totals == expected.totals);
@@ -101,5 +101,5 @@ TEST_CASE("weighted counts equal counting the union with repeated images") {
   odd.count = 1;
   odd.rows = odd.cols = 2;
   odd.pixels = {0, 1, 1, 0};
-  CHECK(contains(error_of([&] { add_context_counts(m, odd, 1); }), "2x2 images to a model of 28x28"));
+  CHECK(contains(error_of([&] { m.add_counts(odd, 1); }), "2x2 images to a model of 28x28"));
 }

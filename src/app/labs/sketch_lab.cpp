@@ -97,7 +97,7 @@ void recount(SketchLabState& s) {
       break;
     case CountSource::Mixed:
       m = std::make_unique<ContextModel>(s.train_bin, options);
-      add_context_counts(*m, s.my_sketches, uint32_t(s.sketch_weight));
+      m->add_counts(s.my_sketches, uint32_t(s.sketch_weight));
       on = images_text(s.train_bin.count, "MNIST") + " + " + images_text(s.my_sketches.count, "sketches") + " ×" +
            std::to_string(s.sketch_weight);
       break;
@@ -378,8 +378,11 @@ void draw_running_log_p(const SketchLabState& s) {
   ImGui::Spacing();
   ImGui::TextUnformatted("The chain rule, pixel by pixel: log p(x₀ … xᵢ) = Σⱼ≤ᵢ log p(xⱼ | x₍<ⱼ₎)");
   const double low = std::min(-1.0, s.running_log_p.back() * 1.1);
-  std::vector<double> xs(kDim);
-  for (int i = 0; i < kDim; ++i) xs[size_t(i)] = i;
+  static const std::vector<double> xs = [] {  // pixel indices 0..783, the same every frame
+    std::vector<double> v(kDim);
+    for (int i = 0; i < kDim; ++i) v[size_t(i)] = i;
+    return v;
+  }();
   Plot plot("running_log_p", ImVec2(-1, std::max(120.0f, ImGui::GetContentRegionAvail().y - 8)), Range{0, kDim - 1},
             Range{low, 0}, "pixel i in reading order", "nats");
   for (int r = 1; r < kSide; ++r) plot.vline(r * kSide, IM_COL32(0, 0, 0, 14));
