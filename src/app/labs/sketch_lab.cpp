@@ -754,9 +754,9 @@ void draw_tab_models(SketchLabState& s, AppState& app) {
 // [SECTION] sketches tab -----------------------------------------------------------------------
 
 void draw_tab_sketches(SketchLabState& s, AppState& app) {
-  ImGui::BeginGroup();
+  ImGui::BeginChild("sketch_set", ImVec2(350, 0), false);  // a child keeps the separator in its column
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 330);
-  ImGui::Text("%d sketches kept (at most %d)", s.my_sketches.count, kMaxSketches);
+  ImGui::Text("%d sketch%s kept (at most %d)", s.my_sketches.count, s.my_sketches.count == 1 ? "" : "es", kMaxSketches);
   MutedText("Draw in the Draw tab and press Keep. The set stays in this browser across visits; export it to keep "
             "it elsewhere (an IDX images file, like MNIST's).");
   if (ImGui::Button("Keep the current sketch")) keep_current_sketch(s, app.host);
@@ -786,9 +786,9 @@ void draw_tab_sketches(SketchLabState& s, AppState& app) {
   if (!s.counts_error.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.counts_error.c_str());
   MutedText("Completions in the Draw tab follow the new counts at once.");
   ImGui::PopTextWrapPos();
-  ImGui::EndGroup();
+  ImGui::EndChild();
 
-  ImGui::SameLine(0, 28);
+  ImGui::SameLine(0, 20);
   ImGui::BeginChild("thumbs", ImVec2(0, 0), false);
   const int columns = std::max(1, int(ImGui::GetContentRegionAvail().x / 62.0f));
   if (s.thumbs_version != s.sketches_version && s.my_sketches.count > 0) {
