@@ -43,6 +43,11 @@ UrlParams::UrlParams(std::string_view query) {
     UrlParam p;
     p.key = url_decode(part.substr(0, eq));
     p.value = eq == std::string_view::npos ? "" : url_decode(part.substr(eq + 1));
+    // Every reader takes values as C strings, so a NUL would silently cut "k=7%00junk" to 7.
+    if (p.key.find('\0') != std::string::npos || p.value.find('\0') != std::string::npos) {
+      warnings_.push_back("URL parameter " + std::string(part) + " ignored: it holds %00, a NUL character");
+      continue;
+    }
     params_.push_back(std::move(p));
   }
 }

@@ -40,7 +40,8 @@ class UrlParams {
   std::vector<std::string> warnings_;
 };
 
-// "%20" and '+' decoded; malformed escapes kept as they are.
+// "%20" and '+' decoded; malformed escapes kept as they are. "%00" becomes a NUL character,
+// which UrlParams refuses (with a warning) in a key or a value.
 std::string url_decode(std::string_view s);
 
 }  // namespace implay::app
