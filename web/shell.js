@@ -1,13 +1,23 @@
 // shell.js — the page around the WebAssembly app: checks that the browser has WebGL2 and
 // WebAssembly SIMD (and says plainly what is missing otherwise), shows a progress bar while the
-// app and the default MNIST subset download, fetches and gunzips MNIST files for the app, and
-// exposes window.implay.state() for tests. Every URL here is relative: dist/ runs on any static host.
+// app and the default MNIST subset download, fetches and gunzips MNIST files for the app, shows
+// what went wrong when the app cannot start or a file cannot be used, and exposes
+// window.implay.state() for tests. Every URL here is relative: dist/ runs on any static host.
 'use strict';
 
 (function () {
   const overlay = document.getElementById('overlay');
   const progressBar = document.getElementById('progress');
   const statusLine = document.getElementById('status');
+
+  // 2147483648 -> "2.1 GB", 64e6 -> "64 MB" (decimal units, as the progress line counts).
+  const formatBytes = (n) => {
+    const [unit, scale] = n >= 1e9 ? ['GB', 1e9] : n >= 1e6 ? ['MB', 1e6] : n >= 1e3 ? ['kB', 1e3] : ['bytes', 1];
+    return (scale === 1 ? String(n) : (n / scale).toFixed(1).replace(/\.0$/, '')) + ' ' + unit;
+  };
+  // DOMExceptions such as NotReadableError may come with an empty message: keep their name.
+  const describeError = (e) => (e && e.name && e.name !== 'Error' ? e.name + (e.message ? ': ' : '') : '') +
+    String(e && e.message !== undefined ? e.message : e);
 
   // [1] Capabilities -------------------------------------------------------------------------
   // The smallest module using a v128 instruction (i8x16.splat of 0): validates only with SIMD.
@@ -39,9 +49,30 @@
     return;
   }
 
-  // [2] Progress of everything the first screen needs -----------------------------------------
+  // [2] Progress of everything the first screen needs, or why the app cannot start -------------
+  let startFailed = false;  // once the failure is on screen, no progress update replaces it
+  function showStartFailure(message) {
+    if (startFailed) return;  // the first failure is the cause; the rest follow from it
+    startFailed = true;
+    document.getElementById('loading').hidden = true;
+    document.getElementById('failed').hidden = false;
+    document.getElementById('failure').textContent = message;
+    console.error('[implay] ' + message);
+  }
+
+  // A message that the app itself cannot show: a file refused before it reached the app, or
+  // memory that ran out. It stays until dismissed or replaced.
+  const notice = document.getElementById('notice');
+  notice.querySelector('button').addEventListener('click', () => { notice.hidden = true; });
+  function showNotice(message) {
+    notice.querySelector('span').textContent = message;
+    notice.hidden = false;
+    console.warn('[implay] ' + message);
+  }
+
   const parts = new Map();  // name -> {received, total}
   function reportProgress(name, received, total) {
+    if (startFailed) return;
     parts.set(name, { received, total });
     let r = 0, t = 0;
     for (const p of parts.values()) { r += p.received; t += p.total || p.received; }
@@ -49,9 +80,18 @@
     statusLine.textContent = (r / 1e6).toFixed(1) + ' of ' + (t / 1e6).toFixed(1) + ' MB';
   }
 
+  const httpStatus = (response) => 'HTTP ' + response.status + (response.statusText ? ' ' + response.statusText : '');
+
+  // Errors name the URL and say whether the server answered (its HTTP status) or the network failed.
   async function fetchBytes(url, onProgress, signal) {
-    const response = await fetch(url, signal ? { signal } : undefined);
-    if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
+    let response;
+    try {
+      response = await fetch(url, signal ? { signal } : undefined);
+    } catch (e) {
+      if (e && e.name === 'AbortError') throw e;
+      throw new Error(url + ': network failure (' + describeError(e) + ')');
+    }
+    if (!response.ok) throw new Error(url + ': the server answered ' + httpStatus(response));
     const total = Number(response.headers.get('Content-Length')) || 0;
     if (!response.body) {
       const buffer = new Uint8Array(await response.arrayBuffer());
@@ -75,11 +115,17 @@
   }
 
   // Some static hosts serve .gz files with Content-Encoding: gzip and the browser has already
-  // decompressed them; look at the bytes rather than trust the name.
-  async function gunzipIfNeeded(bytes) {
+  // decompressed them; look at the bytes rather than trust the name. Bytes that are not gzip go
+  // to the app, whose IDX parser names the file and what is wrong with it.
+  async function gunzipIfNeeded(bytes, url) {
     if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
     const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    try {
+      return new Uint8Array(await new Response(stream).arrayBuffer());
+    } catch (e) {
+      // Chromium reports a broken gzip stream as "Failed to fetch", which reads like a network fault.
+      throw new Error(url + ' is corrupt: its ' + formatBytes(bytes.length) + ' do not gunzip');
+    }
   }
 
   // [3] MNIST for the app --------------------------------------------------------------------
@@ -90,9 +136,8 @@
 
   function loadSet(set) {
     if (inFlight.has(set)) return inFlight.get(set);
-    manifestPromise = manifestPromise || fetch('data/manifest.json').then((r) => {
-      if (!r.ok) throw new Error('data/manifest.json: HTTP ' + r.status);
-      return r.json();
+    manifestPromise = manifestPromise || fetchBytes('data/manifest.json', () => {}).then((bytes) => {
+      try { return JSON.parse(new TextDecoder().decode(bytes)); } catch (e) { throw new Error('data/manifest.json is corrupt: ' + e.message); }
     });
     const abort = new AbortController();
     let failed = false;
@@ -100,7 +145,10 @@
       const manifest = await manifestPromise;
       const received = new Map();
       let total = 0;
-      for (const f of FILES) total += manifest.files[f][set].bytes;
+      for (const f of FILES) {
+        if (!manifest.files?.[f]?.[set]) throw new Error('data/manifest.json lists no ' + set + ' file for ' + f);
+        total += manifest.files[f][set].bytes;
+      }
       const progress = (file, r) => {
         if (failed) return;  // a sibling download failed: keep the failure on screen
         received.set(file, r);
@@ -112,12 +160,14 @@
         });
       };
       const files = await Promise.all(FILES.map(async (f) => {
-        const raw = await fetchBytes('data/' + manifest.files[f][set].path, (r) => progress(f, r), abort.signal);
-        return [f, await gunzipIfNeeded(raw)];
+        const url = 'data/' + manifest.files[f][set].path;
+        const raw = await fetchBytes(url, (r) => progress(f, r), abort.signal);
+        return [f, await gunzipIfNeeded(raw, url)];
       }));
       await runtimeReady;
       for (const [name, bytes] of files) {
         const ptr = Module._malloc(bytes.length);
+        if (!ptr) throw new Error('out of memory: no room for ' + name + ' (' + formatBytes(bytes.length) + ')');
         Module.HEAPU8.set(bytes, ptr);
         Module.ccall('implay_data_file', null, ['string', 'string', 'number', 'number'], [set, name, ptr, bytes.length]);
         Module._free(ptr);
@@ -126,6 +176,7 @@
       failed = true;
       abort.abort();
       inFlight.delete(set);  // a later request (the app's "Try again") starts afresh
+      manifestPromise = null;
       console.warn('[implay] loading MNIST (' + set + ') failed: ' + error.message);
       await runtimeReady;
       Module.ccall('implay_data_failed', null, ['string', 'string'], [set, String(error.message)]);
@@ -139,6 +190,9 @@
   // [4] The app ------------------------------------------------------------------------------
   window.implayShell = {
     firstFrame() { overlay.classList.add('hidden'); window.implay.firstFrameAt = performance.now(); },
+    notice: showNotice,  // for host.cpp
+    formatBytes,
+    describeError,
   };
   window.implay = {
     firstFrameAt: null,
@@ -153,18 +207,26 @@
     // Fetch the .wasm ourselves to show its download progress, then compile it.
     instantiateWasm(imports, success) {
       fetchBytes('app.wasm', (r, t) => reportProgress('app', r, t))
-        .then((bytes) => WebAssembly.instantiate(bytes, imports))
+        .then((bytes) => WebAssembly.instantiate(bytes, imports).catch((e) => {
+          throw new Error('app.wasm is not a usable WebAssembly module (' + describeError(e) + ')');
+        }))
         .then((result) => success(result.instance, result.module))
-        .catch((error) => {
-          statusLine.textContent = 'Could not load the app: ' + error.message;
-          console.error('[implay] ' + error.message);
-        });
+        .catch((error) => showStartFailure(error.message));
       return {};
     },
     onRuntimeInitialized() { window.__implayRuntimeResolve(); },
+    onAbort(what) {
+      if (window.implay.firstFrameAt === null) showStartFailure('The app stopped while starting: ' + what);
+    },
   };
   const script = document.createElement('script');
   script.src = 'app.js';
-  script.onerror = () => { statusLine.textContent = 'Could not load app.js'; };
+  // A <script> error says nothing about why: ask again with fetch to name the status.
+  script.onerror = () => {
+    fetch('app.js', { cache: 'no-store' })
+      .then((r) => 'app.js: ' + (r.ok ? 'downloaded, but the browser could not run it' : 'the server answered ' + httpStatus(r)))
+      .catch((e) => 'app.js: network failure (' + describeError(e) + ')')
+      .then(showStartFailure);
+  };
   document.body.appendChild(script);
 })();

@@ -25,6 +25,13 @@ namespace {
 
 app::AppState* g_app = nullptr;  // the page calls back into this one app
 
+// Larger files are refused before a byte is read: a 2 GB file picked by mistake would otherwise
+// fill the tab's memory. The biggest file the labs take, a full sketch set, is about 1.6 MB.
+constexpr double kMaxOpenedFileBytes = 64e6;
+
+// Every _malloc below is checked: with memory growth on, a failed one returns 0 rather than
+// aborting, and writing there would corrupt the app's memory. A failure is shown on the page
+// (web/shell.js's notice) with what was being loaded.
 EM_JS(void, js_console_warn, (const char* message), { console.warn("[implay] " + UTF8ToString(message)); });
 EM_JS(void, js_request_dataset, (const char* set), {
   if (window.implayData) window.implayData.load(UTF8ToString(set));
@@ -34,6 +41,10 @@ EM_JS(char*, js_location_search, (), {
   const s = window.location.search || "";
   const n = lengthBytesUTF8(s) + 1;
   const p = _malloc(n);
+  if (!p) {
+    window.implayShell.notice("Out of memory: the URL's settings (" + n + " bytes) were ignored.");
+    return 0;
+  }
   stringToUTF8(s, p, n);
   return p;
 });
@@ -49,21 +60,28 @@ EM_JS(int, js_load_stored, (const char* key, uint8_t** out), {
   let bin;
   try { bin = atob(text); } catch (e) { bin = text; }
   const p = _malloc(bin.length + 1);
+  if (!p) {
+    window.implayShell.notice("Out of memory: the stored " + UTF8ToString(key) + " (" + bin.length + " bytes) could not be loaded.");
+    return 0;
+  }
   for (let i = 0; i < bin.length; ++i) HEAPU8[p + i] = bin.charCodeAt(i) & 255;
   HEAPU32[out >> 2] = p;
   return bin.length;
 });
-EM_JS(char*, js_store, (const char* key, const uint8_t* bytes, int size), {
+// Returns 1 when stored; otherwise 0, with the browser's reason in *message (0 when even that
+// did not fit in memory).
+EM_JS(int, js_store, (const char* key, const uint8_t* bytes, int size, char** message), {
   let bin = "";
   for (let i = 0; i < size; i += 8192)
     bin += String.fromCharCode.apply(null, HEAPU8.subarray(bytes + i, bytes + Math.min(size, i + 8192)));
-  let message = "";
-  try { window.localStorage.setItem(UTF8ToString(key), btoa(bin)); } catch (e) { message = String(e && e.message || e); }
-  if (!message) return 0;
-  const n = lengthBytesUTF8(message) + 1;
+  let reason = "";
+  try { window.localStorage.setItem(UTF8ToString(key), btoa(bin)); } catch (e) { reason = String(e && e.message || e); }
+  if (!reason) return 1;
+  const n = lengthBytesUTF8(reason) + 1;
   const p = _malloc(n);
-  stringToUTF8(message, p, n);
-  return p;
+  if (p) stringToUTF8(reason, p, n);
+  HEAPU32[message >> 2] = p;
+  return 0;
 });
 EM_JS(void, js_save_file, (const char* name, const uint8_t* bytes, int size), {
   const blob = new Blob([HEAPU8.slice(bytes, bytes + size)], { type: "application/octet-stream" });
@@ -76,9 +94,12 @@ EM_JS(void, js_save_file, (const char* name, const uint8_t* bytes, int size), {
   setTimeout(() => URL.revokeObjectURL(a.href), 30000);
 });
 // A hidden file input, clicked while the user's click still counts as a gesture; the chosen
-// file's bytes go to implay_file_opened.
-EM_JS(void, js_open_file, (const char* purpose, const char* accept), {
+// file's bytes go to implay_file_opened. A file over max_bytes, one the browser cannot read
+// and one that does not fit in memory are refused on the page, naming the file; the app's
+// state is left as it was.
+EM_JS(void, js_open_file, (const char* purpose, const char* accept, const char* kind, double max_bytes), {
   const what = UTF8ToString(purpose);
+  const kindText = UTF8ToString(kind);
   const input = document.createElement("input");
   input.type = "file";
   input.accept = UTF8ToString(accept);
@@ -87,8 +108,27 @@ EM_JS(void, js_open_file, (const char* purpose, const char* accept), {
     const file = input.files && input.files[0];
     input.remove();
     if (!file) return;
-    const bytes = new Uint8Array(await file.arrayBuffer());
+    const shell = window.implayShell;
+    if (file.size > max_bytes) {
+      // Just over the limit, both round alike: then count the bytes.
+      const size = shell.formatBytes(file.size) === shell.formatBytes(max_bytes) ? file.size.toLocaleString("en") + " bytes"
+                                                                                 : shell.formatBytes(file.size);
+      shell.notice(file.name + " was not opened: it is " + size + ", and " + kindText + " may be at most " +
+                   shell.formatBytes(max_bytes) + ".");
+      return;
+    }
+    let bytes;
+    try {
+      bytes = new Uint8Array(await file.arrayBuffer());
+    } catch (e) {
+      shell.notice("Could not read " + file.name + ": " + shell.describeError(e) + ".");
+      return;
+    }
     const p = _malloc(bytes.length + 1);
+    if (!p) {
+      shell.notice("Out of memory: no room for " + file.name + " (" + shell.formatBytes(bytes.length) + ").");
+      return;
+    }
     HEAPU8.set(bytes, p);
     Module.ccall("implay_file_opened", null, ["string", "string", "number", "number"], [what, file.name, p, bytes.length]);
     _free(p);
@@ -113,9 +153,9 @@ void install_host(app::AppState& app) {
     return out;
   };
   app.host.store = [](const std::string& key, std::span<const uint8_t> bytes, std::string& error) {
-    char* message = js_store(key.c_str(), bytes.data(), int(bytes.size()));
-    if (!message) return true;
-    error = message;
+    char* message = nullptr;
+    if (js_store(key.c_str(), bytes.data(), int(bytes.size()), &message)) return true;
+    error = message ? message : "the browser's storage refused (out of memory for its reason)";
     std::free(message);
     return false;
   };
@@ -124,13 +164,15 @@ void install_host(app::AppState& app) {
     return name;
   };
   app.host.open_file = [](const std::string& purpose, const std::string& accept) {
-    js_open_file(purpose.c_str(), accept.c_str());
+    const std::string kind = purpose == "sketches" ? "a sketch set" : "a file for " + purpose;
+    js_open_file(purpose.c_str(), accept.c_str(), kind.c_str(), kMaxOpenedFileBytes);
   };
   app.host.platform_name = "browser (WebAssembly)";
 }
 
 std::string initial_query(int, char**) {
   char* s = js_location_search();
+  if (!s) return "";
   std::string out(s);
   std::free(s);
   return out;
