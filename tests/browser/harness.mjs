@@ -38,10 +38,12 @@ export async function startSession() {
 }
 
 // Opens a page in a new context and records console errors, page errors, failed requests and
-// HTTP errors in `problems` (and console warnings in `warnings`).
-export async function openPage(session, query = '', { viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, init } = {}) {
+// HTTP errors in `problems` (and console warnings in `warnings`). `routes`: [[url glob, handler]]
+// pairs for context.route, installed before the page loads (to serve a broken or missing file).
+export async function openPage(session, query = '', { viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, init, routes = [] } = {}) {
   const context = await session.browser.newContext({ viewport, deviceScaleFactor });
   if (init) await context.addInitScript(init);
+  for (const [url, handler] of routes) await context.route(url, handler);
   const page = await context.newPage();
   const problems = [];
   const warnings = [];
@@ -65,6 +67,30 @@ export async function waitForApp(page, { frames = 3, data = true, timeout = 3000
     } catch (e) { return false; }
   }, { frames, data }, { timeout, polling: 100 });
   return page.evaluate(() => window.implay.state());
+}
+
+// Waits until the app has drawn `count` more frames. Input sent before this call is then seen:
+// the browser hands events to SDL before the next frame, which reads them, and ImGui acts on a
+// click in the frame after. Tests count frames, never milliseconds, so a busy machine that draws
+// 5 frames a second instead of 60 only makes them slower.
+export async function waitFrames(page, count = 3, { timeout = 30000 } = {}) {
+  const start = await page.evaluate(() => window.implay.state().frames);
+  await page.waitForFunction((target) => window.implay.state().frames >= target, start + count, { timeout });
+}
+
+// Waits while a sliced job (training, cross-validation) runs until `frames` more frames were
+// drawn and, if `progress` is given, its progress moved on. `running` and `progress` are
+// functions of the state, run in the page (so they cannot use variables of the test). If the
+// job ends first this returns at once with stillRunning false, for the caller to assert on.
+export async function framesDuringWork(page, { running, progress = null, frames = 5, timeout = 60000 }) {
+  const measure = progress ? `(${progress})` : '(() => 1)';
+  const start = await page.evaluate(`(() => { const s = window.implay.state(); return { frames: s.frames, progress: ${measure}(s) }; })()`);
+  await page.waitForFunction(`(() => {
+    const s = window.implay.state();
+    return !(${running})(s) || (s.frames >= ${start.frames + frames} && ${measure}(s) ${progress ? '>' : '>='} ${start.progress});
+  })()`, null, { timeout });
+  const s = await page.evaluate(() => window.implay.state());
+  return { state: s, framesDrawn: s.frames - start.frames, stillRunning: running(s) };
 }
 
 export async function screenshot(page, name) {

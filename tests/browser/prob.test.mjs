@@ -2,7 +2,7 @@
 // numbers and no console errors; URL parameters pick the view and the table.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSession, openPage, waitForApp, screenshot, distinctColors } from './harness.mjs';
+import { startSession, openPage, waitForApp, waitFrames, screenshot, distinctColors } from './harness.mjs';
 
 let session;
 before(async () => { session = await startSession(); });
@@ -13,7 +13,7 @@ for (const [mode, extra] of [['tables', '&table=dogs'], ['ce', ''], ['bayes', ''
     const { page, context, problems, warnings } = await openPage(session, `?lab=prob&mode=${mode}${extra}`);
     const s = await waitForApp(page, { data: false });
     assert.equal(s.lab, 'prob');
-    await page.waitForTimeout(600);
+    await waitFrames(page, 5);
     const { image } = await screenshot(page, `prob-${mode}`);
     assert.ok(distinctColors(image) > 10);
     assert.deepEqual(warnings.filter((w) => w.includes('[implay]')), []);

@@ -3,7 +3,7 @@
 // place score a high AUC with HoG compared to raw pixels.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSession, openPage, waitForApp, screenshot } from './harness.mjs';
+import { startSession, openPage, waitForApp, waitFrames, screenshot } from './harness.mjs';
 
 let session;
 before(async () => { session = await startSession(); });
@@ -14,7 +14,7 @@ const state = (page) => page.evaluate(() => window.implay.state());
 test('toy: AUC matches the two-Gaussian theory and dragging on the histogram moves the threshold', async () => {
   const { page, context, problems, warnings } = await openPage(session, '?lab=roc&mode=toy&separation=1.5&spread=1&threshold=0.75');
   await waitForApp(page, { data: false });
-  await page.waitForTimeout(500);
+  await page.waitForFunction(() => window.implay.state().roc.valid && window.implay.state().roc.hist.w > 0, null, { timeout: 10000 });
   let s = await state(page);
   assert.ok(s.roc.valid);
   // AUC = Φ(1.5 / √2) = 0.856 for two unit Gaussians 1.5 apart; 400 samples: within ±0.05.
@@ -27,10 +27,10 @@ test('toy: AUC matches the two-Gaussian theory and dragging on the histogram mov
   await page.mouse.down();
   for (let i = 1; i <= 8; ++i) {
     await page.mouse.move(h.x + h.w * (0.5 + 0.03 * i), h.y + h.h * 0.5);
-    await page.waitForTimeout(20);
+    await waitFrames(page, 1);
   }
   await page.mouse.up();
-  await page.waitForTimeout(100);
+  await waitFrames(page);
   const after = await state(page);
   assert.ok(after.roc.threshold > 0.75 + 0.2, `threshold ${after.roc.threshold} after the drag`);
   await screenshot(page, 'roc-toy');
@@ -43,7 +43,7 @@ test('MNIST 3 vs 8: logistic classifiers trained in place, pixels vs HoG', async
   const { page, context, problems } = await openPage(session, '?lab=roc&mode=mnist&a=3&b=8');
   await waitForApp(page);
   await page.waitForFunction(() => window.implay.state().roc.valid, null, { timeout: 60000 });
-  await page.waitForTimeout(500);
+  await waitFrames(page);
   const s = await state(page);
   console.log(`  MNIST 3 vs 8 on the default subset: AUC raw pixels ${s.roc.auc_a.toFixed(4)}, HoG ${s.roc.auc_b.toFixed(4)}`);
   assert.ok(s.roc.auc_a > 0.95 && s.roc.auc_b > 0.95);

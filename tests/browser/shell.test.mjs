@@ -3,7 +3,7 @@
 // clear message. Screenshots land in build/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSession, openPage, waitForApp, screenshot, distinctColors, darkFraction } from './harness.mjs';
+import { startSession, openPage, waitForApp, waitFrames, screenshot, distinctColors, darkFraction } from './harness.mjs';
 
 let session;
 before(async () => { session = await startSession(); });
@@ -19,7 +19,7 @@ test('the app shell renders its first frame with no console errors and loads the
   assert.equal(state.simd, true, 'the shipped app must be the SIMD build');
   assert.equal(state.data.train, 10000);
   assert.equal(state.data.test, 2000);
-  await page.waitForTimeout(1500);  // a few more frames so the digit grid texture is drawn
+  await waitFrames(page, 5);  // the digit grid's texture is made from the data in the next frames
   const { image } = await screenshot(page, 'shell-data-1280x800');
   assert.ok(distinctColors(image) > 20, 'the canvas shows more than a blank background');
   // The digit grid: a region right of the navigation holds dark ink.
@@ -39,7 +39,7 @@ test('clicking a navigation entry switches the lab', async () => {
     assert.ok(state.nav.some((n) => n.key === key), `navigation lists ${key}`);
   await page.mouse.click(entry.x + entry.w / 2, entry.y + entry.h / 2);
   await page.waitForFunction(() => window.implay.state().lab === 'linear', null, { timeout: 5000 });
-  await page.waitForTimeout(300);
+  await waitFrames(page);
   const { image } = await screenshot(page, 'shell-linear-not-built');
   assert.ok(distinctColors(image) > 10);
   state = await page.evaluate(() => window.implay.state());
@@ -55,7 +55,7 @@ test('?lab=...&embed=1 opens that lab without the navigation, at iframe size', a
   assert.equal(state.embed, true);
   assert.equal(state.nav_visible, false);
   assert.deepEqual(state.nav, []);
-  await page.waitForTimeout(800);
+  await waitFrames(page);
   await screenshot(page, 'shell-embed-900x600');
   assert.deepEqual(problems, []);
   assert.deepEqual(warnings.filter((w) => w.includes('[implay]')), []);
@@ -78,7 +78,8 @@ test('unknown or invalid URL parameters give console warnings, not errors, and a
 test('crisp at devicePixelRatio 2: the drawing buffer is twice the CSS size', async () => {
   const { page, context, problems } = await openPage(session, '?lab=data', { deviceScaleFactor: 2 });
   await waitForApp(page);
-  await page.waitForTimeout(800);
+  await page.waitForFunction(() => document.getElementById('canvas').width === 2 * document.getElementById('canvas').clientWidth,
+    null, { timeout: 10000 });
   const size = await page.evaluate(() => {
     const c = document.getElementById('canvas');
     return { w: c.width, h: c.height, cssW: c.clientWidth, cssH: c.clientHeight };
@@ -122,9 +123,9 @@ test('a browser without WebGL2 or WebAssembly SIMD gets a message naming what is
 
 test('the full 60,000 / 10,000 sets load on demand, with progress, and replace the subset', async () => {
   const { page, context, problems } = await openPage(session, '?lab=data');
-  let s = await waitForApp(page);
-  await page.waitForTimeout(300);
-  s = await page.evaluate(() => window.implay.state());
+  await waitForApp(page);
+  await page.waitForFunction(() => window.implay.state().load_full.w > 0, null, { timeout: 10000 });
+  let s = await page.evaluate(() => window.implay.state());
   const b = s.load_full;
   assert.ok(b.w > 0, 'the data view shows the "Load the full sets" button');
   const t0 = Date.now();
@@ -147,8 +148,8 @@ test('a failed data download is shown in the page, never a crash', async () => {
     },
   });
   await waitForApp(page, { data: false });
-  await page.waitForFunction(() => window.implay.state().frames > 10, null, { timeout: 10000 });
-  await page.waitForTimeout(500);
+  await page.waitForFunction(() => window.implay.state().data.error !== '', null, { timeout: 10000 });
+  await waitFrames(page);
   const s = await page.evaluate(() => window.implay.state());
   assert.equal(s.data.train, 0);
   assert.match(s.data.error, /network down \(test\)/);
