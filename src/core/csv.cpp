@@ -4,7 +4,6 @@
 #include "core/csv.hpp"
 
 #include <algorithm>
-#include <cfloat>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -70,8 +69,9 @@ double decimal_value(std::string_view s) {
   return std::strtod(text, nullptr);
 }
 
-// Splits one line at commas: fields (C) views into line, trimmed.
-void split_fields(std::string_view line, std::vector<std::string_view>& fields) {
+}  // namespace
+
+void split_csv_fields(std::string_view line, std::vector<std::string_view>& fields) {
   fields.clear();
   size_t start = 0;
   while (true) {
@@ -84,6 +84,15 @@ void split_fields(std::string_view line, std::vector<std::string_view>& fields) 
     start = comma + 1;
   }
 }
+
+std::optional<double> parse_csv_number(std::string_view field) {
+  if (!is_decimal_number(field)) return std::nullopt;
+  const double value = decimal_value(field);
+  if (!std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+namespace {
 
 std::string quoted(std::string_view s) {
   constexpr size_t kShown = 40;  // a runaway field (a whole binary line) is cut, not dumped
@@ -109,7 +118,7 @@ std::vector<uint8_t> LabeledCsv::features_u8() const {
 }
 
 LabeledCsv parse_labeled_csv(std::string_view text, const std::string& source) {
-  // Excel and some Windows tools start UTF-8 files with a byte order mark.
+  // Excel and some Windows tools start UTF-8 files with a byte order mark (for_each_csv_line skips it).
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   // An IDX or gzip file handed over by mistake: say so instead of "line 2 has 1 value".
   const size_t probe = std::min<size_t>(text.size(), 4096);
@@ -123,18 +132,10 @@ LabeledCsv parse_labeled_csv(std::string_view text, const std::string& source) {
   int reference_line = 0;                // the line that fixed C, named in ragged-row errors
   bool reference_is_header = false;
   bool all_u8 = true;
-  int line_number = 0;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // CRLF
-    if (trim(line).empty()) continue;
+  for_each_csv_line(text, [&](int line_number, std::string_view line) {
+    if (trim(line).empty()) return;
 
-    split_fields(line, fields);
+    split_csv_fields(line, fields);
     const std::string where = source + ": line " + to_string(line_number);
     if (columns == 0) {
       if (fields.size() < 2)
@@ -142,10 +143,12 @@ LabeledCsv parse_labeled_csv(std::string_view text, const std::string& source) {
                     "; a labelled CSV needs a label and at least one feature per row");
       columns = fields.size();
       reference_line = line_number;
-      if (!std::all_of(fields.begin(), fields.end(), is_decimal_number)) {
+      // A header names its columns: no field of it is a number. A first row with some numbers
+      // and some text is a data row with a typo, reported below, not a header to drop.
+      if (std::none_of(fields.begin(), fields.end(), is_decimal_number)) {
         reference_is_header = true;
         out.header.assign(fields.begin(), fields.end());
-        continue;
+        return;
       }
     } else if (fields.size() != columns) {
       throw Error(where + " has " + values(fields.size()) + ", expected " + to_string(columns) +
@@ -173,13 +176,14 @@ LabeledCsv parse_labeled_csv(std::string_view text, const std::string& source) {
       if (field.empty()) throw Error(at + "empty value (expected a number)");
       if (!is_decimal_number(field)) throw Error(at + quoted(field) + " is not a number");
       const double value = decimal_value(field);
-      if (!(std::fabs(value) <= double(FLT_MAX)))
-        throw Error(at + quoted(field) + " is outside the float range");
+      if (!(std::fabs(value) <= kMaxCsvFeature))
+        throw Error(at + quoted(field) + " is too large: features must lie within ±1e15 (their squared distances "
+                    "must fit a float)");
       all_u8 = all_u8 && value >= 0 && value <= 255 && value == std::floor(value);
       out.features.push_back(float(value));
     }
     ++out.rows;
-  }
+  });
 
   if (columns == 0) throw Error(source + ": empty file: no data rows (blank lines only)");
   if (out.rows == 0)

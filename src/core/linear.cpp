@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -164,7 +165,8 @@ Evaluation evaluate(const LinearModel& model, const Eigen::Ref<const RowMatrixXf
 namespace {
 
 constexpr size_t kHeaderBytes = 24;
-constexpr uint32_t kMaxClasses = 65536, kMaxDim = 1u << 24, kMaxSpecBytes = 65536;
+// Labels are bytes, so 256 classes at most; the C × C confusion matrix of `linear eval` stays small.
+constexpr uint32_t kMaxClasses = 256, kMaxDim = 1u << 24, kMaxSpecBytes = 65536;
 
 void put_u32(uint8_t* out, uint32_t v) {  // little-endian
   for (int k = 0; k < 4; ++k) out[k] = uint8_t(v >> (8 * k));
@@ -229,8 +231,12 @@ LinearModel parse_linear_model(std::span<const uint8_t> bytes, const std::string
     throw Error(source + ": unsupported linear model file version " + std::to_string(version) +
                 " (this build reads version " + std::to_string(kLinearModelVersion) + ")");
   const uint32_t c = get_u32(bytes.data() + 12), d = get_u32(bytes.data() + 16), spec = get_u32(bytes.data() + 20);
-  if (c < 1 || c > kMaxClasses) throw Error(source + ": implausible class count " + std::to_string(c) + " in header");
-  if (d < 1 || d > kMaxDim) throw Error(source + ": implausible feature dimension " + std::to_string(d) + " in header");
+  if (c < 1 || c > kMaxClasses)
+    throw Error(source + ": class count " + std::to_string(c) + " in the header (a model has 1.." +
+                std::to_string(kMaxClasses) + " classes)");
+  if (d < 1 || d > kMaxDim)
+    throw Error(source + ": feature dimension " + std::to_string(d) + " in the header (a model has 1.." +
+                std::to_string(kMaxDim) + " features)");
   if (spec > kMaxSpecBytes)
     throw Error(source + ": implausible feature spec length " + std::to_string(spec) + " in header");
   const uint64_t num_params = uint64_t(c) * d + c;
@@ -247,17 +253,15 @@ LinearModel parse_linear_model(std::span<const uint8_t> bytes, const std::string
   for (Index k = 0; k < model.params.size(); ++k, p += 4) {
     const uint32_t bits = get_u32(p);
     std::memcpy(&model.params[k], &bits, 4);
+    if (!std::isfinite(model.params[k]))
+      throw Error(source + ": parameter " + std::to_string(k) + " is " + (std::isnan(model.params[k]) ? "NaN" : "infinite") +
+                  " (a diverged training run?); refusing the model");
   }
   return model;
 }
 
 void save_linear_model(const LinearModel& model, const std::string& path) {
-  const std::vector<uint8_t> bytes = serialize_linear_model(model);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw Error(path + ": cannot open for writing");
-  out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-  out.close();
-  if (!out) throw Error(path + ": write error");
+  write_file_bytes(path, serialize_linear_model(model));  // idx.hpp: errors name the path
 }
 
 LinearModel load_linear_model(const std::string& path) {

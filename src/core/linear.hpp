@@ -127,7 +127,7 @@ void evaluate_rows(const LinearModel& model, const Eigen::Ref<const RowMatrixXf>
 // File format, version 1, all integers and floats little-endian:
 //   offset 0   8 bytes  magic "IMPLAYLM" (ImPlay Linear Model)
 //          8   u32      version = 1
-//         12   u32      C (num_classes)  1..65536
+//         12   u32      C (num_classes)  1..256
 //         16   u32      D (dim)          1..16777216
 //         20   u32      S = byte length of feature_spec, ≤ 65536
 //         24   S bytes  feature_spec (UTF-8, not 0-terminated)
@@ -139,7 +139,8 @@ inline constexpr uint32_t kLinearModelVersion = 1;
 
 std::vector<uint8_t> serialize_linear_model(const LinearModel& model);
 // `source` names the bytes in error messages (a path or a URL). Throws implay::Error for a wrong
-// magic, an unsupported version, implausible sizes, truncated data or trailing bytes.
+// magic, an unsupported version, implausible sizes, truncated data, trailing bytes or a NaN or
+// infinite parameter.
 LinearModel parse_linear_model(std::span<const uint8_t> bytes, const std::string& source);
 
 // File forms. Throw implay::Error naming the path when it cannot be written or read.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 #include <string>
@@ -52,9 +53,12 @@ LinearTrainer::LinearTrainer(const RowMatrixXf& train_features, std::span<const 
   if (num_classes < 1) throw Error("cannot train a classifier with " + std::to_string(num_classes) + " classes");
   if (options.objective.loss == LossKind::BinaryLogistic && num_classes != 2)
     throw Error("the bce loss needs exactly 2 classes, the data has " + std::to_string(num_classes));
-  if (options.batch_size < 1) throw Error("batch size " + std::to_string(options.batch_size) + " (need at least 1)");
-  if (options.epochs < 0) throw Error("epochs " + std::to_string(options.epochs) + " (need at least 0)");
-  if (!(options.learning_rate > 0)) throw Error("learning rate " + std::to_string(options.learning_rate) + " (need > 0)");
+  if (options.batch_size < 1 || options.batch_size > kMaxLinearBatch)
+    throw Error("batch size " + std::to_string(options.batch_size) + " (need 1.." + std::to_string(kMaxLinearBatch) + ")");
+  if (options.epochs < 0 || options.epochs > kMaxLinearEpochs)
+    throw Error("epochs " + std::to_string(options.epochs) + " (need 0.." + std::to_string(kMaxLinearEpochs) + ")");
+  if (!(options.learning_rate > 0) || !std::isfinite(options.learning_rate))
+    throw Error("learning rate " + std::to_string(options.learning_rate) + " (need a finite number > 0)");
   check_labels(train_labels, num_classes, "training");
   if (validation_) {
     if (validation_->cols() != train_features.cols())
@@ -79,11 +83,12 @@ LinearTrainer::LinearTrainer(const RowMatrixXf& train_features, std::span<const 
   batch_x_.resize(b, train_features.cols());
   batch_y_.resize(size_t(b));
   grad_.resize(model_.num_params());
+  last_good_ = model_.params;
   moment1_ = Eigen::VectorXf::Zero(model_.num_params());
   if (options.optimizer == Optimizer::Adam) moment2_ = Eigen::VectorXf::Zero(model_.num_params());
   lr_ = options.learning_rate;
   batches_per_epoch_ = int((n + options.batch_size - 1) / options.batch_size);
-  eval_block_ = 2 * options.batch_size;
+  eval_block_ = 2 * options.batch_size;  // ≤ 2 · kMaxLinearBatch: no overflow
   train_eval_rows_ = options.train_eval_rows > 0 ? int(std::min<Eigen::Index>(options.train_eval_rows, n)) : int(n);
   const long long eval_rows = train_eval_rows_ + (validation_ ? validation_->rows() : 0);
   const long long eval_units = (eval_rows + eval_block_ - 1) / eval_block_;
@@ -99,6 +104,17 @@ LinearTrainer::LinearTrainer(const RowMatrixXf& train_features, std::span<const 
 
 float LinearTrainer::progress() const {
   return units_total_ == 0 ? 1.0f : float(double(units_done_) / double(units_total_));
+}
+
+void LinearTrainer::fail(const char* what) {
+  model_.params = last_good_;
+  char text[320];
+  std::snprintf(text, sizeof(text),
+                "training diverged in epoch %d, minibatch %d of %d: %s at learning rate %g; the model is kept as it was "
+                "before that step (try a smaller learning rate, momentum or lambda)",
+                epoch_ + 1, batch_ + 1, batches_per_epoch_, what, double(lr_));
+  failure_ = text;
+  phase_ = TrainPhase::Done;
 }
 
 bool LinearTrainer::step(int max_batches) {
@@ -133,8 +149,11 @@ void LinearTrainer::train_one_batch() {
   }
   const float loss = objective(model_, batch_x_.topRows(count), std::span<const int>(batch_y_.data(), size_t(count)),
                                options_.objective, grad_);
+  // The parameters that gave a non-finite objective came from the latest update: undo it.
+  if (!std::isfinite(loss)) return fail(std::isnan(loss) ? "the objective became NaN" : "the objective became infinite");
   batch_objectives_.push_back(loss);
   epoch_objective_sum_ += loss;
+  last_good_ = model_.params;
 
   if (options_.optimizer == Optimizer::Sgd) {
     moment1_ = options_.momentum * moment1_ - lr_ * grad_;  // v ← μ v − α g
@@ -149,6 +168,7 @@ void LinearTrainer::train_one_batch() {
     // θ ← θ − α (m / c1) / (√(v / c2) + ε)
     model_.params.array() -= lr_ * (moment1_.array() / c1) / ((moment2_.array() / c2).sqrt() + options_.adam_epsilon);
   }
+  if (!model_.params.allFinite()) return fail("a weight became NaN or infinite");
 
   if (++batch_ == batches_per_epoch_) {
     ++epoch_;
@@ -201,6 +221,7 @@ TrainResult train_linear(const RowMatrixXf& train_features, std::span<const uint
   LinearTrainer trainer(train_features, train_labels, num_classes, options, validation_features, validation_labels);
   while (!trainer.step(1 << 20)) {
   }
+  if (!trainer.failure().empty()) throw Error(trainer.failure());
   return {trainer.model(), trainer.history()};
 }
 

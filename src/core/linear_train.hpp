@@ -6,6 +6,7 @@
 #pragma once
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -30,6 +31,8 @@ Optimizer parse_optimizer(std::string_view name);
 // softmax 92.72–92.85%, multiclass SVM 92.32–92.57%, structured SVM 93.07%, one-vs-all 92.16%
 // (scikit-learn for scale: LogisticRegression 92.67%, Crammer–Singer LinearSVC 93.03%).
 // α = 0.001 reaches only 91.5% in 5 epochs; α = 0.03 is noisier without being better.
+inline constexpr int kMaxLinearEpochs = 1000;      // an MNIST epoch takes about a second
+inline constexpr int kMaxLinearBatch = 1 << 16;     // B
 struct TrainOptions {
   ObjectiveOptions objective;           // loss, margin Δ, regularizer and λ (linear.hpp)
   Optimizer optimizer = Optimizer::Adam;
@@ -76,8 +79,9 @@ class LinearTrainer {
  public:
   // train_labels (N) and validation_labels (V) in 0..num_classes−1. validation_features may be
   // null (no validation set; then validation_labels must be empty). Throws implay::Error for an
-  // empty training set, mismatched counts or dimensions, a label ≥ C, batch_size < 1,
-  // epochs < 0, a learning rate ≤ 0, or a loss that does not fit C (bce needs C = 2).
+  // empty training set, mismatched counts or dimensions, a label ≥ C, batch_size outside
+  // 1..kMaxLinearBatch, epochs outside 0..kMaxLinearEpochs, a learning rate that is not finite
+  // and > 0, or a loss that does not fit C (bce needs C = 2).
   LinearTrainer(const RowMatrixXf& train_features, std::span<const uint8_t> train_labels, int num_classes,
                 const TrainOptions& options, const RowMatrixXf* validation_features = nullptr,
                 std::span<const uint8_t> validation_labels = {});
@@ -98,6 +102,10 @@ class LinearTrainer {
   int batches_per_epoch() const { return batches_per_epoch_; }  // ⌈N / B⌉
   float progress() const;                               // work done / all work, 0..1
   float learning_rate() const { return lr_; }           // α of the current epoch
+  // Why training stopped early: empty while it is healthy. A NaN or infinite objective or
+  // parameter stops it (done() becomes true) with a message naming the epoch, the minibatch and
+  // the learning rate; model() is then the last good one, from before the step that broke it.
+  const std::string& failure() const { return failure_; }
 
   const LinearModel& model() const { return model_; }
   const TrainOptions& options() const { return options_; }
@@ -109,6 +117,7 @@ class LinearTrainer {
   void train_one_batch();
   void start_evaluation();
   void evaluate_one_block();
+  void fail(const char* what);               // restores last_good_, records failure_, stops
 
   const RowMatrixXf* train_;                 // (N, D) viewed
   const RowMatrixXf* validation_;            // (V, D) viewed, or null
@@ -122,6 +131,7 @@ class LinearTrainer {
   std::vector<int> batch_y_;                 // (B) its labels
   Eigen::VectorXf grad_;                     // (P) P = C·D + C, laid out like params
   Eigen::VectorXf moment1_, moment2_;        // (P) SGD velocity in moment1_; Adam m and v
+  Eigen::VectorXf last_good_;                // (P) the parameters before the latest update
   long long adam_t_ = 0;                     // Adam's step counter t
   float lr_ = 0;
   TrainPhase phase_ = TrainPhase::Training;
@@ -135,9 +145,11 @@ class LinearTrainer {
   long long units_done_ = 0, units_total_ = 0;
   std::vector<EpochStats> history_;
   std::vector<float> batch_objectives_;
+  std::string failure_;
 };
 
-// Trains to the end (no slicing): what the CLI and the tests use.
+// Trains to the end (no slicing): what the CLI and the tests use. Throws implay::Error with
+// LinearTrainer::failure() when training diverged.
 struct TrainResult {
   LinearModel model;
   std::vector<EpochStats> history;  // as LinearTrainer::history()

@@ -11,7 +11,9 @@
 #include <fstream>
 #include <utility>
 
+#include "core/checked.hpp"
 #include "core/error.hpp"
+#include "core/idx.hpp"
 #include "core/pixel_model_nade.hpp"
 #include "core/rng.hpp"
 #include "core/train_kernels.hpp"
@@ -35,6 +37,27 @@ BinaryImages binarize(const LabeledImages& images, int threshold) {
   out.rows = images.rows;
   out.cols = images.cols;
   out.pixels = binarize(std::span<const uint8_t>(images.pixels), threshold);
+  return out;
+}
+
+BinaryImages binary_images_from_idx(const IdxArray& a, const std::string& source, int threshold) {
+  if (a.dims.size() != 3 || a.dims[0] < 1 || a.dims[1] < 1 || a.dims[2] < 1) {
+    std::string shape;
+    for (int n : a.dims) {
+      if (!shape.empty()) shape += 'x';
+      shape += std::to_string(n);
+    }
+    throw Error(source + ": holds an IDX array of " + shape +
+                "; expected images: 3 dimensions, N x rows x cols, each at least 1");
+  }
+  check_image_pixels(a.dims[1], a.dims[2], source);
+  BinaryImages out;
+  out.count = a.dims[0];
+  out.rows = a.dims[1];
+  out.cols = a.dims[2];
+  // A file written with 0/1 pixels would binarize to blank images at 128.
+  const bool already_binary = std::all_of(a.data.begin(), a.data.end(), [](uint8_t v) { return v <= 1; });
+  out.pixels = already_binary ? a.data : binarize(a.data, threshold);
   return out;
 }
 
@@ -135,7 +158,11 @@ ContextModel::ContextModel(const BinaryImages& train, const ContextOptions& opti
   options = options_;
   rows_ = train.rows;
   cols_ = train.cols;
-  const size_t cells = size_t(num_tables()) * size_t(num_contexts());
+  const uint64_t cells = uint64_t(num_tables()) * uint64_t(num_contexts());
+  if (cells > kMaxContextCells)
+    throw Error("position-dependent context tables of " + std::to_string(train.rows) + "x" + std::to_string(train.cols) +
+                " pixels x 2^" + std::to_string(options.neighbours) + " contexts: " + std::to_string(cells) +
+                " cells, at most " + std::to_string(kMaxContextCells) + " (use fewer neighbours or smaller images)");
   ones.assign(cells, 0u);
   totals.assign(cells, 0u);
   add_counts(train, 1);
@@ -205,9 +232,21 @@ double sigmoid(double a) { return a >= 0 ? 1.0 / (1.0 + std::exp(-a)) : std::exp
 double softplus(double a) { return a > 0 ? a + std::log1p(std::exp(-a)) : std::log1p(std::exp(a)); }
 }  // namespace
 
+uint64_t fvsbn_param_count(uint64_t d) { return d * (d - 1) / 2 + d; }
+uint64_t nade_param_count(uint64_t d, uint64_t hidden) { return 2 * hidden * d + hidden + d; }
+
+void check_model_params(uint64_t params, const std::string& model, const std::string& shape) {
+  if (params > uint64_t(kMaxModelParams))
+    throw Error(model + " of " + shape + " would need " + std::to_string(params) + " parameters; at most " +
+                std::to_string(kMaxModelParams) + " are accepted (an FVSBN up to about 76x76 pixels, MNIST's 28x28 "
+                "needs 307,720)");
+}
+
 FvsbnModel::FvsbnModel(int rows, int cols) {
   if (rows < 1 || cols < 1)
     throw Error("FVSBN of " + std::to_string(rows) + "x" + std::to_string(cols) + " pixels (both must be >= 1)");
+  check_model_params(fvsbn_param_count(uint64_t(rows) * uint64_t(cols)), "FVSBN",
+                     std::to_string(rows) + "x" + std::to_string(cols) + " pixels");
   rows_ = rows;
   cols_ = cols;
   params = Eigen::VectorXf::Zero(num_params());
@@ -551,6 +590,14 @@ struct Reader {
   }
 };
 
+// A loaded model with a NaN or an infinity would give NaN probabilities everywhere.
+void check_finite_params(const Eigen::VectorXf& params, const std::string& source, const char* what) {
+  for (Index k = 0; k < params.size(); ++k)
+    if (!std::isfinite(params[k]))
+      throw Error(source + ": " + what + " parameter " + std::to_string(k) + " is " +
+                  (std::isnan(params[k]) ? "NaN" : "infinite") + " (a diverged training run?); refusing the model");
+}
+
 void write_header(Writer& w, const char* magic, const PixelModel& m) {
   w.bytes(magic, 8);
   w.u32(kPixelModelVersion);
@@ -636,9 +683,9 @@ std::unique_ptr<PixelModel> parse_pixel_model(std::span<const uint8_t> bytes, co
   if (rows < 1 || rows > kMaxSide || cols < 1 || cols > kMaxSide)
     throw Error(source + ": implausible image size " + std::to_string(rows) + "x" + std::to_string(cols) + " (each 1.." +
                 std::to_string(kMaxSide) + ")");
-  const size_t d = size_t(rows) * cols;
+  const size_t d = size_t(rows) * cols;  // ≤ 4096², no overflow
   auto read_counts = [&](std::vector<uint32_t>& v, size_t n) {
-    r.need(4 * n);
+    r.need(checked_mul(4, n, source + ": count table"));
     v.resize(n);
     for (auto& c : v) c = r.u32();
   };
@@ -671,7 +718,10 @@ std::unique_ptr<PixelModel> parse_pixel_model(std::span<const uint8_t> bytes, co
     m->options.position_dependent = pos == 1;
     m->options.alpha = r.f32();
     check_alpha(m->options.alpha);
-    const size_t cells = size_t(m->num_tables()) << k;
+    const uint64_t cells = uint64_t(m->num_tables()) << k;
+    if (cells > kMaxContextCells)
+      throw Error(source + ": context tables of " + std::to_string(cells) + " cells; at most " +
+                  std::to_string(kMaxContextCells) + " are accepted");
     read_counts(m->ones, cells);
     read_counts(m->totals, cells);
     for (size_t c = 0; c < cells; ++c)
@@ -680,20 +730,28 @@ std::unique_ptr<PixelModel> parse_pixel_model(std::span<const uint8_t> bytes, co
                     " exceeds n = " + std::to_string(m->totals[c]));
     result = std::move(m);
   } else if (what[0] == 'F') {
+    // Sizes checked against the cap and the bytes present before the model is allocated.
+    const uint64_t p = fvsbn_param_count(d);
+    check_model_params(p, source + ": FVSBN", std::to_string(rows) + "x" + std::to_string(cols) + " pixels");
+    r.need(size_t(4 * p));
     auto m = std::make_unique<FvsbnModel>(int(rows), int(cols));
-    r.need(4 * size_t(m->num_params()));
     for (int i = 1; i < m->dim(); ++i)  // W row by row into memory's columns
       for (int j = 0; j < i; ++j) m->params[m->weight_column_offset(j) + (i - j - 1)] = r.f32();
     for (Index k = m->num_weights(); k < m->params.size(); ++k) m->params[k] = r.f32();
+    check_finite_params(m->params, source, what);
     result = std::move(m);
   } else {
     const uint32_t hidden = r.u32();
     if (hidden < 1 || hidden > uint32_t(kMaxNadeHidden))
       throw Error(source + ": NADE of " + std::to_string(hidden) + " hidden units (must be 1.." +
                   std::to_string(kMaxNadeHidden) + ")");
+    const uint64_t p = nade_param_count(d, hidden);
+    check_model_params(p, source + ": NADE", std::to_string(rows) + "x" + std::to_string(cols) + " pixels and " +
+                                                 std::to_string(hidden) + " hidden units");
+    r.need(size_t(4 * p));
     auto m = std::make_unique<NadeModel>(int(rows), int(cols), int(hidden));
-    r.need(4 * size_t(m->num_params()));
     for (Index k = 0; k < m->params.size(); ++k) m->params[k] = r.f32();
+    check_finite_params(m->params, source, what);
     result = std::move(m);
   }
   r.end();
@@ -701,12 +759,7 @@ std::unique_ptr<PixelModel> parse_pixel_model(std::span<const uint8_t> bytes, co
 }
 
 void save_pixel_model(const PixelModel& model, const std::string& path) {
-  const std::vector<uint8_t> bytes = serialize_pixel_model(model);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw Error(path + ": cannot open for writing");
-  out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-  out.close();
-  if (!out) throw Error(path + ": write error");
+  write_file_bytes(path, serialize_pixel_model(model));  // idx.hpp: errors name the path
 }
 
 std::unique_ptr<PixelModel> load_pixel_model(const std::string& path) {

@@ -41,6 +41,11 @@ struct BinaryImages {
 BinaryImages binarize(const LabeledImages& images, int threshold = 128);
 std::vector<uint8_t> binarize(std::span<const uint8_t> pixels, int threshold = 128);
 
+// An IDX images array (N ≥ 1, rows, cols; at most kMaxImagePixels a picture) as binary images:
+// pixels already 0/1 (a file of binary images) are kept, others binarized at `threshold`.
+// Throws implay::Error naming `source` for another shape.
+BinaryImages binary_images_from_idx(const IdxArray& array, const std::string& source, int threshold = 128);
+
 // -------------------------------------------------------------------------------------------
 // [interface]
 
@@ -159,6 +164,17 @@ class ContextModel final : public PixelModel {
 
 // -------------------------------------------------------------------------------------------
 // [fvsbn]
+
+// The most parameters an FVSBN or a NADE may have, in memory or in a file: 16.8 M floats
+// (64 MB; a trainer holds four times that with the gradient and Adam's moments). An FVSBN has
+// D(D−1)/2 + D, so about 76 × 76 pixels at most; MNIST's 28 × 28 needs 307 720.
+inline constexpr int64_t kMaxModelParams = int64_t(1) << 24;
+// The most cells (T · 2^K) of a context model's tables.
+inline constexpr uint64_t kMaxContextCells = uint64_t(1) << 24;
+uint64_t fvsbn_param_count(uint64_t d);                   // D(D−1)/2 + D
+uint64_t nade_param_count(uint64_t d, uint64_t hidden);   // 2HD + H + D
+// Throws implay::Error "<model> of <shape> would need P parameters; at most ..." past the cap.
+void check_model_params(uint64_t params, const std::string& model, const std::string& shape);
 
 // Fully visible sigmoid belief net: p(x_i = 1 | x_<i) = σ(b_i + Σ_{j<i} W_ij x_j).
 // Parameters in one flat vector: the strictly lower triangle of W packed column by column

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 #include <string>
@@ -21,16 +22,20 @@ namespace implay {
 
 SlicedAdamTrainer::SlicedAdamTrainer(const BinaryImages& train, const AdamSchedule& schedule,
                                      const BinaryImages* validation, const char* model_name)
-    : train_(&train), validation_(validation), schedule_(schedule) {
+    : model_name_(model_name), train_(&train), validation_(validation), schedule_(schedule) {
   if (train.count < 1 || train.dim() < 1)
     throw Error(std::string("cannot train ") + model_name + " on an empty training set");
   if (validation && validation->count > 0 && (validation->rows != train.rows || validation->cols != train.cols))
     throw Error("validation images of " + std::to_string(validation->rows) + "x" + std::to_string(validation->cols) +
                 " for training images of " + std::to_string(train.rows) + "x" + std::to_string(train.cols));
-  if (schedule.batch_size < 1) throw Error("batch size " + std::to_string(schedule.batch_size) + " (must be >= 1)");
-  if (schedule.epochs < 0) throw Error("epochs = " + std::to_string(schedule.epochs) + " (must be >= 0)");
-  if (!(schedule.learning_rate > 0))
-    throw Error("learning rate " + std::to_string(schedule.learning_rate) + " (must be > 0)");
+  if (schedule.batch_size < 1 || schedule.batch_size > kMaxPixelModelBatch)
+    throw Error("batch size " + std::to_string(schedule.batch_size) + " (must be 1.." +
+                std::to_string(kMaxPixelModelBatch) + ")");
+  if (schedule.epochs < 0 || schedule.epochs > kMaxPixelModelEpochs)
+    throw Error("epochs = " + std::to_string(schedule.epochs) + " (must be 0.." + std::to_string(kMaxPixelModelEpochs) +
+                ")");
+  if (!(schedule.learning_rate > 0) || !std::isfinite(schedule.learning_rate))
+    throw Error("learning rate " + std::to_string(schedule.learning_rate) + " (must be finite and > 0)");
   order_.resize(static_cast<size_t>(train.count));
   std::iota(order_.begin(), order_.end(), 0);
   shuffle_seed_ = schedule.seed;
@@ -51,6 +56,18 @@ void SlicedAdamTrainer::allocate_optimizer(Eigen::Index num_params) {
   grad_ = Eigen::VectorXf::Zero(num_params);
   m_ = Eigen::VectorXf::Zero(num_params);
   v_ = Eigen::VectorXf::Zero(num_params);
+  last_good_ = parameters();
+}
+
+void SlicedAdamTrainer::fail(const char* what) {
+  parameters() = last_good_;
+  char text[320];
+  std::snprintf(text, sizeof(text),
+                "training %s diverged in epoch %d, minibatch %d of %d: %s at learning rate %g; the model is kept as it "
+                "was before that step (try a smaller learning rate)",
+                model_name_, epoch_ + 1, batch_ + 1, batches_per_epoch_, what, double(lr_));
+  failure_ = text;
+  done_ = true;
 }
 
 float SlicedAdamTrainer::progress() const {
@@ -82,9 +99,13 @@ void SlicedAdamTrainer::train_one_batch() {
     for (int j = 0; j < d; ++j) batch_x_(r, j) = img[size_t(j)];
   }
   const double loss = minibatch_loss(batch_x_, grad_);
+  // The parameters that gave a non-finite loss came from the latest update: undo it.
+  if (!std::isfinite(loss)) return fail(std::isnan(loss) ? "the loss became NaN" : "the loss became infinite");
   batch_losses_.push_back(float(loss));
   epoch_loss_sum_ += loss;
+  last_good_ = parameters();
   adam_update();
+  if (!parameters().allFinite()) fail("a parameter became NaN or infinite");
 }
 
 void SlicedAdamTrainer::finish_epoch() {
@@ -110,6 +131,7 @@ bool SlicedAdamTrainer::step(int max_units) {
   for (int u = 0; u < max_units && !done_; ++u, ++units_done_) {
     if (!evaluating_) {
       train_one_batch();
+      if (done_) break;  // diverged
       if (++batch_ == batches_per_epoch_) {
         evaluating_ = true;
         eval_next_ = 0;
@@ -134,6 +156,7 @@ void run_to_end(PixelModelTrainer& trainer, std::vector<TrainEpochStats>* histor
   while (!trainer.step(1000)) {
   }
   if (history) *history = trainer.history();
+  if (!trainer.failure().empty()) throw Error(trainer.failure());
 }
 
 // -------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 // shares.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/pixel_model.hpp"
@@ -19,6 +20,8 @@ namespace implay {
 // alone 1.6–2.2 s in headless Chromium (bench/browser/sketch_run.mjs; one busy 2-core machine).
 // Adam: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − α m̂ / (√v̂ + ε).
 // What FvsbnTrainOptions and NadeTrainOptions share: the minibatch and Adam schedule.
+inline constexpr int kMaxPixelModelEpochs = 100;      // an MNIST epoch takes seconds: 100 is hours
+inline constexpr int kMaxPixelModelBatch = 1 << 16;   // B
 struct AdamSchedule {
   float learning_rate = 2e-2f;   // α of the first epoch
   float lr_decay = 0.5f;         // α is multiplied by this after every epoch
@@ -58,6 +61,10 @@ class PixelModelTrainer {
   virtual const PixelModel& model() const = 0;
   virtual const std::vector<TrainEpochStats>& history() const = 0;  // after each epoch
   virtual const std::vector<float>& batch_losses() const = 0;       // every minibatch's L
+  // Why training stopped early: empty while it is healthy. A NaN or infinite loss or parameter
+  // stops it (done() becomes true) with a message naming the epoch, the minibatch and the
+  // learning rate; model() is then the last good one, from before the step that broke it.
+  virtual const std::string& failure() const = 0;
 };
 
 // The machinery both trainers share: shuffled minibatches, Adam on the flat parameter vector,
@@ -73,10 +80,12 @@ class SlicedAdamTrainer : public PixelModelTrainer {
   float progress() const final;
   const std::vector<TrainEpochStats>& history() const final { return history_; }
   const std::vector<float>& batch_losses() const final { return batch_losses_; }
+  const std::string& failure() const final { return failure_; }
 
  protected:
   // Throws implay::Error (naming `model_name`) for an empty training set, validation images of
-  // another size, batch_size < 1, epochs < 0 or learning_rate ≤ 0.
+  // another size, batch_size outside 1..kMaxPixelModelBatch, epochs outside
+  // 0..kMaxPixelModelEpochs or a learning rate that is not finite and > 0.
   SlicedAdamTrainer(const BinaryImages& train, const AdamSchedule& schedule, const BinaryImages* validation,
                     const char* model_name);
   void allocate_optimizer(Eigen::Index num_params);  // gradient and Adam moments, zero
@@ -88,12 +97,15 @@ class SlicedAdamTrainer : public PixelModelTrainer {
   void train_one_batch();
   void adam_update();
   void finish_epoch();
+  void fail(const char* what);          // restores last_good_, records failure_, stops
+  const char* model_name_;
   const BinaryImages* train_;
   const BinaryImages* validation_;
   AdamSchedule schedule_;
   std::vector<int32_t> order_;          // (N) this epoch's order
   Eigen::MatrixXf batch_x_;             // (B, D) column-major 0/1
   Eigen::VectorXf grad_, m_, v_;        // (P) gradient, Adam moments
+  Eigen::VectorXf last_good_;           // (P) the parameters before the latest update
   long long adam_t_ = 0;
   uint64_t shuffle_seed_ = 0;
   float lr_ = 0;
@@ -104,6 +116,7 @@ class SlicedAdamTrainer : public PixelModelTrainer {
   long long units_done_ = 0, units_total_ = 0;
   std::vector<TrainEpochStats> history_;
   std::vector<float> batch_losses_;
+  std::string failure_;
 };
 
 // Views `train` and `validation` (they must outlive the trainer and stay unchanged).
@@ -122,7 +135,8 @@ class FvsbnTrainer final : public SlicedAdamTrainer {
   FvsbnModel model_;
 };
 
-// Steps a trainer to the end; its per-epoch history into *history when given.
+// Steps a trainer to the end; its per-epoch history into *history when given. Throws
+// implay::Error with trainer.failure() when training diverged.
 void run_to_end(PixelModelTrainer& trainer, std::vector<TrainEpochStats>* history);
 
 FvsbnModel train_fvsbn(const BinaryImages& train, const FvsbnTrainOptions& options,

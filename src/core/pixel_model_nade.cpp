@@ -45,6 +45,9 @@ NadeModel::NadeModel(int rows, int cols, int hidden) {
     throw Error("NADE of " + std::to_string(rows) + "x" + std::to_string(cols) + " pixels (both must be >= 1)");
   if (hidden < 1 || hidden > kMaxNadeHidden)
     throw Error("NADE of " + std::to_string(hidden) + " hidden units (must be 1.." + std::to_string(kMaxNadeHidden) + ")");
+  check_model_params(nade_param_count(uint64_t(rows) * uint64_t(cols), uint64_t(hidden)), "NADE",
+                     std::to_string(rows) + "x" + std::to_string(cols) + " pixels and " + std::to_string(hidden) +
+                         " hidden units");
   rows_ = rows;
   cols_ = cols;
   hidden_ = hidden;

@@ -1,13 +1,17 @@
-// roc.cpp — ROC curve, AUC and threshold metrics; see roc.hpp.
+// roc.cpp — ROC curve, AUC and threshold metrics, and the label,score CSV reader; see roc.hpp.
 #include "core/roc.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <string>
+#include <utility>
 
+#include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/idx.hpp"
 
 namespace implay {
 namespace {
@@ -74,6 +78,56 @@ ThresholdMetrics metrics_at_threshold(std::span<const double> scores, std::span<
   m.precision = m.tp + m.fp > 0 ? double(m.tp) / (m.tp + m.fp) : std::numeric_limits<double>::quiet_NaN();
   m.accuracy = double(m.tp + m.tn) / double(scores.size());
   return m;
+}
+
+RocData parse_roc_csv(std::string_view text, const std::string& source) {
+  RocData data;
+  std::vector<std::string_view> fields;  // (C) of the current line
+  int label_column = 0, score_column = 1;
+  size_t columns = 0;  // 0 until the first non-blank line
+  for_each_csv_line(text, [&](int line_number, std::string_view line) {
+    split_csv_fields(line, fields);
+    if (fields.size() == 1 && fields[0].empty()) return;  // blank
+    const std::string where = source + ": line " + std::to_string(line_number) + ": ";
+    if (columns == 0) {
+      columns = fields.size();
+      const bool header = std::none_of(fields.begin(), fields.end(), [](std::string_view f) { return parse_csv_number(f).has_value(); });
+      if (header) {
+        label_column = score_column = -1;
+        for (size_t i = 0; i < fields.size(); ++i) {
+          for (auto [name, column] : {std::pair{"label", &label_column}, std::pair{"score", &score_column}}) {
+            if (fields[i] != name) continue;
+            if (*column >= 0)
+              throw Error(where + "the header names a column " + name + " twice (columns " + std::to_string(*column + 1) +
+                          " and " + std::to_string(i + 1) + ")");
+            *column = int(i);
+          }
+        }
+        if (label_column < 0 || score_column < 0)
+          throw Error(where + "the header needs columns named label and score (e.g. \"label,score\")");
+        return;
+      }
+      if (columns < 2) throw Error(where + "expected two columns, label,score");
+    }
+    if (fields.size() != columns)
+      throw Error(where + "has " + std::to_string(fields.size()) + " values, expected " + std::to_string(columns));
+    const std::string_view label_text = fields[size_t(label_column)], score_text = fields[size_t(score_column)];
+    const std::optional<double> label = parse_csv_number(label_text);
+    if (!label || (*label != 0 && *label != 1))
+      throw Error(where + "label \"" + std::string(label_text.substr(0, 40)) + "\" is not 0 or 1");
+    const std::optional<double> score = parse_csv_number(score_text);
+    if (!score) throw Error(where + "score \"" + std::string(score_text.substr(0, 40)) + "\" is not a finite number");
+    data.labels.push_back(int(*label));
+    data.scores.push_back(*score);
+  });
+  if (data.labels.empty())
+    throw Error(source + ": no data rows (expected a header label,score and one row per example)");
+  return data;
+}
+
+RocData load_roc_csv(const std::string& path) {
+  const std::vector<uint8_t> bytes = read_file_bytes(path);
+  return parse_roc_csv(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), path);
 }
 
 }  // namespace implay

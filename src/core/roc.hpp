@@ -5,6 +5,8 @@
 #pragma once
 #include <array>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace implay {
@@ -48,5 +50,21 @@ struct ThresholdMetrics {
 
 // Counts when predicting 1 for score >= threshold (same checks as roc_curve).
 ThresholdMetrics metrics_at_threshold(std::span<const double> scores, std::span<const int> labels, double threshold);
+
+// A scorer's output as the CLI reads it: one example a row.
+struct RocData {
+  std::vector<int> labels;     // (n) 0 or 1
+  std::vector<double> scores;  // (n) finite
+};
+
+// A label,score CSV (csv.hpp's numbers and splitting): a header naming the columns `label` and
+// `score` once each, in any order, other columns ignored — a header is a first line with no
+// number in it — or no header and the two columns label,score. Blank lines are skipped; CRLF and
+// a UTF-8 byte order mark work. `source` names the text in messages. Throws implay::Error
+// "<source>: line L: ..." for a bad row, a header without (or with two) label or score columns,
+// and for text without data rows.
+RocData parse_roc_csv(std::string_view text, const std::string& source);
+// Reads the file (idx.hpp's read_file_bytes) and parses it; errors name the path.
+RocData load_roc_csv(const std::string& path);
 
 }  // namespace implay

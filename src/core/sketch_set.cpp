@@ -56,10 +56,8 @@ BinaryImages sketch_set_from_idx(std::span<const uint8_t> bytes, const std::stri
   if (a.dims[0] > kMaxSketches)
     throw Error(source + ": " + std::to_string(a.dims[0]) + " images; a sketch set holds at most " +
                 std::to_string(kMaxSketches));
-  BinaryImages set = empty_sketch_set();
-  set.count = a.dims[0];
-  set.pixels = binarize(a.data);
-  return set;
+  if (a.dims[0] == 0) return empty_sketch_set();
+  return binary_images_from_idx(a, source);  // 0/1 files kept as they are, grey ones binarized
 }
 
 }  // namespace implay

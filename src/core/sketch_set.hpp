@@ -26,7 +26,8 @@ void remove_sketch(BinaryImages& set, int index);
 
 // The set as the bytes of an IDX images file (count, 28, 28), 0/255.
 std::vector<uint8_t> sketch_set_to_idx(const BinaryImages& set);
-// Reads an IDX images file of 28×28 images (pixel ≥ 128 → 1, so MNIST-style grey files work too).
+// Reads an IDX images file of 28×28 images: 0/1 pixels as they are, others binarized (pixel ≥ 128
+// → 1, so MNIST-style grey files work too).
 // `source` names the bytes in messages. Throws implay::Error for anything parse_idx_u8 rejects,
 // a labels file or other shapes than (N, 28, 28), and more than kMaxSketches images.
 BinaryImages sketch_set_from_idx(std::span<const uint8_t> bytes, const std::string& source);

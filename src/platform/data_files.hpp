@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -11,8 +12,15 @@
 
 namespace implay {
 
-// Reads a file; gunzips it when it starts with the gzip magic bytes 1f 8b.
-// Throws implay::Error naming the file for missing files and corrupt gzip streams.
+// The bytes of a data file as they are, or gunzipped when they start with the gzip magic 1f 8b:
+// every member of a multi-member stream, inflated in steps and stopped as soon as the output
+// passes the size its IDX header declares (or kMaxIdxBytes), so a small .gz that would expand to
+// gigabytes is refused after a few kilobytes. `source` names the data in messages. Throws
+// implay::Error for corrupt or truncated gzip data, bytes after the last member, and output
+// larger than its header declares.
+std::vector<uint8_t> decode_data_bytes(std::span<const uint8_t> bytes, const std::string& source);
+
+// Reads a file (read_file_bytes) and decodes it (decode_data_bytes).
 std::vector<uint8_t> read_data_file(const std::string& path);
 
 // $IMPLAY_DATA when set, else the bundle's staged data folder (dist/data).

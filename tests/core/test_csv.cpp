@@ -2,7 +2,11 @@
 // header detection, blank lines, CRLF, the uint8 flag; and every error with its line number.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdio>
+#include <optional>
+#include <string_view>
+#include <vector>
 #include <fstream>
 #include <string>
 
@@ -97,7 +101,9 @@ TEST_CASE("parse_labeled_csv quotes a value that is not a number, with line and 
   CHECK(parse_error("1,2\n0,0x10\n") == "t.csv: line 2, column 2: \"0x10\" is not a number");
   CHECK(parse_error("1,2\n0,1e\n") == "t.csv: line 2, column 2: \"1e\" is not a number");
   CHECK(parse_error("1,2\n0,\"3\"\n") == "t.csv: line 2, column 2: \"\"3\"\" is not a number");
-  CHECK(parse_error("1,2\n0,1e39\n") == "t.csv: line 2, column 2: \"1e39\" is outside the float range");
+  CHECK(parse_error("1,2\n0,1e39\n") ==
+        "t.csv: line 2, column 2: \"1e39\" is too large: features must lie within ±1e15 (their squared distances must "
+        "fit a float)");
 }
 
 TEST_CASE("parse_labeled_csv rejects labels that are negative, not integers, above 255 or not numbers") {
@@ -133,4 +139,29 @@ TEST_CASE("load_labeled_csv reads a file and names it in errors") {
   CHECK(csv.rows == 1);
   CHECK(csv.features == std::vector<float>{1.5f});
   std::remove(path.c_str());
+}
+
+TEST_CASE("a first row with numbers and a stray word is data with an error, not a header to drop") {
+  // "1,2,x,4" used to be taken as a header and silently dropped.
+  CHECK(parse_error("1,2,x,4\n0,1,2,3\n") == "t.csv: line 1, column 3: \"x\" is not a number");
+  // A header has no number at all.
+  CHECK(parse_labeled_csv("label,a,b,c\n1,2,3,4\n", "mem").rows == 1);
+}
+
+TEST_CASE("features whose squares would overflow a float are refused; the largest allowed stays finite") {
+  CHECK(parse_error("1,2\n0,1.9e19\n") ==
+        "t.csv: line 2, column 2: \"1.9e19\" is too large: features must lie within ±1e15 (their squared distances "
+        "must fit a float)");
+  const LabeledCsv ok = parse_labeled_csv("0,1e15,-1e15\n1,-1e15,1e15\n", "mem");
+  const float dx = ok.features[0] - ok.features[2], dy = ok.features[1] - ok.features[3];
+  CHECK(std::isfinite(dx * dx + dy * dy));
+}
+
+TEST_CASE("parse_csv_number is the strict decimal syntax; split_csv_fields trims") {
+  CHECK(parse_csv_number("-1.5e3") == std::optional<double>(-1500));
+  CHECK(parse_csv_number(".5") == std::optional<double>(0.5));
+  for (const char* bad : {"nan", "inf", "0x10", "", "1e999", "1,5", " "}) CHECK_FALSE(parse_csv_number(bad).has_value());
+  std::vector<std::string_view> fields;
+  split_csv_fields(" a ,\tb,,c ", fields);
+  CHECK(fields == std::vector<std::string_view>{"a", "b", "", "c"});
 }

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "test_support.hpp"
@@ -97,3 +98,55 @@ TEST_CASE("the real MNIST files load with their known counts and first labels") 
   CHECK(counts[1] == 1135);
   CHECK(counts[5] == 892);
 }
+
+// [robustness] ------------------------------------------------------------------------------
+
+TEST_CASE("an IDX header that declares more than the cap is refused before the data is looked at") {
+  // 65536 x 65536 x 1 bytes = 4 GiB, declared by a 16-byte file.
+  const auto huge = idx_bytes(0x08, {65536, 65536, 1}, {});
+  CHECK(error_of([&] { parse_idx_u8(huge, "huge.idx"); }) ==
+        "huge.idx: the IDX header declares 65536 × 65536 × 1 bytes, more than the 256 MiB an IDX file may hold here");
+  // Four dimensions of 2^32 − 1: the product would overflow 64 bits; it stops at the first excess.
+  const auto overflow = idx_bytes(0x08, {0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}, {});
+  CHECK(error_of([&] { parse_idx_u8(overflow, "o.idx"); }).find("o.idx: the IDX header declares 4294967295 ×") == 0);
+  // A zero dimension next to a huge one: an empty array, but not a negative int dimension.
+  const auto zero = idx_bytes(0x08, {0, 0xffffffffu}, {});
+  CHECK(error_of([&] { parse_idx_u8(zero, "z.idx"); }) == "z.idx: implausible IDX dimension 4294967295 next to a dimension of 0");
+  CHECK(parse_idx_u8(idx_bytes(0x08, {0, 28, 28}, {}), "empty.idx").data.empty());
+}
+
+TEST_CASE("idx_declared_size reads the total from a header prefix, nothing from other bytes") {
+  CHECK(idx_declared_size(idx_bytes(0x08, {10, 28, 28}, {})) == std::optional<uint64_t>(16 + 7840));
+  CHECK(idx_declared_size(idx_bytes(0x08, {6}, {})) == std::optional<uint64_t>(8 + 6));
+  CHECK_FALSE(idx_declared_size(std::vector<uint8_t>{0, 0, 8, 3, 0, 0}).has_value());    // header cut short
+  CHECK_FALSE(idx_declared_size(std::vector<uint8_t>{'l', 'a', 'b', 'e', 'l'}).has_value());  // not IDX
+  CHECK_FALSE(idx_declared_size(idx_bytes(0x08, {65536, 65536, 1}, {})).has_value());  // past the cap
+}
+
+TEST_CASE("labelled images larger than the pixel cap are refused by name") {
+  IdxArray images{{1, 2048, 1024}, std::vector<uint8_t>(size_t(2048) * 1024)};
+  IdxArray labels{{1}, {0}};
+  CHECK(error_of([&] { make_labeled_images(images, labels, "big-images", "big-labels"); }) ==
+        "big-images: images of 2048x1024 pixels; at most 1048576 pixels an image are accepted");
+}
+
+#ifndef __EMSCRIPTEN__  // folders and devices: the native file system
+TEST_CASE("read_file_bytes names folders, devices and files over the limit; write_file_bytes a full disk") {
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  CHECK(error_of([&] { read_file_bytes(dir); }) == dir + ": is a folder, not a file");
+  CHECK(error_of([] { read_file_bytes("/dev/zero"); }) ==
+        "/dev/zero: not a regular file (a device or a pipe); name a file on disk");
+  const std::string path = dir + "/implay_test_limit.bin";
+  write_file_bytes(path, std::vector<uint8_t>(3000, 7));
+  CHECK(read_file_bytes(path).size() == 3000);
+  CHECK(error_of([&] { read_file_bytes(path, 2048); }) ==
+        path + ": 3000 bytes, more than the 2048 bytes a file may have here");
+  std::filesystem::remove(path);
+  if (std::filesystem::exists("/dev/full"))
+    CHECK(error_of([] { write_file_bytes("/dev/full", std::vector<uint8_t>(10000, 1)); })
+              .find("/dev/full: writing failed after") == 0);
+  CHECK(error_of([&] { write_file_bytes(dir, {}); }) == dir + ": is a folder; name a file to write");
+  CHECK(error_of([] { write_file_bytes("/nonexistent-folder/x.bin", {}); })
+            .find("/nonexistent-folder/x.bin: cannot write there (") == 0);
+}
+#endif

@@ -203,7 +203,7 @@ TEST_CASE("model file: save and load round-trip bit for bit, also in memory") {
   LinearModel model = random_model(10, 7, 3);
   model.params[0] = -0.0f;
   model.params[1] = std::numeric_limits<float>::denorm_min();
-  model.params[2] = std::numeric_limits<float>::infinity();
+  model.params[2] = std::numeric_limits<float>::max();
   const std::vector<uint8_t> bytes = serialize_linear_model(model);
   CHECK(bytes.size() == 24 + model.feature_spec.size() + 4 * 80);  // 10·7 + 10 parameters
   CHECK(std::memcmp(bytes.data(), "IMPLAYLM", 8) == 0);
@@ -250,7 +250,7 @@ TEST_CASE("model file: wrong magic, wrong version, truncated and trailing bytes 
 
   bad = good;
   bad[12] = 0;  // C = 0
-  CHECK(contains(error_of([&] { parse_linear_model(bad, "m.bin"); }), "implausible class count 0"));
+  CHECK(contains(error_of([&] { parse_linear_model(bad, "m.bin"); }), "m.bin: class count 0 in the header (a model has 1..256 classes)"));
 
   // Through files: the message names the path.
   const std::string path = temp_path("truncated.bin");

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -152,7 +153,7 @@ TEST_CASE("trainer input errors name the bad value") {
   CHECK(error_of([&] { LinearTrainer(toy.x, std::span<const uint8_t>(toy.labels).first(5), 3, options); }) ==
         "training set has 120 feature rows but 5 labels");
   options.batch_size = 0;
-  CHECK(error_of([&] { LinearTrainer(toy.x, toy.labels, 3, options); }) == "batch size 0 (need at least 1)");
+  CHECK(error_of([&] { LinearTrainer(toy.x, toy.labels, 3, options); }) == "batch size 0 (need 1..65536)");
   options = {};
   options.objective.loss = LossKind::BinaryLogistic;
   CHECK(error_of([&] { LinearTrainer(toy.x, toy.labels, 3, options); }) ==
@@ -195,4 +196,71 @@ TEST_CASE("MNIST: softmax on 5 000 training images, 1 epoch, default settings: t
   CHECK(last.validation.count == 10000);
   CHECK(last.validation.accuracy > 0.85);
   CHECK(result.history.front().train.cross_entropy == doctest::Approx(std::log(10.0)).epsilon(0.01));
+}
+
+TEST_CASE("divergence: a NaN objective stops training with epoch, batch and rate named; the last good model is kept") {
+  const Toy toy = separable_toy(3);
+  TrainOptions options;
+  options.optimizer = Optimizer::Sgd;
+  options.momentum = 0.9f;
+  options.learning_rate = 3e38f;  // finite weights after one update, an infinite objective at the next
+  options.objective.loss = LossKind::SoftmaxCrossEntropy;
+  options.epochs = 3;
+  options.batch_size = 40;
+  LinearTrainer trainer(toy.x, toy.labels, 3, options);
+  const LinearModel initial = trainer.model();
+  while (!trainer.step(1)) {
+  }
+  CHECK(trainer.done());
+  REQUIRE_FALSE(trainer.failure().empty());
+  INFO(trainer.failure());
+  CHECK(trainer.failure().find("training diverged in epoch 1, minibatch 2 of 3: the objective became infinite") == 0);
+  CHECK(trainer.failure().find("at learning rate 3e+38") != std::string::npos);
+  CHECK(trainer.model().params.allFinite());
+  CHECK(trainer.model().params == initial.params);  // the update that broke it was undone
+  CHECK(error_of([&] { train_linear(toy.x, toy.labels, 3, options); }) == trainer.failure());
+}
+
+TEST_CASE("divergence: an L2 penalty that explodes is caught after a few finite steps") {
+  const Toy toy = separable_toy(4);
+  TrainOptions options;
+  options.optimizer = Optimizer::Sgd;
+  options.momentum = 0;
+  options.learning_rate = 1000;
+  options.objective.regularization.kind = Regularizer::L2;
+  options.objective.regularization.lambda = 1e4f;  // W ← W (1 − 2αλ): |1 − 2·10⁷| per step
+  options.epochs = 5;
+  LinearTrainer trainer(toy.x, toy.labels, 3, options);
+  while (!trainer.step(7)) {
+  }
+  REQUIRE_FALSE(trainer.failure().empty());
+  CHECK(trainer.model().params.allFinite());
+  CHECK(trainer.batch_objectives().size() >= 2);  // some finite steps were taken and recorded
+  for (float l : trainer.batch_objectives()) CHECK(std::isfinite(l));
+}
+
+TEST_CASE("trainer bounds: epochs, batch size and a non-finite learning rate are refused by name") {
+  const Toy toy = separable_toy(5);
+  TrainOptions options;
+  options.epochs = kMaxLinearEpochs + 1;
+  CHECK(error_of([&] { LinearTrainer(toy.x, toy.labels, 3, options); }) == "epochs 1001 (need 0..1000)");
+  options = {};
+  options.batch_size = 1 << 30;  // 2 · B overflowed int in the evaluation loop
+  CHECK(error_of([&] { LinearTrainer(toy.x, toy.labels, 3, options); }) == "batch size 1073741824 (need 1..65536)");
+  options = {};
+  options.learning_rate = std::numeric_limits<float>::infinity();
+  CHECK(error_of([&] { LinearTrainer(toy.x, toy.labels, 3, options); }).find("(need a finite number > 0)") !=
+        std::string::npos);
+  options.learning_rate = std::numeric_limits<float>::quiet_NaN();
+  CHECK(error_of([&] { LinearTrainer(toy.x, toy.labels, 3, options); }).find("(need a finite number > 0)") !=
+        std::string::npos);
+  // The largest batch is accepted: B = 65536 on 120 rows is one batch an epoch.
+  options = {};
+  options.batch_size = kMaxLinearBatch;
+  options.epochs = 1;
+  LinearTrainer big(toy.x, toy.labels, 3, options);
+  while (!big.step(100)) {
+  }
+  CHECK(big.failure().empty());
+  CHECK(big.history().size() == 2);
 }

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "core/grad_check.hpp"
 #include "core/pixel_model.hpp"
 #include "core/pixel_model_fvsbn.hpp"
+#include "core/pixel_model_nade.hpp"
 #include "core/rng.hpp"
 
 namespace {
@@ -350,4 +352,88 @@ TEST_CASE("FVSBN sampling with carried logits sees the same p as probability() p
     CHECK(fast == slow);
     CHECK(std::equal(fast.begin(), fast.begin() + start, prefix.image(0).begin()));
   }
+}
+
+// [robustness] ------------------------------------------------------------------------------
+
+namespace {
+// A pixel model header: magic, version 1, rows, cols; then whatever `extra` u32s follow.
+std::vector<uint8_t> model_header(const char* magic, uint32_t rows, uint32_t cols, std::vector<uint32_t> extra = {}) {
+  std::vector<uint8_t> out(magic, magic + 8);
+  auto u32 = [&](uint32_t v) {
+    for (int k = 0; k < 4; ++k) out.push_back(uint8_t(v >> (8 * k)));
+  };
+  u32(1);
+  u32(rows);
+  u32(cols);
+  for (uint32_t v : extra) u32(v);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("pixel model files: huge declared sizes are refused before anything is allocated") {
+  // 20 bytes claiming a 4096 x 4096 FVSBN (1.4·10¹⁴ parameters) used to throw std::bad_alloc.
+  const std::string fv = error_of([] { parse_pixel_model(model_header("IMPLAYFV", 4096, 4096), "big.fv"); });
+  CHECK(contains(fv, "big.fv: FVSBN of 4096x4096 pixels would need 140737496743936 parameters; at most 16777216"));
+  const std::string na = error_of([] { parse_pixel_model(model_header("IMPLAYNA", 4096, 4096, {4096}), "big.na"); });
+  CHECK(contains(na, "big.na: NADE of 4096x4096 pixels and 4096 hidden units would need"));
+  // Within the cap but truncated: the bytes present are checked before the model is built.
+  CHECK(contains(error_of([] { parse_pixel_model(model_header("IMPLAYFV", 28, 28), "short.fv"); }),
+                 "short.fv: truncated FVSBN pixel model file (20 bytes, needs at least 1230900)"));
+  // Position-dependent 12-neighbour tables of 4096 x 4096: 2^36 cells.
+  const std::string cx = error_of([] { parse_pixel_model(model_header("IMPLAYCX", 4096, 4096, {12, 1, 0}), "big.cx"); });
+  CHECK(contains(cx, "big.cx: context tables of 68719476736 cells; at most 16777216"));
+}
+
+TEST_CASE("pixel model files: a NaN or infinite parameter is refused, naming the file") {
+  FvsbnModel m(3, 3);
+  m.params[4] = std::numeric_limits<float>::quiet_NaN();
+  CHECK(error_of([&] { parse_pixel_model(serialize_pixel_model(m), "nan.fv"); }) ==
+        "nan.fv: FVSBN pixel model parameter 4 is NaN (a diverged training run?); refusing the model");
+  NadeModel n(2, 2, 3);
+  n.params[0] = -std::numeric_limits<float>::infinity();
+  CHECK(contains(error_of([&] { parse_pixel_model(serialize_pixel_model(n), "inf.na"); }),
+                 "inf.na: NADE pixel model parameter 0 is infinite"));
+}
+
+TEST_CASE("FVSBN and NADE refuse image sizes whose parameters would not fit, before allocating") {
+  // 200 x 200 images: D(D−1)/2 + D = 800 020 000 parameters (9.3 GB were reached before).
+  CHECK(contains(error_of([] { FvsbnModel(200, 200); }),
+                 "FVSBN of 200x200 pixels would need 800020000 parameters; at most 16777216"));
+  const BinaryImages big = random_images(2, 200, 200, 1);
+  CHECK(contains(error_of([&] { FvsbnTrainer trainer(big, FvsbnTrainOptions{}); }), "would need 800020000 parameters"));
+  CHECK_NOTHROW(FvsbnModel(76, 76));  // the largest square that fits: 16 683 976 parameters
+  CHECK(contains(error_of([] { FvsbnModel(77, 77); }), "would need 17579485 parameters"));
+}
+
+TEST_CASE("pixel-model training that diverges stops with a message and keeps the last good parameters") {
+  const BinaryImages train = random_images(300, 4, 4, 11);
+  FvsbnTrainOptions o;
+  o.learning_rate = 3e38f;  // Adam's first step moves every weight by about α: inf logits, NaN loss
+  o.epochs = 2;
+  FvsbnTrainer trainer(train, o);
+  while (!trainer.step(1)) {
+  }
+  REQUIRE_FALSE(trainer.failure().empty());
+  CHECK(trainer.failure().find("training an FVSBN diverged in epoch 1, minibatch ") == 0);
+  CHECK(contains(trainer.failure(), "at learning rate 3e+38"));
+  CHECK(trainer.model().params.allFinite());
+  CHECK(contains(error_of([&] { train_fvsbn(train, o); }), "diverged"));
+  // Out-of-range schedules are refused up front.
+  o.epochs = kMaxPixelModelEpochs + 1;
+  CHECK(error_of([&] { FvsbnTrainer t(train, o); }) == "epochs = 101 (must be 0..100)");
+  o = {};
+  o.learning_rate = std::numeric_limits<float>::infinity();
+  CHECK(contains(error_of([&] { FvsbnTrainer t(train, o); }), "(must be finite and > 0)"));
+}
+
+TEST_CASE("binary_images_from_idx keeps 0/1 files, binarizes grey ones and names bad shapes") {
+  IdxArray binary{{2, 2, 2}, {0, 1, 1, 0, 1, 1, 1, 1}};
+  CHECK(binary_images_from_idx(binary, "b.idx").pixels == binary.data);  // 0/1 used to binarize to blank
+  IdxArray grey{{1, 2, 2}, {0, 127, 128, 255}};
+  CHECK(binary_images_from_idx(grey, "g.idx").pixels == std::vector<uint8_t>{0, 0, 1, 1});
+  IdxArray labels{{3}, {1, 2, 3}};
+  CHECK(contains(error_of([&] { binary_images_from_idx(labels, "l.idx"); }), "l.idx: holds an IDX array of 3;"));
+  IdxArray huge{{1, 2048, 1024}, {}};
+  CHECK(contains(error_of([&] { binary_images_from_idx(huge, "h.idx"); }), "h.idx: images of 2048x1024 pixels; at most 1048576"));
 }

@@ -105,3 +105,23 @@ TEST_CASE("degenerate ROC input is an implay::Error naming the problem") {
   CHECK(error_of([&] { metrics_at_threshold(two, std::vector<int>{1, 1}, 0.5); }).find("every label is 1") !=
         std::string::npos);
 }
+
+TEST_CASE("parse_roc_csv: header in any order, no header, and every bad row named by line") {
+  const RocData d = parse_roc_csv("\xEF\xBB\xBFid,score,label\r\n7,0.9,1\r\n\r\n8,0.1,0\r\n", "r.csv");
+  CHECK(d.labels == std::vector<int>{1, 0});
+  CHECK(d.scores == std::vector<double>{0.9, 0.1});
+  CHECK(parse_roc_csv("1,0.5\n0,0.25\n", "r.csv").scores == std::vector<double>{0.5, 0.25});
+  using implay::testing::error_of;
+  // A duplicated label column used to win silently.
+  CHECK(error_of([] { parse_roc_csv("label,score,label\n1,0.5,0\n", "dup.csv"); }) ==
+        "dup.csv: line 1: the header names a column label twice (columns 1 and 3)");
+  CHECK(error_of([] { parse_roc_csv("label,value\n1,0.5\n", "h.csv"); }) ==
+        "h.csv: line 1: the header needs columns named label and score (e.g. \"label,score\")");
+  // A first row with a number is data, not a header.
+  CHECK(error_of([] { parse_roc_csv("1,abc\n", "m.csv"); }) == "m.csv: line 1: score \"abc\" is not a finite number");
+  CHECK(error_of([] { parse_roc_csv("label,score\n2,0.5\n", "l.csv"); }) == "l.csv: line 2: label \"2\" is not 0 or 1");
+  CHECK(error_of([] { parse_roc_csv("label,score\n1,nan\n", "n.csv"); }) == "n.csv: line 2: score \"nan\" is not a finite number");
+  CHECK(error_of([] { parse_roc_csv("label,score\n1,0.5,3\n", "w.csv"); }) == "w.csv: line 2: has 3 values, expected 2");
+  CHECK(error_of([] { parse_roc_csv("label,score\n", "e.csv"); }) ==
+        "e.csv: no data rows (expected a header label,score and one row per example)");
+}

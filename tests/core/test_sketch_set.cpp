@@ -3,6 +3,7 @@
 // in the message, and weighted counts equal counting the repeated union.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -102,4 +103,15 @@ TEST_CASE("weighted counts equal counting the union with repeated images") {
   odd.rows = odd.cols = 2;
   odd.pixels = {0, 1, 1, 0};
   CHECK(contains(error_of([&] { m.add_counts(odd, 1); }), "2x2 images to a model of 28x28"));
+}
+
+TEST_CASE("an IDX file of 0/1 pixels imports as those sketches, not as blanks") {
+  IdxArray ones_and_zeros;
+  ones_and_zeros.dims = {1, kSketchSide, kSketchSide};
+  ones_and_zeros.data.assign(size_t(kSketchSide * kSketchSide), 0);
+  for (int i = 0; i < 100; ++i) ones_and_zeros.data[size_t(300 + i)] = 1;
+  const BinaryImages set = sketch_set_from_idx(serialize_idx_u8(ones_and_zeros), "binary.idx");
+  REQUIRE(set.count == 1);
+  CHECK(std::count(set.pixels.begin(), set.pixels.end(), uint8_t(1)) == 100);
+  CHECK(set.pixels[300] == 1);
 }

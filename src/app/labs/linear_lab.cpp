@@ -662,6 +662,7 @@ void draw_mnist_tab(AppState& app) {
       m.confusion_stale = true;
     }
     if (t.done()) sample_curve(m);
+    if (!t.failure().empty() && m.error.empty()) m.error = t.failure();  // diverged: shown from the next frame
     ImGui::ProgressBar(t.progress(), ImVec2(250, 0));
     ImGui::Text("epoch %d of %d · %s training images · %.1f s of compute", std::min(t.epoch() + 1, t.options().epochs),
                 t.options().epochs, thousands(int(m.train_x.rows())).c_str(), m.train_seconds);

@@ -188,6 +188,11 @@ void advance_training(SketchLabState& s) {
   while (!done && ms_since(t0) < kFrameBudgetMs) done = s.trainer->step(1);
   s.training_ms += ms_since(t0);
   if (!done) return;
+  if (!s.trainer->failure().empty()) {  // diverged: say so and keep the model this kind had
+    s.training_message = s.trainer->failure();
+    s.trainer.reset();
+    return;
+  }
   ModelResult& r = result_of(s, s.training);
   r.model = copy_model(s.trainer->model());
   r.parameters = r.model->kind() == PixelModelKind::Fvsbn ? (long long)static_cast<const FvsbnModel&>(*r.model).num_params()
