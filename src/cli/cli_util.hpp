@@ -12,18 +12,54 @@
 
 namespace implay::cli {
 
-// An integer option that must be at least `minimum`. CLI::PositiveNumber would do, but CLI11
-// 2.1.2 words its failure as "not in range 0.000000 to 1797693134862315...".
-inline CLI::Validator integer_at_least(int minimum) {
+// Every count option has a documented range, enforced at parse time so that no size computed
+// from it can overflow. (CLI::Range / PositiveNumber would do, but CLI11 2.1.2 words their
+// failure as "not in range 0.000000 to 1797693134862315..." and lets NaN through.)
+inline CLI::Validator integer_in(long long minimum, long long maximum) {
   return CLI::Validator(
-      [minimum](std::string& text) -> std::string {
-        int value = 0;
+      [minimum, maximum](std::string& text) -> std::string {
+        long long value = 0;
         const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error == std::errc::result_out_of_range)
+          return text + " is more than " + std::to_string(maximum) + ", the most allowed";
         if (error != std::errc() || end != text.data() + text.size()) return "\"" + text + "\" is not an integer";
         if (value < minimum) return text + " is less than " + std::to_string(minimum);
+        if (value > maximum) return text + " is more than " + std::to_string(maximum) + ", the most allowed";
         return {};
       },
-      "INT>=" + std::to_string(minimum));
+      "INT in " + std::to_string(minimum) + ".." + std::to_string(maximum));
+}
+
+// "%g" of a bound, for messages and help.
+inline std::string bound_text(double x) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g", x);
+  return text;
+}
+
+// Every floating option goes through this one validator: a finite decimal number (NaN, inf and
+// values beyond float's range are refused) within [minimum, maximum], or (minimum, maximum] when
+// above_minimum is set. Defaults: any finite float.
+inline CLI::Validator finite_number(double minimum = -3.4e38, double maximum = 3.4e38, bool above_minimum = false) {
+  const std::string range = (above_minimum ? "(" : "[") + bound_text(minimum) + ", " + bound_text(maximum) + "]";
+  return CLI::Validator(
+      [minimum, maximum, above_minimum, range](std::string& text) -> std::string {
+        std::string_view t = text;
+        while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+        while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+        if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+        double value = 0;
+        const auto [end, error] = std::from_chars(t.data(), t.data() + t.size(), value);
+        if (t.empty() || (error != std::errc() && error != std::errc::result_out_of_range) || end != t.data() + t.size())
+          return "\"" + text + "\" is not a number";
+        if (error == std::errc::result_out_of_range || !std::isfinite(value) || std::fabs(value) > 3.4028234e38)
+          return "\"" + text + "\" is not a finite number (allowed: " + range + ")";
+        if (above_minimum && !(value > minimum)) return text + " is not greater than " + bound_text(minimum);
+        if (!above_minimum && value < minimum) return text + " is less than " + bound_text(minimum);
+        if (value > maximum) return text + " is more than " + bound_text(maximum) + ", the most allowed";
+        return {};
+      },
+      "NUMBER in " + range);
 }
 
 // The float as the shortest decimal that reads back to it (0.1f → 0.1, not 0.10000000149...):

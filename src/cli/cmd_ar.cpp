@@ -8,9 +8,10 @@
 // Exit codes as main.cpp: 2 for bad usage, 1 for unreadable or unusable data, models and images
 // (the message names the file).
 //
-// Ink: MNIST is white ink on black, and so are the models. A PNG is read as grey; a pixel ≥ 128
-// (bright) is ink (1). Draw white on black, or invert a dark-on-light drawing first. Output grids
-// are white ink on black with grey 1-pixel separators.
+// Ink: MNIST is white ink on black, and so are the models. A PNG is read as grey over white
+// (transparency composited); on a dark background bright pixels are ink, on a light one (paper,
+// a transparent canvas) dark pixels are; then ≥ 128 is ink (1). Output grids are white ink on
+// black with grey 1-pixel separators.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -30,13 +31,8 @@
 #include "core/pixel_model_fvsbn.hpp"
 #include "core/pixel_model_nade.hpp"
 #include "platform/data_files.hpp"
+#include "platform/png_files.hpp"
 
-// stb (Debian's libstb-dev, a SYSTEM include: its own warnings are not ours).
-#define STB_IMAGE_IMPLEMENTATION
-#define STBI_ONLY_PNG
-#include <stb_image.h>
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#include <stb_image_write.h>
 
 namespace implay::cli {
 namespace {
@@ -44,21 +40,14 @@ namespace {
 // [SECTION] helpers ------------------------------------------------------------------------------
 
 constexpr int kInkThreshold = 128;  // pixel ≥ 128 → 1 (ink), as core binarize()
+constexpr int kMaxCompletions = 1000;  // --samples: a grid of 100 rows of 10
 
 // Binarized images of `name`: mnist / mnist-test, or an IDX images file (N x rows x cols, raw or .gz).
 BinaryImages load_binary_images(const std::string& name) {
   if (resolve_dataset_name(name)) return binarize(load_named_dataset(name), kInkThreshold);
   if (std::filesystem::is_directory(name))
     throw Error(name + ": is a folder; name an IDX images file, or mnist / mnist-test");
-  const IdxArray a = parse_idx_u8(read_data_file(name), name);
-  if (a.dims.size() != 3 || a.dims[0] < 1 || a.dims[1] < 1 || a.dims[2] < 1)
-    throw Error(name + ": not an IDX images file (needs 3 dimensions, N x rows x cols, with N >= 1)");
-  BinaryImages out;
-  out.count = int(a.dims[0]);
-  out.rows = int(a.dims[1]);
-  out.cols = int(a.dims[2]);
-  out.pixels = binarize(a.data, kInkThreshold);
-  return out;
+  return binary_images_from_idx(parse_idx_u8(read_data_file(name), name), name, kInkThreshold);
 }
 
 std::unique_ptr<PixelModel> load_model(const std::string& path) {
@@ -89,28 +78,49 @@ std::string model_summary(const PixelModel& model) {
 
 // [SECTION] images -------------------------------------------------------------------------------
 
-// A PNG as 0/1 ink (bright = 1), rows x cols. Throws naming the file.
+// A light background: the mean of the border pixels is bright.
+bool has_light_background(const GreyImage& image) {
+  uint64_t sum = 0, n = 0;
+  for (int y = 0; y < image.height; ++y)
+    for (int x = 0; x < image.width; ++x)
+      if (y == 0 || x == 0 || y == image.height - 1 || x == image.width - 1) {
+        sum += image.pixels[size_t(y) * size_t(image.width) + size_t(x)];
+        ++n;
+      }
+  return n > 0 && sum >= 128 * n;
+}
+
+// A PNG as 0/1 ink, rows x cols. Transparency is composited on white; then ink is what differs
+// from the background: bright pixels on a dark background (MNIST's white on black), dark pixels on
+// a light one (a pen on paper, or on a transparent canvas). Throws naming the file.
 std::vector<uint8_t> read_ink_png(const std::string& path, int rows, int cols) {
-  const std::vector<uint8_t> bytes = read_file_bytes(path);
-  int w = 0, h = 0, channels = 0;
-  stbi_uc* grey = stbi_load_from_memory(bytes.data(), int(bytes.size()), &w, &h, &channels, 1);
-  if (!grey) throw Error(path + ": not a readable PNG image (" + stbi_failure_reason() + ")");
-  std::unique_ptr<stbi_uc, void (*)(void*)> owned(grey, stbi_image_free);
-  if (w != cols || h != rows)
-    throw Error(path + ": image of " + std::to_string(w) + "x" + std::to_string(h) + " pixels; the model takes " +
-                std::to_string(cols) + "x" + std::to_string(rows) + " (resize it first)");
-  return binarize(std::span<const uint8_t>(grey, size_t(w) * size_t(h)), kInkThreshold);
+  GreyImage grey = decode_png_grey(read_file_bytes(path), path);
+  if (grey.width != cols || grey.height != rows)
+    throw Error(path + ": image of " + std::to_string(grey.width) + "x" + std::to_string(grey.height) +
+                " pixels; the model takes " + std::to_string(cols) + "x" + std::to_string(rows) + " (resize it first)");
+  if (has_light_background(grey))
+    for (uint8_t& v : grey.pixels) v = uint8_t(255 - v);
+  return binarize(grey.pixels, kInkThreshold);
 }
 
 // `samples` (count, rows·cols) 0/1 as a grid of tiles, at most `per_row` a row, white ink on black,
 // 1-pixel grey separators between tiles. Writes a grey PNG; throws naming the file.
 void write_sample_grid(const std::string& path, const std::vector<uint8_t>& samples, int count, int rows, int cols,
                        int per_row) {
-  const int grid_cols = std::min(count, per_row);
-  const int grid_rows = (count + per_row - 1) / per_row;
-  const int width = grid_cols * cols + (grid_cols - 1);
-  const int height = grid_rows * rows + (grid_rows - 1);
-  std::vector<uint8_t> out(static_cast<size_t>(width) * static_cast<size_t>(height), uint8_t(128));
+  // count ≤ kMaxCompletions and rows, cols ≤ 4096 (the model format): the sizes fit int64.
+  const int64_t grid_cols = std::min(count, per_row);
+  const int64_t grid_rows = (count + per_row - 1) / per_row;
+  const int64_t width = grid_cols * cols + (grid_cols - 1);
+  const int64_t height = grid_rows * rows + (grid_rows - 1);
+  if (width * height > kMaxPngPixels)
+    throw Error(path + ": a grid of " + std::to_string(count) + " samples of " + std::to_string(cols) + "x" +
+                std::to_string(rows) + " would be " + std::to_string(width) + "x" + std::to_string(height) +
+                " pixels, more than a PNG may have here (" + std::to_string(kMaxPngPixels) + "); draw fewer --samples");
+  GreyImage grid;
+  grid.width = int(width);
+  grid.height = int(height);
+  grid.pixels.assign(size_t(width) * size_t(height), uint8_t(128));
+  std::vector<uint8_t>& out = grid.pixels;
   const size_t dim = size_t(rows) * size_t(cols);
   for (int s = 0; s < count; ++s) {
     const int x0 = (s % per_row) * (cols + 1), y0 = (s / per_row) * (rows + 1);
@@ -119,8 +129,7 @@ void write_sample_grid(const std::string& path, const std::vector<uint8_t>& samp
         out[size_t(y0 + r) * size_t(width) + size_t(x0 + c)] =
             samples[size_t(s) * dim + size_t(r) * size_t(cols) + size_t(c)] ? 255 : 0;
   }
-  if (!stbi_write_png(path.c_str(), width, height, 1, out.data(), width))
-    throw Error(path + ": cannot write the PNG (missing folder or no permission?)");
+  write_png_grey(path, grid);  // errors name the path and the reason
 }
 
 // [SECTION] implay ar train ----------------------------------------------------------------------
@@ -188,6 +197,7 @@ void run_trainer(PixelModelTrainer& trainer, int epochs, const std::string& save
   };
   while (!trainer.step(16)) print_new_epochs();
   print_new_epochs();
+  if (!trainer.failure().empty()) throw Error(trainer.failure() + "; nothing was saved to " + save);
   save_pixel_model(trainer.model(), save);
   std::cout << "saved " << save << ": " << model_summary(trainer.model()) << '\n';
 }
@@ -233,23 +243,26 @@ void add_ar_train(CLI::App* ar, Runner& run) {
       ->required()
       ->check(CLI::IsMember({"counts", "fvsbn", "nade"}));
   cmd->add_option("--template", options->neighbours, "counts: neighbours in the causal template (1..12)")
-      ->check(CLI::Range(1, kMaxContextNeighbours))
+      ->check(integer_in(1, kMaxContextNeighbours))
       ->capture_default_str();
   cmd->add_option("--alpha", options->alpha,
-                  "additive smoothing (counts: p = (n1 + a) / (n + 2a); fvsbn, nade: of the initial pixel frequencies)")
-      ->check(CLI::NonNegativeNumber)
+                  "additive smoothing, 0..1000000 (counts: p = (n1 + a) / (n + 2a); fvsbn, nade: of the initial pixel "
+                  "frequencies)")
+      ->check(finite_number(0, 1e6))
       ->capture_default_str();
   cmd->add_option("--epochs", options->epochs,
-                  "fvsbn, nade: passes over the training set (default " + std::to_string(FvsbnTrainOptions{}.epochs) +
-                      " for fvsbn, " + std::to_string(NadeTrainOptions{}.epochs) + " for nade)")
-      ->check(integer_at_least(1));
+                  "fvsbn, nade: passes over the training set, 1.." + std::to_string(kMaxPixelModelEpochs) + " (default " +
+                      std::to_string(FvsbnTrainOptions{}.epochs) + " for fvsbn, " +
+                      std::to_string(NadeTrainOptions{}.epochs) + " for nade)")
+      ->check(integer_in(1, kMaxPixelModelEpochs));
   char lr_help[160];
   std::snprintf(lr_help, sizeof(lr_help),
-                "fvsbn, nade: Adam learning rate of the first epoch, halved after each (default %g for fvsbn, %g for nade)",
+                "fvsbn, nade: Adam learning rate of the first epoch (0 < lr <= 1000), halved after each (default %g for "
+                "fvsbn, %g for nade)",
                 double(FvsbnTrainOptions{}.learning_rate), double(NadeTrainOptions{}.learning_rate));
-  cmd->add_option("--lr", options->learning_rate, lr_help)->check(CLI::PositiveNumber);
+  cmd->add_option("--lr", options->learning_rate, lr_help)->check(finite_number(0, 1e3, true));
   cmd->add_option("--hidden", options->hidden, "nade: hidden units H (1..4096)")
-      ->check(CLI::Range(1, kMaxNadeHidden))
+      ->check(integer_in(1, kMaxNadeHidden))
       ->capture_default_str();
   cmd->add_option("--seed", options->seed, "fvsbn, nade: seed of the shuffles (and NADE's initial weights)")
       ->capture_default_str();
@@ -335,21 +348,24 @@ void add_ar_complete(CLI::App* ar, Runner& run) {
   auto* cmd = ar->add_subcommand("complete", "Complete a 28x28 PNG from a row on with a saved pixel model");
   auto options = std::make_shared<ArCompleteCliOptions>();
   cmd->add_option("--model", options->model, "model file written by `implay ar train --save`")->required();
-  cmd->add_option("--image", options->image, "PNG of the model's size (28x28 for MNIST); bright pixels are ink")
+  cmd->add_option("--image", options->image,
+                  "PNG of the model's size (28x28 for MNIST): white on black, or dark on a light or transparent background")
       ->required();
-  cmd->add_option("--from-row", options->from_row, "rows above this one are kept, the rest are sampled")
-      ->check(integer_at_least(0))
+  cmd->add_option("--from-row", options->from_row, "rows above this one are kept, the rest are sampled (0..rows)")
+      ->check(integer_in(0, 4096))
       ->capture_default_str();
-  cmd->add_option("--samples", options->samples, "completions to draw")
-      ->check(integer_at_least(1))
+  cmd->add_option("--samples", options->samples, "completions to draw (1.." + std::to_string(kMaxCompletions) + ")")
+      ->check(integer_in(1, kMaxCompletions))
       ->capture_default_str();
-  cmd->add_option("--temperature", options->temperature, "T on the logit; 0 = always the more likely value")
-      ->check(CLI::NonNegativeNumber)
+  cmd->add_option("--temperature", options->temperature,
+                  "T on the logit, 0..100; 0 = always the more likely value")
+      ->check(finite_number(0, 100))
       ->capture_default_str();
   cmd->add_option("--seed", options->seed, "seed of the sampler")->capture_default_str();
   cmd->add_option("--out", options->out, "PNG to write: the samples in a grid, 10 a row")->required();
-  cmd->footer("The PNG is read as grey and binarized at 128: bright pixels are ink, as in MNIST (white on black); "
-              "invert a dark-on-light drawing first. The output is white ink on black, grey 1-pixel separators.");
+  cmd->footer("The PNG is read as grey over white and binarized at 128: on a dark background bright pixels are ink, as "
+              "in MNIST; on a light or transparent one dark pixels are. The output is white ink on black, grey 1-pixel "
+              "separators.");
   cmd->callback([&run, options] { run = [options] { return run_ar_complete(*options); }; });
 }
 

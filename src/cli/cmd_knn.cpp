@@ -200,15 +200,15 @@ void add_knn(CLI::App& app, Runner& run) {
   cmd->add_option("--train", options->train, "training set: a labelled CSV (label, features...) or mnist / mnist-test")
       ->required();
   cmd->add_option("--test", options->test, "test set: a labelled CSV or mnist / mnist-test")->required();
-  cmd->add_option("--k", options->k, "neighbours that vote (1..training rows)")
-      ->check(integer_at_least(1))
+  cmd->add_option("--k", options->k, "neighbours that vote (1..training rows, at most 100000)")
+      ->check(integer_in(1, 100000))
       ->capture_default_str();
   add_metric_option(cmd, options->metric);
   cmd->add_flag("--weighted", options->weighted, "weight each vote by 1/(distance + 1e-6) instead of one vote each");
   cmd->add_flag("--json", options->json,
                 "one JSON object per test row: label, true_label, neighbors, neighbor_labels, distances");
-  cmd->add_option("--threads", options->threads, "threads that split the queries (default: all cores)")
-      ->check(integer_at_least(1))
+  cmd->add_option("--threads", options->threads, "threads that split the queries (1..256, default: all cores)")
+      ->check(integer_in(1, 256))
       ->capture_default_str();
   cmd->footer("stdout: one predicted label per test row (or JSON lines). stderr ends with "
               "`accuracy: 0.9705 (9705/10000)`.");
@@ -317,20 +317,21 @@ void add_knn_cv(CLI::App& app, Runner& run) {
   auto options = std::make_shared<KnnCvOptions>();
   cmd->add_option("--data", options->data, "labelled set: a CSV (label, features...) or mnist / mnist-test")
       ->required();
-  cmd->add_option("--folds", options->folds, "number of folds (2..examples)")
-      ->check(integer_at_least(2))
+  cmd->add_option("--folds", options->folds, "number of folds (2..examples, at most 1000)")
+      ->check(integer_in(2, 1000))
       ->capture_default_str();
-  cmd->add_option("--ks", options->ks, "candidate k values, comma-separated (each ≥ 1)")
+  cmd->add_option("--ks", options->ks, "candidate k values, comma-separated (each 1..100000)")
       ->delimiter(',')
-      ->check(integer_at_least(1))
+      ->check(integer_in(1, 100000))
       ->capture_default_str();
   add_metric_option(cmd, options->metric);
-  cmd->add_option("--limit", options->limit, "use only the first N examples")->check(integer_at_least(1));
+  cmd->add_option("--limit", options->limit, "use only the first N examples (1..100000000)")
+      ->check(integer_in(1, 100000000));
   cmd->add_option("--seed", options->seed, "seed of the fold shuffle (same seed, same folds)")->capture_default_str();
   cmd->add_flag("--weighted", options->weighted, "weight each vote by 1/(distance + 1e-6) instead of one vote each");
   cmd->add_flag("--json", options->json, "print one JSON object instead of the table");
-  cmd->add_option("--threads", options->threads, "threads that split the queries (default: all cores)")
-      ->check(integer_at_least(1))
+  cmd->add_option("--threads", options->threads, "threads that split the queries (1..256, default: all cores)")
+      ->check(integer_in(1, 256))
       ->capture_default_str();
   cmd->callback([&run, options] { run = [options] { return run_knn_cv(*options); }; });
 }

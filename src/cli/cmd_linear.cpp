@@ -37,10 +37,6 @@ namespace implay::cli {
 namespace {
 
 // [SECTION] helpers ------------------------------------------------------------------------------
-// (integer_at_least, shortest_decimal and fixed4 repeat cmd_knn.cpp's, which keeps its own in an
-// anonymous namespace.)
-
-
 // A finite decimal number, the whole of `text` but for surrounding spaces; nullopt otherwise.
 std::optional<float> parse_float(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -52,23 +48,6 @@ std::optional<float> parse_float(std::string_view text) {
     return std::nullopt;
   return value;
 }
-
-// A number option that must be > minimum (strict) or ≥ minimum.
-CLI::Validator number_above(float minimum, bool strict) {
-  char shown[32];
-  std::snprintf(shown, sizeof(shown), "%g", double(minimum));
-  const std::string bound = shown;
-  return CLI::Validator(
-      [minimum, strict, bound](std::string& text) -> std::string {
-        const std::optional<float> value = parse_float(text);
-        if (!value) return "\"" + text + "\" is not a number";
-        if (strict && !(*value > minimum)) return text + " is not greater than " + bound;
-        if (!strict && *value < minimum) return text + " is less than " + bound;
-        return {};
-      },
-      strict ? "NUMBER>" + bound : "NUMBER>=" + bound);
-}
-
 
 std::string shortest_text(float value) {
   char text[32];
@@ -235,9 +214,9 @@ void add_loss(CLI::App& app, Runner& run) {
   cmd->add_option("--labels", options->labels, "the true class of each row, comma-separated (0..C-1)")
       ->required()
       ->delimiter(',')
-      ->check(integer_at_least(0));
-  cmd->add_option("--delta", options->delta, "margin of the hinge losses (svm, ova, structured)")
-      ->check(number_above(0, true))
+      ->check(integer_in(0, 255));
+  cmd->add_option("--delta", options->delta, "margin of the hinge losses (svm, ova, structured; 0 < delta <= 10000)")
+      ->check(finite_number(0, 1e4, true))
       ->capture_default_str();
   cmd->add_flag("--grad", options->grad, "also print the gradient of the mean loss with respect to the scores");
   cmd->add_flag("--json", options->json,
@@ -536,6 +515,7 @@ int run_linear_train(const LinearTrainCliOptions& options) {
   };
   while (!trainer->step(64)) print_new_epochs();
   print_new_epochs();
+  if (!trainer->failure().empty()) throw Error(trainer->failure() + "; nothing was saved to " + options.save);
   const double train_seconds = seconds_since(train_start);
 
   LinearModel model = trainer->model();
@@ -595,28 +575,32 @@ void add_linear_train(CLI::App* linear, Runner& run) {
   cmd->add_option("--reg", options->reg, "regularizer R(W): none, l2, l1, elastic (sum W^2 + sum |W|)")
       ->check(CLI::IsMember({"none", "l2", "l1", "elastic"}))
       ->capture_default_str();
-  cmd->add_option("--lambda", options->lambda, "regularization strength (>= 0)")
-      ->check(number_above(0, false))
+  cmd->add_option("--lambda", options->lambda, "regularization strength (0..10000)")
+      ->check(finite_number(0, 1e4))
       ->capture_default_str();
-  cmd->add_option("--delta", options->delta, "margin of the hinge losses (svm, ova, structured)")
-      ->check(number_above(0, true))
+  cmd->add_option("--delta", options->delta, "margin of the hinge losses (svm, ova, structured; 0 < delta <= 10000)")
+      ->check(finite_number(0, 1e4, true))
       ->capture_default_str();
   cmd->add_option("--optimizer", options->optimizer, "sgd (with momentum) or adam")
       ->check(CLI::IsMember({"sgd", "adam"}))
       ->capture_default_str();
-  cmd->add_option("--lr", options->lr, "learning rate of the first epoch (> 0)")
-      ->check(number_above(0, true))
+  cmd->add_option("--lr", options->lr, "learning rate of the first epoch (0 < lr <= 1000)")
+      ->check(finite_number(0, 1e3, true))
       ->capture_default_str();
-  cmd->add_option("--lr-decay", options->lr_decay, "the learning rate is multiplied by this after every epoch (> 0)")
-      ->check(number_above(0, true))
+  cmd->add_option("--lr-decay", options->lr_decay,
+                  "the learning rate is multiplied by this after every epoch (0 < decay <= 1)")
+      ->check(finite_number(0, 1, true))
       ->capture_default_str();
-  cmd->add_option("--momentum", options->momentum, "momentum of sgd (0 = plain SGD)")
-      ->check(number_above(0, false))
+  cmd->add_option("--momentum", options->momentum, "momentum of sgd (0..0.999; 0 = plain SGD)")
+      ->check(finite_number(0, 0.999))
       ->capture_default_str();
-  cmd->add_option("--epochs", options->epochs, "passes over the training rows")
-      ->check(integer_at_least(1))
+  cmd->add_option("--epochs", options->epochs,
+                  "passes over the training rows (1.." + std::to_string(kMaxLinearEpochs) + ")")
+      ->check(integer_in(1, kMaxLinearEpochs))
       ->capture_default_str();
-  cmd->add_option("--batch", options->batch, "examples per update")->check(integer_at_least(1))->capture_default_str();
+  cmd->add_option("--batch", options->batch, "examples per update (1.." + std::to_string(kMaxLinearBatch) + ")")
+      ->check(integer_in(1, kMaxLinearBatch))
+      ->capture_default_str();
   cmd->add_option("--features", options->features,
                   "pixels, hist, hog, a full spec such as hog:cell=4,bins=9,norm=cell or pixels:scaling=mean, or raw "
                   "(a CSV's values unchanged)")

@@ -9,7 +9,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <limits>
 #include <memory>
@@ -22,6 +21,7 @@
 
 #include "cli/cli_util.hpp"
 #include "cli/commands.hpp"
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/information.hpp"
 #include "core/roc.hpp"
@@ -30,35 +30,6 @@ namespace implay::cli {
 namespace {
 
 // [SECTION] helpers ------------------------------------------------------------------------------
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
-  return text;
-}
-
-// A finite decimal number, the whole of `text` but for surrounding spaces; nullopt otherwise.
-std::optional<double> parse_double(std::string_view text) {
-  text = trim(text);
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  double value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
-    return std::nullopt;
-  return value;
-}
-
-std::vector<std::string_view> split_commas(std::string_view line) {
-  std::vector<std::string_view> fields;
-  size_t start = 0;
-  while (true) {
-    const size_t end = std::min(line.find(',', start), line.size());
-    fields.push_back(trim(line.substr(start, end - start)));
-    if (end == line.size()) break;
-    start = end + 1;
-  }
-  return fields;
-}
 
 // Shortest round-trip text of a double ("0.75", "1e-14").
 std::string short_text(double value) {
@@ -72,59 +43,6 @@ std::string pad_left(const std::string& text, size_t width) {
 }
 
 // [SECTION] implay roc ---------------------------------------------------------------------------
-
-struct RocData {
-  std::vector<int> labels;     // (n) 0 or 1
-  std::vector<double> scores;  // (n) finite
-};
-
-// The file: a header naming the columns `label` and `score` (in either order; other columns are
-// ignored), or no header and the two columns label,score. Blank lines are skipped; CRLF works.
-// Throws implay::Error "<path>: line L: ..." for a bad row.
-RocData load_roc_csv(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw Error(path + ": cannot open file");
-  RocData data;
-  std::string line;
-  int line_number = 0, label_column = 0, score_column = 1;
-  size_t columns = 0;  // 0 until the first non-blank line
-  while (std::getline(file, line)) {
-    ++line_number;
-    std::string_view text = line;
-    if (line_number == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 BOM
-    if (trim(text).empty()) continue;
-    const std::vector<std::string_view> fields = split_commas(text);
-    const std::string where = path + ": line " + std::to_string(line_number) + ": ";
-    if (columns == 0) {
-      columns = fields.size();
-      bool header = false;
-      for (const std::string_view f : fields) header = header || !parse_double(f);
-      if (header) {
-        label_column = score_column = -1;
-        for (size_t i = 0; i < fields.size(); ++i) {
-          if (fields[i] == "label") label_column = int(i);
-          if (fields[i] == "score") score_column = int(i);
-        }
-        if (label_column < 0 || score_column < 0)
-          throw Error(where + "the header needs columns named label and score (e.g. \"label,score\")");
-        continue;
-      }
-      if (columns < 2) throw Error(where + "expected two columns, label,score");
-    }
-    if (fields.size() != columns)
-      throw Error(where + "has " + std::to_string(fields.size()) + " values, expected " + std::to_string(columns));
-    const std::string_view label_text = fields[size_t(label_column)], score_text = fields[size_t(score_column)];
-    const std::optional<double> label = parse_double(label_text);
-    if (!label || (*label != 0 && *label != 1))
-      throw Error(where + "label \"" + std::string(label_text) + "\" is not 0 or 1");
-    const std::optional<double> score = parse_double(score_text);
-    if (!score) throw Error(where + "score \"" + std::string(score_text) + "\" is not a finite number");
-    data.labels.push_back(int(*label));
-    data.scores.push_back(*score);
-  }
-  if (data.labels.empty()) throw Error(path + ": no data rows (expected a header label,score and one row per example)");
-  return data;
-}
 
 struct RocCliOptions {
   std::string input;                 // --input CSV
@@ -191,7 +109,9 @@ void add_roc(CLI::App& app, Runner& run) {
   auto* cmd = app.add_subcommand("roc", "ROC curve and AUC of a binary scorer, from a label,score CSV");
   auto options = std::make_shared<RocCliOptions>();
   cmd->add_option("--input", options->input, "CSV with a header label,score: labels 0/1, finite scores")->required();
-  cmd->add_option("--threshold", options->threshold, "also print TP, FP, TN, FN and the confusion matrix there");
+  cmd->add_option("--threshold", options->threshold,
+                  "also print TP, FP, TN, FN and the confusion matrix there (a finite number)")
+      ->check(finite_number());
   cmd->add_flag("--json", options->json,
                 "print one JSON object: auc, fpr, tpr, thresholds (the first, +inf, as null)");
   cmd->footer("Predicts 1 when score >= threshold; one curve point per distinct score. "
@@ -211,9 +131,10 @@ struct EntropyCliOptions {
 // "1,0,0" → (1, 0, 0); an error message names the bad entry.
 std::string parse_vector(const std::string& text, std::vector<double>* out) {
   std::vector<double> values;
-  const std::vector<std::string_view> fields = split_commas(text);
+  std::vector<std::string_view> fields;
+  split_csv_fields(text, fields);
   for (size_t i = 0; i < fields.size(); ++i) {
-    const std::optional<double> v = parse_double(fields[i]);
+    const std::optional<double> v = parse_csv_number(fields[i]);
     if (!v) return "value " + std::to_string(i + 1) + ": \"" + std::string(fields[i]) + "\" is not a finite number";
     values.push_back(*v);
   }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <new>
 
 #include "cli/commands.hpp"
 #include "core/distance.hpp"
@@ -45,7 +46,18 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    return run();
+    const int rc = run();
+    // Output redirected to a full disk (or /dev/full) fails only when flushed: say so.
+    // (ferror: an earlier fflush may have failed already, leaving nothing to flush now.)
+    if (!std::cout.flush() || std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      std::cerr << "implay: error: cannot write the output to standard output (disk full or closed pipe?)\n";
+      return 1;
+    }
+    return rc;
+  } catch (const std::bad_alloc&) {
+    std::fflush(stdout);
+    std::cerr << "implay: error: out of memory (the data or the options ask for more memory than this machine has)\n";
+    return 1;
   } catch (const std::exception& e) {
     std::fflush(stdout);
     std::cerr << "implay: error: " << e.what() << "\n";
