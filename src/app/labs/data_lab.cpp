@@ -59,7 +59,10 @@ bool draw_data_needed(AppState& app) {
   DataState& data = app.data;
   if (data.ready()) return true;
   if (data.status == DataStatus::Failed) {
-    ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", data.error.c_str());
+    // Wrapped: a corrupt-file message names the file and the fault and runs wider than an embed.
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.75f, 0.1f, 0.1f, 1));
+    ImGui::TextWrapped("%s", data.error.c_str());
+    ImGui::PopStyleColor();
     if (ImGui::Button("Try again")) {
       data.error.clear();
       data.status = DataStatus::Loading;
