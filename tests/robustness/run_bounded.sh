@@ -4,8 +4,8 @@
 # memory limit, and that no file appeared where none should be written.
 #   run_bounded.sh --rc N [--stdout REGEX] [--stderr REGEX] [--not-stderr REGEX] [--seconds S] [--mem-mb M]
 #                  [--no-file PATH] [--stdout-to PATH] -- COMMAND [ARGS...]
-# --mem-mb caps the address space (ulimit -v), so a parser that allocates from a hostile header
-# fails here instead of taking the machine's memory.
+# --mem-mb caps the address space (ulimit -v; under ASan its hard_rss_limit_mb), so a parser that
+# allocates from a hostile header fails here instead of taking the machine's memory.
 set -u
 rc_expected="" stdout_re="" stderr_re="" not_stderr_re="" seconds=60 mem_mb=1024 no_file="" stdout_to=""
 while [ $# -gt 0 ]; do
@@ -28,7 +28,16 @@ err=$(mktemp) out=$(mktemp)
 trap 'rm -f "$err" "$out"' EXIT
 [ -n "$stdout_to" ] || stdout_to=$out
 start=$(date +%s.%N)
-( ulimit -v $((mem_mb * 1024)); exec timeout --kill-after=5 "$seconds" "$@" ) >"$stdout_to" 2>"$err"
+if [ -n "${ASAN_OPTIONS:-}" ]; then
+  # Under AddressSanitizer (the debug-asan preset) the shadow memory takes terabytes of address
+  # space, so ulimit -v cannot be used: ASan's own resident-memory limit stands in, with room for
+  # its red zones.
+  limit_mb=$((mem_mb * 2 + 256))
+  ( export ASAN_OPTIONS="$ASAN_OPTIONS:hard_rss_limit_mb=$limit_mb:allocator_may_return_null=1"
+    exec timeout --kill-after=5 "$seconds" "$@" ) >"$stdout_to" 2>"$err"
+else
+  ( ulimit -v $((mem_mb * 1024)); exec timeout --kill-after=5 "$seconds" "$@" ) >"$stdout_to" 2>"$err"
+fi
 rc=$?
 elapsed=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 problems=()
