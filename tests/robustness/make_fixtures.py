@@ -83,5 +83,7 @@ for y in range(28):
 transparent = png(28, 28, 4, rows)
 write("transparent-ink.png", transparent)
 write("truncated.png", transparent[: len(transparent) // 2])
-# A PNG header claiming 100000 x 100000 pixels.
-write("huge.png", png(100000, 100000, 0, [])[:33])
+# A PNG claiming 100000 x 100000 pixels (its one row of data is all it has); and one whose IDAT
+# chunk declares 1.3 GB in a 41-byte file (stb grew its buffer to that before looking).
+write("huge.png", png(100000, 100000, 0, [b""]))
+write("idat-lies.png", transparent[:33] + struct.pack(">I", 0x4E0A0011) + b"IDAT" + b"\x78\x9c\x00\x00")
