@@ -41,7 +41,7 @@ uint32_t read_be32(const uint8_t* p) {
 std::pair<uint32_t, uint32_t> check_png_chunks(std::span<const uint8_t> bytes, const std::string& source) {
   static const uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   if (bytes.size() < 8 || !std::equal(kSignature, kSignature + 8, bytes.begin()))
-    throw Error(source + ": not a PNG image (its first bytes are not the PNG signature)");
+    throw Error(source + ": not a readable PNG image: its first bytes are not the PNG signature");
   size_t pos = 8;
   uint32_t width = 0, height = 0;
   bool first = true;
