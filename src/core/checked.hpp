@@ -1,11 +1,10 @@
-// checked.hpp — size arithmetic that cannot overflow. Every size that comes from a file or an
-// option (counts × dimensions, header + payload) is computed here before anything is allocated;
-// an overflow is reported as implay::Error naming what was being sized, never wrapped around.
+// checked.hpp — size arithmetic that cannot overflow, and sizes worded for messages. A product
+// of sizes that come from a file is computed with checked_mul before anything is allocated: an
+// overflow is reported as implay::Error naming what was being sized, never wrapped around.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <limits>
 #include <string>
 #include <string_view>
 
@@ -19,22 +18,6 @@ inline size_t checked_mul(size_t a, size_t b, std::string_view what) {
   if (__builtin_mul_overflow(a, b, &out))
     throw Error(std::string(what) + ": " + std::to_string(a) + " × " + std::to_string(b) + " is too large");
   return out;
-}
-
-// a + b, or implay::Error as checked_mul.
-inline size_t checked_add(size_t a, size_t b, std::string_view what) {
-  size_t out = 0;
-  if (__builtin_add_overflow(a, b, &out))
-    throw Error(std::string(what) + ": " + std::to_string(a) + " + " + std::to_string(b) + " is too large");
-  return out;
-}
-
-// A count that must fit an int (the core indexes rows and pixels with int): implay::Error otherwise.
-inline int checked_int(size_t n, std::string_view what) {
-  if (n > size_t(std::numeric_limits<int>::max()))
-    throw Error(std::string(what) + ": " + std::to_string(n) + " is more than " +
-                std::to_string(std::numeric_limits<int>::max()));
-  return int(n);
 }
 
 // A size for messages: "3000 bytes" below 1 MiB, else "47.3 MiB" / "256 MiB".

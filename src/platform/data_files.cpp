@@ -12,6 +12,8 @@
 namespace implay {
 namespace {
 
+bool starts_like_gzip(std::span<const uint8_t> bytes) { return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b; }
+
 // Every gzip member of `in`, inflated into a buffer that grows by doubling but never past
 // `limit` + 1 bytes: the limit is learnt from the IDX header as soon as its bytes are out.
 std::vector<uint8_t> gunzip_limited(std::span<const uint8_t> in, const std::string& source) {
@@ -47,7 +49,7 @@ std::vector<uint8_t> gunzip_limited(std::span<const uint8_t> in, const std::stri
       // Another member may follow (gzip files can be concatenated); anything else is an error.
       const size_t consumed = size_t(zs.next_in - in.data());
       if (consumed == in.size()) break;
-      if (in.size() - consumed < 2 || in[consumed] != 0x1f || in[consumed + 1] != 0x8b)
+      if (!starts_like_gzip(in.subspan(consumed)))
         throw Error(source + ": " + std::to_string(in.size() - consumed) + " bytes after the end of the gzip data");
       inflateReset(&zs);
       continue;
@@ -75,14 +77,14 @@ std::string find_file(const std::string& dir, const std::string& name) {
 }  // namespace
 
 std::vector<uint8_t> decode_data_bytes(std::span<const uint8_t> bytes, const std::string& source) {
-  if (bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b) return gunzip_limited(bytes, source);
+  if (starts_like_gzip(bytes)) return gunzip_limited(bytes, source);
   return {bytes.begin(), bytes.end()};
 }
 
 std::vector<uint8_t> read_data_file(const std::string& path) {
   std::vector<uint8_t> bytes = read_file_bytes(path);
-  if (bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b) return gunzip_limited(bytes, path);
-  return bytes;
+  if (starts_like_gzip(bytes)) return gunzip_limited(bytes, path);
+  return bytes;  // not copied, as decode_data_bytes would: MNIST's training images are 47 MB
 }
 
 std::string data_dir() {
