@@ -1,4 +1,4 @@
-// knn_search_bench.cpp — times core/knn.hpp's batched exact search alone (loading excluded): every
+// knn_search_bench.cpp — times core/knn/knn.hpp's batched exact search alone (loading excluded): every
 // test row against every training row, then the vote. bench/knn_vs_faiss.py runs it next to
 // FAISS IndexFlatL2 on the same MNIST queries; see bench/README.md.
 #include <CLI/CLI.hpp>
@@ -8,10 +8,10 @@
 #include <iostream>
 #include <thread>
 
-#include "core/distance.hpp"
+#include "core/knn/distance.hpp"
 #include "core/error.hpp"
-#include "core/knn.hpp"
-#include "platform/data_files.hpp"
+#include "core/knn/knn.hpp"
+#include "io/data_files.hpp"
 
 namespace {
 

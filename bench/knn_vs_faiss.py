@@ -29,7 +29,7 @@ def load_idx(path, header_bytes, shape_tail):
 
 
 def majority_vote(neighbor_labels, num_classes=10):
-    """(Q, k) labels -> (Q) winners; a tied vote goes to the smaller label, as in core/knn.hpp."""
+    """(Q, k) labels -> (Q) winners; a tied vote goes to the smaller label, as in core/knn/knn.hpp."""
     counts = np.zeros((neighbor_labels.shape[0], num_classes), dtype=np.int64)  # (Q, classes)
     for j in range(neighbor_labels.shape[1]):
         np.add.at(counts, (np.arange(neighbor_labels.shape[0]), neighbor_labels[:, j]), 1)

@@ -1,6 +1,6 @@
 // knn_kernels.cpp — the C entry points of the browser benchmark's wasm module (bench_knn_wasm):
-// thin wrappers that hand the page's MNIST bytes to core/knn.hpp (search_one, search) and to
-// core/distance.hpp's dispatching uint8 kernels. Nothing is re-implemented here; the page
+// thin wrappers that hand the page's MNIST bytes to core/knn/knn.hpp (search_one, search) and to
+// core/knn/distance.hpp's dispatching uint8 kernels. Nothing is re-implemented here; the page
 // (knn_bench.js) does the timing, the plain-JS and tfjs baselines and the checks.
 #include <emscripten/emscripten.h>
 
@@ -8,8 +8,8 @@
 #include <exception>
 #include <string>
 
-#include "core/distance.hpp"
-#include "core/knn.hpp"
+#include "core/knn/distance.hpp"
+#include "core/knn/knn.hpp"
 
 namespace {
 

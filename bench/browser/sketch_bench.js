@@ -33,9 +33,9 @@ const config = {
 };
 // The goals, headless Chromium, one thread.
 const GOALS = { count_ms: 1000, fvsbn_epoch_ms: 5000, sample_ms: 20 };
-// kContextTemplate of core/pixel_model.hpp: (row offset, column offset), nearest first.
+// kContextTemplate of core/pixel/pixel_model.hpp: (row offset, column offset), nearest first.
 const CONTEXT_TEMPLATE = [[0, -1], [-1, 0], [-1, -1], [-1, 1], [0, -2], [-2, 0], [-1, -2], [-2, 1], [-1, 2], [-2, -1], [0, -3], [-2, -2]];
-// FvsbnTrainOptions defaults (core/pixel_model_fvsbn.hpp), mirrored by the JS and tfjs peers.
+// FvsbnTrainOptions defaults (core/pixel/pixel_model_fvsbn.hpp), mirrored by the JS and tfjs peers.
 const FVSBN = { learningRate: 0.02, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, initAlpha: 1 };
 
 // [SECTION] data --------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ function marginalLogits(images, count, dim) {
   return b;
 }
 
-// The FVSBN of core/pixel_model.hpp in plain JS, dense loops over Float32Arrays: W packed row by
+// The FVSBN of core/pixel/pixel_model.hpp in plain JS, dense loops over Float32Arrays: W packed row by
 // row (row i: W_i0..W_i,i−1 at i(i−1)/2), then b; minibatch Adam with the core's defaults.
 class JsFvsbn {
   constructor(dim, bias) {

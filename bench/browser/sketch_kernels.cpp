@@ -1,6 +1,6 @@
 // sketch_kernels.cpp — the C entry points of the Sketch-model browser benchmark's wasm module
-// (bench_sketch_wasm): thin wrappers that hand the page's MNIST bytes to core/pixel_model.hpp
-// (counting, evaluation, sampling) and core/pixel_model_fvsbn.hpp (FvsbnTrainer). Nothing is
+// (bench_sketch_wasm): thin wrappers that hand the page's MNIST bytes to core/pixel/pixel_model.hpp
+// (counting, evaluation, sampling) and core/pixel/pixel_model_fvsbn.hpp (FvsbnTrainer). Nothing is
 // re-implemented here; the page (sketch_bench.js) does the timing, the plain-JS peers and the
 // table. Models live in numbered slots (kSlot*); adding a model is one slot, its name and one
 // bench_fit_* entry point (listed in CMakeLists.txt); the page samples every slot it finds.
@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "core/pixel_model.hpp"
-#include "core/pixel_model_fvsbn.hpp"
-#include "core/pixel_model_nade.hpp"
+#include "core/pixel/pixel_model.hpp"
+#include "core/pixel/pixel_model_fvsbn.hpp"
+#include "core/pixel/pixel_model_nade.hpp"
 #include "core/simd.hpp"
 
 namespace {

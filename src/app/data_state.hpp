@@ -6,7 +6,7 @@
 #include <span>
 #include <string>
 
-#include "core/idx.hpp"
+#include "core/data/idx.hpp"
 
 namespace implay::app {
 

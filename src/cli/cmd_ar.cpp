@@ -1,5 +1,5 @@
 // cmd_ar.cpp — `implay ar train|nll|complete`: the autoregressive pixel models of
-// core/pixel_model.hpp (the "Sketch model lab") on the command line. Train context counts, an
+// core/pixel/pixel_model.hpp (the "Sketch model lab") on the command line. Train context counts, an
 // FVSBN or a NADE on binarized MNIST or an IDX images file and save it; the mean −log p(x) of a
 // set under a saved model; complete a 28x28 PNG from a row on and write the samples as a PNG grid.
 //
@@ -26,12 +26,12 @@
 #include "cli/cli_util.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
-#include "core/idx.hpp"
-#include "core/pixel_model.hpp"
-#include "core/pixel_model_fvsbn.hpp"
-#include "core/pixel_model_nade.hpp"
-#include "platform/data_files.hpp"
-#include "platform/png_files.hpp"
+#include "core/data/idx.hpp"
+#include "core/pixel/pixel_model.hpp"
+#include "core/pixel/pixel_model_fvsbn.hpp"
+#include "core/pixel/pixel_model_nade.hpp"
+#include "io/data_files.hpp"
+#include "io/png_files.hpp"
 
 
 namespace implay::cli {

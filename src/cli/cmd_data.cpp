@@ -5,8 +5,8 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
-#include "core/idx.hpp"
-#include "platform/data_files.hpp"
+#include "core/data/idx.hpp"
+#include "io/data_files.hpp"
 
 namespace implay::cli {
 namespace {

@@ -1,7 +1,7 @@
 // cmd_knn.cpp — `implay knn` (classify a test set by its nearest training rows, print labels or
 // JSON and the accuracy) and `implay knn-cv` (choose k by k-fold cross-validation). Data is a
-// labelled CSV (core/csv.hpp) or `mnist` / `mnist-test` (platform/data_files.hpp); the search,
-// the vote and the folds are core/knn.hpp's.
+// labelled CSV (core/data/csv.hpp) or `mnist` / `mnist-test` (io/data_files.hpp); the search,
+// the vote and the folds are core/knn/knn.hpp's.
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -16,11 +16,11 @@
 
 #include "cli/cli_util.hpp"
 #include "cli/commands.hpp"
-#include "core/csv.hpp"
-#include "core/distance.hpp"
+#include "core/data/csv.hpp"
+#include "core/knn/distance.hpp"
 #include "core/error.hpp"
-#include "core/knn.hpp"
-#include "platform/data_files.hpp"
+#include "core/knn/knn.hpp"
+#include "io/data_files.hpp"
 
 namespace implay::cli {
 namespace {

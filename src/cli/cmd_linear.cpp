@@ -1,8 +1,8 @@
-// cmd_linear.cpp — `implay loss` (the losses of core/losses.hpp on scores typed on the command
+// cmd_linear.cpp — `implay loss` (the losses of core/linear/losses.hpp on scores typed on the command
 // line: per-example losses, their mean and its gradient) and `implay linear train|eval` (train
-// the linear classifier of core/linear_train.hpp on MNIST or a labelled CSV, save it, and score a
-// saved model: accuracy and confusion matrix). Features are core/features.hpp's; data loading
-// follows cmd_knn.cpp (core/csv.hpp, platform/data_files.hpp).
+// the linear classifier of core/linear/linear_train.hpp on MNIST or a labelled CSV, save it, and score a
+// saved model: accuracy and confusion matrix). Features are core/linear/features.hpp's; data loading
+// follows cmd_knn.cpp (core/data/csv.hpp, io/data_files.hpp).
 //
 // Index: [helpers] [implay loss] [data and features] [implay linear train] [implay linear eval]
 //
@@ -24,14 +24,14 @@
 
 #include "cli/cli_util.hpp"
 #include "cli/commands.hpp"
-#include "core/csv.hpp"
+#include "core/data/csv.hpp"
 #include "core/error.hpp"
-#include "core/features.hpp"
-#include "core/linear.hpp"
-#include "core/linear_train.hpp"
-#include "core/losses.hpp"
-#include "core/metrics.hpp"
-#include "platform/data_files.hpp"
+#include "core/linear/features.hpp"
+#include "core/linear/linear.hpp"
+#include "core/linear/linear_train.hpp"
+#include "core/linear/losses.hpp"
+#include "core/eval/metrics.hpp"
+#include "io/data_files.hpp"
 
 namespace implay::cli {
 namespace {
@@ -303,7 +303,7 @@ LinearData split_off_tail(LinearData& data, int tail) {
   return out;
 }
 
-// What a model's inputs are: core/features.hpp's features of images, or (`raw`) the CSV's values
+// What a model's inputs are: core/linear/features.hpp's features of images, or (`raw`) the CSV's values
 // as they are. The spec string is what the model file stores.
 struct FeaturePlan {
   bool raw = false;        // the values unchanged (spec "raw"; "" in a model file means the same)
@@ -621,7 +621,7 @@ void add_linear_train(CLI::App* linear, Runner& run) {
 // [SECTION] implay linear eval ---------------------------------------------------------------
 
 struct LinearEvalCliOptions {
-  std::string model;  // model file (core/linear.hpp format)
+  std::string model;  // model file (core/linear/linear.hpp format)
   std::string data;   // CSV path or mnist / mnist-test
   bool json = false;  // one JSON object instead of text
 };

@@ -1,6 +1,6 @@
-// cmd_roc.cpp — `implay roc` (the ROC curve and AUC of core/roc.hpp for a `label,score` CSV, and
+// cmd_roc.cpp — `implay roc` (the ROC curve and AUC of core/eval/roc.hpp for a `label,score` CSV, and
 // the counts at one threshold) and `implay entropy` (cross-entropy, entropy and KL of
-// core/information.hpp step by step, or binary cross-entropy with --bce), for vectors typed in.
+// core/eval/information.hpp step by step, or binary cross-entropy with --bce), for vectors typed in.
 //
 // Index: [helpers] [implay roc] [implay entropy]
 //
@@ -21,10 +21,10 @@
 
 #include "cli/cli_util.hpp"
 #include "cli/commands.hpp"
-#include "core/csv.hpp"
+#include "core/data/csv.hpp"
 #include "core/error.hpp"
-#include "core/information.hpp"
-#include "core/roc.hpp"
+#include "core/eval/information.hpp"
+#include "core/eval/roc.hpp"
 
 namespace implay::cli {
 namespace {

@@ -7,7 +7,7 @@
 #include <new>
 
 #include "cli/commands.hpp"
-#include "core/distance.hpp"
+#include "core/knn/distance.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"implay — Image Model Playground on the command line (kNN, linear classifiers, pixel models on MNIST)"};

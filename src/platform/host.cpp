@@ -14,8 +14,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/idx.hpp"
-#include "platform/data_files.hpp"
+#include "core/data/idx.hpp"
+#include "io/data_files.hpp"
 #endif
 
 

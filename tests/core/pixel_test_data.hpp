@@ -4,7 +4,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 
-#include "core/pixel_model.hpp"
+#include "core/pixel/pixel_model.hpp"
 #include "core/rng.hpp"
 
 namespace implay::testing {

@@ -8,7 +8,7 @@
 
 #include "pixel_test_data.hpp"
 #include "test_support.hpp"
-#include "core/chain_tables.hpp"
+#include "core/pixel/chain_tables.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// test_csv.cpp — the labelled CSV loader (core/csv.hpp): real numbers in, the same numbers out;
+// test_csv.cpp — the labelled CSV loader (core/data/csv.hpp): real numbers in, the same numbers out;
 // header detection, blank lines, CRLF, the uint8 flag; and every error with its line number.
 #include <doctest/doctest.h>
 
@@ -11,7 +11,7 @@
 #include <string>
 
 #include "test_support.hpp"
-#include "core/csv.hpp"
+#include "core/data/csv.hpp"
 #include "core/error.hpp"
 
 using namespace implay;

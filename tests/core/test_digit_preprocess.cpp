@@ -1,4 +1,4 @@
-// Tests of the MNIST-style preprocessing of drawn digits (core/digit_preprocess.hpp): hand-made
+// Tests of the MNIST-style preprocessing of drawn digits (core/data/digit_preprocess.hpp): hand-made
 // canvases whose results are worked out exactly (a dot, a 10×40 bar, a 2×2 blob), the brush's
 // coverage, the centre-of-mass convention, and a round trip of real MNIST test digits.
 #include <doctest/doctest.h>
@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "test_support.hpp"
-#include "core/digit_preprocess.hpp"
+#include "core/data/digit_preprocess.hpp"
 #include "core/error.hpp"
-#include "core/idx.hpp"
+#include "core/data/idx.hpp"
 #include "core/rng.hpp"
 
 using namespace implay;

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "core/distance.hpp"
+#include "core/knn/distance.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
 

@@ -1,4 +1,4 @@
-// test_features.cpp — image features of core/features.hpp: pixel scaling, intensity histograms
+// test_features.cpp — image features of core/linear/features.hpp: pixel scaling, intensity histograms
 // that sum to 1, HoG orientation (a vertical edge lands in the horizontal-gradient bin 0, a
 // horizontal edge in the 90° bins, a diagonal in its bin) and normalization, mean subtraction
 // fitted on the training set, spec strings, and errors.
@@ -11,7 +11,7 @@
 
 #include "test_support.hpp"
 #include "core/error.hpp"
-#include "core/features.hpp"
+#include "core/linear/features.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Tests of the IDX loader (core/idx.hpp): round trips on hand-made bytes, each error the issue
+// Tests of the IDX loader (core/data/idx.hpp): round trips on hand-made bytes, each error the issue
 // names (missing file, wrong magic, truncated data, mismatched counts), and the real MNIST files.
 #include <doctest/doctest.h>
 
@@ -8,7 +8,7 @@
 
 #include "test_support.hpp"
 #include "core/error.hpp"
-#include "core/idx.hpp"
+#include "core/data/idx.hpp"
 
 using namespace implay;
 using implay::testing::error_of;

@@ -1,11 +1,11 @@
-// test_information.cpp — entropy, cross-entropy, KL and BCE of core/information.hpp: the lecture's
+// test_information.cpp — entropy, cross-entropy, KL and BCE of core/eval/information.hpp: the lecture's
 // worked numbers, the ε clipping of −log 0, and CE = KL + H on several distributions.
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <vector>
 
-#include "core/information.hpp"
+#include "core/eval/information.hpp"
 #include "test_support.hpp"
 
 using namespace implay;

@@ -13,9 +13,9 @@
 #include <utility>
 #include <vector>
 
-#include "core/distance.hpp"
+#include "core/knn/distance.hpp"
 #include "core/error.hpp"
-#include "core/knn.hpp"
+#include "core/knn/knn.hpp"
 #include "core/rng.hpp"
 
 namespace {

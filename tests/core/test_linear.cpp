@@ -1,4 +1,4 @@
-// test_linear.cpp — the linear model of core/linear.hpp: the flat parameter vector and its views,
+// test_linear.cpp — the linear model of core/linear/linear.hpp: the flat parameter vector and its views,
 // scores and predictions by hand, gradient checks of the objective w.r.t. W and b for every
 // loss × regularizer, the blocked evaluation, folding a feature mean into b, and the model file
 // (bit-exact round trip; wrong magic, version, truncation and trailing bytes rejected by name).
@@ -15,7 +15,7 @@
 #include "test_support.hpp"
 #include "core/error.hpp"
 #include "core/grad_check.hpp"
-#include "core/linear.hpp"
+#include "core/linear/linear.hpp"
 #include "core/rng.hpp"
 
 namespace {

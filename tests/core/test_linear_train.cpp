@@ -1,4 +1,4 @@
-// test_linear_train.cpp — the sliced minibatch trainer of core/linear_train.hpp: softmax (Adam)
+// test_linear_train.cpp — the sliced minibatch trainer of core/linear/linear_train.hpp: softmax (Adam)
 // and SVM (SGD + momentum) separate a separable 2-D toy set perfectly, seeded runs are identical
 // whatever the slicing, counters and progress, the initial sanity check (cross-entropy ≈ log C),
 // input errors, and a quick MNIST run (5 000 training images, 1 epoch) above 85% test accuracy.
@@ -12,9 +12,9 @@
 
 #include "test_support.hpp"
 #include "core/error.hpp"
-#include "core/features.hpp"
-#include "core/idx.hpp"
-#include "core/linear_train.hpp"
+#include "core/linear/features.hpp"
+#include "core/data/idx.hpp"
+#include "core/linear/linear_train.hpp"
 #include "core/rng.hpp"
 
 namespace {

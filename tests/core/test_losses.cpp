@@ -1,4 +1,4 @@
-// test_losses.cpp — the losses and regularizers of core/losses.hpp: the lecture's worked example
+// test_losses.cpp — the losses and regularizers of core/linear/losses.hpp: the lecture's worked example
 // (SVM 2.9 / 0 / 12.9, softmax 2.04, doubling W, L2 preferring spread-out weights), hand-computed
 // structured SVM, one-vs-all and BCE cases, numerical stability, error messages, and
 // central-difference gradient checks of every loss w.r.t. the scores and of every regularizer.
@@ -11,8 +11,8 @@
 #include "test_support.hpp"
 #include "core/error.hpp"
 #include "core/grad_check.hpp"
-#include "core/linear.hpp"
-#include "core/losses.hpp"
+#include "core/linear/linear.hpp"
+#include "core/linear/losses.hpp"
 #include "core/rng.hpp"
 
 namespace {

@@ -1,5 +1,5 @@
 // test_metrics.cpp — argmax with ties, the confusion matrix (rows = true class) and accuracy of
-// core/metrics.hpp on a hand-counted example, and their error messages.
+// core/eval/metrics.hpp on a hand-counted example, and their error messages.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "core/metrics.hpp"
+#include "core/eval/metrics.hpp"
 
 using namespace implay;
 

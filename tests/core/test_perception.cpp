@@ -1,4 +1,4 @@
-// Tests of core/perception.hpp: the three edits land near the shift's L2 distance, on a
+// Tests of core/knn/perception.hpp: the three edits land near the shift's L2 distance, on a
 // hand-made image and on real MNIST digits.
 #include <doctest/doctest.h>
 
@@ -6,8 +6,8 @@
 
 #include "test_support.hpp"
 #include "core/error.hpp"
-#include "core/idx.hpp"
-#include "core/perception.hpp"
+#include "core/data/idx.hpp"
+#include "core/knn/perception.hpp"
 
 using namespace implay;
 

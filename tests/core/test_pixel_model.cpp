@@ -1,5 +1,5 @@
-// test_pixel_model.cpp — the autoregressive pixel models of core/pixel_model.hpp and the FVSBN
-// trainer of core/pixel_model_fvsbn.hpp: hand-counted fractions on four 2x2 images, the chain
+// test_pixel_model.cpp — the autoregressive pixel models of core/pixel/pixel_model.hpp and the FVSBN
+// trainer of core/pixel/pixel_model_fvsbn.hpp: hand-counted fractions on four 2x2 images, the chain
 // rule, FVSBN gradient against central differences, sampling (T → 0 = argmax, determinism per
 // seed), model files (round trip, rejection by name), and a quick real-MNIST comparison.
 #include <doctest/doctest.h>
@@ -16,9 +16,9 @@
 #include "test_support.hpp"
 #include "core/error.hpp"
 #include "core/grad_check.hpp"
-#include "core/pixel_model.hpp"
-#include "core/pixel_model_fvsbn.hpp"
-#include "core/pixel_model_nade.hpp"
+#include "core/pixel/pixel_model.hpp"
+#include "core/pixel/pixel_model_fvsbn.hpp"
+#include "core/pixel/pixel_model_nade.hpp"
 #include "core/rng.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-// test_pixel_model_nade.cpp — NADE of core/pixel_model_nade.hpp: conditionals (range, the chain
+// test_pixel_model_nade.cpp — NADE of core/pixel/pixel_model_nade.hpp: conditionals (range, the chain
 // rule, batched = one by one), the loss kernel against a per-image reference and its gradient
 // against central differences, the sampler hook, the model file, the trainer on real MNIST.
 #include <doctest/doctest.h>
@@ -11,9 +11,9 @@
 #include "test_support.hpp"
 #include "core/error.hpp"
 #include "core/grad_check.hpp"
-#include "core/idx.hpp"
-#include "core/pixel_model.hpp"
-#include "core/pixel_model_nade.hpp"
+#include "core/data/idx.hpp"
+#include "core/pixel/pixel_model.hpp"
+#include "core/pixel/pixel_model_nade.hpp"
 #include "core/rng.hpp"
 
 namespace {

@@ -1,10 +1,10 @@
-// test_probability.cpp — counts to probabilities, the chain rule and Bayes of core/probability.hpp:
+// test_probability.cpp — counts to probabilities, the chain rule and Bayes of core/eval/probability.hpp:
 // a hand-counted dog-sound table and the lecture's Grogu example (0.95·0.2/0.3 ≈ 0.633; MAP 0.19 vs 0.08).
 #include <doctest/doctest.h>
 
 #include <vector>
 
-#include "core/probability.hpp"
+#include "core/eval/probability.hpp"
 #include "test_support.hpp"
 
 using namespace implay;

@@ -1,9 +1,9 @@
-// Tests of core/regions.hpp: the fast 2-D grid classifier agrees cell for cell with the general
+// Tests of core/knn/regions.hpp: the fast 2-D grid classifier agrees cell for cell with the general
 // search() + vote() path, including ties, for every metric and for weighted votes.
 #include <doctest/doctest.h>
 
 #include "core/error.hpp"
-#include "core/regions.hpp"
+#include "core/knn/regions.hpp"
 #include "core/rng.hpp"
 
 using namespace implay;

@@ -1,4 +1,4 @@
-// test_roc.cpp — the ROC curve, AUC and threshold metrics of core/roc.hpp: the lecture's 4
+// test_roc.cpp — the ROC curve, AUC and threshold metrics of core/eval/roc.hpp: the lecture's 4
 // positives / 5 negatives, ties, and AUC values computed once with scikit-learn's roc_auc_score
 // (1.x, Debian python3-sklearn) and stored here as numbers.
 #include <doctest/doctest.h>
@@ -7,7 +7,7 @@
 #include <limits>
 #include <vector>
 
-#include "core/roc.hpp"
+#include "core/eval/roc.hpp"
 #include "test_support.hpp"
 
 using namespace implay;

@@ -1,10 +1,10 @@
-// Tests of core/score_toy.hpp: counts, labels, the separation of the means, determinism.
+// Tests of core/eval/score_toy.hpp: counts, labels, the separation of the means, determinism.
 #include <doctest/doctest.h>
 
 #include <numeric>
 
 #include "test_support.hpp"
-#include "core/score_toy.hpp"
+#include "core/eval/score_toy.hpp"
 
 using namespace implay;
 using implay::testing::error_of;

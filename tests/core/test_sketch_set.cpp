@@ -1,4 +1,4 @@
-// test_sketch_set.cpp — the personal sketch set (core/sketch_set.hpp): append/remove, the IDX
+// test_sketch_set.cpp — the personal sketch set (core/pixel/sketch_set.hpp): append/remove, the IDX
 // round trip (bytes a browser stores and a student downloads), rejected files keep their names
 // in the message, and weighted counts equal counting the repeated union.
 #include <doctest/doctest.h>
@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "test_support.hpp"
-#include "core/idx.hpp"
-#include "core/sketch_set.hpp"
+#include "core/data/idx.hpp"
+#include "core/pixel/sketch_set.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Tests of the 2-D toy datasets (core/toy2d.hpp): sizes and per-class counts of every preset,
+// Tests of the 2-D toy datasets (core/data/toy2d.hpp): sizes and per-class counts of every preset,
 // determinism for a seed, the [-1, 1]² range, the shapes (spiral radii, XOR quadrants, rings,
 // blob centres) and the errors for bad names and sizes.
 #include <doctest/doctest.h>
@@ -9,8 +9,8 @@
 
 #include "test_support.hpp"
 #include "core/error.hpp"
-#include "core/idx.hpp"
-#include "core/toy2d.hpp"
+#include "core/data/idx.hpp"
+#include "core/data/toy2d.hpp"
 
 using namespace implay;
 using implay::testing::error_of;

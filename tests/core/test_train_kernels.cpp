@@ -1,4 +1,4 @@
-// test_train_kernels.cpp — the training kernels of core/train_kernels.hpp: hand-summed cases,
+// test_train_kernels.cpp — the training kernels of core/pixel/train_kernels.hpp: hand-summed cases,
 // and portable == dispatching bit for bit (the wasm_simd128 path in the wasm build, where this
 // suite also runs) over many widths, counts and negative offsets, for the row sums and Adam; for
 // NADE's ReLU kernels every compiled-in path (portable, wasm_simd or sse2, dispatch) against the
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/rng.hpp"
-#include "core/train_kernels.hpp"
+#include "core/pixel/train_kernels.hpp"
 
 namespace {
 

@@ -1,9 +1,9 @@
-// fuzz_csv.cpp — libFuzzer target for core/csv.hpp's parse_labeled_csv (the CLI's --train/--test
+// fuzz_csv.cpp — libFuzzer target for core/data/csv.hpp's parse_labeled_csv (the CLI's --train/--test
 // files, tables dropped on the page). Any text either parses or throws implay::Error; a table
 // that parses has consistent shapes and only finite features, which the k-NN kernels rely on.
 #include <cmath>
 
-#include "core/csv.hpp"
+#include "core/data/csv.hpp"
 #include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,13 +1,13 @@
-// fuzz_gzip_idx.cpp — libFuzzer target for platform/data_files.hpp's decode_data_bytes (the CLI's
+// fuzz_gzip_idx.cpp — libFuzzer target for io/data_files.hpp's decode_data_bytes (the CLI's
 // and desktop app's .gz data files: inflate with a cap, multi-member) followed by parse_idx_u8,
 // as read_data_file's callers do. Any bytes either decode and parse or throw implay::Error; bytes
 // without the gzip magic pass through unchanged, and no output exceeds kMaxIdxBytes (a small
 // .gz must not inflate to gigabytes: -malloc_limit_mb catches a cap that comes too late).
 #include <vector>
 
-#include "core/idx.hpp"
+#include "core/data/idx.hpp"
 #include "fuzz_support.hpp"
-#include "platform/data_files.hpp"
+#include "io/data_files.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto input = implay::fuzz::as_bytes(data, size);

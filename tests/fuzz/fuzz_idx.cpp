@@ -1,10 +1,10 @@
-// fuzz_idx.cpp — libFuzzer target for core/idx.hpp's parse_idx_u8 (MNIST files, sketch sets,
+// fuzz_idx.cpp — libFuzzer target for core/data/idx.hpp's parse_idx_u8 (MNIST files, sketch sets,
 // anything a user drops on the page). Any bytes either parse or throw implay::Error; an array
 // that parses holds exactly the bytes its dims promise and serializes back to the very input
 // (IDX has one encoding per array).
 #include <vector>
 
-#include "core/idx.hpp"
+#include "core/data/idx.hpp"
 #include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,4 +1,4 @@
-// fuzz_linear_model.cpp — libFuzzer target for core/linear.hpp's parse_linear_model (model files
+// fuzz_linear_model.cpp — libFuzzer target for core/linear/linear.hpp's parse_linear_model (model files
 // the CLI's `linear eval` and the Linear lab load). Any bytes either parse or throw implay::Error;
 // a model that parses has C·D + C parameters and serializes back to the very input (the format
 // has one encoding per model: bit-exact floats, nothing after the payload). Its feature spec goes
@@ -6,8 +6,8 @@
 // after one round (feature_spec writes every key).
 #include <vector>
 
-#include "core/features.hpp"
-#include "core/linear.hpp"
+#include "core/linear/features.hpp"
+#include "core/linear/linear.hpp"
 #include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,10 +1,10 @@
-// fuzz_pixel_model.cpp — libFuzzer target for core/pixel_model.hpp's parse_pixel_model (the four
+// fuzz_pixel_model.cpp — libFuzzer target for core/pixel/pixel_model.hpp's parse_pixel_model (the four
 // model files `ar nll` / `ar complete` and the Sketch lab load). Any bytes either parse or throw
 // implay::Error; a model that parses gives a probability in [0, 1] for its first and last pixel
 // and serializes back to the very input (one encoding per model, nothing after the payload).
 #include <vector>
 
-#include "core/pixel_model.hpp"
+#include "core/pixel/pixel_model.hpp"
 #include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,8 +1,8 @@
-// fuzz_png.cpp — libFuzzer target for platform/png_files.hpp's decode_png_grey (`implay ar
+// fuzz_png.cpp — libFuzzer target for io/png_files.hpp's decode_png_grey (`implay ar
 // complete --image`: stb_image behind a size check). Any bytes either decode or throw
 // implay::Error; an image that decodes has width × height grey pixels, at most kMaxPngPixels.
 #include "fuzz_support.hpp"
-#include "platform/png_files.hpp"
+#include "io/png_files.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto image = implay::fuzz::accepted(

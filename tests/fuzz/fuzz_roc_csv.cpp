@@ -1,11 +1,11 @@
-// fuzz_roc_csv.cpp — libFuzzer target for core/roc.hpp's parse_roc_csv (the CLI's `roc --input`
+// fuzz_roc_csv.cpp — libFuzzer target for core/eval/roc.hpp's parse_roc_csv (the CLI's `roc --input`
 // files: a scorer's label,score output). Any text either parses or throws implay::Error; what
 // parses is n labels of 0/1 and n finite scores, and goes on to roc_curve / roc_auc as `implay roc`
 // does (a single class is rejected with implay::Error): the curve runs from (0, 0) to (1, 1)
 // without falling back, and the AUC lies in [0, 1] and agrees with roc_auc.
 #include <cmath>
 
-#include "core/roc.hpp"
+#include "core/eval/roc.hpp"
 #include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

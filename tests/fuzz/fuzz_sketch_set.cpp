@@ -1,8 +1,8 @@
-// fuzz_sketch_set.cpp — libFuzzer target for core/sketch_set.hpp's sketch_set_from_idx (a sketch
+// fuzz_sketch_set.cpp — libFuzzer target for core/pixel/sketch_set.hpp's sketch_set_from_idx (a sketch
 // set imported into the Sketch lab or stored in the browser). Any bytes either load or throw
 // implay::Error; a set that loads is N×28×28 of 0/1 with N ≤ kMaxSketches and survives its own
 // export and import unchanged.
-#include "core/sketch_set.hpp"
+#include "core/pixel/sketch_set.hpp"
 #include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

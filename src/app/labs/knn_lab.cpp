@@ -1,5 +1,5 @@
 // knn_lab.cpp — the kNN lab. [SECTION] settings & URL · 2-D points · MNIST drawing ·
-// cross-validation · perception · lab. Widgets draw; core/knn.hpp does every search and vote.
+// cross-validation · perception · lab. Widgets draw; core/knn/knn.hpp does every search and vote.
 #include "app/labs/knn_lab.hpp"
 
 #include <algorithm>
@@ -13,9 +13,9 @@
 #include "app/widgets/help.hpp"
 #include "app/widgets/item_rect.hpp"
 #include "app/widgets/plot.hpp"
-#include "core/digit_preprocess.hpp"
+#include "core/data/digit_preprocess.hpp"
 #include "core/error.hpp"
-#include "core/regions.hpp"
+#include "core/knn/regions.hpp"
 
 namespace implay::app {
 namespace {

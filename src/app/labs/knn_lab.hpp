@@ -1,6 +1,6 @@
 // knn_lab.hpp — the kNN lab's state: 2-D points with decision regions, classifying a drawn
 // digit against MNIST, cross-validation of k in time slices, and "pixel distance is not
-// perception". knn_lab.cpp draws it; the computing is core/knn.hpp's.
+// perception". knn_lab.cpp draws it; the computing is core/knn/knn.hpp's.
 #pragma once
 #include <memory>
 #include <string>
@@ -9,9 +9,9 @@
 #include "app/host.hpp"
 #include "app/widgets/digits.hpp"
 #include "app/widgets/draw_canvas.hpp"
-#include "core/knn.hpp"
-#include "core/perception.hpp"
-#include "core/toy2d.hpp"
+#include "core/knn/knn.hpp"
+#include "core/knn/perception.hpp"
+#include "core/data/toy2d.hpp"
 
 namespace implay::app {
 

@@ -1,5 +1,5 @@
 // linear_lab.cpp — the linear classifier lab. [SECTION] settings & URL · 2-D points ·
-// MNIST training · Softmax vs SVM · lab. Widgets draw; core/linear.hpp, losses.hpp and
+// MNIST training · Softmax vs SVM · lab. Widgets draw; core/linear/linear.hpp, losses.hpp and
 // linear_train.hpp do every score, loss, gradient and update.
 #include "app/labs/linear_lab.hpp"
 
@@ -16,9 +16,9 @@
 #include "app/widgets/help.hpp"
 #include "app/widgets/item_rect.hpp"
 #include "app/widgets/plot.hpp"
-#include "core/digit_preprocess.hpp"
+#include "core/data/digit_preprocess.hpp"
 #include "core/error.hpp"
-#include "core/metrics.hpp"
+#include "core/eval/metrics.hpp"
 
 namespace implay::app {
 namespace {

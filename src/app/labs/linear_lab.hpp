@@ -8,10 +8,10 @@
 
 #include "app/host.hpp"
 #include "app/widgets/draw_canvas.hpp"
-#include "core/features.hpp"
-#include "core/linear.hpp"
-#include "core/linear_train.hpp"
-#include "core/toy2d.hpp"
+#include "core/linear/features.hpp"
+#include "core/linear/linear.hpp"
+#include "core/linear/linear_train.hpp"
+#include "core/data/toy2d.hpp"
 
 namespace implay::app {
 

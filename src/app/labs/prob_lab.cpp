@@ -12,7 +12,7 @@
 #include "app/widgets/help.hpp"
 #include "app/widgets/plot.hpp"
 #include "core/error.hpp"
-#include "core/information.hpp"
+#include "core/eval/information.hpp"
 
 namespace implay::app {
 namespace {

@@ -1,12 +1,12 @@
 // prob_lab.hpp — the Probability & losses lab's state: count tables (the lecture's kinds of data
 // sets, editable) with joint, marginal and conditional probabilities and the chain rule;
 // cross-entropy and BCE computed step by step; Bayes, MAP and MLE. prob_lab.cpp draws;
-// core/probability.hpp and core/information.hpp compute.
+// core/eval/probability.hpp and core/eval/information.hpp compute.
 #pragma once
 #include <string>
 #include <vector>
 
-#include "core/probability.hpp"
+#include "core/eval/probability.hpp"
 
 namespace implay::app {
 

@@ -1,5 +1,5 @@
 // roc_lab.cpp — the ROC & AUC lab. [SECTION] URL · scorers · histogram with threshold ·
-// confusion · ROC curve · lab. Every count, rate and area comes from core/roc.hpp.
+// confusion · ROC curve · lab. Every count, rate and area comes from core/eval/roc.hpp.
 #include "app/labs/roc_lab.hpp"
 
 #include <algorithm>
@@ -12,8 +12,8 @@
 #include "app/widgets/help.hpp"
 #include "app/widgets/plot.hpp"
 #include "core/error.hpp"
-#include "core/features.hpp"
-#include "core/linear_train.hpp"
+#include "core/linear/features.hpp"
+#include "core/linear/linear_train.hpp"
 
 namespace implay::app {
 

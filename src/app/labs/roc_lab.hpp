@@ -1,12 +1,12 @@
 // roc_lab.hpp — the ROC & AUC lab's state: a discriminator (a 1-D toy with two score
 // distributions, or MNIST digit A vs digit B scored by logistic classifiers trained in place),
-// a threshold, and a second classifier for comparison. roc_lab.cpp draws; core/roc.hpp computes.
+// a threshold, and a second classifier for comparison. roc_lab.cpp draws; core/eval/roc.hpp computes.
 #pragma once
 #include <string>
 #include <vector>
 
-#include "core/roc.hpp"
-#include "core/score_toy.hpp"
+#include "core/eval/roc.hpp"
+#include "core/eval/score_toy.hpp"
 
 namespace implay::app {
 

@@ -18,10 +18,10 @@
 #include "app/widgets/help.hpp"
 #include "app/widgets/item_rect.hpp"
 #include "app/widgets/plot.hpp"
-#include "core/chain_tables.hpp"
+#include "core/pixel/chain_tables.hpp"
 #include "core/error.hpp"
-#include "core/pixel_model_nade.hpp"
-#include "core/sketch_set.hpp"
+#include "core/pixel/pixel_model_nade.hpp"
+#include "core/pixel/sketch_set.hpp"
 
 namespace implay::app {
 

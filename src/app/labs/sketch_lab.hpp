@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "app/host.hpp"
-#include "core/pixel_model.hpp"
-#include "core/pixel_model_fvsbn.hpp"
-#include "core/probability.hpp"
+#include "core/pixel/pixel_model.hpp"
+#include "core/pixel/pixel_model_fvsbn.hpp"
+#include "core/eval/probability.hpp"
 
 namespace implay::app {
 

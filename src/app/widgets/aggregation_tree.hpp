@@ -6,7 +6,7 @@
 #pragma once
 #include <vector>
 
-#include "core/probability.hpp"
+#include "core/eval/probability.hpp"
 #include "imgui.h"
 
 namespace implay::app {

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "app/widgets/digits.hpp"
-#include "core/digit_preprocess.hpp"
+#include "core/data/digit_preprocess.hpp"
 
 namespace implay::app {
 namespace {
