@@ -1,8 +1,6 @@
 // app.cpp — the frame: navigation on the left, the current lab in the middle, a status bar at
-// the bottom. [SECTION] lab registry · URL parameters · navigation · status bar · frame · state.
+// the bottom. [SECTION] URL parameters · navigation · status bar · frame · state.
 #include "app/app.hpp"
-
-#include <cstdio>
 
 #include "app/format.hpp"
 #include "app/url_params.hpp"
@@ -11,64 +9,53 @@
 
 namespace implay::app {
 
-// [SECTION] lab registry ----------------------------------------------------------------------
-
-const std::vector<LabInfo>& all_labs() {
-  static const std::vector<LabInfo> labs = {
-      {LabId::Knn, "knn", "kNN", "Nearest neighbours: tune k and the distance metric on 2-D points and on MNIST.", 2, true},
-      {LabId::Linear, "linear", "Linear classifier",
-       "Scores s = Wx + b trained live with the multiclass SVM (hinge) loss and softmax cross-entropy.", 3, true},
-      {LabId::Sketch, "sketch", "Sketch model",
-       "The autoregressive pixel model p(x) = Π p(xᵢ | x₍<ᵢ₎): draw, and see what it expects next.", 4, true},
-      {LabId::Roc, "roc", "ROC & AUC", "Thresholds trade true positives for false positives: ROC curves and AUC.", 5, true},
-      {LabId::Prob, "prob", "Probability & losses",
-       "Joint and conditional tables, the chain rule, cross-entropy and BCE by hand.", 5, true},
-      {LabId::NeuralNet, "nn", "Neural net", "A small network learns the spiral \"tendril\" problem a linear model cannot.", 6,
-       false},
-      {LabId::Convolution, "conv", "Convolution", "Filters, feature maps and max-pooling on real digits.", 7, false},
-      {LabId::Data, "data", "MNIST data", "The 70,000 handwritten digits every lab learns from.", 1, true},
-  };
-  return labs;
-}
-
-const LabInfo& lab_info(LabId id) {
-  for (const auto& l : all_labs())
-    if (l.id == id) return l;
-  return all_labs().front();
-}
-
 // [SECTION] URL parameters --------------------------------------------------------------------
 
+namespace {
+
+LabContext context_of(AppState& app, LiveLab& live) {
+  return LabContext{app.host, app.fonts, app.data, app.clock, live.probes};
+}
+
+}  // namespace
+
 void init_app(AppState& app, std::string_view query) {
+  app.labs.clear();
+  for (const LabRow& row : lab_registry()) app.labs.push_back({&row, row.make ? row.make() : nullptr, {}});
   UrlParams params(query);
   std::string lab_key;
   if (params.take_string("lab", lab_key)) {
     bool found = false;
-    for (const auto& l : all_labs())
-      if (lab_key == l.key) {
-        app.lab = l.id;
-        found = true;
-      }
+    for (size_t i = 0; i < app.labs.size(); ++i)
+      if (lab_key == app.labs[i].row->key) app.current = i, found = true;
     if (!found) {
       std::string keys;
-      for (const auto& l : all_labs()) keys += (keys.empty() ? "" : ", ") + std::string(l.key);
+      for (const LabRow& row : lab_registry()) {
+        if (!keys.empty()) keys += ", ";
+        keys += row.key;
+      }
       app.host.warn("URL parameter lab=" + lab_key + " ignored: expected one of " + keys);
     }
   }
   params.take_bool("embed", app.embed);
-  // Each lab takes its own settings; for another lab they are unknown parameters.
-  if (app.lab == LabId::Knn) apply_knn_url(app.knn, params);
-  if (app.lab == LabId::Linear) apply_linear_url(app.linear, params);
-  if (app.lab == LabId::Roc) apply_roc_url(app.roc, params);
-  if (app.lab == LabId::Prob) apply_prob_url(app.prob, params);
-  if (app.lab == LabId::Sketch) apply_sketch_url(app.sketch, params);
+  // Only the current lab takes its settings; for another lab they are unknown parameters.
+  if (Lab* lab = app.labs[app.current].lab.get()) lab->apply_url(params);
   for (const auto& w : params.finish()) app.host.warn(w);
-  load_stored_sketches(app.sketch, app.host);
+  for (LiveLab& live : app.labs) {
+    if (!live.lab) continue;
+    LabContext ctx = context_of(app, live);
+    live.lab->start(ctx);
+  }
 }
 
 void on_file_opened(AppState& app, const std::string& purpose, const std::string& name, std::span<const uint8_t> bytes) {
-  if (purpose == "sketches") import_sketches(app.sketch, app.host, name, bytes);
-  else app.host.warn("a file for an unknown purpose \"" + purpose + "\" was ignored");
+  const OpenedFile file{purpose, name, bytes};
+  for (LiveLab& live : app.labs) {
+    if (!live.lab) continue;
+    LabContext ctx = context_of(app, live);
+    if (live.lab->on_file(ctx, file)) return;
+  }
+  app.host.warn("a file for an unknown purpose \"" + purpose + "\" was ignored");
 }
 
 // [SECTION] navigation ------------------------------------------------------------------------
@@ -88,14 +75,16 @@ void draw_navigation(AppState& app, float height) {
   ImGui::Separator();
   ImGui::Spacing();
   MutedText("LABS");
-  for (const auto& lab : all_labs()) {
-    if (lab.id == LabId::Data) {
+  for (size_t i = 0; i < app.labs.size(); ++i) {
+    const LabRow& lab = *app.labs[i].row;
+    const bool built = app.labs[i].lab != nullptr;
+    if (i > 0 && lab.group != app.labs[i - 1].row->group) {
       ImGui::Spacing();
       MutedText("DATA");
     }
     ImGui::PushID(lab.key);
-    const bool selected = app.lab == lab.id;
-    if (ImGui::Selectable("##nav", selected, 0, ImVec2(0, ImGui::GetTextLineHeight() * 1.9f))) app.lab = lab.id;
+    const bool selected = app.current == i;
+    if (ImGui::Selectable("##nav", selected, 0, ImVec2(0, ImGui::GetTextLineHeight() * 1.9f))) app.current = i;
     const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
     app.nav_rects.push_back({lab.key, min.x, min.y, max.x - min.x, max.y - min.y});
     if (ImGui::IsItemHovered()) {
@@ -108,8 +97,8 @@ void draw_navigation(AppState& app, float height) {
     // Title and, for labs still to come, a muted "soon" tag on the same line.
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float y = min.y + (max.y - min.y - ImGui::GetTextLineHeight()) * 0.5f;
-    dl->AddText(ImVec2(min.x + 8, y), lab.built ? kInkColor : kMutedTextColor, lab.title);
-    if (!lab.built) {
+    dl->AddText(ImVec2(min.x + 8, y), built ? kInkColor : kMutedTextColor, lab.title);
+    if (!built) {
       const char* tag = "soon";
       if (app.fonts.small) ImGui::PushFont(app.fonts.small);
       const float tw = ImGui::CalcTextSize(tag).x;
@@ -122,7 +111,7 @@ void draw_navigation(AppState& app, float height) {
 }
 
 // A lab that is not built yet says so plainly: no mock-ups, no fake numbers.
-void draw_not_built(const AppState& app, const LabInfo& lab) {
+void draw_not_built(const AppState& app, const LabRow& lab) {
   LabHeading(app.fonts.heading, lab.title, lab.summary);
   ImGui::Separator();
   ImGui::Spacing();
@@ -156,17 +145,20 @@ void draw_status_bar(AppState& app) {
   ImGui::TextDisabled("%s · v%s", app.host.platform_name.c_str(), IMPLAY_VERSION);
 }
 
-void draw_lab(AppState& app) {
-  const LabInfo& info = lab_info(app.lab);
-  switch (app.lab) {
-    case LabId::Data: draw_data_lab(app); break;
-    case LabId::Knn: draw_knn_lab(app); break;
-    case LabId::Linear: draw_linear_lab(app); break;
-    case LabId::Roc: draw_roc_lab(app); break;
-    case LabId::Prob: draw_prob_lab(app); break;
-    case LabId::Sketch: draw_sketch_lab(app); break;
-    default: draw_not_built(app, info); break;
+// Update, then draw: the current lab advances its jobs and refreshes what it shows before any
+// of its ImGui calls; the others only keep their background jobs running.
+void update_and_draw_labs(AppState& app) {
+  for (size_t i = 0; i < app.labs.size(); ++i) {
+    LiveLab& live = app.labs[i];
+    if (!live.lab) continue;
+    LabContext ctx = context_of(app, live);
+    if (i == app.current) live.lab->update(ctx);
+    else live.lab->background(ctx);
   }
+  LiveLab& current = app.labs[app.current];
+  if (!current.lab) return draw_not_built(app, *current.row);
+  LabContext ctx = context_of(app, current);
+  current.lab->draw(ctx);
 }
 
 }  // namespace
@@ -174,7 +166,10 @@ void draw_lab(AppState& app) {
 // [SECTION] frame -----------------------------------------------------------------------------
 
 void Frame(AppState& app) {
-  ++app.frame_count;
+  const ImGuiIO& io = ImGui::GetIO();
+  ++app.clock.frame;
+  app.clock.seconds = ImGui::GetTime();
+  app.clock.delta = io.DeltaTime;
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(vp->WorkSize);
@@ -190,7 +185,7 @@ void Frame(AppState& app) {
     app.nav_rects.clear();
   }
   ImGui::BeginChild("lab", ImVec2(0, -status_height), true, ImGuiWindowFlags_HorizontalScrollbar);
-  draw_lab(app);
+  update_and_draw_labs(app);
   ImGui::EndChild();
   draw_status_bar(app);
   ImGui::End();
@@ -199,27 +194,30 @@ void Frame(AppState& app) {
 // [SECTION] state for tests -------------------------------------------------------------------
 
 std::string state_json(const AppState& app) {
-  std::string s = "{\"lab\":\"" + std::string(lab_info(app.lab).key) + "\",\"embed\":" + (app.embed ? "true" : "false") +
-                  ",\"nav_visible\":" + (app.nav_rects.empty() ? "false" : "true") + ",\"frames\":" +
-                  std::to_string(app.frame_count) + ",\"simd\":" + (kWasmSimd ? "true" : "false") +
-                  ",\"data\":{\"set\":\"" + app.data.loaded_set + "\",\"train\":" + std::to_string(app.data.train.count) +
-                  ",\"test\":" + std::to_string(app.data.test.count) + ",\"loading\":\"" + app.data.loading_set +
-                  "\",\"error\":" + json_string(app.data.error) + "}" +
-                  ",\"knn\":" + knn_state_json(app.knn) + ",\"linear\":" + linear_state_json(app.linear) +
-                  ",\"roc\":" + roc_state_json(app.roc) + ",\"prob\":" + prob_state_json(app.prob) +
-                  ",\"sketch\":" + sketch_state_json(app.sketch);
-  char buf[160];
-  const float* r = app.data_lab.load_full_rect;
-  std::snprintf(buf, sizeof buf, ",\"load_full\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},\"nav\":[", double(r[0]),
-                double(r[1]), double(r[2]), double(r[3]));
-  s += buf;
-  for (size_t i = 0; i < app.nav_rects.size(); ++i) {
-    const NavRect& r = app.nav_rects[i];
-    std::snprintf(buf, sizeof buf, "%s{\"key\":\"%s\",\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}", i ? "," : "",
-                  r.key.c_str(), double(r.x), double(r.y), double(r.w), double(r.h));
-    s += buf;
+  using nlohmann::json;
+  json nav = json::array();
+  for (const NavRect& r : app.nav_rects) nav.push_back({{"key", r.key}, {"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}});
+  json j = {{"lab", app.labs[app.current].row->key},
+            {"embed", app.embed},
+            {"nav_visible", !app.nav_rects.empty()},
+            {"frames", app.clock.frame},
+            {"simd", kWasmSimd},
+            {"data",
+             {{"set", app.data.loaded_set},
+              {"train", app.data.train.count},
+              {"test", app.data.test.count},
+              {"loading", app.data.loading_set},
+              {"error", app.data.error}}},
+            {"nav", nav}};
+  // Each lab under its key; the data lab's own fields join the data summary.
+  for (const LiveLab& live : app.labs) {
+    if (!live.lab) continue;
+    json lab = live.lab->state_json();
+    live.probes.write_to(lab);
+    j[live.row->key].update(lab);
   }
-  return s + "]}";
+  // Invalid UTF-8 in a message (a file name) must not make the tests' state unreadable.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace implay::app

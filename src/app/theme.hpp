@@ -29,5 +29,6 @@ ImVec4 class_color_vec(int c, float alpha = 1.0f);
 inline constexpr ImU32 kInkColor = IM_COL32(30, 34, 40, 255);
 inline constexpr ImU32 kMutedTextColor = IM_COL32(100, 106, 116, 255);
 inline constexpr ImU32 kAccentColor = IM_COL32(0, 114, 178, 255);
+inline constexpr ImU32 kErrorColor = IM_COL32(191, 26, 26, 255);  // error messages (ErrorText)
 
 }  // namespace implay::app

@@ -89,7 +89,7 @@ function sparseFile(dir, name, size) {
 test('importing a file too large or unreadable is refused with its name and the limit; the set is kept', async () => {
   const { page, context, problems, warnings } = await openPage(session, '?lab=sketch&mode=sketches');
   await waitForApp(page);
-  await page.waitForFunction(() => window.implay.state().sketch.import.w > 0, null, { timeout: 60000 });
+  await page.waitForFunction(() => window.implay.state().sketch.import?.w > 0, null, { timeout: 60000 });
   const importButton = (await state(page)).sketch.import;
   const pick = async (files) => {
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.mouse.click(...centre(importButton))]);
@@ -132,8 +132,8 @@ test('importing a file too large or unreadable is refused with its name and the 
 test('memory that runs out while handing MNIST to the app is reported, not written to address 0', async () => {
   const { page, context, problems } = await openPage(session, '?lab=data');
   await waitForApp(page);
-  await page.waitForFunction(() => window.implay.state().load_full.w > 0, null, { timeout: 10000 });
-  const button = (await state(page)).load_full;
+  await page.waitForFunction(() => window.implay.state().data.load_full?.w > 0, null, { timeout: 10000 });
+  const button = (await state(page)).data.load_full;
   await page.evaluate(() => { Module._malloc = () => 0; });  // as a failed allocation answers under memory growth
   await page.mouse.click(...centre(button));
   await page.waitForFunction(() => window.implay.state().data.error !== '', null, { timeout: 60000 });

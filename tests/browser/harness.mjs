@@ -18,7 +18,8 @@ const CHROMIUM_ARGS = [
 ];
 
 export async function startSession() {
-  const server = await startServer({ port: 0, host: '127.0.0.1', dir: path.join(root, 'dist') });
+  // IMPLAY_DIST: another bundle folder (a second build tree's -DIMPLAY_DIST_DIR); dist/ by default.
+  const server = await startServer({ port: 0, host: '127.0.0.1', dir: process.env.IMPLAY_DIST || path.join(root, 'dist') });
   const base = `http://127.0.0.1:${server.address().port}/`;
   // launch() gives every run a fresh, temporary profile (a new --user-data-dir).
   const browser = await chromium.launch({

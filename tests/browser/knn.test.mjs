@@ -58,7 +58,7 @@ async function drawStrokes(page, canvas, strokes) {
 test('digits drawn with the mouse are classified correctly against MNIST', async () => {
   const { page, context, problems } = await openPage(session, '?lab=knn&mode=mnist&k=3');
   await waitForApp(page);
-  await page.waitForFunction(() => window.implay.state().knn.canvas.w > 0, null, { timeout: 10000 });
+  await page.waitForFunction(() => window.implay.state().knn.canvas?.w > 0, null, { timeout: 10000 });
   let s = await state(page);
   assert.ok(s.knn.canvas.w > 200, 'the drawing canvas is large');
   for (const [digit, strokes] of Object.entries(DIGITS)) {
@@ -81,7 +81,7 @@ test('digits drawn with the mouse are classified correctly against MNIST', async
 test('cross-validation runs in time slices while the page keeps drawing frames', async () => {
   const { page, context, problems } = await openPage(session, '?lab=knn&mode=cv');
   await waitForApp(page);
-  await page.waitForFunction(() => window.implay.state().knn.cv_run.w > 0, null, { timeout: 10000 });
+  await page.waitForFunction(() => window.implay.state().knn.cv_run?.w > 0, null, { timeout: 10000 });
   const run = (await state(page)).knn.cv_run;
   const t0 = Date.now();
   await page.mouse.click(run.x + run.w / 2, run.y + run.h / 2);
@@ -102,7 +102,7 @@ test('cross-validation runs in time slices while the page keeps drawing frames',
 test('2-D plane: click adds a point, drag moves it, right-click deletes it, hover votes', async () => {
   const { page, context, problems } = await openPage(session, '?lab=knn&mode=2d&preset=blobs&classes=2&points=20&k=1');
   await waitForApp(page, { data: false });
-  await page.waitForFunction(() => window.implay.state().knn.plane.w > 0, null, { timeout: 10000 });
+  await page.waitForFunction(() => window.implay.state().knn.plane?.w > 0, null, { timeout: 10000 });
   let s = await state(page);
   const plane = s.knn.plane;
   assert.equal(s.knn.points, 40);
@@ -155,7 +155,7 @@ test('the perception panel and the lab at iframe size (900x600, embed) render', 
 test('a digit drawn with touch (a finger, not a mouse) is classified too', async () => {
   const { page, context, problems } = await openPage(session, '?lab=knn&mode=mnist&k=3');
   await waitForApp(page);
-  await page.waitForFunction(() => window.implay.state().knn.canvas.w > 0, null, { timeout: 10000 });
+  await page.waitForFunction(() => window.implay.state().knn.canvas?.w > 0, null, { timeout: 10000 });
   const s0 = await state(page);
   const c = s0.knn.canvas;
   const cdp = await context.newCDPSession(page);

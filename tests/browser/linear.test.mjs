@@ -15,7 +15,7 @@ const click = (page, r) => page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
 test('2-D: URL settings apply and Play lowers the loss', async () => {
   const { page, context, problems, warnings } = await openPage(session, '?lab=linear&mode=2d&loss=softmax&reg=l2&lambda=0.001&lr=0.5');
   await waitForApp(page, { data: false });
-  await page.waitForFunction(() => window.implay.state().linear.play2d.w > 0, null, { timeout: 10000 });
+  await page.waitForFunction(() => window.implay.state().linear.play2d?.w > 0, null, { timeout: 10000 });
   let s = await state(page);
   assert.equal(s.linear.loss, 'softmax');
   assert.equal(s.linear.reg, 'l2');
@@ -33,7 +33,7 @@ test('2-D: URL settings apply and Play lowers the loss', async () => {
 test('MNIST: training runs in slices while the page draws, both losses fall, accuracy is real', async () => {
   const { page, context, problems } = await openPage(session, '?lab=linear&mode=mnist&loss=softmax');
   await waitForApp(page);
-  await page.waitForFunction(() => window.implay.state().linear.play.w > 0, null, { timeout: 10000 });
+  await page.waitForFunction(() => window.implay.state().linear.play?.w > 0, null, { timeout: 10000 });
   let s = await state(page);
   const frames0 = s.frames;
   const t0 = Date.now();

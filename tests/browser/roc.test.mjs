@@ -14,7 +14,7 @@ const state = (page) => page.evaluate(() => window.implay.state());
 test('toy: AUC matches the two-Gaussian theory and dragging on the histogram moves the threshold', async () => {
   const { page, context, problems, warnings } = await openPage(session, '?lab=roc&mode=toy&separation=1.5&spread=1&threshold=0.75');
   await waitForApp(page, { data: false });
-  await page.waitForFunction(() => window.implay.state().roc.valid && window.implay.state().roc.hist.w > 0, null, { timeout: 10000 });
+  await page.waitForFunction(() => window.implay.state().roc.valid && window.implay.state().roc.hist?.w > 0, null, { timeout: 10000 });
   let s = await state(page);
   assert.ok(s.roc.valid);
   // AUC = Φ(1.5 / √2) = 0.856 for two unit Gaussians 1.5 apart; 400 samples: within ±0.05.

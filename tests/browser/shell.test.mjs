@@ -124,9 +124,9 @@ test('a browser without WebGL2 or WebAssembly SIMD gets a message naming what is
 test('the full 60,000 / 10,000 sets load on demand, with progress, and replace the subset', async () => {
   const { page, context, problems } = await openPage(session, '?lab=data');
   await waitForApp(page);
-  await page.waitForFunction(() => window.implay.state().load_full.w > 0, null, { timeout: 10000 });
+  await page.waitForFunction(() => window.implay.state().data.load_full?.w > 0, null, { timeout: 10000 });
   let s = await page.evaluate(() => window.implay.state());
-  const b = s.load_full;
+  const b = s.data.load_full;
   assert.ok(b.w > 0, 'the data view shows the "Load the full sets" button');
   const t0 = Date.now();
   await page.mouse.click(b.x + b.w / 2, b.y + b.h / 2);

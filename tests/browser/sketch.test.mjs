@@ -148,7 +148,7 @@ test('counting an empty sketch set says so and counts MNIST instead', async () =
 
 test('NADE training can be cancelled; the count model stays in use', async () => {
   const { page, context, problems } = await openSketchLab('model=nade');
-  await page.waitForFunction(() => window.implay.state().sketch.training && window.implay.state().sketch.cancel.w > 0,
+  await page.waitForFunction(() => window.implay.state().sketch.training && window.implay.state().sketch.cancel?.w > 0,
     null, { timeout: 30000 });
   const s0 = await state(page);
   assert.equal(s0.sketch.active_model, 'counts');
@@ -190,7 +190,7 @@ test('on all 60,000 images in the page: counts ≤ 84 nats, one FVSBN epoch ≤ 
   assert.ok(Math.abs(s.sketch.test_nll - 83.30) < 0.01, `K = 10 counts on 60,000: ${s.sketch.test_nll} (the CLI's 83.30)`);
   assert.ok(Math.abs(s.sketch.baseline_nll - 205.85) < 0.01, `independent: ${s.sketch.baseline_nll}`);
   for (const [button, key] of [['train_fvsbn', 'fvsbn_nll'], ['train_nade', 'nade_nll']]) {
-    await page.waitForFunction((b) => window.implay.state().sketch[b].w > 0, button, { timeout: 5000 });
+    await page.waitForFunction((b) => window.implay.state().sketch[b]?.w > 0, button, { timeout: 5000 });
     const t0 = Date.now();
     await page.mouse.click(...centre((await state(page)).sketch[button]));
     await page.waitForFunction((k) => window.implay.state().sketch[k] > 0, key, { timeout: 240000 });
@@ -223,7 +223,7 @@ test('your sketches: kept across a reload, exported, imported; a corrupt import 
 
   await page.goto(session.base + 'index.html?lab=sketch&mode=sketches');
   await waitForApp(page);
-  await page.waitForFunction(() => window.implay.state().sketch.export.w > 0, null, { timeout: 60000 });
+  await page.waitForFunction(() => window.implay.state().sketch.export?.w > 0, null, { timeout: 60000 });
   s = await state(page);
   const [download] = await Promise.all([page.waitForEvent('download'), page.mouse.click(...centre(s.sketch.export))]);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'implay-sketches-')), download.suggestedFilename());

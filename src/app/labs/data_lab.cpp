@@ -3,10 +3,11 @@
 
 #include <algorithm>
 
-#include "app/app.hpp"
+#include "app/lab.hpp"
 #include "app/format.hpp"
+#include "app/widgets/data_needed.hpp"
 #include "app/widgets/help.hpp"
-#include "app/widgets/item_rect.hpp"
+#include "app/widgets/lab_tabs.hpp"
 
 namespace implay::app {
 namespace {
@@ -55,33 +56,16 @@ void draw_class_balance(const DataState& data) {
 
 }  // namespace
 
-bool draw_data_needed(AppState& app) {
-  DataState& data = app.data;
-  if (data.ready()) return true;
-  if (data.status == DataStatus::Failed) {
-    // Wrapped: a corrupt-file message names the file and the fault and runs wider than an embed.
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.75f, 0.1f, 0.1f, 1));
-    ImGui::TextWrapped("%s", data.error.c_str());
-    ImGui::PopStyleColor();
-    if (ImGui::Button("Try again")) {
-      data.error.clear();
-      data.status = DataStatus::Loading;
-      app.host.request_dataset("subset");
-    }
-  } else {
-    ImGui::Text("Loading the default MNIST subset…");
-    ImGui::ProgressBar(data.progress(), ImVec2(360, 0));
-  }
-  return false;
+void update_data_lab(DataLabState& s, LabContext& ctx) {
+  if (ctx.data.ready() && s.generation != ctx.data.generation) rebuild_atlas(s, ctx.data, ctx.host);
 }
 
-void draw_data_lab(AppState& app) {
-  DataState& data = app.data;
-  DataLabState& s = app.data_lab;
-  LabHeading(app.fonts.heading, "MNIST data",
+void draw_data_lab(DataLabState& s, LabContext& ctx) {
+  DataState& data = ctx.data;
+  LabHeading(ctx.fonts.heading, "MNIST data",
              "70,000 handwritten digits, 28×28 pixels of 0–255 ink, labelled 0–9: the images every lab learns from.");
 
-  if (!draw_data_needed(app)) return;
+  if (!draw_data_needed(ctx)) return;
 
   ImGui::Text("Loaded: %s training and %s test images%s", thousands(data.train.count).c_str(),
               thousands(data.test.count).c_str(), data.full() ? " (the full sets)" : " (the default subset)");
@@ -91,18 +75,17 @@ void draw_data_lab(AppState& app) {
   if (!data.full()) {
     const bool loading = data.loading_set == "full";
     ImGui::BeginDisabled(loading);
-    if (ImGui::Button("Load the full 60,000 / 10,000 sets (11 MB)")) app.host.request_dataset("full");
-    remember_item_rect(s.load_full_rect);
+    if (ImGui::Button("Load the full 60,000 / 10,000 sets (11 MB)")) ctx.host.request_dataset("full");
+    ctx.probes.item("load_full");
     ImGui::EndDisabled();
     if (loading) {
       ImGui::SameLine();
       ImGui::ProgressBar(data.progress(), ImVec2(240, 0));
     }
   }
-  if (!data.error.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", data.error.c_str());
+  if (!data.error.empty()) ErrorText(data.error);
   ImGui::Separator();
 
-  if (s.generation != data.generation) rebuild_atlas(s, data, app.host);
   ImGui::BeginGroup();
   ImGui::TextUnformatted("The first ten training examples of each digit");
   const float tile = 46.0f;

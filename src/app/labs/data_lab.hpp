@@ -8,20 +8,16 @@
 
 namespace implay::app {
 
-struct AppState;
+struct LabContext;
 
 struct DataLabState {
   Atlas atlas;                   // 10 x 10 tiles: row = digit, first ten training examples of it
   std::vector<int> tile_index;   // (100) training index shown in each tile
   Texture texture;
   int generation = -1;           // DataState::generation the atlas was built from
-  float load_full_rect[4] = {};  // the "Load the full sets" button in CSS pixels (browser tests)
 };
 
-void draw_data_lab(AppState& app);
-
-// For labs that need MNIST before it is there: the download's progress, or its error and a
-// "Try again" button. Returns true when the data is ready.
-bool draw_data_needed(AppState& app);
+void update_data_lab(DataLabState& s, LabContext& ctx);
+void draw_data_lab(DataLabState& s, LabContext& ctx);
 
 }  // namespace implay::app

@@ -7,11 +7,13 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app/app.hpp"
+#include "app/lab.hpp"
 #include "app/format.hpp"
 #include "app/url_params.hpp"
+#include "app/widgets/data_needed.hpp"
 #include "app/widgets/help.hpp"
-#include "app/widgets/item_rect.hpp"
+#include "app/widgets/frame_budget.hpp"
+#include "app/widgets/lab_tabs.hpp"
 #include "app/widgets/plot.hpp"
 #include "core/data/digit_preprocess.hpp"
 #include "core/error.hpp"
@@ -191,13 +193,14 @@ int point_at(const Knn2dState& p, ImVec2 mouse, ImVec2 origin, float size, float
   return best;
 }
 
-void draw_points_plane(KnnLabState& s, Host& host) {
+void draw_points_plane(KnnLabState& s, LabContext& ctx) {
+  Host& host = ctx.host;
   Knn2dState& p = s.points;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float size = std::max(220.0f, std::min(avail.x, avail.y - 4.0f));
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  p.plane_rect[0] = origin.x, p.plane_rect[1] = origin.y, p.plane_rect[2] = p.plane_rect[3] = size;
   ImGui::InvisibleButton("plane", ImVec2(size, size), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  ctx.probes.item("plane");
   const bool hovered = ImGui::IsItemHovered();
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   auto to_plane = [&](ImVec2 m) {
@@ -289,14 +292,14 @@ void draw_points_plane(KnnLabState& s, Host& host) {
   }
 }
 
-void draw_points_tab(KnnLabState& s, Host& host) {
+void draw_points_tab(KnnLabState& s, LabContext& ctx) {
   if (s.points.labels.empty() && s.points.regions_res == 0) regenerate_points(s.points);
   ImGui::BeginChild("controls", ImVec2(330, 0), false);
   draw_points_controls(s);
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("plane_area", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
-  draw_points_plane(s, host);
+  draw_points_plane(s, ctx);
   ImGui::EndChild();
 }
 
@@ -357,11 +360,10 @@ void draw_vote_histogram(const Vote& v, bool weighted) {
   (void)total;
 }
 
-void draw_mnist_tab(AppState& app) {
-  KnnLabState& s = app.knn;
+void draw_mnist_tab(KnnLabState& s, LabContext& ctx) {
   KnnMnistState& m = s.mnist;
-  DataState& data = app.data;
-  if (!draw_data_needed(app)) return;
+  DataState& data = ctx.data;
+  if (!draw_data_needed(ctx)) return;
   ImGui::BeginGroup();
   ImGui::TextUnformatted("Draw a digit");
   ImGui::SameLine();
@@ -370,10 +372,8 @@ void draw_mnist_tab(AppState& app) {
              "image. Then it is compared with every training image.");
   const ImVec2 canvas_pos = ImGui::GetCursorScreenPos();
   const float display = 336.0f;
-  DrawCanvas("digit_canvas", m.canvas, display, m.pen_radius, m.erase, app.host);
-  m.canvas_rect[0] = canvas_pos.x;
-  m.canvas_rect[1] = canvas_pos.y;
-  m.canvas_rect[2] = m.canvas_rect[3] = display;
+  DrawCanvas("digit_canvas", m.canvas, display, m.pen_radius, m.erase, ctx.host);
+  ctx.probes.rect("canvas", canvas_pos, ImVec2(canvas_pos.x + display, canvas_pos.y + display));
   if (ImGui::Button("Clear")) canvas_clear(m.canvas);
   ImGui::SameLine();
   ImGui::BeginDisabled(m.canvas.strokes.empty());
@@ -402,24 +402,24 @@ void draw_mnist_tab(AppState& app) {
       ImGui::ProgressBar(data.progress(), ImVec2(200, 0), "loading the full set…");
     } else {
       ImGui::TextWrapped("Only %s training images are loaded.", thousands(data.train.count).c_str());
-      if (ImGui::Button("Load all 60,000")) app.host.request_dataset("full");
+      if (ImGui::Button("Load all 60,000")) ctx.host.request_dataset("full");
     }
   }
   const int key = s.k * 1000003 + int(s.metric) * 7919 + int(s.weighted) * 31 + std::min(m.train_size, data.train.count) +
                   data.generation * 65537;
   if (settings_changed || m.classified_version != m.canvas.version || m.classified_key != key) {
-    classify_drawing(s, data, app.host);
+    classify_drawing(s, data, ctx.host);
     m.classified_version = m.canvas.version;
     m.classified_key = key;
   }
   ImGui::Separator();
-  if (!m.error.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", m.error.c_str());
+  if (!m.error.empty()) ErrorText(m.error);
   if (!m.has_result) {
     MutedText("Draw a digit on the canvas: it is classified while you draw.");
   } else {
-    if (app.fonts.heading) ImGui::PushFont(app.fonts.heading);
+    if (ctx.fonts.heading) ImGui::PushFont(ctx.fonts.heading);
     ImGui::Text("Prediction: %d", m.vote.label);
-    if (app.fonts.heading) ImGui::PopFont();
+    if (ctx.fonts.heading) ImGui::PopFont();
     ImGui::SameLine();
     ImGui::TextDisabled("%s", m.vote.tied ? "(tied vote: smallest label wins)" : "");
     ImGui::Text("searched %s images in %.2f ms", thousands(std::min(m.train_size, data.train.count)).c_str(), m.query_ms);
@@ -555,11 +555,10 @@ void draw_cv_plot(const KnnCvState& cv) {
   }
 }
 
-void draw_cv_tab(AppState& app) {
-  KnnLabState& s = app.knn;
+void draw_cv_tab(KnnLabState& s, LabContext& ctx) {
   KnnCvState& cv = s.cv;
-  const DataState& data = app.data;
-  if (!draw_data_needed(app)) return;
+  const DataState& data = ctx.data;
+  if (!draw_data_needed(ctx)) return;
   MutedText("Choosing k on the test set would tune to the test set. Instead split the training data into 5 folds: "
             "each fold is held out once while the other 4 vote, for every k from 1 to 25. One neighbour search per "
             "image serves all 25 values of k.");
@@ -585,9 +584,8 @@ void draw_cv_tab(AppState& app) {
     ImGui::ProgressBar(cv.job ? cv.job->progress() : 0.0f, ImVec2(300, 0));
   } else {
     if (ImGui::Button("Run 5-fold cross-validation")) start_cv(s, data);
-    remember_item_rect(cv.run_rect);
+    ctx.probes.item("cv_run");
   }
-  step_cv(cv, data, 12.0);
   if (!cv.error.empty()) {
     ImGui::SameLine();
     ImGui::TextDisabled("(%s)", cv.error.c_str());
@@ -622,10 +620,10 @@ void draw_cv_tab(AppState& app) {
 
 // [SECTION] perception ------------------------------------------------------------------------
 
-void draw_perception_tab(AppState& app) {
-  KnnPerceptionState& p = app.knn.perception;
-  const DataState& data = app.data;
-  if (!draw_data_needed(app)) return;
+void draw_perception_tab(KnnLabState& s, LabContext& ctx) {
+  KnnPerceptionState& p = s.perception;
+  const DataState& data = ctx.data;
+  if (!draw_data_needed(ctx)) return;
   MutedText("Three edits a person barely notices, each at about the same L2 pixel distance from the original. To "
             "kNN on raw pixels they are all equally different, which is why pixel distance is a poor measure of "
             "similarity between images.");
@@ -638,7 +636,7 @@ void draw_perception_tab(AppState& app) {
     p.variants = equal_distance_variants(image, 28, 28, 2);
     const std::span<const uint8_t> tiles[] = {image, p.variants.shifted, p.variants.occluded, p.variants.tinted};
     p.atlas = pack_digit_atlas(4, 28, 28, 4, [&](int i) { return tiles[i]; });
-    app.host.update_texture(p.texture, p.atlas.rgba.data(), p.atlas.width, p.atlas.height);
+    ctx.host.update_texture(p.texture, p.atlas.rgba.data(), p.atlas.width, p.atlas.height);
     p.built_for = p.image_index;
     p.built_generation = data.generation;
   }
@@ -661,48 +659,41 @@ void draw_perception_tab(AppState& app) {
 
 // [SECTION] lab -------------------------------------------------------------------------------
 
-void draw_knn_lab(AppState& app) {
-  KnnLabState& s = app.knn;
-  LabHeading(app.fonts.heading, "k-nearest neighbours",
-             "Memorize the training set; label a new point by a vote of its k nearest training examples.");
-  if (!ImGui::BeginTabBar("knn_tabs")) return;
-  const char* names[] = {"2-D points", "MNIST: draw a digit", "Cross-validation of k", "Pixel distance ≠ perception"};
-  for (int t = 0; t < 4; ++t) {
-    const ImGuiTabItemFlags flags = s.select_tab && int(s.tab) == t ? ImGuiTabItemFlags_SetSelected : 0;
-    if (ImGui::BeginTabItem(names[t], nullptr, flags)) {
-      if (!s.select_tab) s.tab = KnnTab(t);
-      ImGui::Spacing();
-      switch (KnnTab(t)) {
-        case KnnTab::Points2d: draw_points_tab(s, app.host); break;
-        case KnnTab::Mnist: draw_mnist_tab(app); break;
-        case KnnTab::CrossValidation: draw_cv_tab(app); break;
-        case KnnTab::Perception: draw_perception_tab(app); break;
-      }
-      ImGui::EndTabItem();
-    }
-  }
-  s.select_tab = false;
-  ImGui::EndTabBar();
-  // Cross-validation keeps running while another tab is shown.
-  if (s.tab != KnnTab::CrossValidation) step_cv(s.cv, app.data, 8.0);
+void update_knn_lab(KnnLabState& s, LabContext& ctx) {
+  step_cv(s.cv, ctx.data, s.tab == KnnTab::CrossValidation ? 12.0 : 8.0);
 }
 
-std::string knn_state_json(const KnnLabState& s) {
-  char buf[768];
+// Cross-validation keeps running while another lab is shown.
+void background_knn_lab(KnnLabState& s, LabContext& ctx) { step_cv(s.cv, ctx.data, 8.0); }
+
+void draw_knn_lab(KnnLabState& s, LabContext& ctx) {
+  LabHeading(ctx.fonts.heading, "k-nearest neighbours",
+             "Memorize the training set; label a new point by a vote of its k nearest training examples.");
+  static constexpr const char* kTabNames[] = {"2-D points", "MNIST: draw a digit", "Cross-validation of k",
+                                              "Pixel distance ≠ perception"};
+  if (!LabTabs("knn_tabs", kTabNames, s.tab, s.select_tab)) return;
+  switch (s.tab) {
+    case KnnTab::Points2d: draw_points_tab(s, ctx); break;
+    case KnnTab::Mnist: draw_mnist_tab(s, ctx); break;
+    case KnnTab::CrossValidation: draw_cv_tab(s, ctx); break;
+    case KnnTab::Perception: draw_perception_tab(s, ctx); break;
+  }
+}
+
+nlohmann::json knn_state_json(const KnnLabState& s) {
   const KnnMnistState& m = s.mnist;
-  std::snprintf(buf, sizeof buf,
-                "{\"tab\":%d,\"k\":%d,\"metric\":\"%s\",\"weighted\":%s,\"points\":%d,\"preset\":\"%s\",\"regions_ms\":%.3f,"
-                "\"canvas\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},\"prediction\":%d,\"query_ms\":%.3f,"
-                "\"cv_running\":%s,\"cv_best_k\":%d,\"cv_run\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},"
-                "\"plane\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},\"hover_prediction\":%d}",
-                int(s.tab), s.k, metric_name(s.metric), s.weighted ? "true" : "false", int(s.points.labels.size()),
-                toy_preset_name(s.points.preset), s.points.regions_ms, double(m.canvas_rect[0]), double(m.canvas_rect[1]),
-                double(m.canvas_rect[2]), double(m.canvas_rect[3]), m.has_result ? m.vote.label : -1, m.query_ms,
-                s.cv.job ? "true" : "false", s.cv.has_result && !s.cv.job ? s.cv.result.best_k : 0, double(s.cv.run_rect[0]),
-                double(s.cv.run_rect[1]), double(s.cv.run_rect[2]), double(s.cv.run_rect[3]),
-                double(s.points.plane_rect[0]), double(s.points.plane_rect[1]), double(s.points.plane_rect[2]),
-                double(s.points.plane_rect[3]), s.points.hover_valid ? s.points.hover_vote.label : -1);
-  return buf;
+  return {{"tab", int(s.tab)},
+          {"k", s.k},
+          {"metric", metric_name(s.metric)},
+          {"weighted", s.weighted},
+          {"points", s.points.labels.size()},
+          {"preset", toy_preset_name(s.points.preset)},
+          {"regions_ms", s.points.regions_ms},
+          {"prediction", m.has_result ? m.vote.label : -1},
+          {"query_ms", m.query_ms},
+          {"cv_running", s.cv.job != nullptr},
+          {"cv_best_k", s.cv.has_result && !s.cv.job ? s.cv.result.best_k : 0},
+          {"hover_prediction", s.points.hover_valid ? s.points.hover_vote.label : -1}};
 }
 
 }  // namespace implay::app

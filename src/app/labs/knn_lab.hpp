@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "app/host.hpp"
 #include "app/widgets/digits.hpp"
 #include "app/widgets/draw_canvas.hpp"
@@ -15,7 +17,7 @@
 
 namespace implay::app {
 
-struct AppState;
+struct LabContext;
 class UrlParams;
 
 enum class KnnTab { Points2d, Mnist, CrossValidation, Perception };
@@ -41,7 +43,6 @@ struct Knn2dState {
   float hover_x = 0, hover_y = 0;
   Neighbors hover_neighbors;
   Vote hover_vote;
-  float plane_rect[4] = {};     // x, y, w, h of the plane in CSS pixels (for browser tests)
 };
 
 // Classifying a drawn digit against MNIST training images.
@@ -61,7 +62,6 @@ struct KnnMnistState {
   Texture neighbor_texture;
   Texture processed_texture;
   std::string error;
-  float canvas_rect[4] = {};   // x, y, w, h of the canvas in CSS pixels (for browser tests)
 };
 
 // 5-fold cross-validation of k on a training subset, run in time slices.
@@ -80,7 +80,6 @@ struct KnnCvState {
   int test_next = 0, test_correct = 0, test_total = 0;
   bool test_running = false;
   std::string error;
-  float run_rect[4] = {};      // the Run button in CSS pixels (for browser tests)
 };
 
 // One image and three edits at about the same L2 distance.
@@ -106,8 +105,10 @@ struct KnnLabState {
 
 // ?mode=2d|mnist&k=5&metric=l1&preset=spiral
 void apply_knn_url(KnnLabState& s, UrlParams& params);
-void draw_knn_lab(AppState& app);
-// Fields for the browser tests: the drawing canvas rectangle and the last prediction.
-std::string knn_state_json(const KnnLabState& s);
+void update_knn_lab(KnnLabState& s, LabContext& ctx);
+void background_knn_lab(KnnLabState& s, LabContext& ctx);
+void draw_knn_lab(KnnLabState& s, LabContext& ctx);
+// Fields for the browser tests: the settings, the last prediction, cross-validation.
+nlohmann::json knn_state_json(const KnnLabState& s);
 
 }  // namespace implay::app

@@ -8,13 +8,15 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app/app.hpp"
+#include "app/lab.hpp"
 #include "app/format.hpp"
 #include "app/url_params.hpp"
 #include "app/widgets/colormap.hpp"
 #include "app/widgets/digits.hpp"
+#include "app/widgets/data_needed.hpp"
 #include "app/widgets/help.hpp"
-#include "app/widgets/item_rect.hpp"
+#include "app/widgets/frame_budget.hpp"
+#include "app/widgets/lab_tabs.hpp"
 #include "app/widgets/plot.hpp"
 #include "core/data/digit_preprocess.hpp"
 #include "core/error.hpp"
@@ -179,13 +181,14 @@ std::vector<ImVec2> positive_half(float w0, float w1, float b) {
   return out;
 }
 
-void draw_2d_plane(LinearLabState& s, Host& host) {
+void draw_2d_plane(LinearLabState& s, LabContext& ctx) {
+  Host& host = ctx.host;
   Linear2dState& p = s.points;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float size = std::max(240.0f, std::min(avail.x, avail.y - 4.0f));
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  p.plane_rect[0] = origin.x, p.plane_rect[1] = origin.y, p.plane_rect[2] = p.plane_rect[3] = size;
   ImGui::InvisibleButton("lin_plane", ImVec2(size, size));
+  ctx.probes.item("plane");
   const bool hovered = ImGui::IsItemHovered();
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   auto to_screen = [&](float x, float y) { return ImVec2(origin.x + (x + 1) * 0.5f * size, origin.y + (1 - y) * 0.5f * size); };
@@ -321,7 +324,7 @@ void draw_example_table(const LinearLabState& s) {
   ImGui::EndTable();
 }
 
-void draw_points_tab(LinearLabState& s, Host& host) {
+void draw_points_tab(LinearLabState& s, LabContext& ctx) {
   Linear2dState& p = s.points;
   if (p.labels.empty()) reset_2d(p, true);
   ImGui::BeginChild("lin_controls", ImVec2(380, 0), false);
@@ -341,7 +344,7 @@ void draw_points_tab(LinearLabState& s, Host& host) {
   ImGui::SetNextItemWidth(250);
   ImGui::SliderFloat("learning rate", &s.settings.learning_rate, 0.001f, 1.0f, "%.3f", ImGuiSliderFlags_Logarithmic);
   if (ImGui::Button(p.playing ? "Pause" : "Play")) p.playing = !p.playing;
-  remember_item_rect(p.play_rect);
+  ctx.probes.item("play2d");
   ImGui::SameLine();
   if (ImGui::Button("Single step")) gradient_step(s);
   ImGui::SameLine();
@@ -374,7 +377,7 @@ void draw_points_tab(LinearLabState& s, Host& host) {
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("lin_plane_area", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
-  draw_2d_plane(s, host);
+  draw_2d_plane(s, ctx);
   ImGui::EndChild();
 }
 
@@ -591,11 +594,10 @@ void draw_digit_table(const LinearMnistState& m) {
   }
 }
 
-void draw_mnist_tab(AppState& app) {
-  LinearLabState& s = app.linear;
+void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   LinearMnistState& m = s.mnist;
-  const DataState& data = app.data;
-  if (!draw_data_needed(app)) return;
+  const DataState& data = ctx.data;
+  if (!draw_data_needed(ctx)) return;
   if (m.trainer && m.data_generation != data.generation) {
     reset_mnist_training(m);
     m.error = "the data changed (full set loaded): press Train to start again";
@@ -646,10 +648,10 @@ void draw_mnist_tab(AppState& app) {
     ImGui::Button("Done");
     ImGui::EndDisabled();
   }
-  remember_item_rect(m.play_rect);
+  ctx.probes.item("play");
   ImGui::SameLine();
   if (ImGui::Button("Reset")) reset_mnist_training(m);
-  if (!m.error.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", m.error.c_str());
+  if (!m.error.empty()) ErrorText(m.error);
   if (m.trainer) {
     LinearTrainer& t = *m.trainer;
     if (m.playing && !t.done()) {
@@ -675,7 +677,7 @@ void draw_mnist_tab(AppState& app) {
   ImGui::EndGroup();
   ImGui::SameLine(0, 24);
   ImGui::BeginGroup();
-  draw_digit_scores(m, app.host);
+  draw_digit_scores(m, ctx.host);
   ImGui::EndGroup();
   ImGui::SameLine(0, 12);
   ImGui::BeginGroup();
@@ -691,7 +693,7 @@ void draw_mnist_tab(AppState& app) {
   draw_loss_plots(m);
   if (m.features.kind == FeatureKind::Pixels) {
     if (ImGui::GetFrameCount() - m.templates_frame >= 10 || m.templates.id == nullptr) {
-      update_templates(m, app.host);
+      update_templates(m, ctx.host);
       m.templates_frame = ImGui::GetFrameCount();
     }
     ImGui::Text("The ten templates: rows of W as images (red = positive weight, blue = negative)");
@@ -786,51 +788,42 @@ void draw_compare_tab(LinearLabState& s) {
 
 // [SECTION] lab ----------------------------------------------------------------------------
 
-void draw_linear_lab(AppState& app) {
-  LinearLabState& s = app.linear;
-  LabHeading(app.fonts.heading, "Linear classifier",
+void draw_linear_lab(LinearLabState& s, LabContext& ctx) {
+  LabHeading(ctx.fonts.heading, "Linear classifier",
              "Scores s = Wx + b: one row of W and one bias per class. A loss says how bad W is; gradient descent improves it.");
-  if (!ImGui::BeginTabBar("linear_tabs")) return;
-  const char* names[] = {"2-D points", "MNIST: train live", "Softmax vs SVM"};
-  for (int t = 0; t < 3; ++t) {
-    const ImGuiTabItemFlags flags = s.select_tab && int(s.tab) == t ? ImGuiTabItemFlags_SetSelected : 0;
-    if (ImGui::BeginTabItem(names[t], nullptr, flags)) {
-      if (!s.select_tab) s.tab = LinearTab(t);
-      ImGui::Spacing();
-      switch (LinearTab(t)) {
-        case LinearTab::Points2d: draw_points_tab(s, app.host); break;
-        case LinearTab::Mnist: draw_mnist_tab(app); break;
-        case LinearTab::Compare: draw_compare_tab(s); break;
-      }
-      ImGui::EndTabItem();
-    }
+  static constexpr const char* kTabNames[] = {"2-D points", "MNIST: train live", "Softmax vs SVM"};
+  if (!LabTabs("linear_tabs", kTabNames, s.tab, s.select_tab)) return;
+  switch (s.tab) {
+    case LinearTab::Points2d: draw_points_tab(s, ctx); break;
+    case LinearTab::Mnist: draw_mnist_tab(s, ctx); break;
+    case LinearTab::Compare: draw_compare_tab(s); break;
   }
-  s.select_tab = false;
-  ImGui::EndTabBar();
 }
 
-std::string linear_state_json(const LinearLabState& s) {
+nlohmann::json linear_state_json(const LinearLabState& s) {
   const LinearMnistState& m = s.mnist;
   const LinearTrainer* t = m.trainer.get();
   double ce = -1, hinge = -1, val = -1;
   if (!m.curve.empty()) ce = m.curve.back().cross_entropy, hinge = m.curve.back().hinge;
   if (t && !t->history().empty()) val = t->history().back().validation.accuracy;
-  char buf[1024];
-  std::snprintf(buf, sizeof buf,
-                "{\"tab\":%d,\"loss\":\"%s\",\"reg\":\"%s\",\"lambda\":%g,\"lr\":%g,\"steps\":%d,\"data_loss\":%.6f,"
-                "\"reg_loss\":%.6f,\"training\":%s,\"done\":%s,\"epoch\":%d,\"progress\":%.4f,\"curve_points\":%d,"
-                "\"cross_entropy\":%.5f,\"hinge\":%.5f,\"validation_accuracy\":%.5f,\"test_accuracy\":%.5f,"
-                "\"train_seconds\":%.3f,\"play\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},"
-                "\"plane\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f},\"play2d\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}}",
-                int(s.tab), loss_kind_name(s.settings.loss), regularizer_name(s.settings.reg), double(s.settings.lambda),
-                double(s.settings.learning_rate), s.points.steps, double(s.points.parts.data_loss),
-                double(s.points.parts.regularization), t && !t->done() ? "true" : "false", t && t->done() ? "true" : "false",
-                t ? t->epoch() : 0, t ? double(t->progress()) : 0.0, int(m.curve.size()), ce, hinge, val, m.test_accuracy,
-                m.train_seconds, double(m.play_rect[0]), double(m.play_rect[1]), double(m.play_rect[2]),
-                double(m.play_rect[3]), double(s.points.plane_rect[0]), double(s.points.plane_rect[1]),
-                double(s.points.plane_rect[2]), double(s.points.plane_rect[3]), double(s.points.play_rect[0]),
-                double(s.points.play_rect[1]), double(s.points.play_rect[2]), double(s.points.play_rect[3]));
-  return buf;
+  return {{"tab", int(s.tab)},
+          {"loss", loss_kind_name(s.settings.loss)},
+          {"reg", regularizer_name(s.settings.reg)},
+          {"lambda", s.settings.lambda},
+          {"lr", s.settings.learning_rate},
+          {"steps", s.points.steps},
+          {"data_loss", s.points.parts.data_loss},
+          {"reg_loss", s.points.parts.regularization},
+          {"training", t && !t->done()},
+          {"done", t && t->done()},
+          {"epoch", t ? t->epoch() : 0},
+          {"progress", t ? double(t->progress()) : 0.0},
+          {"curve_points", m.curve.size()},
+          {"cross_entropy", ce},
+          {"hinge", hinge},
+          {"validation_accuracy", val},
+          {"test_accuracy", m.test_accuracy},
+          {"train_seconds", m.train_seconds}};
 }
 
 }  // namespace implay::app

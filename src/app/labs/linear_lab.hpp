@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "app/host.hpp"
 #include "app/widgets/draw_canvas.hpp"
 #include "core/linear/features.hpp"
@@ -15,7 +17,7 @@
 
 namespace implay::app {
 
-struct AppState;
+struct LabContext;
 class UrlParams;
 
 enum class LinearTab { Points2d, Mnist, Compare };
@@ -45,8 +47,6 @@ struct Linear2dState {
   Texture regions;
   bool regions_dirty = true;
   ObjectiveParts parts;                     // the last evaluated loss terms
-  float plane_rect[4] = {};                 // for browser tests
-  float play_rect[4] = {};
 };
 
 // A point of the live loss curves, measured on a fixed probe of training images.
@@ -86,7 +86,6 @@ struct LinearMnistState {
   int canvas_classified = -1;
   Eigen::VectorXf digit_scores;             // (10)
   std::string error;
-  float play_rect[4] = {};                  // for browser tests
 };
 
 struct LinearCompareState {
@@ -105,7 +104,7 @@ struct LinearLabState {
 
 // ?mode=2d|mnist|compare&loss=svm&reg=l2&lambda=0.01&lr=0.1
 void apply_linear_url(LinearLabState& s, UrlParams& params);
-void draw_linear_lab(AppState& app);
-std::string linear_state_json(const LinearLabState& s);
+void draw_linear_lab(LinearLabState& s, LabContext& ctx);
+nlohmann::json linear_state_json(const LinearLabState& s);
 
 }  // namespace implay::app

@@ -6,10 +6,11 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app/app.hpp"
+#include "app/lab.hpp"
 #include "app/url_params.hpp"
 #include "app/widgets/aggregation_tree.hpp"
 #include "app/widgets/help.hpp"
+#include "app/widgets/lab_tabs.hpp"
 #include "app/widgets/plot.hpp"
 #include "core/error.hpp"
 #include "core/eval/information.hpp"
@@ -139,7 +140,7 @@ void draw_tables_tab(ProbLabState& s) {
     ImGui::TextUnformatted("The aggregation tree: counts split one variable at a time, p(branch | above) on each edge");
     AggregationTree(s.table, s.selected_row);
   } catch (const Error& e) {
-    ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", e.what());
+    ErrorText(e.what());
   }
   ImGui::EndChild();
 }
@@ -182,7 +183,7 @@ void draw_ce_tab(ProbLabState& s) {
     ImGui::Text("H(p, q) = Σ p∘g = %.4f", st.cross_entropy);
     ImGui::Text("H(p) = %.4f,  KL(p‖q) = %.4f  (H(p, q) = H(p) + KL)", st.entropy, st.kl);
   } catch (const Error& e) {
-    ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", e.what());
+    ErrorText(e.what());
   }
   ImGui::EndGroup();
   ImGui::Separator();
@@ -204,7 +205,7 @@ void draw_ce_tab(ProbLabState& s) {
       ImGui::Text("y%d, q%d   −log q[%d, y] = %.4f", n, n, n,
                   categorical_cross_entropy(s.batch_labels[n], std::span<const double>(s.batch_q + n * 3, 3)));
     } catch (const Error& e) {
-      ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", e.what());
+      ErrorText(e.what());
     }
     ImGui::PopID();
   }
@@ -212,7 +213,7 @@ void draw_ce_tab(ProbLabState& s) {
     ImGui::Text("batch cross-entropy = mean = %.4f",
                 categorical_cross_entropy_batch(std::span<const int>(s.batch_labels, 3), std::span<const double>(s.batch_q, 9), 3));
   } catch (const Error& e) {
-    ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", e.what());
+    ErrorText(e.what());
   }
   ImGui::Separator();
   ImGui::TextUnformatted("Binary cross-entropy of a batch: each example stacks (y, 1 − y) against (ŷ, 1 − ŷ).");
@@ -238,7 +239,7 @@ void draw_ce_tab(ProbLabState& s) {
     show_array("losses", st.losses);
     ImGui::Text("BCE = mean = %.4f", st.mean);
   } catch (const Error& e) {
-    ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", e.what());
+    ErrorText(e.what());
   }
   ImGui::EndGroup();
   // −log q with the landmarks students meet in the tables.
@@ -294,7 +295,7 @@ void draw_bayes_tab(ProbLabState& s) {
     ImGui::Text("MAP: %s (likelihood × prior = %.3f)   ·   MLE: %s (likelihood %.3f)", s.hypotheses[size_t(r.map)].name.c_str(),
                 r.unnormalised[size_t(r.map)], s.hypotheses[size_t(r.mle)].name.c_str(), s.hypotheses[size_t(r.mle)].likelihood);
   } catch (const Error& e) {
-    ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", e.what());
+    ErrorText(e.what());
   }
 }
 
@@ -308,35 +309,22 @@ void apply_prob_url(ProbLabState& s, UrlParams& params) {
   if (params.take_choice("table", s.dataset, {"dogs", "greetings", "sky"})) load_dataset(s);
 }
 
-void draw_prob_lab(AppState& app) {
-  ProbLabState& s = app.prob;
+void draw_prob_lab(ProbLabState& s, LabContext& ctx) {
   if (s.table.variables.empty()) load_dataset(s);
-  LabHeading(app.fonts.heading, "Probability & losses",
+  LabHeading(ctx.fonts.heading, "Probability & losses",
              "Image models are built from joint and conditional probabilities and trained with cross-entropy: every "
              "exercise of the lecture, live.");
-  if (!ImGui::BeginTabBar("prob_tabs")) return;
-  const char* names[] = {"Tables & the chain rule", "Cross-entropy by hand", "Bayes, MAP and MLE"};
-  for (int t = 0; t < 3; ++t) {
-    const ImGuiTabItemFlags flags = s.select_tab && int(s.tab) == t ? ImGuiTabItemFlags_SetSelected : 0;
-    if (ImGui::BeginTabItem(names[t], nullptr, flags)) {
-      if (!s.select_tab) s.tab = ProbTab(t);
-      ImGui::Spacing();
-      switch (ProbTab(t)) {
-        case ProbTab::Tables: draw_tables_tab(s); break;
-        case ProbTab::CrossEntropy: draw_ce_tab(s); break;
-        case ProbTab::Bayes: draw_bayes_tab(s); break;
-      }
-      ImGui::EndTabItem();
-    }
+  static constexpr const char* kTabNames[] = {"Tables & the chain rule", "Cross-entropy by hand", "Bayes, MAP and MLE"};
+  if (!LabTabs("prob_tabs", kTabNames, s.tab, s.select_tab)) return;
+  switch (s.tab) {
+    case ProbTab::Tables: draw_tables_tab(s); break;
+    case ProbTab::CrossEntropy: draw_ce_tab(s); break;
+    case ProbTab::Bayes: draw_bayes_tab(s); break;
   }
-  s.select_tab = false;
-  ImGui::EndTabBar();
 }
 
-std::string prob_state_json(const ProbLabState& s) {
-  char buf[128];
-  std::snprintf(buf, sizeof buf, "{\"tab\":%d,\"dataset\":%d,\"row\":%d}", int(s.tab), s.dataset, s.selected_row);
-  return buf;
+nlohmann::json prob_state_json(const ProbLabState& s) {
+  return {{"tab", int(s.tab)}, {"dataset", s.dataset}, {"row", s.selected_row}};
 }
 
 }  // namespace implay::app

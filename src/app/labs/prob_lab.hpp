@@ -6,11 +6,13 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/eval/probability.hpp"
 
 namespace implay::app {
 
-struct AppState;
+struct LabContext;
 class UrlParams;
 
 enum class ProbTab { Tables, CrossEntropy, Bayes };
@@ -34,7 +36,7 @@ struct ProbLabState {
 
 // ?mode=tables|ce|bayes&table=dogs|greetings|sky
 void apply_prob_url(ProbLabState& s, UrlParams& params);
-void draw_prob_lab(AppState& app);
-std::string prob_state_json(const ProbLabState& s);
+void draw_prob_lab(ProbLabState& s, LabContext& ctx);
+nlohmann::json prob_state_json(const ProbLabState& s);
 
 }  // namespace implay::app

@@ -6,10 +6,12 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app/app.hpp"
+#include "app/lab.hpp"
 #include "app/format.hpp"
 #include "app/url_params.hpp"
+#include "app/widgets/data_needed.hpp"
 #include "app/widgets/help.hpp"
+#include "app/widgets/lab_tabs.hpp"
 #include "app/widgets/plot.hpp"
 #include "core/error.hpp"
 #include "core/linear/features.hpp"
@@ -104,7 +106,7 @@ void update_mnist(RocLabState& s, const DataState& data) {
 
 // [SECTION] histogram with threshold -------------------------------------------------------
 
-void draw_histograms(RocLabState& s, const ScoredSet& set) {
+void draw_histograms(RocLabState& s, const ScoredSet& set, Probes& probes) {
   const auto [lo_it, hi_it] = std::minmax_element(set.scores.begin(), set.scores.end());
   const double lo = *lo_it - 0.05 * (*hi_it - *lo_it), hi = *hi_it + 0.05 * (*hi_it - *lo_it);
   const int bins = 40;
@@ -115,7 +117,7 @@ void draw_histograms(RocLabState& s, const ScoredSet& set) {
   }
   const double top = std::max(*std::max_element(pos.begin(), pos.end()), *std::max_element(neg.begin(), neg.end()));
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  s.hist_rect[0] = origin.x, s.hist_rect[1] = origin.y, s.hist_rect[2] = ImGui::GetContentRegionAvail().x, s.hist_rect[3] = 220;
+  probes.rect("hist", origin, ImVec2(origin.x + ImGui::GetContentRegionAvail().x, origin.y + 220));
   Plot plot("hist", ImVec2(-1, 220), {lo, hi}, {0, top * 1.1}, "score (predict positive when score ≥ threshold)", "examples");
   ImDrawList* dl = plot.draw_list();
   const double w = (hi - lo) / bins;
@@ -217,26 +219,14 @@ void draw_roc(RocLabState& s, const ThresholdMetrics& at) {
 
 // [SECTION] lab ----------------------------------------------------------------------------
 
-void draw_roc_lab(AppState& app) {
-  RocLabState& s = app.roc;
-  LabHeading(app.fonts.heading, "ROC & AUC",
+void draw_roc_lab(RocLabState& s, LabContext& ctx) {
+  LabHeading(ctx.fonts.heading, "ROC & AUC",
              "A discriminator scores each example; a threshold turns scores into decisions. Sliding it trades true "
              "positives for false positives: the ROC curve, and the area under it.");
-  if (ImGui::BeginTabBar("roc_tabs")) {
-    const char* names[] = {"1-D toy", "MNIST: digit A vs digit B"};
-    for (int t = 0; t < 2; ++t) {
-      const ImGuiTabItemFlags flags = s.select_tab && int(s.source) == t ? ImGuiTabItemFlags_SetSelected : 0;
-      if (ImGui::BeginTabItem(names[t], nullptr, flags)) {
-        if (!s.select_tab && s.source != RocSource(t)) {
-          s.source = RocSource(t);
-          s.a.valid = s.b.valid = false;
-        }
-        ImGui::EndTabItem();
-      }
-    }
-    s.select_tab = false;
-    ImGui::EndTabBar();
-  }
+  static constexpr const char* kTabNames[] = {"1-D toy", "MNIST: digit A vs digit B"};
+  const RocSource shown = s.source;
+  LabTabs("roc_tabs", kTabNames, s.source, s.select_tab);
+  if (s.source != shown) s.a.valid = s.b.valid = false;
   try {
     if (s.source == RocSource::Toy) {
       bool changed = !s.a.valid;
@@ -252,8 +242,8 @@ void draw_roc_lab(AppState& app) {
       s.toy.separation = sep, s.toy.spread = spread;
       if (changed) update_toy(s);
     } else {
-      if (!draw_data_needed(app)) return;
-      bool changed = !s.a.valid || s.mnist_generation != app.data.generation;
+      if (!draw_data_needed(ctx)) return;
+      bool changed = !s.a.valid || s.mnist_generation != ctx.data.generation;
       ImGui::SetNextItemWidth(160);
       changed |= ImGui::SliderInt("positive digit A", &s.digit_a, 0, 9);
       ImGui::SameLine();
@@ -263,13 +253,13 @@ void draw_roc_lab(AppState& app) {
       ImGui::SameLine();
       HelpMarker("Two logistic-regression (BCE) classifiers are trained here on the loaded training images of the two "
                  "digits, one on raw pixels, one on HoG features; the curves are on the test images.");
-      if (changed) update_mnist(s, app.data);
+      if (changed) update_mnist(s, ctx.data);
     }
     s.error.clear();
   } catch (const Error& e) {
     s.error = e.what();
   }
-  if (!s.error.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.error.c_str());
+  if (!s.error.empty()) ErrorText(s.error);
   if (!s.a.valid) return;
   ImGui::Checkbox("compare with the second classifier", &s.compare);
   if (s.compare && s.b.valid) {
@@ -282,7 +272,7 @@ void draw_roc_lab(AppState& app) {
   ImGui::BeginChild("roc_left", ImVec2(std::max(360.0f, left), 0), false);
   ImGui::TextWrapped("Scores of %s (%d positives, %d negatives). Drag on the plot to move the threshold.",
                      s.a.name.c_str(), s.a.curve.positives, s.a.curve.negatives);
-  draw_histograms(s, s.a);
+  draw_histograms(s, s.a, ctx.probes);
   float t = float(s.threshold);
   ImGui::SetNextItemWidth(260);
   if (ImGui::SliderFloat("threshold", &t, float(s.a.curve.points.back().threshold) - 0.5f,
@@ -301,15 +291,12 @@ void draw_roc_lab(AppState& app) {
   ImGui::EndGroup();
 }
 
-std::string roc_state_json(const RocLabState& s) {
-  char buf[384];
-  std::snprintf(buf, sizeof buf,
-                "{\"source\":%d,\"auc_a\":%.6f,\"auc_b\":%.6f,\"threshold\":%.6f,\"valid\":%s,"
-                "\"hist\":{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}}",
-                int(s.source), s.a.valid ? s.a.curve.auc : -1.0, s.b.valid ? s.b.curve.auc : -1.0, s.threshold,
-                s.a.valid ? "true" : "false", double(s.hist_rect[0]), double(s.hist_rect[1]), double(s.hist_rect[2]),
-                double(s.hist_rect[3]));
-  return buf;
+nlohmann::json roc_state_json(const RocLabState& s) {
+  return {{"source", int(s.source)},
+          {"auc_a", s.a.valid ? s.a.curve.auc : -1.0},
+          {"auc_b", s.b.valid ? s.b.curve.auc : -1.0},
+          {"threshold", s.threshold},
+          {"valid", s.a.valid}};
 }
 
 }  // namespace implay::app

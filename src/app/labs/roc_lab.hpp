@@ -5,12 +5,14 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/eval/roc.hpp"
 #include "core/eval/score_toy.hpp"
 
 namespace implay::app {
 
-struct AppState;
+struct LabContext;
 class UrlParams;
 
 enum class RocSource { Toy, Mnist };
@@ -36,12 +38,11 @@ struct RocLabState {
   double threshold = 0.75;
   int hovered_segment = -1;
   std::string error;
-  float hist_rect[4] = {};                    // the histogram plot in CSS pixels (browser tests)
 };
 
 // ?mode=toy|mnist&threshold=0.5&separation=1.5&spread=1&a=3&b=8
 void apply_roc_url(RocLabState& s, UrlParams& params);
-void draw_roc_lab(AppState& app);
-std::string roc_state_json(const RocLabState& s);
+void draw_roc_lab(RocLabState& s, LabContext& ctx);
+nlohmann::json roc_state_json(const RocLabState& s);
 
 }  // namespace implay::app

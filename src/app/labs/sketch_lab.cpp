@@ -9,14 +9,16 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app/app.hpp"
+#include "app/lab.hpp"
 #include "app/format.hpp"
 #include "app/url_params.hpp"
 #include "app/widgets/aggregation_tree.hpp"
 #include "app/widgets/colormap.hpp"
 #include "app/widgets/digits.hpp"
+#include "app/widgets/data_needed.hpp"
 #include "app/widgets/help.hpp"
-#include "app/widgets/item_rect.hpp"
+#include "app/widgets/frame_budget.hpp"
+#include "app/widgets/lab_tabs.hpp"
 #include "app/widgets/plot.hpp"
 #include "core/pixel/chain_tables.hpp"
 #include "core/error.hpp"
@@ -280,11 +282,12 @@ int raster_cursor(const std::vector<uint8_t>& sketch) {
 }
 int completion_start(const SketchLabState& s) { return s.from_cursor ? raster_cursor(s.sketch) : s.from_row * kSide; }
 
-void draw_sketch_canvas(SketchLabState& s, Host& host, float cell) {
+void draw_sketch_canvas(SketchLabState& s, LabContext& ctx, float cell) {
+  Host& host = ctx.host;
   const float size = cell * kSide;
   const ImVec2 o = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("sketch_canvas", ImVec2(size, size));
-  remember_item_rect(s.canvas_rect);
+  ctx.probes.item("canvas");
   if (ImGui::IsItemActivated()) {
     s.undo.push_back(s.sketch);
     if (s.undo.size() > 64) s.undo.erase(s.undo.begin());
@@ -402,9 +405,9 @@ void draw_running_log_p(const SketchLabState& s) {
   }
 }
 
-void draw_tab_draw(SketchLabState& s, AppState& app, const PixelModel& model) {
+void draw_tab_draw(SketchLabState& s, LabContext& ctx, const PixelModel& model) {
   ImGui::BeginGroup();
-  draw_sketch_canvas(s, app.host, 11.0f);
+  draw_sketch_canvas(s, ctx, 11.0f);
   if (ImGui::Button("Clear")) s.undo.push_back(s.sketch), std::fill(s.sketch.begin(), s.sketch.end(), 0), ++s.sketch_version;
   ImGui::SameLine();
   ImGui::BeginDisabled(s.undo.empty());
@@ -413,8 +416,8 @@ void draw_tab_draw(SketchLabState& s, AppState& app, const PixelModel& model) {
   ImGui::SameLine();
   ImGui::Checkbox("eraser", &s.erase);
   ImGui::SameLine();
-  if (ImGui::Button("Keep")) keep_current_sketch(s, app.host);
-  remember_item_rect(s.keep_rect);
+  if (ImGui::Button("Keep")) keep_current_sketch(s, ctx.host);
+  ctx.probes.item("keep");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Add this sketch to your own set (the Your sketches tab)");
   if (!s.sketches_message.empty()) {
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 11.0f * kSide);
@@ -476,7 +479,7 @@ void draw_tab_draw(SketchLabState& s, AppState& app, const PixelModel& model) {
   const long long ckey = (((s.analysed_key * 31 + completion_start(s)) * 4001 + std::lround(s.temperature * 1000)) * 13 + s.samples) * 100003 +
                          (long long)s.seed;
   if (resample || s.completed_key != ckey) {
-    complete(s, model, app.host);
+    complete(s, model, ctx.host);
     s.completed_key = ckey;
   }
   ImGui::SameLine();
@@ -504,12 +507,12 @@ void upload_mean_image(SketchLabState& s, Host& host) {
 }
 
 // The training images' mean with the 2×2 patch; a click moves the patch.
-void draw_patch_picker(SketchLabState& s, Host& host) {
-  if (s.mean_generation != s.binarized_generation) upload_mean_image(s, host);
+void draw_patch_picker(SketchLabState& s, LabContext& ctx) {
+  if (s.mean_generation != s.binarized_generation) upload_mean_image(s, ctx.host);
   const float cell = 7.0f, size = cell * kSide;
   const ImVec2 o = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("patch_picker", ImVec2(size, size));
-  remember_item_rect(s.patch_picker_rect);
+  ctx.probes.item("patch_picker");
   if (ImGui::IsItemActive()) {
     const ImVec2 m = ImGui::GetIO().MousePos;
     s.patch_row = std::clamp(int((m.y - o.y) / cell), 0, kSide - 2);
@@ -550,7 +553,7 @@ void draw_leaf_picture(const SketchLabState& s, const Assignment& a) {
   ImGui::Dummy(ImVec2(cell * float(c1 - c0 + 1), cell * float(r1 - r0 + 1)));
 }
 
-void draw_tab_chain(SketchLabState& s, AppState& app) {
+void draw_tab_chain(SketchLabState& s, LabContext& ctx) {
   const long long key = (((s.chain_template ? 1LL : 0LL) * 64 + s.patch_row) * 64 + s.patch_col) * 16 + s.chain_k +
                         (s.chain_template ? s.model_version * 1000000LL : s.binarized_generation * 1000000LL);
   if (key != s.chain_key) {
@@ -574,7 +577,7 @@ void draw_tab_chain(SketchLabState& s, AppState& app) {
   if (!s.chain_template) {
     MutedText("x1 x2 / x3 x4 at the orange square, counted over every training image. Click the mean image to "
               "move it.");
-    draw_patch_picker(s, app.host);
+    draw_patch_picker(s, ctx);
     ImGui::Text("patch at row %d, column %d", s.patch_row, s.patch_col);
   } else {
     ImGui::SetNextItemWidth(120);
@@ -588,7 +591,7 @@ void draw_tab_chain(SketchLabState& s, AppState& app) {
   ImGui::SameLine(0, 20);
   ImGui::BeginGroup();
   if (!s.chain_error.empty() || s.chain_table.counts.empty()) {
-    ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.chain_error.c_str());
+    ErrorText(s.chain_error);
     ImGui::EndGroup();
     return;
   }
@@ -616,7 +619,7 @@ void draw_tab_chain(SketchLabState& s, AppState& app) {
 
 // [SECTION] models tab --------------------------------------------------------------------------
 
-void draw_training_controls(SketchLabState& s, SketchModel kind) {
+void draw_training_controls(SketchLabState& s, SketchModel kind, Probes& probes) {
   const bool busy = s.trainer && s.training == kind;
   ImGui::PushID(int(kind));
   if (busy) {
@@ -629,7 +632,7 @@ void draw_training_controls(SketchLabState& s, SketchModel kind) {
   } else {
     ImGui::BeginDisabled(s.trainer != nullptr);
     if (ImGui::Button(result_of(s, kind).model ? "Train again" : "Train")) start_training(s, kind);
-    remember_item_rect(s.train_rect[int(kind)]);
+    probes.item(kind == SketchModel::Fvsbn ? "train_fvsbn" : "train_nade");
     ImGui::EndDisabled();
   }
   ImGui::PopID();
@@ -691,15 +694,15 @@ void draw_nll_comparison(const SketchLabState& s) {
 }
 
 // FVSBN and NADE have far more parameters than the subset has images: say so, offer the full set.
-void draw_data_hint(AppState& app) {
-  if (app.data.train.count >= 60000) return;
+void draw_data_hint(LabContext& ctx) {
+  if (ctx.data.train.count >= 60000) return;
   ImGui::Spacing();
   MutedText("With 10,000 training images FVSBN overfits: it learns 307,720 weights. On all 60,000 it reaches about "
             "81 nats after one epoch and 77 after three, below the count model; NADE goes lower still.");
-  const bool loading = app.data.status == DataStatus::Loading;
+  const bool loading = ctx.data.status == DataStatus::Loading;
   ImGui::BeginDisabled(loading);
-  if (ImGui::Button(loading ? "Loading all 60,000 images…" : "Load all 60,000 training images")) app.host.request_dataset("full");
-  remember_item_rect(app.sketch.load_full_rect);
+  if (ImGui::Button(loading ? "Loading all 60,000 images…" : "Load all 60,000 training images")) ctx.host.request_dataset("full");
+  ctx.probes.item("load_full");
   ImGui::EndDisabled();
 }
 
@@ -721,7 +724,7 @@ void draw_count_source(SketchLabState& s) {
   }
 }
 
-void draw_tab_models(SketchLabState& s, AppState& app) {
+void draw_tab_models(SketchLabState& s, LabContext& ctx) {
   ImGui::BeginChild("model_settings", ImVec2(370, 0), false);
   ImGui::PushItemWidth(200);
   SectionTitle("Context counts");
@@ -732,19 +735,19 @@ void draw_tab_models(SketchLabState& s, AppState& app) {
   ImGui::SliderFloat("smoothing α", &s.alpha, 0.01f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
   ImGui::Checkbox("a table per pixel position", &s.position_dependent);
   draw_count_source(s);
-  if (!s.counts_error.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.counts_error.c_str());
+  if (!s.counts_error.empty()) ErrorText(s.counts_error);
 
   SectionTitle("FVSBN");
   MutedText("p(xᵢ = 1 | x₍<ᵢ₎) = σ(bᵢ + Σⱼ₍<ᵢ₎ Wᵢⱼ xⱼ): logistic regression on every earlier pixel, "
             "trained by minimizing binary cross-entropy (Adam, batches of 100).");
   ImGui::SliderInt("epochs##fvsbn", &s.fvsbn_epochs, 1, 10);
-  draw_training_controls(s, SketchModel::Fvsbn);
+  draw_training_controls(s, SketchModel::Fvsbn, ctx.probes);
 
   SectionTitle("NADE");
   MutedText("One hidden layer shared by all positions: hᵢ = σ(c + W₍:,<ᵢ₎ x₍<ᵢ₎), p(xᵢ = 1 | x₍<ᵢ₎) = σ(bᵢ + Vᵢ · hᵢ).");
   ImGui::SliderInt("hidden units H", &s.nade_hidden, 10, 500);
   ImGui::SliderInt("epochs##nade", &s.nade_epochs, 1, 10);
-  draw_training_controls(s, SketchModel::Nade);
+  draw_training_controls(s, SketchModel::Nade, ctx.probes);
   if (!s.training_message.empty()) MutedText(s.training_message.c_str());
   ImGui::PopItemWidth();
   ImGui::EndChild();
@@ -752,43 +755,43 @@ void draw_tab_models(SketchLabState& s, AppState& app) {
   ImGui::SameLine(0, 20);
   ImGui::BeginChild("model_comparison", ImVec2(0, 0), false);
   draw_nll_comparison(s);
-  draw_data_hint(app);
+  draw_data_hint(ctx);
   ImGui::EndChild();
 }
 
 // [SECTION] sketches tab -----------------------------------------------------------------------
 
-void draw_tab_sketches(SketchLabState& s, AppState& app) {
+void draw_tab_sketches(SketchLabState& s, LabContext& ctx) {
   ImGui::BeginChild("sketch_set", ImVec2(350, 0), false);  // a child keeps the separator in its column
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 330);
   ImGui::Text("%d sketch%s kept (at most %d)", s.my_sketches.count, s.my_sketches.count == 1 ? "" : "es", kMaxSketches);
   MutedText("Draw in the Draw tab and press Keep. The set stays in this browser across visits; export it to keep "
             "it elsewhere (an IDX images file, like MNIST's).");
-  if (ImGui::Button("Keep the current sketch")) keep_current_sketch(s, app.host);
+  if (ImGui::Button("Keep the current sketch")) keep_current_sketch(s, ctx.host);
   ImGui::BeginDisabled(s.my_sketches.count == 0);
-  if (ImGui::Button("Export…")) export_sketches(s, app.host);
-  remember_item_rect(s.export_rect);
+  if (ImGui::Button("Export…")) export_sketches(s, ctx.host);
+  ctx.probes.item("export");
   ImGui::EndDisabled();
   ImGui::SameLine();
-  if (ImGui::Button("Import…")) app.host.open_file("sketches", ".idx,.ubyte,application/octet-stream");
-  remember_item_rect(s.import_rect);
+  if (ImGui::Button("Import…")) ctx.host.open_file("sketches", ".idx,.ubyte,application/octet-stream");
+  ctx.probes.item("import");
   ImGui::SameLine();
   ImGui::BeginDisabled(s.selected_sketch < 0 || s.selected_sketch >= s.my_sketches.count);
   if (ImGui::Button("Remove selected")) {
     remove_sketch(s.my_sketches, s.selected_sketch);
     s.selected_sketch = -1;
-    persist_sketches(s, app.host);
+    persist_sketches(s, ctx.host);
   }
   ImGui::EndDisabled();
   if (!s.sketches_message.empty()) {
-    if (s.sketches_message_is_error) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.sketches_message.c_str());
+    if (s.sketches_message_is_error) ErrorText(s.sketches_message);
     else MutedText(s.sketches_message.c_str());
   }
   ImGui::Spacing();
   SectionTitle("Train the count model on them");
   draw_count_source(s);
   if (s.counts.model) ImGui::Text("counted: %s", s.counts.trained_on.c_str());
-  if (!s.counts_error.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.counts_error.c_str());
+  if (!s.counts_error.empty()) ErrorText(s.counts_error);
   MutedText("Completions in the Draw tab follow the new counts at once.");
   ImGui::PopTextWrapPos();
   ImGui::EndChild();
@@ -802,7 +805,7 @@ void draw_tab_sketches(SketchLabState& s, AppState& app) {
     const Atlas atlas = pack_digit_atlas(s.my_sketches.count, kSide, kSide, 32, [&](int k) {
       return std::span<const uint8_t>(ink.data() + size_t(k) * kDim, kDim);
     });
-    app.host.update_texture(s.thumbs_texture, atlas.rgba.data(), atlas.width, atlas.height);
+    ctx.host.update_texture(s.thumbs_texture, atlas.rgba.data(), atlas.width, atlas.height);
     s.thumbs_version = s.sketches_version;
   }
   const int atlas_rows = (s.my_sketches.count + 31) / 32;
@@ -829,8 +832,8 @@ void draw_tab_sketches(SketchLabState& s, AppState& app) {
 // [SECTION] lab ------------------------------------------------------------------------------
 
 // The model picker, shown above every tab: which model the views use, and its training.
-void draw_model_bar(SketchLabState& s) {
-  if (!s.counts_error.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.counts_error.c_str());
+void draw_model_bar(SketchLabState& s, Probes& probes) {
+  if (!s.counts_error.empty()) ErrorText(s.counts_error);
   int picked = int(s.picked);
   ImGui::SetNextItemWidth(170);
   if (ImGui::Combo("model", &picked, kModelNames, 3)) {
@@ -845,7 +848,7 @@ void draw_model_bar(SketchLabState& s) {
     ImGui::ProgressBar(s.trainer->progress(), ImVec2(200, 0));
     ImGui::SameLine();
     if (ImGui::Button("Cancel")) cancel_training(s, std::string(kModelNames[int(s.picked)]) + " training cancelled.");
-    remember_item_rect(s.cancel_rect);
+    probes.item("cancel");
     ImGui::SameLine();
     ImGui::TextDisabled("training %s on %s MNIST images; context counts meanwhile", kModelNames[int(s.picked)],
                         thousands(s.train_bin.count).c_str());
@@ -860,14 +863,12 @@ void draw_model_bar(SketchLabState& s) {
 
 }  // namespace
 
-void draw_sketch_lab(AppState& app) {
-  SketchLabState& s = app.sketch;
-  LabHeading(app.fonts.heading, "Sketch model",
-             "p(x) = Π p(xᵢ | x₍<ᵢ₎): each pixel, in reading order, gets a probability given the pixels before it, "
-             "learned from binarized MNIST (pixel ≥ 128 → 1) or your own sketches.");
-  if (!draw_data_needed(app)) return;
+// Keeps the models in step with the data and the settings, advances training by one slice and
+// re-analyses the sketch when it or the model changed: everything before the first ImGui call.
+void update_sketch_lab(SketchLabState& s, LabContext& ctx) {
+  if (!ctx.data.ready()) return;
   try {
-    ensure_binarized(s, app.data);
+    ensure_binarized(s, ctx.data);
     if (s.trainer && s.training != SketchModel::Counts && s.binarized_generation != s.trainer_generation)
       cancel_training(s, "The data changed: training stopped.");
     keep_counts_current(s);
@@ -884,73 +885,77 @@ void draw_sketch_lab(AppState& app) {
   } catch (const Error& e) {
     s.error = e.what();
   }
-  if (!s.error.empty()) ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%s", s.error.c_str());
   const PixelModel* model = active_model(s);
   if (!model) return;
-  draw_model_bar(s);
   const long long akey = s.sketch_version * 1000003LL + s.model_version * 7 + int(active_kind(s));
   if (s.analysed_key != akey) {
-    analyse(s, *model, app.host);
+    analyse(s, *model, ctx.host);
     s.analysed_key = akey;
   }
-
-  const char* names[] = {"Draw & complete", "The chain rule", "Models", "Your sketches"};
-  if (ImGui::BeginTabBar("sketch_tabs")) {
-    for (int t = 0; t < 4; ++t) {
-      const ImGuiTabItemFlags flags = s.select_tab && int(s.tab) == t ? ImGuiTabItemFlags_SetSelected : 0;
-      if (ImGui::BeginTabItem(names[t], nullptr, flags)) {
-        if (!s.select_tab) s.tab = SketchTab(t);
-        ImGui::Spacing();
-        switch (SketchTab(t)) {
-          case SketchTab::Draw: draw_tab_draw(s, app, *model); break;
-          case SketchTab::ChainRule: draw_tab_chain(s, app); break;
-          case SketchTab::Models: draw_tab_models(s, app); break;
-          case SketchTab::MySketches: draw_tab_sketches(s, app); break;
-        }
-        ImGui::EndTabItem();
-      }
-    }
-    ImGui::EndTabBar();
-  }
-  s.select_tab = false;
 }
 
-std::string sketch_state_json(const SketchLabState& s) {
-  auto nll = [](const ModelResult& r) { return r.model ? r.test_nll : -1.0; };
-  auto rect = [](const float (&r)[4]) {
-    char b[96];
-    std::snprintf(b, sizeof b, "{\"x\":%.1f,\"y\":%.1f,\"w\":%.1f,\"h\":%.1f}", double(r[0]), double(r[1]), double(r[2]), double(r[3]));
-    return std::string(b);
-  };
-  std::string leaves;
-  for (const ImVec2& p : s.leaf_centres) {
-    char b[48];
-    std::snprintf(b, sizeof b, "%s[%.1f,%.1f]", leaves.empty() ? "" : ",", double(p.x), double(p.y));
-    leaves += b;
+void draw_sketch_lab(SketchLabState& s, LabContext& ctx) {
+  LabHeading(ctx.fonts.heading, "Sketch model",
+             "p(x) = Π p(xᵢ | x₍<ᵢ₎): each pixel, in reading order, gets a probability given the pixels before it, "
+             "learned from binarized MNIST (pixel ≥ 128 → 1) or your own sketches.");
+  if (!draw_data_needed(ctx)) return;
+  if (!s.error.empty()) ErrorText(s.error);
+  const PixelModel* model = active_model(s);
+  if (!model) return;
+  draw_model_bar(s, ctx.probes);
+  static constexpr const char* kTabNames[] = {"Draw & complete", "The chain rule", "Models", "Your sketches"};
+  if (!LabTabs("sketch_tabs", kTabNames, s.tab, s.select_tab)) return;
+  switch (s.tab) {
+    case SketchTab::Draw: draw_tab_draw(s, ctx, *model); break;
+    case SketchTab::ChainRule: draw_tab_chain(s, ctx); break;
+    case SketchTab::Models: draw_tab_models(s, ctx); break;
+    case SketchTab::MySketches: draw_tab_sketches(s, ctx); break;
   }
+}
+
+void start_sketch_lab(SketchLabState& s, LabContext& ctx) { load_stored_sketches(s, ctx.host); }
+
+bool sketch_on_file(SketchLabState& s, LabContext& ctx, const OpenedFile& file) {
+  if (file.purpose != "sketches") return false;
+  import_sketches(s, ctx.host, file.name, file.bytes);
+  return true;
+}
+
+nlohmann::json sketch_state_json(const SketchLabState& s) {
+  auto nll = [](const ModelResult& r) { return r.model ? r.test_nll : -1.0; };
+  nlohmann::json leaves = nlohmann::json::array();
+  for (const ImVec2& p : s.leaf_centres) leaves.push_back({p.x, p.y});
   double chain_product = -1, chain_joint = -1;
   if (s.chain_error.empty() && !s.chain_table.counts.empty()) {
     const ChainRule c = chain_rule(s.chain_table, assignment_of(s.chain_table, s.chain_leaf));
     chain_product = c.product, chain_joint = c.joint.value();
   }
-  char buf[4096];  // room for the three messages
-  std::snprintf(buf, sizeof buf,
-                "{\"tab\":\"%s\",\"model\":\"%s\",\"active_model\":\"%s\",\"neighbours\":%d,\"test_nll\":%.4f,\"baseline_nll\":%.4f,"
-                "\"fvsbn_nll\":%.4f,\"nade_nll\":%.4f,\"training\":%s,\"progress\":%.4f,\"training_message\":%s,\"counts_error\":%s,"
-                "\"log_p\":%.4f,\"bits_per_pixel\":%.5f,\"ink\":%d,\"completion_start\":%d,\"completion_ms\":%.3f,"
-                "\"completion_ink\":%d,\"sketches\":%d,\"sketches_message\":%s,\"sketches_error\":%s,"
-                "\"chain_leaf\":%d,\"chain_total\":%lld,\"chain_product\":%.6f,\"chain_joint\":%.6f,",
-                std::array{"draw", "chain", "models", "sketches"}[size_t(s.tab)], kModelKeys[int(s.picked)],
-                kModelKeys[int(active_kind(s))], s.neighbours, nll(s.counts), nll(s.independent), nll(s.fvsbn), nll(s.nade),
-                s.trainer ? "true" : "false", s.trainer ? double(s.trainer->progress()) : 0.0, json_string(s.training_message).c_str(), json_string(s.counts_error).c_str(),
-                s.likelihood.nats, s.likelihood.bits_per_pixel, int(std::count(s.sketch.begin(), s.sketch.end(), 1)),
-                completion_start(s), s.completion_ms, int(std::count(s.completions.begin(), s.completions.end(), 1)),
-                s.my_sketches.count, json_string(s.sketches_message).c_str(), s.sketches_message_is_error ? "true" : "false",
-                s.chain_leaf, s.chain_table.counts.empty() ? 0LL : (long long)s.chain_table.total(), chain_product, chain_joint);
-  return std::string(buf) + "\"leaves\":[" + leaves + "],\"canvas\":" + rect(s.canvas_rect) + ",\"keep\":" + rect(s.keep_rect) +
-         ",\"export\":" + rect(s.export_rect) + ",\"import\":" + rect(s.import_rect) + ",\"cancel\":" + rect(s.cancel_rect) + ",\"patch_picker\":" + rect(s.patch_picker_rect) +
-         ",\"train_fvsbn\":" + rect(s.train_rect[int(SketchModel::Fvsbn)]) + ",\"train_nade\":" + rect(s.train_rect[int(SketchModel::Nade)]) +
-         ",\"load_full\":" + rect(s.load_full_rect) + "}";
+  return {{"tab", std::array{"draw", "chain", "models", "sketches"}[size_t(s.tab)]},
+          {"model", kModelKeys[int(s.picked)]},
+          {"active_model", kModelKeys[int(active_kind(s))]},
+          {"neighbours", s.neighbours},
+          {"test_nll", nll(s.counts)},
+          {"baseline_nll", nll(s.independent)},
+          {"fvsbn_nll", nll(s.fvsbn)},
+          {"nade_nll", nll(s.nade)},
+          {"training", s.trainer != nullptr},
+          {"progress", s.trainer ? double(s.trainer->progress()) : 0.0},
+          {"training_message", s.training_message},
+          {"counts_error", s.counts_error},
+          {"log_p", s.likelihood.nats},
+          {"bits_per_pixel", s.likelihood.bits_per_pixel},
+          {"ink", std::count(s.sketch.begin(), s.sketch.end(), 1)},
+          {"completion_start", completion_start(s)},
+          {"completion_ms", s.completion_ms},
+          {"completion_ink", std::count(s.completions.begin(), s.completions.end(), 1)},
+          {"sketches", s.my_sketches.count},
+          {"sketches_message", s.sketches_message},
+          {"sketches_error", s.sketches_message_is_error},
+          {"chain_leaf", s.chain_leaf},
+          {"chain_total", s.chain_table.counts.empty() ? 0LL : (long long)s.chain_table.total()},
+          {"chain_product", chain_product},
+          {"chain_joint", chain_joint},
+          {"leaves", leaves}};
 }
 
 }  // namespace implay::app

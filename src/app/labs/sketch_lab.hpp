@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "app/host.hpp"
 #include "core/pixel/pixel_model.hpp"
 #include "core/pixel/pixel_model_fvsbn.hpp"
@@ -15,7 +17,8 @@
 
 namespace implay::app {
 
-struct AppState;
+struct LabContext;
+struct OpenedFile;
 class UrlParams;
 
 enum class SketchTab { Draw, ChainRule, Models, MySketches };
@@ -100,7 +103,6 @@ struct SketchLabState {
   Texture mean_texture;                // the training images' mean, for picking a patch
   int mean_generation = -1;
   std::vector<ImVec2> leaf_centres;
-  float patch_picker_rect[4] = {};
 
   // Your sketches: kept in the browser (host.store), exported and imported as IDX files.
   BinaryImages my_sketches;
@@ -110,8 +112,6 @@ struct SketchLabState {
   std::string sketches_message;
   bool sketches_message_is_error = false;
 
-  float canvas_rect[4] = {}, keep_rect[4] = {}, export_rect[4] = {}, import_rect[4] = {}, cancel_rect[4] = {};
-  float train_rect[3][4] = {}, load_full_rect[4] = {};  // for browser tests that click like a person
   std::string error;
 };
 
@@ -124,7 +124,10 @@ void load_stored_sketches(SketchLabState& s, Host& host);
 // An imported file (host.open_file purpose "sketches"): added to the set, or refused with a
 // message that names the problem, the set unchanged.
 void import_sketches(SketchLabState& s, Host& host, const std::string& name, std::span<const uint8_t> bytes);
-void draw_sketch_lab(AppState& app);
-std::string sketch_state_json(const SketchLabState& s);
+void start_sketch_lab(SketchLabState& s, LabContext& ctx);  // load_stored_sketches
+bool sketch_on_file(SketchLabState& s, LabContext& ctx, const OpenedFile& file);  // import_sketches
+void update_sketch_lab(SketchLabState& s, LabContext& ctx);
+void draw_sketch_lab(SketchLabState& s, LabContext& ctx);
+nlohmann::json sketch_state_json(const SketchLabState& s);
 
 }  // namespace implay::app

@@ -1,0 +1,123 @@
+// lab.hpp — what a lab is to the app: a row of the lab registry (app/labs/registry.cpp) with
+// its key, titles and hooks, and the LabContext every hook receives. A lab sees the host, the
+// fonts, the shared MNIST data, the frame clock and its own probes — never the AppState, so a
+// lab cannot reach into another. docs/ARCHITECTURE.md walks through adding a lab.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "app/data_state.hpp"
+#include "app/host.hpp"
+#include "app/probes.hpp"
+#include "app/theme.hpp"
+
+namespace implay::app {
+
+class UrlParams;
+
+// Time as the frame sees it; labs use it for animation and for their per-frame compute budget.
+struct FrameClock {
+  long long frame = 0;   // frames drawn so far, this one included
+  double seconds = 0;    // ImGui's time since start
+  double delta = 0;      // seconds since the previous frame
+};
+
+struct LabContext {
+  Host& host;
+  const Fonts& fonts;
+  DataState& data;         // MNIST, shared by every lab (the data lab loads the full sets)
+  const FrameClock& clock;
+  Probes& probes;          // this lab's named rectangles for browser tests
+};
+
+// A file the user picked after host.open_file(purpose, …).
+struct OpenedFile {
+  const std::string& purpose;  // what the lab asked for, e.g. "sketches"
+  const std::string& name;
+  std::span<const uint8_t> bytes;
+};
+
+// The hooks of a lab with state `State`; every one but draw is optional. The app calls, per
+// frame, update (advance jobs, refresh derived results; no ImGui calls) and then draw.
+template <class State>
+struct LabHooks {
+  void (*apply_url)(State&, UrlParams&) = nullptr;          // ?k=5&metric=l1: take what it knows
+  void (*start)(State&, LabContext&) = nullptr;             // once, after the URL (e.g. stored sketches)
+  void (*update)(State&, LabContext&) = nullptr;            // every frame the lab is shown, before draw
+  void (*background)(State&, LabContext&) = nullptr;        // every frame it is not shown (jobs keep running)
+  void (*draw)(State&, LabContext&) = nullptr;
+  nlohmann::json (*state_json)(const State&) = nullptr;     // what browser tests read
+  bool (*on_file)(State&, LabContext&, const OpenedFile&) = nullptr;  // true: the file was this lab's
+};
+
+// One live lab: its state behind the hooks. Made by the registry row's `make`.
+class Lab {
+ public:
+  virtual ~Lab() = default;
+  virtual void apply_url(UrlParams& params) = 0;
+  virtual void start(LabContext& ctx) = 0;
+  virtual void update(LabContext& ctx) = 0;
+  virtual void background(LabContext& ctx) = 0;
+  virtual void draw(LabContext& ctx) = 0;
+  virtual nlohmann::json state_json() const = 0;
+  virtual bool on_file(LabContext& ctx, const OpenedFile& file) = 0;
+};
+
+template <class State>
+class LabOf final : public Lab {
+ public:
+  explicit LabOf(LabHooks<State> hooks) : hooks_(hooks) {}
+  void apply_url(UrlParams& params) override {
+    if (hooks_.apply_url) hooks_.apply_url(state_, params);
+  }
+  void start(LabContext& ctx) override {
+    if (hooks_.start) hooks_.start(state_, ctx);
+  }
+  void update(LabContext& ctx) override {
+    if (hooks_.update) hooks_.update(state_, ctx);
+  }
+  void background(LabContext& ctx) override {
+    if (hooks_.background) hooks_.background(state_, ctx);
+  }
+  void draw(LabContext& ctx) override { hooks_.draw(state_, ctx); }
+  nlohmann::json state_json() const override {
+    return hooks_.state_json ? hooks_.state_json(state_) : nlohmann::json::object();
+  }
+  bool on_file(LabContext& ctx, const OpenedFile& file) override {
+    return hooks_.on_file && hooks_.on_file(state_, ctx, file);
+  }
+
+ private:
+  LabHooks<State> hooks_;
+  State state_;
+};
+
+enum class LabGroup { Labs, Data };  // the navigation's two headings
+
+// A row of the registry. `make` is empty for a lab that is not built yet: the navigation keeps
+// its place and the lab says so plainly.
+struct LabRow {
+  const char* key;       // the URL value: ?lab=knn; also the lab's key in state_json
+  const char* title;     // in the navigation
+  const char* summary;   // one sentence under the title (the navigation's tooltip)
+  int step;              // the roadmap step that builds it
+  LabGroup group = LabGroup::Labs;
+  std::function<std::unique_ptr<Lab>()> make;
+};
+
+// A registry row for a lab with state `State` and its hooks.
+template <class State>
+LabRow lab_row(const char* key, const char* title, const char* summary, int step, LabHooks<State> hooks,
+               LabGroup group = LabGroup::Labs) {
+  return {key, title, summary, step, group, [hooks] { return std::make_unique<LabOf<State>>(hooks); }};
+}
+
+// The labs in navigation order (app/labs/registry.cpp: the one place that names them all).
+const std::vector<LabRow>& lab_registry();
+
+}  // namespace implay::app

@@ -1,0 +1,54 @@
+// registry.cpp — the lab registry: one row per lab, in navigation order. The only file that
+// names every lab; app.cpp walks this table. Adding a lab is a folder under app/labs/ and a row
+// here (docs/ARCHITECTURE.md, "Adding a lab").
+#include "app/lab.hpp"
+#include "app/labs/data_lab.hpp"
+#include "app/labs/knn_lab.hpp"
+#include "app/labs/linear_lab.hpp"
+#include "app/labs/prob_lab.hpp"
+#include "app/labs/roc_lab.hpp"
+#include "app/labs/sketch_lab.hpp"
+
+namespace implay::app {
+
+const std::vector<LabRow>& lab_registry() {
+  static const std::vector<LabRow> rows = {
+      lab_row<KnnLabState>("knn", "kNN",
+                           "Nearest neighbours: tune k and the distance metric on 2-D points and on MNIST.", 2,
+                           {.apply_url = apply_knn_url,
+                            .update = update_knn_lab,
+                            .background = background_knn_lab,
+                            .draw = draw_knn_lab,
+                            .state_json = knn_state_json}),
+      lab_row<LinearLabState>(
+          "linear", "Linear classifier",
+          "Scores s = Wx + b trained live with the multiclass SVM (hinge) loss and softmax cross-entropy.", 3,
+          {.apply_url = apply_linear_url,
+           .draw = draw_linear_lab,
+           .state_json = linear_state_json}),
+      lab_row<SketchLabState>(
+          "sketch", "Sketch model",
+          "The autoregressive pixel model p(x) = Π p(xᵢ | x₍<ᵢ₎): draw, and see what it expects next.", 4,
+          {.apply_url = apply_sketch_url,
+           .start = start_sketch_lab,
+           .update = update_sketch_lab,
+           .draw = draw_sketch_lab,
+           .state_json = sketch_state_json,
+           .on_file = sketch_on_file}),
+      lab_row<RocLabState>("roc", "ROC & AUC",
+                           "Thresholds trade true positives for false positives: ROC curves and AUC.", 5,
+                           {.apply_url = apply_roc_url,
+                            .draw = draw_roc_lab,
+                            .state_json = roc_state_json}),
+      lab_row<ProbLabState>("prob", "Probability & losses",
+                            "Joint and conditional tables, the chain rule, cross-entropy and BCE by hand.", 5,
+                            {.apply_url = apply_prob_url, .draw = draw_prob_lab, .state_json = prob_state_json}),
+      {"nn", "Neural net", "A small network learns the spiral \"tendril\" problem a linear model cannot.", 9},
+      {"conv", "Convolution", "Filters, feature maps and max-pooling on real digits.", 10},
+      lab_row<DataLabState>("data", "MNIST data", "The 70,000 handwritten digits every lab learns from.", 1,
+                            {.update = update_data_lab, .draw = draw_data_lab}, LabGroup::Data),
+  };
+  return rows;
+}
+
+}  // namespace implay::app
