@@ -15,6 +15,7 @@
 #include "app/widgets/frame_budget.hpp"
 #include "app/widgets/lab_tabs.hpp"
 #include "app/widgets/plot.hpp"
+#include "app/widgets/point_plane.hpp"
 #include "core/data/digit_preprocess.hpp"
 #include "core/error.hpp"
 #include "core/knn/regions.hpp"
@@ -178,84 +179,30 @@ void draw_points_controls(KnnLabState& s) {
              "Colour = winning class; stronger colour = larger share of the vote; grey = a tied vote.");
 }
 
-int point_at(const Knn2dState& p, ImVec2 mouse, ImVec2 origin, float size, float radius) {
-  int best = -1;
-  float best_d2 = radius * radius;
-  for (int i = 0; i < int(p.labels.size()); ++i) {
-    const float sx = origin.x + (p.points[size_t(i) * 2] + 1.0f) * 0.5f * size;
-    const float sy = origin.y + (1.0f - p.points[size_t(i) * 2 + 1]) * 0.5f * size;
-    const float d2 = (sx - mouse.x) * (sx - mouse.x) + (sy - mouse.y) * (sy - mouse.y);
-    if (d2 <= best_d2) {
-      best_d2 = d2;
-      best = i;
-    }
-  }
-  return best;
-}
-
 void draw_points_plane(KnnLabState& s, LabContext& ctx) {
   Host& host = ctx.host;
   Knn2dState& p = s.points;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float size = std::max(220.0f, std::min(avail.x, avail.y - 4.0f));
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
-  ImGui::InvisibleButton("plane", ImVec2(size, size), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
-  ctx.probes.item("plane");
-  const bool hovered = ImGui::IsItemHovered();
-  const ImVec2 mouse = ImGui::GetIO().MousePos;
-  auto to_plane = [&](ImVec2 m) {
-    return ImVec2(std::clamp((m.x - origin.x) / size * 2.0f - 1.0f, -1.0f, 1.0f),
-                  std::clamp(1.0f - (m.y - origin.y) / size * 2.0f, -1.0f, 1.0f));
-  };
-  auto to_screen = [&](float x, float y) { return ImVec2(origin.x + (x + 1.0f) * 0.5f * size, origin.y + (1.0f - y) * 0.5f * size); };
-
-  // Editing: click adds, drag moves, right-click deletes.
-  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
-    p.dragging = point_at(p, mouse, origin, size, 8.0f);
-    if (p.dragging < 0) {
-      const ImVec2 q = to_plane(mouse);
-      p.points.push_back(q.x);
-      p.points.push_back(q.y);
-      p.labels.push_back(uint8_t(p.paint_class));
-      p.dragging = int(p.labels.size()) - 1;
-      p.regions_dirty = true;
-    }
-  }
-  if (p.dragging >= 0 && ImGui::IsMouseDown(ImGuiMouseButton_Left) && ImGui::IsItemActive()) {
-    const ImVec2 q = to_plane(mouse);
-    if (q.x != p.points[size_t(p.dragging) * 2] || q.y != p.points[size_t(p.dragging) * 2 + 1]) {
-      p.points[size_t(p.dragging) * 2] = q.x;
-      p.points[size_t(p.dragging) * 2 + 1] = q.y;
-      p.regions_dirty = true;
-    }
-  }
-  if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) p.dragging = -1;
-  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
-    const int i = point_at(p, mouse, origin, size, 8.0f);
-    if (i >= 0) {
-      p.points.erase(p.points.begin() + i * 2, p.points.begin() + i * 2 + 2);
-      p.labels.erase(p.labels.begin() + i);
-      p.regions_dirty = true;
-    }
-  }
-
-  // Regions: coarse while something moves (stays above 30 fps), fine once it settles.
+  // Regions: coarse while something moves (stays above 30 fps), fine once it settles. The
+  // texture of the previous frame is the ground this frame's plane draws on.
   const bool interacting = p.dragging >= 0;
   if (p.show_regions && (p.regions_dirty || (!interacting && p.regions_res < 200)))
     compute_regions(s, interacting || p.regions_dirty ? 100 : 200, host);
+  PointPlane plane("plane", size, ctx.probes, "plane", p.show_regions ? &p.regions : nullptr);
 
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImVec2 end(origin.x + size, origin.y + size);
-  dl->AddRectFilled(origin, end, IM_COL32(255, 255, 255, 255));
-  if (p.show_regions && p.regions.id) dl->AddImage(p.regions.id, origin, end);
-  dl->AddLine(to_screen(-1, 0), to_screen(1, 0), IM_COL32(0, 0, 0, 25));
-  dl->AddLine(to_screen(0, -1), to_screen(0, 1), IM_COL32(0, 0, 0, 25));
+  // Editing: click adds, drag moves, right-click deletes.
+  PlaneEditing how;
+  how.add_class = p.paint_class;
+  if (plane.edit_points(p.points, p.labels, p.dragging, how).changed()) p.regions_dirty = true;
 
   // Hover: lines to the k nearest points and the vote.
+  ImDrawList* dl = plane.draw_list();
+  const ImVec2 mouse = plane.mouse_screen();
   p.hover_valid = false;
   const int n = int(p.labels.size());
-  if (hovered && p.dragging < 0 && n > 0) {
-    const ImVec2 q = to_plane(mouse);
+  if (plane.hovered() && p.dragging < 0 && n > 0) {
+    const ImVec2 q = plane.mouse();
     const float query[2] = {q.x, q.y};
     const int k = std::min(s.k, n);
     p.hover_neighbors = search_one(point_rows(p), query, k, s.metric);
@@ -265,17 +212,12 @@ void draw_points_plane(KnnLabState& s, LabContext& ctx) {
     p.hover_valid = true;
     for (int j = 0; j < k; ++j) {
       const int i = p.hover_neighbors.index[size_t(j)];
-      dl->AddLine(mouse, to_screen(p.points[size_t(i) * 2], p.points[size_t(i) * 2 + 1]),
+      dl->AddLine(mouse, plane.to_screen(p.points[size_t(i) * 2], p.points[size_t(i) * 2 + 1]),
                   class_color(p.labels[size_t(i)], 0.9f), 1.5f);
     }
   }
-  for (int i = 0; i < n; ++i) {
-    const ImVec2 c = to_screen(p.points[size_t(i) * 2], p.points[size_t(i) * 2 + 1]);
-    dl->AddCircleFilled(c, 5.5f, class_color(p.labels[size_t(i)]));
-    dl->AddCircle(c, 5.5f, IM_COL32(255, 255, 255, 230), 12, 1.5f);
-    dl->AddCircle(c, 6.8f, IM_COL32(0, 0, 0, 90), 12, 1.0f);
-  }
-  dl->AddRect(origin, end, IM_COL32(0, 0, 0, 90));
+  plane.draw_points(p.points, p.labels);
+  plane.end();
   if (p.hover_valid) {
     ImGui::BeginTooltip();
     ImGui::Text("k = %d nearest (%s)", int(p.hover_neighbors.k), metric_name(s.metric));

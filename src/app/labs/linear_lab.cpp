@@ -18,6 +18,7 @@
 #include "app/widgets/frame_budget.hpp"
 #include "app/widgets/lab_tabs.hpp"
 #include "app/widgets/plot.hpp"
+#include "app/widgets/point_plane.hpp"
 #include "core/data/digit_preprocess.hpp"
 #include "core/error.hpp"
 #include "core/eval/metrics.hpp"
@@ -186,15 +187,9 @@ void draw_2d_plane(LinearLabState& s, LabContext& ctx) {
   Linear2dState& p = s.points;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float size = std::max(240.0f, std::min(avail.x, avail.y - 4.0f));
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
-  ImGui::InvisibleButton("lin_plane", ImVec2(size, size));
-  ctx.probes.item("plane");
-  const bool hovered = ImGui::IsItemHovered();
-  const ImVec2 mouse = ImGui::GetIO().MousePos;
-  auto to_screen = [&](float x, float y) { return ImVec2(origin.x + (x + 1) * 0.5f * size, origin.y + (1 - y) * 0.5f * size); };
-  auto to_plane = [&](ImVec2 m) {
-    return ImVec2(std::clamp((m.x - origin.x) / size * 2 - 1, -1.0f, 1.0f), std::clamp(1 - (m.y - origin.y) / size * 2, -1.0f, 1.0f));
-  };
+  if (p.regions_dirty) compute_2d_regions(p, host);
+  PointPlane plane("lin_plane", size, ctx.probes, "plane", &p.regions);
+  const ImVec2 mouse = plane.mouse_screen();
   const int C = p.model.num_classes;
   auto W = p.model.W();
   auto b = p.model.b();
@@ -206,53 +201,44 @@ void draw_2d_plane(LinearLabState& s, LabContext& ctx) {
     return tip ? ImVec2(p0.x + 0.22f * w0 / n, p0.y + 0.22f * w1 / n) : p0;
   };
 
-  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
-    p.drag_handle = p.drag_point = -1;
+  // A click takes a line handle first; elsewhere the plane drags the data points.
+  if (plane.clicked(ImGuiMouseButton_Left)) {
+    p.drag_handle = -1;
     for (int h = 0; h < 2 * C && p.drag_handle < 0; ++h) {
-      const ImVec2 q = handle(h / 2, h % 2), sp = to_screen(q.x, q.y);
+      const ImVec2 sp = plane.to_screen(handle(h / 2, h % 2));
       if ((sp.x - mouse.x) * (sp.x - mouse.x) + (sp.y - mouse.y) * (sp.y - mouse.y) < 81) p.drag_handle = h;
-    }
-    for (int i = 0; i < int(p.labels.size()) && p.drag_handle < 0 && p.drag_point < 0; ++i) {
-      const ImVec2 sp = to_screen(p.points[size_t(2 * i)], p.points[size_t(2 * i + 1)]);
-      if ((sp.x - mouse.x) * (sp.x - mouse.x) + (sp.y - mouse.y) * (sp.y - mouse.y) < 64) p.drag_point = i;
     }
     if (p.drag_handle >= 0) p.selected = p.drag_handle / 2;
   }
-  if (ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
-    const ImVec2 m = to_plane(mouse);
-    if (p.drag_handle >= 0) {
-      const int c = p.drag_handle / 2;
-      const float w0 = W(c, 0), w1 = W(c, 1), n = std::max(1e-6f, std::sqrt(w0 * w0 + w1 * w1));
-      if (p.drag_handle % 2 == 0) {
-        b(c) = -(w0 * m.x + w1 * m.y);  // the line now passes through the mouse
-      } else {
-        const ImVec2 p0 = handle(c, false);
-        const float dx = m.x - p0.x, dy = m.y - p0.y, d = std::sqrt(dx * dx + dy * dy);
-        if (d > 1e-3f) {  // w turns towards the mouse, same length; the line keeps p0
-          W(c, 0) = n * dx / d, W(c, 1) = n * dy / d;
-          b(c) = -(W(c, 0) * p0.x + W(c, 1) * p0.y);
-        }
+  if (!plane.active() || !ImGui::IsMouseDown(ImGuiMouseButton_Left)) p.drag_handle = -1;
+  if (p.drag_handle >= 0) {
+    const ImVec2 m = plane.mouse();
+    const int c = p.drag_handle / 2;
+    const float w0 = W(c, 0), w1 = W(c, 1), n = std::max(1e-6f, std::sqrt(w0 * w0 + w1 * w1));
+    if (p.drag_handle % 2 == 0) {
+      b(c) = -(w0 * m.x + w1 * m.y);  // the line now passes through the mouse
+    } else {
+      const ImVec2 p0 = handle(c, false);
+      const float dx = m.x - p0.x, dy = m.y - p0.y, d = std::sqrt(dx * dx + dy * dy);
+      if (d > 1e-3f) {  // w turns towards the mouse, same length; the line keeps p0
+        W(c, 0) = n * dx / d, W(c, 1) = n * dy / d;
+        b(c) = -(W(c, 0) * p0.x + W(c, 1) * p0.y);
       }
-      p.regions_dirty = true;
-    } else if (p.drag_point >= 0) {
-      p.points[size_t(2 * p.drag_point)] = m.x;
-      p.points[size_t(2 * p.drag_point + 1)] = m.y;
     }
+    p.regions_dirty = true;
   } else {
-    p.drag_handle = p.drag_point = -1;
+    PlaneEditing how;
+    how.add = how.remove = false;  // the data are the preset's; only moving them teaches here
+    plane.edit_points(p.points, p.labels, p.drag_point, how);
   }
-  if (p.regions_dirty) compute_2d_regions(p, host);
 
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImVec2 end(origin.x + size, origin.y + size);
-  dl->PushClipRect(origin, end, true);
-  dl->AddRectFilled(origin, end, IM_COL32(255, 255, 255, 255));
-  if (p.regions.id) dl->AddImage(p.regions.id, origin, end);
+  ImDrawList* dl = plane.draw_list();
+  dl->PushClipRect(plane.min(), plane.max(), true);
   // The selected class's positive side, w·x + b ≥ 0, hatched lightly.
   if (p.selected < C) {
     auto poly = positive_half(W(p.selected, 0), W(p.selected, 1), b(p.selected));
     std::vector<ImVec2> screen;
-    for (const ImVec2& v : poly) screen.push_back(to_screen(v.x, v.y));
+    for (const ImVec2& v : poly) screen.push_back(plane.to_screen(v));
     if (screen.size() >= 3) dl->AddConvexPolyFilled(screen.data(), int(screen.size()), class_color(p.selected, 0.18f));
   }
   for (int c = 0; c < C; ++c) {
@@ -261,23 +247,19 @@ void draw_2d_plane(LinearLabState& s, LabContext& ctx) {
     const ImVec2 p0 = handle(c, false), tip = handle(c, true);
     const ImVec2 d(-w1 / n, w0 / n);
     const ImU32 col = class_color(c);
-    dl->AddLine(to_screen(p0.x - 3 * d.x, p0.y - 3 * d.y), to_screen(p0.x + 3 * d.x, p0.y + 3 * d.y), col,
+    dl->AddLine(plane.to_screen(p0.x - 3 * d.x, p0.y - 3 * d.y), plane.to_screen(p0.x + 3 * d.x, p0.y + 3 * d.y), col,
                 c == p.selected ? 3.0f : 2.0f);
-    dl->AddLine(to_screen(p0.x, p0.y), to_screen(tip.x, tip.y), col, 2.0f);
+    dl->AddLine(plane.to_screen(p0), plane.to_screen(tip), col, 2.0f);
     // Arrow head along w: the direction in which class c's score grows.
-    const ImVec2 t = to_screen(tip.x, tip.y), back = to_screen(tip.x - 0.05f * w0 / n, tip.y - 0.05f * w1 / n);
+    const ImVec2 t = plane.to_screen(tip), back = plane.to_screen(tip.x - 0.05f * w0 / n, tip.y - 0.05f * w1 / n);
     const ImVec2 side(-(t.y - back.y) * 0.6f, (t.x - back.x) * 0.6f);
     dl->AddTriangleFilled(t, ImVec2(back.x + side.x, back.y + side.y), ImVec2(back.x - side.x, back.y - side.y), col);
-    dl->AddCircleFilled(to_screen(p0.x, p0.y), 5.5f, IM_COL32(255, 255, 255, 255));
-    dl->AddCircle(to_screen(p0.x, p0.y), 5.5f, col, 16, 2.0f);
-  }
-  for (int i = 0; i < int(p.labels.size()); ++i) {
-    const ImVec2 c = to_screen(p.points[size_t(2 * i)], p.points[size_t(2 * i + 1)]);
-    dl->AddCircleFilled(c, 5.5f, class_color(p.labels[size_t(i)]));
-    dl->AddCircle(c, 6.5f, IM_COL32(0, 0, 0, 110), 12, 1.0f);
+    dl->AddCircleFilled(plane.to_screen(p0), 5.5f, IM_COL32(255, 255, 255, 255));
+    dl->AddCircle(plane.to_screen(p0), 5.5f, col, 16, 2.0f);
   }
   dl->PopClipRect();
-  dl->AddRect(origin, end, IM_COL32(0, 0, 0, 90));
+  plane.draw_points(p.points, p.labels);
+  plane.end();
 }
 
 void draw_example_table(const LinearLabState& s) {
