@@ -24,18 +24,11 @@ namespace implay::app {
 namespace {
 
 
-constexpr const char* kMetricLabels[] = {"L1 (Manhattan)", "L2 (Euclidean)", "L∞ (Chebyshev)", "cosine (1 − cos)"};
-constexpr Metric kMetrics[] = {Metric::L1, Metric::L2, Metric::Linf, Metric::Cosine};
-constexpr const char* kPresetLabels[] = {"blobs", "spiral (tendrils)", "concentric circles", "XOR", "uniform random"};
-constexpr ToyPreset kPresets[] = {ToyPreset::Blobs, ToyPreset::Spiral, ToyPreset::Circles, ToyPreset::Xor,
-                                  ToyPreset::Uniform};
+constexpr EnumChoice<Metric> kMetricChoices[] = {{Metric::L1, "L1 (Manhattan)"},
+                                                 {Metric::L2, "L2 (Euclidean)"},
+                                                 {Metric::Linf, "L∞ (Chebyshev)"},
+                                                 {Metric::Cosine, "cosine (1 − cos)"}};
 constexpr int kTrainSizes[] = {1000, 2000, 5000, 10000, 20000, 30000, 60000};
-
-int metric_index(Metric m) {
-  for (int i = 0; i < 4; ++i)
-    if (kMetrics[i] == m) return i;
-  return 1;
-}
 
 // [SECTION] settings & URL ----------------------------------------------------------------
 
@@ -46,12 +39,8 @@ bool draw_shared_settings(KnnLabState& s) {
   ImGui::SameLine();
   HelpMarker("How many nearest training examples vote. k = 1 copies the single nearest label (jagged "
              "regions, islands around outliers); larger k smooths the boundary.");
-  int m = metric_index(s.metric);
   ImGui::SetNextItemWidth(200);
-  if (ImGui::Combo("distance", &m, kMetricLabels, 4)) {
-    s.metric = kMetrics[m];
-    changed = true;
-  }
+  changed |= EnumCombo<Metric>("distance", s.metric, kMetricChoices);
   ImGui::SameLine();
   HelpMarker("L1 = Σ|aᵢ − bᵢ|,  L2 = √Σ(aᵢ − bᵢ)² (ranked by its square),  L∞ = max|aᵢ − bᵢ|,  "
              "cosine distance = 1 − a·b / (‖a‖‖b‖): only the direction counts.");
@@ -72,12 +61,12 @@ void apply_knn_url(KnnLabState& s, UrlParams& params) {
   }
   params.take_int("k", s.k, 1, 25);
   int metric = 0;
-  if (params.take_choice("metric", metric, {"l1", "l2", "linf", "cosine"})) s.metric = kMetrics[metric];
+  if (params.take_choice("metric", metric, {"l1", "l2", "linf", "cosine"})) s.metric = kMetricChoices[metric].value;
   bool weighted = false;
   if (params.take_bool("weighted", weighted)) s.weighted = weighted;
   int preset = 0;
   if (params.take_choice("preset", preset, {"blobs", "spiral", "circles", "xor", "uniform"}))
-    s.points.preset = kPresets[preset];
+    s.points.preset = kToyPresetChoices[preset].value;
   params.take_int("classes", s.points.num_classes, 2, 5);
   params.take_int("points", s.points.points_per_class, 1, 500);
 }
@@ -127,15 +116,8 @@ void compute_regions(KnnLabState& s, int res, Host& host) {
 void draw_points_controls(KnnLabState& s) {
   Knn2dState& p = s.points;
   ImGui::TextUnformatted("Data");
-  int preset = 0;
-  for (int i = 0; i < 5; ++i)
-    if (kPresets[i] == p.preset) preset = i;
   ImGui::SetNextItemWidth(200);
-  bool regen = false;
-  if (ImGui::Combo("preset", &preset, kPresetLabels, 5)) {
-    p.preset = kPresets[preset];
-    regen = true;
-  }
+  bool regen = EnumCombo<ToyPreset>("preset", p.preset, kToyPresetChoices);
   ImGui::SetNextItemWidth(200);
   regen |= ImGui::SliderInt("classes", &p.num_classes, 2, 5);
   ImGui::SetNextItemWidth(200);
@@ -513,9 +495,8 @@ void draw_cv_tab(KnnLabState& s, LabContext& ctx) {
   ImGui::SetNextItemWidth(200);
   if (ImGui::SliderInt("training subset", &subset_index, 0, 4, subset_label.c_str())) cv.subset = kSubsets[subset_index];
   ImGui::SameLine();
-  int m = metric_index(s.metric);
   ImGui::SetNextItemWidth(170);
-  if (ImGui::Combo("distance##cv", &m, kMetricLabels, 4)) s.metric = kMetrics[m];
+  EnumCombo<Metric>("distance##cv", s.metric, kMetricChoices);
   ImGui::EndDisabled();
   if (cv.job) {
     if (ImGui::Button("Cancel")) {

@@ -27,28 +27,21 @@ namespace implay::app {
 namespace {
 
 
-constexpr LossKind kLosses[] = {LossKind::MulticlassHinge, LossKind::OneVsAllHinge, LossKind::StructuredHinge,
-                                LossKind::SoftmaxCrossEntropy};
-constexpr const char* kLossLabels[] = {"multiclass SVM (Weston–Watkins hinge)", "one-vs-all hinge",
-                                       "structured SVM (Crammer–Singer)", "softmax cross-entropy"};
-constexpr Regularizer kRegs[] = {Regularizer::None, Regularizer::L2, Regularizer::L1, Regularizer::ElasticNet};
-constexpr const char* kRegLabels[] = {"none", "L2: Σ W²", "L1: Σ |W|", "elastic net: β Σ W² + Σ |W|"};
-constexpr ToyPreset kPresets[] = {ToyPreset::Blobs, ToyPreset::Spiral, ToyPreset::Circles, ToyPreset::Xor,
-                                  ToyPreset::Uniform};
-constexpr const char* kPresetLabels[] = {"blobs", "spiral (tendrils)", "concentric circles", "XOR", "uniform random"};
+constexpr EnumChoice<LossKind> kLossChoices[] = {{LossKind::MulticlassHinge, "multiclass SVM (Weston–Watkins hinge)"},
+                                                 {LossKind::OneVsAllHinge, "one-vs-all hinge"},
+                                                 {LossKind::StructuredHinge, "structured SVM (Crammer–Singer)"},
+                                                 {LossKind::SoftmaxCrossEntropy, "softmax cross-entropy"}};
+constexpr EnumChoice<Regularizer> kRegChoices[] = {{Regularizer::None, "none"},
+                                                   {Regularizer::L2, "L2: Σ W²"},
+                                                   {Regularizer::L1, "L1: Σ |W|"},
+                                                   {Regularizer::ElasticNet, "elastic net: β Σ W² + Σ |W|"}};
+constexpr EnumChoice<FeatureKind> kFeatureChoices[] = {{FeatureKind::Pixels, "raw pixels"},
+                                                       {FeatureKind::Histogram, "intensity histogram"},
+                                                       {FeatureKind::Hog, "HoG (oriented gradients)"}};
+constexpr EnumChoice<Optimizer> kOptimizerChoices[] = {{Optimizer::Sgd, "SGD with momentum"},
+                                                       {Optimizer::Adam, "Adam"}};
 
 bool is_hinge(LossKind k) { return k != LossKind::SoftmaxCrossEntropy && k != LossKind::BinaryLogistic; }
-
-int index_of_loss(LossKind k) {
-  for (int i = 0; i < 4; ++i)
-    if (kLosses[i] == k) return i;
-  return 0;
-}
-int index_of_reg(Regularizer r) {
-  for (int i = 0; i < 4; ++i)
-    if (kRegs[i] == r) return i;
-  return 1;
-}
 
 ObjectiveOptions objective_options(const LinearSettings& s, float lambda) {
   ObjectiveOptions o;
@@ -62,12 +55,8 @@ ObjectiveOptions objective_options(const LinearSettings& s, float lambda) {
 // Loss, Δ and regularizer controls; returns true when one changed.
 bool draw_loss_controls(LinearSettings& s, float& lambda, float lambda_max) {
   bool changed = false;
-  int loss = index_of_loss(s.loss);
   ImGui::SetNextItemWidth(250);
-  if (ImGui::Combo("loss", &loss, kLossLabels, 4)) {
-    s.loss = kLosses[loss];
-    changed = true;
-  }
+  changed |= EnumCombo<LossKind>("loss", s.loss, kLossChoices);
   ImGui::SameLine();
   HelpMarker("Weston–Watkins: Lᵢ = Σⱼ≠ᵧ max(0, sⱼ − sᵧ + Δ).\nOne-vs-all: Lᵢ = Σⱼ max(0, Δ − tⱼ sⱼ), tⱼ = ±1.\n"
              "Crammer–Singer: Lᵢ = max(0, Δ + maxⱼ≠ᵧ sⱼ − sᵧ).\nSoftmax: Lᵢ = −log(e^sᵧ / Σⱼ e^sⱼ).");
@@ -75,12 +64,8 @@ bool draw_loss_controls(LinearSettings& s, float& lambda, float lambda_max) {
     ImGui::SetNextItemWidth(250);
     changed |= ImGui::SliderFloat("margin Δ", &s.margin, 0.1f, 5.0f, "%.2f");
   }
-  int reg = index_of_reg(s.reg);
   ImGui::SetNextItemWidth(250);
-  if (ImGui::Combo("regularizer", &reg, kRegLabels, 4)) {
-    s.reg = kRegs[reg];
-    changed = true;
-  }
+  changed |= EnumCombo<Regularizer>("regularizer", s.reg, kRegChoices);
   ImGui::SameLine();
   HelpMarker("L = (1/N) Σᵢ Lᵢ + λ R(W). The bias b is not regularized. L2 prefers small, spread-out weights; "
              "L1 prefers sparse ones.");
@@ -102,9 +87,9 @@ void apply_linear_url(LinearLabState& s, UrlParams& params) {
     s.select_tab = true;
   }
   int loss = 0;
-  if (params.take_choice("loss", loss, {"svm", "ova", "structured", "softmax"})) s.settings.loss = kLosses[loss];
+  if (params.take_choice("loss", loss, {"svm", "ova", "structured", "softmax"})) s.settings.loss = kLossChoices[loss].value;
   int reg = 0;
-  if (params.take_choice("reg", reg, {"none", "l2", "l1", "elastic"})) s.settings.reg = kRegs[reg];
+  if (params.take_choice("reg", reg, {"none", "l2", "l1", "elastic"})) s.settings.reg = kRegChoices[reg].value;
   float lambda = 0;
   if (params.take_float("lambda", lambda, 0.0f, 10.0f)) s.settings.lambda = s.mnist.lambda = lambda;
   float lr = 0;
@@ -310,12 +295,8 @@ void draw_points_tab(LinearLabState& s, LabContext& ctx) {
   Linear2dState& p = s.points;
   if (p.labels.empty()) reset_2d(p, true);
   ImGui::BeginChild("lin_controls", ImVec2(380, 0), false);
-  int preset = 0;
-  for (int i = 0; i < 5; ++i)
-    if (kPresets[i] == p.preset) preset = i;
-  bool regen = false;
   ImGui::SetNextItemWidth(200);
-  if (ImGui::Combo("data", &preset, kPresetLabels, 5)) p.preset = kPresets[preset], regen = true;
+  bool regen = EnumCombo<ToyPreset>("data", p.preset, kToyPresetChoices);
   ImGui::SetNextItemWidth(200);
   regen |= ImGui::SliderInt("classes", &p.num_classes, 3, 5);
   ImGui::SetNextItemWidth(200);
@@ -587,10 +568,8 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   ImGui::BeginGroup();
   const bool locked = m.trainer != nullptr;
   ImGui::BeginDisabled(locked);
-  static constexpr const char* kFeatureLabels[] = {"raw pixels", "intensity histogram", "HoG (oriented gradients)"};
-  int feature = int(m.features.kind);
   ImGui::SetNextItemWidth(250);
-  if (ImGui::Combo("features", &feature, kFeatureLabels, 3)) m.features.kind = FeatureKind(feature);
+  EnumCombo<FeatureKind>("features", m.features.kind, kFeatureChoices);
   ImGui::SameLine();
   HelpMarker("Raw pixels: 784 values in [0, 1]. Histogram: how much of the image has each intensity (no position at "
              "all). HoG: per 4×4 cell, a histogram of edge directions weighted by edge strength (7×7 cells × 9 bins).");
@@ -608,10 +587,8 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   if (ImGui::Checkbox("subtract the training mean", &centred))
     m.features.scaling = centred ? Scaling::MeanSubtracted : Scaling::Unit;
   draw_loss_controls(s.settings, m.lambda, 0.1f);
-  static constexpr const char* kOptimizers[] = {"SGD with momentum", "Adam"};
-  int opt = int(m.optimizer);
   ImGui::SetNextItemWidth(250);
-  if (ImGui::Combo("optimizer", &opt, kOptimizers, 2)) m.optimizer = Optimizer(opt);
+  EnumCombo<Optimizer>("optimizer", m.optimizer, kOptimizerChoices);
   ImGui::SetNextItemWidth(250);
   ImGui::SliderFloat("learning rate##mnist", &m.learning_rate, 1e-4f, 1.0f, "%.4f", ImGuiSliderFlags_Logarithmic);
   ImGui::SetNextItemWidth(120);

@@ -9,12 +9,21 @@
 #include <span>
 #include <vector>
 
+#include "app/widgets/lab_tabs.hpp"
+#include "core/data/toy2d.hpp"
 #include "imgui.h"
 
 namespace implay::app {
 
 class Probes;
 struct Texture;
+
+// The 2-D data sets of the plane labs, as the preset combo names them (EnumCombo).
+inline constexpr EnumChoice<ToyPreset> kToyPresetChoices[] = {{ToyPreset::Blobs, "blobs"},
+                                                              {ToyPreset::Spiral, "spiral (tendrils)"},
+                                                              {ToyPreset::Circles, "concentric circles"},
+                                                              {ToyPreset::Xor, "XOR"},
+                                                              {ToyPreset::Uniform, "uniform random"}};
 
 // The mouse gestures edit_points() accepts.
 struct PlaneEditing {
