@@ -38,6 +38,8 @@ const std::vector<LabRow>& lab_registry() {
       lab_row<RocLabState>("roc", "ROC & AUC",
                            "Thresholds trade true positives for false positives: ROC curves and AUC.", 5,
                            {.apply_url = apply_roc_url,
+                            .update = update_roc_lab,
+                            .background = background_roc_lab,
                             .draw = draw_roc_lab,
                             .state_json = roc_state_json}),
       lab_row<ProbLabState>("prob", "Probability & losses",
