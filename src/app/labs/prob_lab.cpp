@@ -44,11 +44,17 @@ CountTable sky_land() {
   return t;
 }
 
-constexpr const char* kDatasets[] = {"dog sounds (mood, place, sound)", "greetings (context, greeting)",
-                                     "pixel-based image model (part, colour)"};
+constexpr EnumChoice<ProbDataset> kDatasets[] = {
+    {ProbDataset::DogSounds, "dog sounds (mood, place, sound)"},
+    {ProbDataset::Greetings, "greetings (context, greeting)"},
+    {ProbDataset::SkyLand, "pixel-based image model (part, colour)"}};
 
 void load_dataset(ProbLabState& s) {
-  s.table = s.dataset == 0 ? dog_sounds() : s.dataset == 1 ? greetings() : sky_land();
+  switch (s.dataset) {
+    case ProbDataset::DogSounds: s.table = dog_sounds(); break;
+    case ProbDataset::Greetings: s.table = greetings(); break;
+    case ProbDataset::SkyLand: s.table = sky_land(); break;
+  }
   s.selected_row = 0;
 }
 
@@ -63,7 +69,7 @@ std::vector<Hypothesis> star_wars() {
 
 void draw_tables_tab(ProbLabState& s) {
   ImGui::SetNextItemWidth(320);
-  if (ImGui::Combo("data set", &s.dataset, kDatasets, 3)) load_dataset(s);
+  if (EnumCombo<ProbDataset>("data set", s.dataset, kDatasets)) load_dataset(s);
   ImGui::SameLine();
   if (ImGui::Button("Reset counts")) load_dataset(s);
   MutedText("Edit a count, click a row: its joint probability, the chain rule that builds it, and the conditionals, "
@@ -259,7 +265,6 @@ void draw_ce_tab(ProbLabState& s) {
 // [SECTION] Bayes ----------------------------------------------------------------------------
 
 void draw_bayes_tab(ProbLabState& s) {
-  if (s.hypotheses.empty()) s.hypotheses = star_wars();
   MutedText("A hooded figure used the Force. Who is it? Posterior ∝ likelihood × prior: MAP picks the largest "
             "posterior, MLE the largest likelihood (ignoring the prior).");
   if (ImGui::Button("Reset the example")) s.hypotheses = star_wars();
@@ -306,11 +311,16 @@ void draw_bayes_tab(ProbLabState& s) {
 void apply_prob_url(ProbLabState& s, UrlParams& params) {
   int mode = 0;
   if (params.take_choice("mode", mode, {"tables", "ce", "bayes"})) s.tab = ProbTab(mode), s.select_tab = true;
-  if (params.take_choice("table", s.dataset, {"dogs", "greetings", "sky"})) load_dataset(s);
+  int dataset = int(s.dataset);
+  if (params.take_choice("table", dataset, {"dogs", "greetings", "sky"})) s.dataset = ProbDataset(dataset);
+}
+
+void start_prob_lab(ProbLabState& s, LabContext&) {
+  load_dataset(s);
+  s.hypotheses = star_wars();
 }
 
 void draw_prob_lab(ProbLabState& s, LabContext& ctx) {
-  if (s.table.variables.empty()) load_dataset(s);
   LabHeading(ctx.fonts.heading, "Probability & losses",
              "Image models are built from joint and conditional probabilities and trained with cross-entropy: every "
              "exercise of the lecture, live.");
@@ -324,7 +334,7 @@ void draw_prob_lab(ProbLabState& s, LabContext& ctx) {
 }
 
 nlohmann::json prob_state_json(const ProbLabState& s) {
-  return {{"tab", int(s.tab)}, {"dataset", s.dataset}, {"row", s.selected_row}};
+  return {{"tab", int(s.tab)}, {"dataset", int(s.dataset)}, {"row", s.selected_row}};
 }
 
 }  // namespace implay::app

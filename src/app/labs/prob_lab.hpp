@@ -16,11 +16,12 @@ struct LabContext;
 class UrlParams;
 
 enum class ProbTab { Tables, CrossEntropy, Bayes };
+enum class ProbDataset { DogSounds, Greetings, SkyLand };  // the example count tables
 
 struct ProbLabState {
   ProbTab tab = ProbTab::Tables;
   bool select_tab = true;
-  int dataset = 0;                 // which example table is loaded
+  ProbDataset dataset = ProbDataset::DogSounds;  // which example table is loaded
   CountTable table;                // editable counts
   int selected_row = 0;            // the assignment whose joint / chain rule is shown
   // Cross-entropy by hand: one example (p, q over 3 classes) and a BCE batch (y, ŷ).
@@ -36,6 +37,7 @@ struct ProbLabState {
 
 // ?mode=tables|ce|bayes&table=dogs|greetings|sky
 void apply_prob_url(ProbLabState& s, UrlParams& params);
+void start_prob_lab(ProbLabState& s, LabContext& ctx);  // loads the example table and hypotheses
 void draw_prob_lab(ProbLabState& s, LabContext& ctx);
 nlohmann::json prob_state_json(const ProbLabState& s);
 
