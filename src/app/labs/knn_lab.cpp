@@ -80,10 +80,21 @@ void regenerate_points(Knn2dState& p) {
   p.points = d.points;
   p.labels = d.labels;
   p.paint_class = std::min(p.paint_class, p.num_classes - 1);
-  p.regions_dirty = true;
+  ++p.points_version;
 }
 
 F32Rows point_rows(const Knn2dState& p) { return {p.points.data(), int(p.labels.size()), 2}; }
+
+Knn2dKey plane_key(const KnnLabState& s) {
+  return {s.k, s.metric, s.weighted, s.points.num_classes, s.points.points_version};
+}
+
+// True when the hover vote answers the mouse position draw recorded, for the current points
+// and settings (a setting changed in this frame's controls waits for the next update).
+bool hover_answered(const KnnLabState& s) {
+  const Knn2dState& p = s.points;
+  return p.hover_valid && p.hover_key == KnnHoverKey{plane_key(s), p.hover_x, p.hover_y};
+}
 
 // Colour of a cell: the winner's colour, stronger the larger its vote share; ties grey.
 uint32_t region_color(const RegionCell& v, int num_classes) {
@@ -96,7 +107,7 @@ uint32_t region_color(const RegionCell& v, int num_classes) {
   return IM_COL32(mix(c.x), mix(c.y), mix(c.z), 255);
 }
 
-void compute_regions(KnnLabState& s, int res, Host& host) {
+void compute_regions(KnnLabState& s, const Knn2dKey& key, int res, Host& host) {
   Knn2dState& p = s.points;
   const auto t0 = Clock::now();
   std::vector<uint32_t> rgba(size_t(res) * size_t(res), IM_COL32(255, 255, 255, 255));
@@ -110,7 +121,44 @@ void compute_regions(KnnLabState& s, int res, Host& host) {
   host.update_texture(p.regions, rgba.data(), res, res);
   p.regions_res = res;
   p.regions_ms = ms_since(t0);
-  p.regions_dirty = false;
+  p.regions_key = key;
+}
+
+void compute_hover(KnnLabState& s, const KnnHoverKey& key) {
+  Knn2dState& p = s.points;
+  const int n = int(p.labels.size());
+  const float query[2] = {key.x, key.y};
+  const int k = std::min(s.k, n);
+  p.hover_neighbors = search_one(point_rows(p), query, k, s.metric);
+  std::vector<float> d(static_cast<size_t>(k));
+  for (int j = 0; j < k; ++j) d[size_t(j)] = true_distance(s.metric, p.hover_neighbors.distance[size_t(j)]);
+  p.hover_vote = vote(p.hover_neighbors.index_of(0), d, p.labels, p.num_classes, s.weighted);
+  p.hover_key = key;
+}
+
+void update_points(KnnLabState& s, Host& host) {
+  Knn2dState& p = s.points;
+  if (p.regenerate) {
+    regenerate_points(p);
+    p.regenerate = false;
+  }
+  if (p.clear) {
+    p.points.clear();
+    p.labels.clear();
+    ++p.points_version;
+    p.clear = false;
+  }
+  if (s.tab != KnnTab::Points2d) return;
+  const Knn2dKey key = plane_key(s);
+  if (p.hover_valid && !p.labels.empty()) {
+    const KnnHoverKey hover{key, p.hover_x, p.hover_y};
+    if (p.hover_key != hover) compute_hover(s, hover);
+  }
+  // Regions: coarse while something moves (stays above 30 fps), fine once it settles.
+  const bool interacting = p.dragging >= 0;
+  const bool stale = p.regions_key != key;
+  if (p.show_regions && (stale || (!interacting && p.regions_res < 200)))
+    compute_regions(s, key, interacting || stale ? 100 : 200, host);
 }
 
 void draw_points_controls(KnnLabState& s) {
@@ -127,12 +175,8 @@ void draw_points_controls(KnnLabState& s) {
     regen = true;
   }
   ImGui::SameLine();
-  if (ImGui::Button("Clear all points")) {
-    p.points.clear();
-    p.labels.clear();
-    p.regions_dirty = true;
-  }
-  if (regen) regenerate_points(p);
+  if (ImGui::Button("Clear all points")) p.clear = true;
+  if (regen) p.regenerate = true;
   ImGui::Spacing();
   ImGui::TextUnformatted("Click adds a point of class");
   for (int c = 0; c < p.num_classes; ++c) {
@@ -150,8 +194,8 @@ void draw_points_controls(KnnLabState& s) {
   ImGui::Spacing();
   ImGui::Separator();
   ImGui::TextUnformatted("Classifier");
-  if (draw_shared_settings(s)) p.regions_dirty = true;
-  if (ImGui::Checkbox("shade decision regions", &p.show_regions)) p.regions_dirty = true;
+  draw_shared_settings(s);
+  ImGui::Checkbox("shade decision regions", &p.show_regions);
   ImGui::Spacing();
   ImGui::Separator();
   ImGui::Text("%d points, %d classes", int(p.labels.size()), p.num_classes);
@@ -162,45 +206,34 @@ void draw_points_controls(KnnLabState& s) {
 }
 
 void draw_points_plane(KnnLabState& s, LabContext& ctx) {
-  Host& host = ctx.host;
   Knn2dState& p = s.points;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float size = std::max(220.0f, std::min(avail.x, avail.y - 4.0f));
-  // Regions: coarse while something moves (stays above 30 fps), fine once it settles. The
-  // texture of the previous frame is the ground this frame's plane draws on.
-  const bool interacting = p.dragging >= 0;
-  if (p.show_regions && (p.regions_dirty || (!interacting && p.regions_res < 200)))
-    compute_regions(s, interacting || p.regions_dirty ? 100 : 200, host);
+  const bool answered = hover_answered(s);  // before this frame's edits change the points
   PointPlane plane("plane", size, ctx.probes, "plane", p.show_regions ? &p.regions : nullptr);
 
-  // Editing: click adds, drag moves, right-click deletes.
+  // Editing: click adds, drag moves, right-click deletes; the next update redoes the regions.
   PlaneEditing how;
-  how.add_class = p.paint_class;
-  if (plane.edit_points(p.points, p.labels, p.dragging, how).changed()) p.regions_dirty = true;
+  how.add_class = std::min(p.paint_class, p.num_classes - 1);
+  const bool edited = plane.edit_points(p.points, p.labels, p.dragging, how).changed();
+  if (edited) ++p.points_version;
 
-  // Hover: lines to the k nearest points and the vote.
-  ImDrawList* dl = plane.draw_list();
-  const ImVec2 mouse = plane.mouse_screen();
-  p.hover_valid = false;
-  const int n = int(p.labels.size());
-  if (plane.hovered() && p.dragging < 0 && n > 0) {
-    const ImVec2 q = plane.mouse();
-    const float query[2] = {q.x, q.y};
-    const int k = std::min(s.k, n);
-    p.hover_neighbors = search_one(point_rows(p), query, k, s.metric);
-    std::vector<float> d(static_cast<size_t>(k));
-    for (int j = 0; j < k; ++j) d[size_t(j)] = true_distance(s.metric, p.hover_neighbors.distance[size_t(j)]);
-    p.hover_vote = vote(p.hover_neighbors.index_of(0), d, p.labels, p.num_classes, s.weighted);
-    p.hover_valid = true;
-    for (int j = 0; j < k; ++j) {
+  // Hover: lines to the k nearest points (found by the last update) and the vote.
+  const bool show_hover = answered && !edited && plane.hovered() && p.dragging < 0;
+  if (show_hover) {
+    ImDrawList* dl = plane.draw_list();
+    for (int j = 0; j < p.hover_neighbors.k; ++j) {
       const int i = p.hover_neighbors.index[size_t(j)];
-      dl->AddLine(mouse, plane.to_screen(p.points[size_t(i) * 2], p.points[size_t(i) * 2 + 1]),
+      dl->AddLine(plane.mouse_screen(), plane.to_screen(p.points[size_t(i) * 2], p.points[size_t(i) * 2 + 1]),
                   class_color(p.labels[size_t(i)], 0.9f), 1.5f);
     }
   }
+  p.hover_valid = plane.hovered() && p.dragging < 0 && !p.labels.empty();
+  p.hover_x = plane.mouse().x;
+  p.hover_y = plane.mouse().y;
   plane.draw_points(p.points, p.labels);
   plane.end();
-  if (p.hover_valid) {
+  if (show_hover) {
     ImGui::BeginTooltip();
     ImGui::Text("k = %d nearest (%s)", int(p.hover_neighbors.k), metric_name(s.metric));
     for (int c = 0; c < p.num_classes; ++c) {
@@ -217,7 +250,6 @@ void draw_points_plane(KnnLabState& s, LabContext& ctx) {
 }
 
 void draw_points_tab(KnnLabState& s, LabContext& ctx) {
-  if (s.points.labels.empty() && s.points.regions_res == 0) regenerate_points(s.points);
   ImGui::BeginChild("controls", ImVec2(330, 0), false);
   draw_points_controls(s);
   ImGui::EndChild();
@@ -255,6 +287,17 @@ void classify_drawing(KnnLabState& s, const DataState& data, Host& host) {
   host.update_texture(m.neighbor_texture, m.neighbor_atlas.rgba.data(), m.neighbor_atlas.width, m.neighbor_atlas.height);
   const Atlas processed = pack_digit_atlas(1, 28, 28, 1, [&](int) { return std::span<const uint8_t>(m.processed); });
   host.update_texture(m.processed_texture, processed.rgba.data(), 28, 28);
+}
+
+// Classifies the drawing again when the canvas, the settings or the data changed.
+void update_mnist(KnnLabState& s, const DataState& data, Host& host) {
+  KnnMnistState& m = s.mnist;
+  if (s.tab != KnnTab::Mnist || !data.ready()) return;
+  const ClassifyKey key{s.k, s.metric, s.weighted, std::min(m.train_size, data.train.count), data.generation,
+                        m.canvas.version};
+  if (m.classified == key) return;
+  classify_drawing(s, data, host);
+  m.classified = key;
 }
 
 void draw_vote_histogram(const Vote& v, bool weighted) {
@@ -311,16 +354,13 @@ void draw_mnist_tab(KnnLabState& s, LabContext& ctx) {
 
   ImGui::SameLine(0, 24);
   ImGui::BeginGroup();
-  bool settings_changed = draw_shared_settings(s);
+  draw_shared_settings(s);
   int size_index = 0;
   for (int i = 0; i < 7; ++i)
     if (kTrainSizes[i] == m.train_size) size_index = i;
   const std::string size_label = thousands(m.train_size);
   ImGui::SetNextItemWidth(200);
-  if (ImGui::SliderInt("training images", &size_index, 0, 6, size_label.c_str())) {
-    m.train_size = kTrainSizes[size_index];
-    settings_changed = true;
-  }
+  if (ImGui::SliderInt("training images", &size_index, 0, 6, size_label.c_str())) m.train_size = kTrainSizes[size_index];
   if (m.train_size > data.train.count) {
     if (data.loading_set == "full") {
       ImGui::ProgressBar(data.progress(), ImVec2(200, 0), "loading the full set…");
@@ -328,13 +368,6 @@ void draw_mnist_tab(KnnLabState& s, LabContext& ctx) {
       ImGui::TextWrapped("Only %s training images are loaded.", thousands(data.train.count).c_str());
       if (ImGui::Button("Load all 60,000")) ctx.host.request_dataset("full");
     }
-  }
-  const int key = s.k * 1000003 + int(s.metric) * 7919 + int(s.weighted) * 31 + std::min(m.train_size, data.train.count) +
-                  data.generation * 65537;
-  if (settings_changed || m.classified_version != m.canvas.version || m.classified_key != key) {
-    classify_drawing(s, data, ctx.host);
-    m.classified_version = m.canvas.version;
-    m.classified_key = key;
   }
   ImGui::Separator();
   if (!m.error.empty()) ErrorText(m.error);
@@ -481,7 +514,6 @@ void draw_cv_plot(const KnnCvState& cv) {
 
 void draw_cv_tab(KnnLabState& s, LabContext& ctx) {
   KnnCvState& cv = s.cv;
-  const DataState& data = ctx.data;
   if (!draw_data_needed(ctx)) return;
   MutedText("Choosing k on the test set would tune to the test set. Instead split the training data into 5 folds: "
             "each fold is held out once while the other 4 vote, for every k from 1 to 25. One neighbour search per "
@@ -506,7 +538,7 @@ void draw_cv_tab(KnnLabState& s, LabContext& ctx) {
     ImGui::SameLine();
     ImGui::ProgressBar(cv.job ? cv.job->progress() : 0.0f, ImVec2(300, 0));
   } else {
-    if (ImGui::Button("Run 5-fold cross-validation")) start_cv(s, data);
+    if (ImGui::Button("Run 5-fold cross-validation")) cv.start_requested = true;
     ctx.probes.item("cv_run");
   }
   if (!cv.error.empty()) {
@@ -530,7 +562,6 @@ void draw_cv_tab(KnnLabState& s, LabContext& ctx) {
         cv.test_next = cv.test_correct = cv.test_total = 0;
       }
       ImGui::EndDisabled();
-      step_test_eval(s, data, 12.0);
       if (cv.test_total > 0) {
         ImGui::SameLine();
         ImGui::Text("test accuracy (k = %d): %.4f (%d/%d)%s", cv.chosen_k, double(cv.test_correct) / cv.test_total,
@@ -554,18 +585,10 @@ void draw_perception_tab(KnnLabState& s, LabContext& ctx) {
   ImGui::SliderInt("test image", &p.image_index, 0, data.test.count - 1);
   ImGui::SameLine();
   if (ImGui::Button("Another")) p.image_index = (p.image_index * 7919 + 13) % data.test.count;
-  if (p.built_for != p.image_index || p.built_generation != data.generation) {
-    const auto image = data.test.image(p.image_index);
-    p.variants = equal_distance_variants(image, 28, 28, 2);
-    const std::span<const uint8_t> tiles[] = {image, p.variants.shifted, p.variants.occluded, p.variants.tinted};
-    p.atlas = pack_digit_atlas(4, 28, 28, 4, [&](int i) { return tiles[i]; });
-    ctx.host.update_texture(p.texture, p.atlas.rgba.data(), p.atlas.width, p.atlas.height);
-    p.built_for = p.image_index;
-    p.built_generation = data.generation;
-  }
+  if (!p.built) return;  // the next update builds the variants
   const PerceptionVariants& v = p.variants;
   char captions[4][96];
-  std::snprintf(captions[0], 96, "original (label %d)", data.test.labels[size_t(p.image_index)]);
+  std::snprintf(captions[0], 96, "original (label %d)", data.test.labels[size_t(p.built->image_index)]);
   std::snprintf(captions[1], 96, "shifted %d px\nL2 = %.0f", v.shift_pixels, v.shifted_l2);
   std::snprintf(captions[2], 96, "occluded (%d×%d blot)\nL2 = %.0f", v.occluder_size, v.occluder_size, v.occluded_l2);
   std::snprintf(captions[3], 96, "tinted (+%d)\nL2 = %.0f", v.tint, v.tinted_l2);
@@ -578,16 +601,40 @@ void draw_perception_tab(KnnLabState& s, LabContext& ctx) {
   }
 }
 
+// The test image and its three edits, built again when the choice or the data changed.
+void update_perception(KnnLabState& s, const DataState& data, Host& host) {
+  KnnPerceptionState& p = s.perception;
+  if (s.tab != KnnTab::Perception || !data.ready()) return;
+  p.image_index = std::clamp(p.image_index, 0, data.test.count - 1);
+  const PerceptionKey key{p.image_index, data.generation};
+  if (p.built == key) return;
+  const auto image = data.test.image(p.image_index);
+  p.variants = equal_distance_variants(image, 28, 28, 2);
+  const std::span<const uint8_t> tiles[] = {image, p.variants.shifted, p.variants.occluded, p.variants.tinted};
+  p.atlas = pack_digit_atlas(4, 28, 28, 4, [&](int i) { return tiles[i]; });
+  host.update_texture(p.texture, p.atlas.rgba.data(), p.atlas.width, p.atlas.height);
+  p.built = key;
+}
+
+void step_cv_jobs(KnnLabState& s, const DataState& data, double budget_ms) {
+  if (s.cv.start_requested && data.ready()) start_cv(s, data);
+  s.cv.start_requested = false;
+  step_cv(s.cv, data, budget_ms);
+  step_test_eval(s, data, budget_ms);
+}
+
 }  // namespace
 
 // [SECTION] lab -------------------------------------------------------------------------------
 
 void update_knn_lab(KnnLabState& s, LabContext& ctx) {
-  step_cv(s.cv, ctx.data, s.tab == KnnTab::CrossValidation ? 12.0 : 8.0);
+  update_points(s, ctx.host);
+  update_mnist(s, ctx.data, ctx.host);
+  step_cv_jobs(s, ctx.data, s.tab == KnnTab::CrossValidation ? 12.0 : 8.0);
+  update_perception(s, ctx.data, ctx.host);
 }
 
-// Cross-validation keeps running while another lab is shown.
-void background_knn_lab(KnnLabState& s, LabContext& ctx) { step_cv(s.cv, ctx.data, 8.0); }
+void background_knn_lab(KnnLabState& s, LabContext& ctx) { step_cv_jobs(s, ctx.data, 8.0); }
 
 void draw_knn_lab(KnnLabState& s, LabContext& ctx) {
   LabHeading(ctx.fonts.heading, "k-nearest neighbours",
@@ -616,7 +663,7 @@ nlohmann::json knn_state_json(const KnnLabState& s) {
           {"query_ms", m.query_ms},
           {"cv_running", s.cv.job != nullptr},
           {"cv_best_k", s.cv.has_result && !s.cv.job ? s.cv.result.best_k : 0},
-          {"hover_prediction", s.points.hover_valid ? s.points.hover_vote.label : -1}};
+          {"hover_prediction", hover_answered(s) ? s.points.hover_vote.label : -1}};
 }
 
 }  // namespace implay::app

@@ -3,6 +3,7 @@
 // perception". knn_lab.cpp draws it; the computing is core/knn/knn.hpp's.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,23 @@ class UrlParams;
 
 enum class KnnTab { Points2d, Mnist, CrossValidation, Perception };
 
+// What the plane's decision regions and hover vote depend on besides the mouse.
+struct Knn2dKey {
+  int k;
+  Metric metric;
+  bool weighted;
+  int num_classes;
+  int points_version;
+  bool operator==(const Knn2dKey&) const = default;
+};
+
+// A hover query: the plane's inputs and the mouse position in plane coordinates.
+struct KnnHoverKey {
+  Knn2dKey plane;
+  float x, y;
+  bool operator==(const KnnHoverKey&) const = default;
+};
+
 // 2-D points: the CS231n demo.
 struct Knn2dState {
   ToyPreset preset = ToyPreset::Blobs;
@@ -30,19 +48,34 @@ struct Knn2dState {
   uint64_t seed = 1;
   std::vector<float> points;    // (N, 2) row-major in [-1, 1]²
   std::vector<uint8_t> labels;  // (N)
+  int points_version = 0;       // bumps on every change of points or labels
+  bool regenerate = true;       // draw asks update for a new sample of the preset (the URL may set it first)
+  bool clear = false;           // draw asks update to remove every point
   int paint_class = 0;          // class of points added by clicking
   int dragging = -1;            // index of the point being dragged
-  // Decision regions: (res, res) cells over [-1, 1]², recomputed when anything changes.
-  bool regions_dirty = true;
+  // Decision regions: (res, res) cells over [-1, 1]², recomputed when their inputs change.
+  std::optional<Knn2dKey> regions_key;  // the inputs of the texture on screen
   int regions_res = 0;          // resolution of the texture on screen
   bool show_regions = true;
   Texture regions;
   double regions_ms = 0;        // time of the last recompute
-  // Hover: the k nearest points of the mouse position.
+  // Hover: draw records the mouse over the plane, the next update finds its k nearest points.
   bool hover_valid = false;
   float hover_x = 0, hover_y = 0;
+  std::optional<KnnHoverKey> hover_key;  // the query hover_neighbors and hover_vote answer
   Neighbors hover_neighbors;
   Vote hover_vote;
+};
+
+// What a classification of the drawing depends on.
+struct ClassifyKey {
+  int k;
+  Metric metric;
+  bool weighted;
+  int train_size;               // images searched: the setting, at most the loaded count
+  int data_generation;
+  int canvas_version;
+  bool operator==(const ClassifyKey&) const = default;
 };
 
 // Classifying a drawn digit against MNIST training images.
@@ -51,8 +84,7 @@ struct KnnMnistState {
   float pen_radius = 11.0f;    // canvas pixels (10 per MNIST pixel)
   bool erase = false;
   int train_size = 10000;      // training images searched (1,000 … 60,000)
-  int classified_version = -1; // canvas version / settings last classified
-  int classified_key = -1;
+  std::optional<ClassifyKey> classified;  // the inputs of the result below
   std::vector<uint8_t> processed;  // (784) the preprocessed drawing
   bool has_result = false;
   Vote vote;
@@ -69,6 +101,7 @@ struct KnnCvState {
   int subset = 2000;           // examples cross-validated
   int folds = 5;
   int k_max = 25;              // candidates 1..k_max
+  bool start_requested = false; // the Run button was pressed: the next update starts the job
   std::unique_ptr<CrossValidationJob> job;
   int job_generation = -1;     // DataState::generation the job views
   CvResult result;             // the last finished (or partial) result
@@ -83,9 +116,15 @@ struct KnnCvState {
 };
 
 // One image and three edits at about the same L2 distance.
+struct PerceptionKey {
+  int image_index;
+  int data_generation;
+  bool operator==(const PerceptionKey&) const = default;
+};
+
 struct KnnPerceptionState {
-  int image_index = 0;         // test image shown
-  int built_for = -1, built_generation = -1;
+  int image_index = 0;         // test image chosen
+  std::optional<PerceptionKey> built;  // the image the variants and texture show
   PerceptionVariants variants;
   Atlas atlas;
   Texture texture;
@@ -105,7 +144,10 @@ struct KnnLabState {
 
 // ?mode=2d|mnist&k=5&metric=l1&preset=spiral
 void apply_knn_url(KnnLabState& s, UrlParams& params);
+// Every job and derived result: the sample, regions, hover vote, the drawing's classification,
+// cross-validation and the test evaluation, the perception variants. No ImGui calls.
 void update_knn_lab(KnnLabState& s, LabContext& ctx);
+// Cross-validation and the test evaluation keep running while another lab is shown.
 void background_knn_lab(KnnLabState& s, LabContext& ctx);
 void draw_knn_lab(KnnLabState& s, LabContext& ctx);
 // Fields for the browser tests: the settings, the last prediction, cross-validation.
