@@ -121,19 +121,19 @@ void recount(SketchLabState& s) {
   ++s.model_version;
 }
 
-long long counts_key(const SketchLabState& s) {
+CountsKey counts_key(const SketchLabState& s) {
   const bool uses_sketches = s.count_source != CountSource::Mnist;
-  long long k = s.binarized_generation;
-  k = k * 16 + s.neighbours;
-  k = k * 1000 + int(std::lround(s.alpha * 100));
-  k = k * 2 + s.position_dependent;
-  k = k * 3 + int(s.count_source);
-  k = k * 1024 + (s.count_source == CountSource::Mixed ? s.sketch_weight : 0);
-  return k * 100003 + (uses_sketches ? s.sketches_version : 0);
+  return {.data_generation = s.binarized_generation,
+          .neighbours = s.neighbours,
+          .alpha = s.alpha,
+          .position_dependent = s.position_dependent,
+          .source = s.count_source,
+          .sketch_weight = s.count_source == CountSource::Mixed ? s.sketch_weight : 0,
+          .sketches_version = uses_sketches ? s.sketches_version : -1};
 }
 
 void keep_counts_current(SketchLabState& s) {
-  const long long key = counts_key(s);
+  const CountsKey key = counts_key(s);
   if (key == s.counts_key) return;
   s.counts_key = key;
   try {
@@ -476,8 +476,7 @@ void draw_tab_draw(SketchLabState& s, LabContext& ctx, const PixelModel& model) 
   ImGui::SetNextItemWidth(160);
   resample |= ImGui::SliderInt("samples", &s.samples, 1, 12);
   if (ImGui::Button("Re-sample")) ++s.seed, resample = true;
-  const long long ckey = (((s.analysed_key * 31 + completion_start(s)) * 4001 + std::lround(s.temperature * 1000)) * 13 + s.samples) * 100003 +
-                         (long long)s.seed;
+  const CompletionKey ckey{s.analysed_key, completion_start(s), s.temperature, s.samples, s.seed};
   if (resample || s.completed_key != ckey) {
     complete(s, model, ctx.host);
     s.completed_key = ckey;
@@ -554,8 +553,8 @@ void draw_leaf_picture(const SketchLabState& s, const Assignment& a) {
 }
 
 void draw_tab_chain(SketchLabState& s, LabContext& ctx) {
-  const long long key = (((s.chain_template ? 1LL : 0LL) * 64 + s.patch_row) * 64 + s.patch_col) * 16 + s.chain_k +
-                        (s.chain_template ? s.model_version * 1000000LL : s.binarized_generation * 1000000LL);
+  const ChainKey key{s.chain_template, s.patch_row, s.patch_col, s.chain_k,
+                     s.chain_template ? s.model_version : s.binarized_generation};
   if (key != s.chain_key) {
     s.chain_key = key;
     try {
@@ -887,7 +886,7 @@ void update_sketch_lab(SketchLabState& s, LabContext& ctx) {
   }
   const PixelModel* model = active_model(s);
   if (!model) return;
-  const long long akey = s.sketch_version * 1000003LL + s.model_version * 7 + int(active_kind(s));
+  const AnalysisKey akey{s.sketch_version, s.model_version, active_kind(s)};
   if (s.analysed_key != akey) {
     analyse(s, *model, ctx.host);
     s.analysed_key = akey;

@@ -35,6 +35,39 @@ struct ModelResult {
   int data_generation = -1;
 };
 
+// The inputs of each cache, compared with ==: a cache is rebuilt when its key differs.
+struct CountsKey {               // the count model
+  int data_generation = -1;      // binarized MNIST
+  int neighbours = 0;
+  float alpha = 0;
+  bool position_dependent = false;
+  CountSource source = CountSource::Mnist;
+  int sketch_weight = 0;         // Mixed only (0 otherwise)
+  int sketches_version = -1;     // when the sketches are counted (-1 otherwise)
+  bool operator==(const CountsKey&) const = default;
+};
+struct AnalysisKey {             // the sketch's conditionals and surprise
+  int sketch_version = -1;
+  int model_version = -1;
+  SketchModel model = SketchModel::Counts;
+  bool operator==(const AnalysisKey&) const = default;
+};
+struct CompletionKey {           // the completions
+  AnalysisKey analysed;
+  int start = -1;                // the first pixel drawn by the model
+  float temperature = 0;
+  int samples = 0;
+  uint64_t seed = 0;
+  bool operator==(const CompletionKey&) const = default;
+};
+struct ChainKey {                // the chain-rule count table
+  bool use_template = false;
+  int patch_row = -1, patch_col = -1;
+  int k = 0;
+  int source_version = -1;       // model_version (template) or the data generation (patch)
+  bool operator==(const ChainKey&) const = default;
+};
+
 struct SketchLabState {
   SketchTab tab = SketchTab::Draw;
   bool select_tab = true;
@@ -47,7 +80,7 @@ struct SketchLabState {
   bool position_dependent = false;
   CountSource count_source = CountSource::Mnist;
   int sketch_weight = 50;     // Mixed: each of your sketches counts as this many MNIST images
-  long long counts_key = -1;
+  CountsKey counts_key;
   ModelResult counts, independent, fvsbn, nade;
   std::string counts_error;
 
@@ -72,7 +105,7 @@ struct SketchLabState {
   bool erase = false;
   int stroke_value = -1;      // the value a drag paints (decided by the first cell)
   int sketch_version = 0, sketch_texture_version = -1;
-  long long analysed_key = -1;
+  AnalysisKey analysed_key;
   // Analysis of the sketch under the model.
   std::vector<double> conditional;  // (784) p(xᵢ = 1 | x₍<ᵢ₎)
   std::vector<double> surprise;     // (784) −log p(xᵢ | x₍<ᵢ₎)
@@ -88,7 +121,7 @@ struct SketchLabState {
   uint64_t seed = 1;
   std::vector<uint8_t> completions;  // (samples, 784)
   Texture completion_texture;
-  long long completed_key = -1;
+  CompletionKey completed_key;
   double completion_ms = 0;
 
   // The chain rule on a few pixels: a 2×2 patch of the training images, or the count model's
@@ -98,7 +131,7 @@ struct SketchLabState {
   int chain_k = 3;
   int chain_leaf = 15;                 // the selected leaf (row of the count table)
   CountTable chain_table;
-  long long chain_key = -1;
+  ChainKey chain_key;
   std::string chain_error;
   Texture mean_texture;                // the training images' mean, for picking a patch
   int mean_generation = -1;
