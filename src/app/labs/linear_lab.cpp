@@ -168,11 +168,9 @@ std::vector<ImVec2> positive_half(float w0, float w1, float b) {
 }
 
 void draw_2d_plane(LinearLabState& s, LabContext& ctx) {
-  Host& host = ctx.host;
   Linear2dState& p = s.points;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float size = std::max(240.0f, std::min(avail.x, avail.y - 4.0f));
-  if (p.regions_dirty) compute_2d_regions(p, host);
   PointPlane plane("lin_plane", size, ctx.probes, "plane", &p.regions);
   const ImVec2 mouse = plane.mouse_screen();
   const int C = p.model.num_classes;
@@ -247,15 +245,46 @@ void draw_2d_plane(LinearLabState& s, LabContext& ctx) {
   plane.end();
 }
 
+// Scores, losses and accuracy of every point at the current W, for the table and the read-out.
+void update_examples(LinearLabState& s) {
+  Linear2dState& p = s.points;
+  if (p.labels.empty()) {
+    p.example_scores.resize(0, 0);
+    p.example_loss.resize(0);
+    p.correct = 0;
+    return;
+  }
+  const auto labels = int_labels(p.labels);
+  Eigen::VectorXf unused(p.model.num_params());
+  objective(p.model, point_matrix(p), labels, objective_options(s.settings, s.settings.lambda), unused, &p.parts);
+  p.example_scores = scores(p.model, point_matrix(p));
+  LossOptions lo;
+  lo.margin = s.settings.margin;
+  p.example_loss = per_example_loss(s.settings.loss, p.example_scores, labels, lo);
+  const std::vector<int> predicted = predict(p.model, point_matrix(p));
+  p.correct = 0;
+  for (size_t i = 0; i < predicted.size(); ++i) p.correct += predicted[i] == p.labels[i];
+}
+
+void update_points(LinearLabState& s, Host& host) {
+  Linear2dState& p = s.points;
+  if (p.reset_data || p.labels.empty()) reset_2d(p, true);
+  else if (p.reset_weights) reset_2d(p, false);
+  p.reset_data = p.reset_weights = false;
+  if (s.tab != LinearTab::Points2d) return;
+  for (; p.pending_steps > 0; --p.pending_steps) gradient_step(s);
+  if (p.playing) gradient_step(s);
+  update_examples(s);
+  if (p.regions_dirty) compute_2d_regions(p, host);
+}
+
 void draw_example_table(const LinearLabState& s) {
   const Linear2dState& p = s.points;
   const int N = int(p.labels.size()), C = p.model.num_classes;
-  if (N == 0) return;
-  const Eigen::MatrixXf S = scores(p.model, point_matrix(p));
-  const auto labels = int_labels(p.labels);
-  LossOptions lo;
-  lo.margin = s.settings.margin;
-  const Eigen::VectorXf L = per_example_loss(s.settings.loss, S, labels, lo);
+  const Eigen::MatrixXf& S = p.example_scores;
+  const Eigen::VectorXf& L = p.example_loss;
+  if (N == 0 || S.rows() != N || S.cols() != C || L.size() != N) return;  // a reset waits for the next update
+  const std::vector<uint8_t>& labels = p.labels;
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
                                 ImGuiTableFlags_SizingFixedFit;
   if (!ImGui::BeginTable("examples", C + 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
@@ -293,7 +322,6 @@ void draw_example_table(const LinearLabState& s) {
 
 void draw_points_tab(LinearLabState& s, LabContext& ctx) {
   Linear2dState& p = s.points;
-  if (p.labels.empty()) reset_2d(p, true);
   ImGui::BeginChild("lin_controls", ImVec2(380, 0), false);
   ImGui::SetNextItemWidth(200);
   bool regen = EnumCombo<ToyPreset>("data", p.preset, kToyPresetChoices);
@@ -301,7 +329,7 @@ void draw_points_tab(LinearLabState& s, LabContext& ctx) {
   regen |= ImGui::SliderInt("classes", &p.num_classes, 3, 5);
   ImGui::SetNextItemWidth(200);
   regen |= ImGui::SliderInt("points per class", &p.points_per_class, 2, 40);
-  if (regen) reset_2d(p, true);
+  if (regen) p.reset_data = true;
   ImGui::Separator();
   draw_loss_controls(s.settings, s.settings.lambda, 1.0f);
   ImGui::SetNextItemWidth(250);
@@ -309,31 +337,22 @@ void draw_points_tab(LinearLabState& s, LabContext& ctx) {
   if (ImGui::Button(p.playing ? "Pause" : "Play")) p.playing = !p.playing;
   ctx.probes.item("play2d");
   ImGui::SameLine();
-  if (ImGui::Button("Single step")) gradient_step(s);
+  if (ImGui::Button("Single step")) ++p.pending_steps;
   ImGui::SameLine();
   if (ImGui::Button("Randomize W")) {
     ++p.seed;
-    reset_2d(p, false);
+    p.reset_weights = true;
   }
   ImGui::SameLine();
   if (ImGui::Button("Reset data")) {
     ++p.seed;
-    reset_2d(p, true);
+    p.reset_data = true;
   }
-  if (p.playing) gradient_step(s);
-  // The two terms of L at the current W, on all points.
-  if (!p.labels.empty()) {
-    Eigen::VectorXf unused(p.model.num_params());
-    objective(p.model, point_matrix(p), int_labels(p.labels), objective_options(s.settings, s.settings.lambda), unused,
-              &p.parts);
-  }
-  const std::vector<int> predicted = p.labels.empty() ? std::vector<int>{} : predict(p.model, point_matrix(p));
-  int correct = 0;
-  for (size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == p.labels[i];
+  // The two terms of L at the current W, on all points (update_examples evaluated them).
   ImGui::Text("data loss (1/N) Σ Lᵢ = %.4f", double(p.parts.data_loss));
   ImGui::Text("regularization λR(W) = %.4f", double(p.parts.regularization));
   ImGui::Text("total L = %.4f   ·   step %d   ·   accuracy %d/%d", double(p.parts.data_loss + p.parts.regularization),
-              p.steps, correct, int(p.labels.size()));
+              p.steps, p.correct, int(p.labels.size()));
   MutedText("Drag a line's round handle to shift it, its arrow to turn it (the arrow points where the class's score "
             "grows). Shaded: the selected class's positive side w·x + b ≥ 0. Points can be dragged too.");
   draw_example_table(s);
@@ -508,6 +527,10 @@ void draw_digit_scores(LinearMnistState& m, Host& host) {
   ImGui::TextUnformatted("Draw a digit: its ten scores");
   DrawCanvas("lin_canvas", m.canvas, 196, 11.0f, false, host);
   if (ImGui::Button("Clear##lin")) canvas_clear(m.canvas);
+}
+
+// The drawn digit's scores, again when the drawing changed or while the model learns.
+void update_digit_scores(LinearMnistState& m) {
   if (!m.trainer) return;
   if (m.canvas_classified != m.canvas.version || m.trainer->phase() == TrainPhase::Training) {
     m.canvas_classified = m.canvas.version;
@@ -557,14 +580,44 @@ void draw_digit_table(const LinearMnistState& m) {
   }
 }
 
-void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
+// Starts a requested run, trains a slice of about `budget_ms`, samples the curves and, when
+// training pauses or ends, the confusion matrix; on the MNIST tab also the templates and the
+// drawn digit's scores.
+void update_mnist(LinearLabState& s, LabContext& ctx, double budget_ms) {
   LinearMnistState& m = s.mnist;
   const DataState& data = ctx.data;
-  if (!draw_data_needed(ctx)) return;
   if (m.trainer && m.data_generation != data.generation) {
     reset_mnist_training(m);
     m.error = "the data changed (full set loaded): press Train to start again";
   }
+  if (m.train_requested && data.ready()) start_mnist_training(s, data);
+  m.train_requested = false;
+  if (!m.trainer) return;
+  LinearTrainer& t = *m.trainer;
+  if (m.playing && !t.done()) {
+    const auto t0 = Clock::now();
+    while (!t.done() && ms_since(t0) < budget_ms) {  // a slice per frame: the UI keeps its frame rate
+      t.step(4);
+      sample_curve(m);
+    }
+    m.train_seconds += ms_since(t0) / 1000.0;
+    m.confusion_stale = true;
+  }
+  if (t.done()) sample_curve(m);
+  if (!t.failure().empty() && m.error.empty()) m.error = t.failure();  // diverged
+  if ((t.done() || !m.playing) && m.confusion_stale) update_confusion(m, data);
+  if (s.tab != LinearTab::Mnist) return;
+  update_digit_scores(m);
+  if (m.extractor.options().kind == FeatureKind::Pixels &&
+      (ctx.clock.frame - m.templates_frame >= 10 || m.templates.id == nullptr)) {
+    update_templates(m, ctx.host);
+    m.templates_frame = ctx.clock.frame;
+  }
+}
+
+void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
+  LinearMnistState& m = s.mnist;
+  if (!draw_data_needed(ctx)) return;
   ImGui::BeginGroup();
   const bool locked = m.trainer != nullptr;
   ImGui::BeginDisabled(locked);
@@ -599,7 +652,7 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   ImGui::EndDisabled();
 
   if (!m.trainer) {
-    if (ImGui::Button("Train")) start_mnist_training(s, data);
+    if (ImGui::Button("Train")) m.train_requested = true;
   } else if (!m.trainer->done()) {
     if (ImGui::Button(m.playing ? "Pause" : "Resume")) m.playing = !m.playing;
   } else {
@@ -612,18 +665,7 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   if (ImGui::Button("Reset")) reset_mnist_training(m);
   if (!m.error.empty()) ErrorText(m.error);
   if (m.trainer) {
-    LinearTrainer& t = *m.trainer;
-    if (m.playing && !t.done()) {
-      const auto t0 = Clock::now();
-      while (!t.done() && ms_since(t0) < 14.0) {  // a slice per frame: the UI keeps its frame rate
-        t.step(4);
-        sample_curve(m);
-      }
-      m.train_seconds += ms_since(t0) / 1000.0;
-      m.confusion_stale = true;
-    }
-    if (t.done()) sample_curve(m);
-    if (!t.failure().empty() && m.error.empty()) m.error = t.failure();  // diverged: shown from the next frame
+    const LinearTrainer& t = *m.trainer;
     ImGui::ProgressBar(t.progress(), ImVec2(250, 0));
     ImGui::Text("epoch %d of %d · %s training images · %.1f s of compute", std::min(t.epoch() + 1, t.options().epochs),
                 t.options().epochs, thousands(int(m.train_x.rows())).c_str(), m.train_seconds);
@@ -631,7 +673,6 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
       const EpochStats& h = t.history().back();
       ImGui::Text("after epoch %d: validation accuracy %.4f", h.epoch, h.validation.accuracy);
     }
-    if ((t.done() || !m.playing) && m.confusion_stale) update_confusion(m, data);
   }
   ImGui::EndGroup();
   ImGui::SameLine(0, 24);
@@ -650,11 +691,7 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   ImGui::Separator();
   ImGui::Checkbox("log scale", &m.log_scale);
   draw_loss_plots(m);
-  if (m.features.kind == FeatureKind::Pixels) {
-    if (ImGui::GetFrameCount() - m.templates_frame >= 10 || m.templates.id == nullptr) {
-      update_templates(m, ctx.host);
-      m.templates_frame = ImGui::GetFrameCount();
-    }
+  if (m.features.kind == FeatureKind::Pixels && m.templates.id) {
     ImGui::Text("The ten templates: rows of W as images (red = positive weight, blue = negative)");
     for (int c = 0; c < 10; ++c) {
       if (c) ImGui::SameLine();
@@ -746,6 +783,13 @@ void draw_compare_tab(LinearLabState& s) {
 }  // namespace
 
 // [SECTION] lab ----------------------------------------------------------------------------
+
+void update_linear_lab(LinearLabState& s, LabContext& ctx) {
+  update_points(s, ctx.host);
+  update_mnist(s, ctx, s.tab == LinearTab::Mnist ? 14.0 : 8.0);
+}
+
+void background_linear_lab(LinearLabState& s, LabContext& ctx) { update_mnist(s, ctx, 8.0); }
 
 void draw_linear_lab(LinearLabState& s, LabContext& ctx) {
   LabHeading(ctx.fonts.heading, "Linear classifier",

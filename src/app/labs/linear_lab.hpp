@@ -41,12 +41,19 @@ struct Linear2dState {
   LinearModel model;                        // C = num_classes, D = 2
   bool playing = false;
   int steps = 0;                            // gradient steps taken
+  int pending_steps = 0;                    // "Single step" presses the next update takes
+  bool reset_data = false;                  // draw asks update for a new sample (and new W)
+  bool reset_weights = false;               // draw asks update for new random W
   int selected = 0;                         // class whose positive side is shaded
   int drag_point = -1;                      // dragged data point
   int drag_handle = -1;                     // 2c: shift handle of class c, 2c + 1: rotate handle
   Texture regions;
   bool regions_dirty = true;
   ObjectiveParts parts;                     // the last evaluated loss terms
+  // Per point, at the current W (update refreshes them): scores (N, C), losses (N), predictions (N).
+  Eigen::MatrixXf example_scores;
+  Eigen::VectorXf example_loss;
+  int correct = 0;                          // predictions equal to the label
 };
 
 // A point of the live loss curves, measured on a fixed probe of training images.
@@ -71,13 +78,14 @@ struct LinearMnistState {
   int data_generation = -1;
   std::unique_ptr<LinearTrainer> trainer;
   bool playing = false;
+  bool train_requested = false;             // Train was pressed: the next update starts
   double train_seconds = 0;
   std::vector<LossSample> curve;            // live CE and hinge on the probe
   int last_sample_batch = -1;
   bool log_scale = false;
   // Templates and confusion matrix of the current model.
   Texture templates;
-  int templates_frame = -1;
+  long long templates_frame = -1;          // FrameClock::frame of the last refresh
   Eigen::MatrixXi confusion;
   double test_accuracy = -1;
   bool confusion_stale = true;
@@ -104,6 +112,11 @@ struct LinearLabState {
 
 // ?mode=2d|mnist|compare&loss=svm&reg=l2&lambda=0.01&lr=0.1
 void apply_linear_url(LinearLabState& s, UrlParams& params);
+// The 2-D gradient steps, regions and loss terms; MNIST training in slices, the confusion
+// matrix, the templates and the drawn digit's scores. No ImGui calls.
+void update_linear_lab(LinearLabState& s, LabContext& ctx);
+// MNIST training keeps running while another lab is shown.
+void background_linear_lab(LinearLabState& s, LabContext& ctx);
 void draw_linear_lab(LinearLabState& s, LabContext& ctx);
 nlohmann::json linear_state_json(const LinearLabState& s);
 

@@ -24,6 +24,8 @@ const std::vector<LabRow>& lab_registry() {
           "linear", "Linear classifier",
           "Scores s = Wx + b trained live with the multiclass SVM (hinge) loss and softmax cross-entropy.", 3,
           {.apply_url = apply_linear_url,
+           .update = update_linear_lab,
+           .background = background_linear_lab,
            .draw = draw_linear_lab,
            .state_json = linear_state_json}),
       lab_row<SketchLabState>(
