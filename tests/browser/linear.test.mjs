@@ -49,6 +49,7 @@ test('MNIST: training runs in slices while the page draws, both losses fall, acc
   console.log(`  5 epochs on 9,000 images: ${s.linear.train_seconds.toFixed(1)} s of compute in ${seconds.toFixed(1)} s, ` +
               `${s.frames - frames0} frames drawn; validation ${s.linear.validation_accuracy}, ` +
               `test ${s.linear.test_accuracy}; CE ${s.linear.cross_entropy}, hinge ${s.linear.hinge}`);
+  assert.equal(s.linear.preparing, false, 'the features were prepared (in slices) before training began');
   assert.ok(s.linear.curve_points >= 10, 'live loss curve sampled during training');
   assert.ok(s.linear.cross_entropy < 0.5 && s.linear.hinge < 1.0);
   assert.ok(s.linear.validation_accuracy > 0.87);

@@ -366,6 +366,7 @@ void draw_points_tab(LinearLabState& s, LabContext& ctx) {
 // [SECTION] MNIST training --------------------------------------------------------------------
 
 void reset_mnist_training(LinearMnistState& m) {
+  m.preparing.reset();
   m.trainer.reset();
   m.playing = false;
   m.curve.clear();
@@ -377,34 +378,110 @@ void reset_mnist_training(LinearMnistState& m) {
   m.canvas_classified = -1;
 }
 
-void start_mnist_training(LinearLabState& s, const DataState& data) {
-  LinearMnistState& m = s.mnist;
+// Images first … first + count − 1 of `images`: (count, rows·cols) bytes.
+std::span<const uint8_t> pixel_rows(const LabeledImages& images, int first, int count) {
+  const size_t dim = size_t(images.dim());
+  return std::span<const uint8_t>(images.pixels).subspan(size_t(first) * dim, size_t(count) * dim);
+}
+
+// Starts extracting the features: the last 10% of the loaded training images are held out for
+// validation; the test set is only used for the confusion matrix at the end.
+void start_feature_job(LinearMnistState& m, const DataState& data) {
   reset_mnist_training(m);
   m.error.clear();
   try {
-    // Hold out the last 10% of the loaded training images for validation; the test set is
-    // only used for the confusion matrix at the end.
     const int n = data.train.count, v = n / 10;
-    m.extractor = FeatureExtractor(m.features, data.train.rows, data.train.cols);
-    m.train_x = m.extractor.fit_transform(data.train.first(n - v));
+    auto job = std::make_unique<FeatureJob>();
+    FeatureOptions raw = m.features;
+    raw.scaling = Scaling::Unit;
+    job->raw = FeatureExtractor(raw, data.train.rows, data.train.cols);
+    job->train_rows = n - v;
+    job->validation_rows = v;
+    job->test_rows = data.test.count;
+    job->centre = m.features.scaling == Scaling::MeanSubtracted;
+    if (job->centre && job->train_rows == 0) throw Error("mean-subtracted features need at least one training image");
+    job->data_generation = data.generation;
+    const int F = job->raw.dim();
+    job->sum = Eigen::RowVectorXd::Zero(F);
+    m.train_x.resize(job->train_rows, F);
+    m.validation_x.resize(v, F);
+    m.test_x.resize(job->test_rows, F);
     m.train_y.assign(data.train.labels.begin(), data.train.labels.begin() + (n - v));
-    m.validation_x = m.extractor.transform(std::span<const uint8_t>(data.train.pixels).subspan(size_t(n - v) * size_t(data.train.dim())), v);
     m.validation_y.assign(data.train.labels.begin() + (n - v), data.train.labels.end());
-    m.test_x = m.extractor.transform(data.test);
-    m.data_generation = data.generation;
-    TrainOptions o;
-    o.objective = objective_options(s.settings, m.lambda);
-    o.optimizer = m.optimizer;
-    o.learning_rate = m.learning_rate;
-    o.epochs = m.epochs;
-    o.batch_size = m.batch_size;
-    o.train_eval_rows = std::min(5000, n - v);
+    m.feature_mean.resize(0);
+    m.preparing = std::move(job);
+  } catch (const Error& e) {
+    m.error = e.what();
+  }
+}
+
+void start_trainer(LinearLabState& s) {
+  LinearMnistState& m = s.mnist;
+  const FeatureJob& job = *m.preparing;
+  m.extractor = job.raw;
+  m.data_generation = job.data_generation;
+  TrainOptions o;
+  o.objective = objective_options(s.settings, m.lambda);
+  o.optimizer = m.optimizer;
+  o.learning_rate = m.learning_rate;
+  o.epochs = m.epochs;
+  o.batch_size = m.batch_size;
+  o.train_eval_rows = std::min(5000, job.train_rows);
+  try {
     m.trainer = std::make_unique<LinearTrainer>(m.train_x, m.train_y, 10, o, &m.validation_x, m.validation_y);
     m.playing = true;
   } catch (const Error& e) {
     m.error = e.what();
     m.trainer.reset();
   }
+}
+
+// Extracts blocks of images for about `budget_ms`; starts the trainer when all are done.
+void step_feature_job(LinearLabState& s, const DataState& data, double budget_ms) {
+  LinearMnistState& m = s.mnist;
+  if (!m.preparing) return;
+  FeatureJob& job = *m.preparing;
+  if (job.data_generation != data.generation) {  // the images it reads were replaced
+    m.preparing.reset();
+    m.error = "the data changed while preparing features: press Train to start again";
+    return;
+  }
+  constexpr int kBlock = 64;  // images per call: ≈ 1 ms of HoG, so the budget is kept closely
+  const int N = job.train_rows, V = job.validation_rows;
+  const auto t0 = Clock::now();
+  try {
+    while (!job.done() && ms_since(t0) < budget_ms) {
+      if (job.extracted < N) {  // training rows, summed for the mean
+        const int r = job.extracted, count = std::min(kBlock, N - r);
+        const RowMatrixXf f = job.raw.transform(pixel_rows(data.train, r, count), count);  // (count, F)
+        m.train_x.middleRows(r, count) = f;
+        if (job.centre) job.sum += f.cast<double>().colwise().sum();
+        job.extracted += count;
+        if (job.extracted == N && job.centre) m.feature_mean = (job.sum / double(N)).cast<float>();
+      } else if (job.centre && job.centred < N) {  // x ← x − mean over the training rows
+        const int r = job.centred, count = std::min(kBlock * 8, N - r);
+        m.train_x.middleRows(r, count).rowwise() -= m.feature_mean;
+        job.centred += count;
+      } else {  // validation rows (the end of the training images), then the test set
+        const bool validation = job.extracted < N + V;
+        const int r = job.extracted - (validation ? N : N + V);
+        const int count = std::min(kBlock, (validation ? V : job.test_rows) - r);
+        const auto pixels = validation ? pixel_rows(data.train, N + r, count) : pixel_rows(data.test, r, count);
+        RowMatrixXf f = job.raw.transform(pixels, count);
+        if (job.centre) f.rowwise() -= m.feature_mean;
+        (validation ? m.validation_x : m.test_x).middleRows(r, count) = f;
+        job.extracted += count;
+      }
+    }
+  } catch (const Error& e) {
+    m.error = e.what();
+    m.preparing.reset();
+    return;
+  }
+  job.seconds += ms_since(t0) / 1000.0;
+  if (!job.done()) return;
+  start_trainer(s);
+  m.preparing.reset();
 }
 
 void sample_curve(LinearMnistState& m) {
@@ -539,7 +616,7 @@ void update_digit_scores(LinearMnistState& m) {
       const auto image = preprocess_like_mnist(m.canvas.ink, m.canvas.size, m.canvas.size);
       RowMatrixXf f(1, m.extractor.dim());
       m.extractor.transform_one(image, std::span<float>(f.data(), size_t(f.cols())));
-      // Mean-subtracted features were fitted on the training mean; transform_one applies it.
+      if (m.feature_mean.size() == f.cols()) f.row(0) -= m.feature_mean;  // centred like the training rows
       m.digit_scores = scores(m.trainer->model(), f).row(0).transpose();
     }
   }
@@ -590,8 +667,9 @@ void update_mnist(LinearLabState& s, LabContext& ctx, double budget_ms) {
     reset_mnist_training(m);
     m.error = "the data changed (full set loaded): press Train to start again";
   }
-  if (m.train_requested && data.ready()) start_mnist_training(s, data);
+  if (m.train_requested && data.ready()) start_feature_job(m, data);
   m.train_requested = false;
+  step_feature_job(s, data, budget_ms);
   if (!m.trainer) return;
   LinearTrainer& t = *m.trainer;
   if (m.playing && !t.done()) {
@@ -619,7 +697,7 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   LinearMnistState& m = s.mnist;
   if (!draw_data_needed(ctx)) return;
   ImGui::BeginGroup();
-  const bool locked = m.trainer != nullptr;
+  const bool locked = m.trainer != nullptr || m.preparing != nullptr;
   ImGui::BeginDisabled(locked);
   ImGui::SetNextItemWidth(250);
   EnumCombo<FeatureKind>("features", m.features.kind, kFeatureChoices);
@@ -651,7 +729,12 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   ImGui::SliderInt("batch", &m.batch_size, 10, 500);
   ImGui::EndDisabled();
 
-  if (!m.trainer) {
+  if (m.preparing) {
+    if (ImGui::Button("Cancel")) {
+      m.preparing.reset();
+      m.error = "cancelled";
+    }
+  } else if (!m.trainer) {
     if (ImGui::Button("Train")) m.train_requested = true;
   } else if (!m.trainer->done()) {
     if (ImGui::Button(m.playing ? "Pause" : "Resume")) m.playing = !m.playing;
@@ -664,6 +747,14 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   ImGui::SameLine();
   if (ImGui::Button("Reset")) reset_mnist_training(m);
   if (!m.error.empty()) ErrorText(m.error);
+  if (m.preparing) {
+    const FeatureJob& job = *m.preparing;
+    const std::string label = "Preparing features… " + thousands(job.extracted) + " / " + thousands(job.images());
+    ImGui::ProgressBar(job.progress(), ImVec2(250, 0), label.c_str());
+    ImGui::SameLine();
+    HelpMarker("Every training, validation and test image is turned into its feature vector once, a block of images "
+               "per frame; training starts when all are ready.");
+  }
   if (m.trainer) {
     const LinearTrainer& t = *m.trainer;
     ImGui::ProgressBar(t.progress(), ImVec2(250, 0));
@@ -685,7 +776,8 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   ImGui::EndGroup();
 
   if (!m.trainer) {
-    MutedText("Press Train: the classifier learns in slices between frames, and both losses are plotted as it goes.");
+    MutedText(m.preparing ? "Training starts when the features are ready."
+                          : "Press Train: the classifier learns in slices between frames, and both losses are plotted as it goes.");
     return;
   }
   ImGui::Separator();
@@ -817,6 +909,9 @@ nlohmann::json linear_state_json(const LinearLabState& s) {
           {"steps", s.points.steps},
           {"data_loss", s.points.parts.data_loss},
           {"reg_loss", s.points.parts.regularization},
+          {"preparing", m.preparing != nullptr},
+          {"prepare_progress", m.preparing ? double(m.preparing->progress()) : 0.0},
+          {"prepared_images", m.preparing ? m.preparing->extracted : 0},
           {"training", t && !t->done()},
           {"done", t && t->done()},
           {"epoch", t ? t->epoch() : 0},

@@ -64,6 +64,24 @@ struct LossSample {
   double accuracy;
 };
 
+// The trainer's features, extracted a block of images per frame: HoG of the full training set
+// takes about a second, far more than a frame. Order: training rows (summed for the mean),
+// then, for MeanSubtracted, centring them, then validation and test rows (centred as made).
+struct FeatureJob {
+  FeatureExtractor raw;                     // the settings with Unit scaling; the lab subtracts the mean
+  int train_rows = 0, validation_rows = 0, test_rows = 0;  // N, V, M
+  bool centre = false;                      // MeanSubtracted
+  int extracted = 0;                        // images done: 0 … N + V + M
+  int centred = 0;                          // training rows centred: 0 … N
+  Eigen::RowVectorXd sum;                   // (F) sum of the training rows' features
+  int data_generation = -1;                 // DataState::generation the job reads
+  double seconds = 0;                       // compute time so far
+  int images() const { return train_rows + validation_rows + test_rows; }
+  int units() const { return images() + (centre ? train_rows : 0); }
+  bool done() const { return extracted + centred == units(); }
+  float progress() const { return units() > 0 ? float(extracted + centred) / float(units()) : 1.0f; }
+};
+
 struct LinearMnistState {
   FeatureOptions features;                  // pixels / histogram / HoG
   Optimizer optimizer = Optimizer::Adam;
@@ -71,8 +89,10 @@ struct LinearMnistState {
   float lambda = 1e-5f;
   int epochs = 5;
   int batch_size = 100;
-  // Data the trainer views: built when training starts, kept while it lives.
-  FeatureExtractor extractor;
+  // Data the trainer views: built by `preparing` when Train is pressed, kept while it lives.
+  std::unique_ptr<FeatureJob> preparing;
+  FeatureExtractor extractor;               // Unit scaling; with MeanSubtracted, feature_mean is taken off
+  Eigen::RowVectorXf feature_mean;          // (F) training mean, empty for Unit
   RowMatrixXf train_x, validation_x, test_x; // (N, F), (V, F), (M, F)
   std::vector<uint8_t> train_y, validation_y;
   int data_generation = -1;
