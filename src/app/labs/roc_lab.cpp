@@ -378,6 +378,7 @@ void draw_roc_lab(RocLabState& s, LabContext& ctx) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(160);
     ImGui::SliderInt("negative digit B", &s.digit_b, 0, 9);
+    ctx.probes.item("digit_b");
     if (s.digit_a == s.digit_b) s.digit_b = (s.digit_a + 1) % 10;
     ImGui::SameLine();
     HelpMarker("Two logistic-regression (BCE) classifiers are trained here on the loaded training images of the two "
