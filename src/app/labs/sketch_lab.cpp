@@ -40,25 +40,25 @@ constexpr const char* kModelNames[] = {"context counts", "FVSBN", "NADE"};
 // [SECTION] URL ---------------------------------------------------------------------------
 
 void apply_sketch_url(SketchLabState& s, UrlParams& params) {
-  int mode = int(s.tab), model = int(s.picked);
+  int mode = int(s.tab), model = int(s.models.picked);
   if (params.take_choice("mode", mode, {"draw", "chain", "models", "sketches"})) s.tab = SketchTab(mode), s.select_tab = true;
-  if (params.take_choice("model", model, {"counts", "fvsbn", "nade"})) s.picked = SketchModel(model);
-  params.take_int("template", s.neighbours, 1, 12);
-  int source = int(s.count_source);
-  if (params.take_choice("counts", source, {"mnist", "sketches", "both"})) s.count_source = CountSource(source);
-  params.take_float("temperature", s.temperature, 0.0f, 3.0f);
-  params.take_int("row", s.from_row, 0, 27);
+  if (params.take_choice("model", model, {"counts", "fvsbn", "nade"})) s.models.picked = SketchModel(model);
+  params.take_int("template", s.models.neighbours, 1, 12);
+  int source = int(s.models.count_source);
+  if (params.take_choice("counts", source, {"mnist", "sketches", "both"})) s.models.count_source = CountSource(source);
+  params.take_float("temperature", s.drawing.temperature, 0.0f, 3.0f);
+  params.take_int("row", s.drawing.from_row, 0, 27);
   int epochs = 0;
-  if (params.take_int("epochs", epochs, 1, 10)) s.fvsbn_epochs = s.nade_epochs = epochs;
-  params.take_int("hidden", s.nade_hidden, 10, 500);
-  int chain = s.chain_template ? 1 : 0;
-  if (params.take_choice("chain", chain, {"patch", "template"})) s.chain_template = chain == 1;
+  if (params.take_int("epochs", epochs, 1, 10)) s.models.fvsbn_epochs = s.models.nade_epochs = epochs;
+  params.take_int("hidden", s.models.nade_hidden, 10, 500);
+  int chain = s.chain.use_template ? 1 : 0;
+  if (params.take_choice("chain", chain, {"patch", "template"})) s.chain.use_template = chain == 1;
 }
 
 namespace {
 
 ModelResult& result_of(SketchLabState& s, SketchModel m) {
-  return m == SketchModel::Counts ? s.counts : m == SketchModel::Fvsbn ? s.fvsbn : s.nade;
+  return m == SketchModel::Counts ? s.models.counts : m == SketchModel::Fvsbn ? s.models.fvsbn : s.models.nade;
 }
 const ModelResult& result_of(const SketchLabState& s, SketchModel m) {
   return result_of(const_cast<SketchLabState&>(s), m);
@@ -66,17 +66,17 @@ const ModelResult& result_of(const SketchLabState& s, SketchModel m) {
 
 // The model the views use: the picked one once trained, the count model until then.
 SketchModel active_kind(const SketchLabState& s) {
-  return result_of(s, s.picked).model ? s.picked : SketchModel::Counts;
+  return result_of(s, s.models.picked).model ? s.models.picked : SketchModel::Counts;
 }
 const PixelModel* active_model(const SketchLabState& s) { return result_of(s, active_kind(s)).model.get(); }
 
 // [SECTION] models --------------------------------------------------------------------------
 
 void ensure_binarized(SketchLabState& s, const DataState& data) {
-  if (s.binarized_generation == data.generation) return;
-  s.train_bin = binarize(data.train);
-  s.test_bin = binarize(data.test);
-  s.binarized_generation = data.generation;
+  if (s.models.binarized_generation == data.generation) return;
+  s.models.train_bin = binarize(data.train);
+  s.models.test_bin = binarize(data.test);
+  s.models.binarized_generation = data.generation;
 }
 
 std::string images_text(int n, const char* what) { return thousands(n) + " " + what; }
@@ -84,97 +84,97 @@ std::string images_text(int n, const char* what) { return thousands(n) + " " + w
 // Counts the context model on MNIST, your sketches, or both (a sketch weighing w images).
 void recount(SketchLabState& s) {
   const auto t0 = Clock::now();
-  const ContextOptions options{s.neighbours, s.alpha, s.position_dependent};
+  const ContextOptions options{s.models.neighbours, s.models.alpha, s.models.position_dependent};
   std::unique_ptr<ContextModel> m;
   std::string on;
-  switch (s.count_source) {
+  switch (s.models.count_source) {
     case CountSource::Mnist:
-      m = std::make_unique<ContextModel>(s.train_bin, options);
-      on = images_text(s.train_bin.count, "MNIST");
+      m = std::make_unique<ContextModel>(s.models.train_bin, options);
+      on = images_text(s.models.train_bin.count, "MNIST");
       break;
     case CountSource::Sketches:
-      if (s.my_sketches.count == 0) throw Error("your sketch set is empty: keep a few sketches first (Your sketches tab)");
-      m = std::make_unique<ContextModel>(s.my_sketches, options);
-      on = images_text(s.my_sketches.count, "of your sketches");
+      if (s.set.sketches.count == 0) throw Error("your sketch set is empty: keep a few sketches first (Your sketches tab)");
+      m = std::make_unique<ContextModel>(s.set.sketches, options);
+      on = images_text(s.set.sketches.count, "of your sketches");
       break;
     case CountSource::Mixed:
-      m = std::make_unique<ContextModel>(s.train_bin, options);
-      m->add_counts(s.my_sketches, uint32_t(s.sketch_weight));
-      on = images_text(s.train_bin.count, "MNIST") + " + " + images_text(s.my_sketches.count, "sketches") + " ×" +
-           std::to_string(s.sketch_weight);
+      m = std::make_unique<ContextModel>(s.models.train_bin, options);
+      m->add_counts(s.set.sketches, uint32_t(s.models.sketch_weight));
+      on = images_text(s.models.train_bin.count, "MNIST") + " + " + images_text(s.set.sketches.count, "sketches") + " ×" +
+           std::to_string(s.models.sketch_weight);
       break;
   }
-  s.counts.seconds = ms_since(t0) / 1000.0;
-  s.counts.test_nll = mean_nll(*m, s.test_bin);
-  s.counts.trained_on = on;
-  s.counts.parameters = (long long)m->num_tables() * m->num_contexts();
-  s.counts.model = std::move(m);
-  if (!s.independent.model || s.independent.data_generation != s.binarized_generation) {
+  s.models.counts.seconds = ms_since(t0) / 1000.0;
+  s.models.counts.test_nll = mean_nll(*m, s.models.test_bin);
+  s.models.counts.trained_on = on;
+  s.models.counts.parameters = (long long)m->num_tables() * m->num_contexts();
+  s.models.counts.model = std::move(m);
+  if (!s.models.independent.model || s.models.independent.data_generation != s.models.binarized_generation) {
     const auto t1 = Clock::now();
-    s.independent.model = std::make_unique<IndependentModel>(s.train_bin, 1.0f);
-    s.independent.seconds = ms_since(t1) / 1000.0;
-    s.independent.test_nll = mean_nll(*s.independent.model, s.test_bin);
-    s.independent.trained_on = images_text(s.train_bin.count, "MNIST");
-    s.independent.parameters = s.train_bin.dim();
-    s.independent.data_generation = s.binarized_generation;
+    s.models.independent.model = std::make_unique<IndependentModel>(s.models.train_bin, 1.0f);
+    s.models.independent.seconds = ms_since(t1) / 1000.0;
+    s.models.independent.test_nll = mean_nll(*s.models.independent.model, s.models.test_bin);
+    s.models.independent.trained_on = images_text(s.models.train_bin.count, "MNIST");
+    s.models.independent.parameters = s.models.train_bin.dim();
+    s.models.independent.data_generation = s.models.binarized_generation;
   }
-  ++s.model_version;
+  ++s.models.model_version;
 }
 
 CountsKey counts_key(const SketchLabState& s) {
-  const bool uses_sketches = s.count_source != CountSource::Mnist;
-  return {.data_generation = s.binarized_generation,
-          .neighbours = s.neighbours,
-          .alpha = s.alpha,
-          .position_dependent = s.position_dependent,
-          .source = s.count_source,
-          .sketch_weight = s.count_source == CountSource::Mixed ? s.sketch_weight : 0,
-          .sketches_version = uses_sketches ? s.sketches_version : -1};
+  const bool uses_sketches = s.models.count_source != CountSource::Mnist;
+  return {.data_generation = s.models.binarized_generation,
+          .neighbours = s.models.neighbours,
+          .alpha = s.models.alpha,
+          .position_dependent = s.models.position_dependent,
+          .source = s.models.count_source,
+          .sketch_weight = s.models.count_source == CountSource::Mixed ? s.models.sketch_weight : 0,
+          .sketches_version = uses_sketches ? s.set.version : -1};
 }
 
 void keep_counts_current(SketchLabState& s) {
   const CountsKey key = counts_key(s);
-  if (key == s.counts_key) return;
-  s.counts_key = key;
+  if (key == s.models.counts_key) return;
+  s.models.counts_key = key;
   try {
     recount(s);
-    s.counts_error.clear();
+    s.models.counts_error.clear();
   } catch (const Error& e) {
-    s.counts_error = e.what();  // the last good model stays
-    if (s.counts.model) return;
+    s.models.counts_error = e.what();  // the last good model stays
+    if (s.models.counts.model) return;
     // No model yet (e.g. ?counts=sketches with an empty set): count MNIST so the lab has one.
-    s.count_source = CountSource::Mnist;
-    s.counts_key = counts_key(s);
+    s.models.count_source = CountSource::Mnist;
+    s.models.counts_key = counts_key(s);
     recount(s);
-    s.counts_error += "; counting MNIST instead";
+    s.models.counts_error += "; counting MNIST instead";
   }
 }
 
 void start_training(SketchLabState& s, SketchModel kind) {
-  s.trainer.reset();
-  s.training_message.clear();
+  s.models.trainer.reset();
+  s.models.training_message.clear();
   try {
     if (kind == SketchModel::Fvsbn) {
       FvsbnTrainOptions o;
-      o.epochs = s.fvsbn_epochs;
-      s.trainer = std::make_unique<FvsbnTrainer>(s.train_bin, o, &s.test_bin);
+      o.epochs = s.models.fvsbn_epochs;
+      s.models.trainer = std::make_unique<FvsbnTrainer>(s.models.train_bin, o, &s.models.test_bin);
     } else {
       NadeTrainOptions o;
-      o.hidden = s.nade_hidden;
-      o.epochs = s.nade_epochs;
-      s.trainer = std::make_unique<NadeTrainer>(s.train_bin, o, &s.test_bin);
+      o.hidden = s.models.nade_hidden;
+      o.epochs = s.models.nade_epochs;
+      s.models.trainer = std::make_unique<NadeTrainer>(s.models.train_bin, o, &s.models.test_bin);
     }
-    s.training = kind;
-    s.training_ms = 0;
-    s.trainer_generation = s.binarized_generation;
+    s.models.training = kind;
+    s.models.training_ms = 0;
+    s.models.trainer_generation = s.models.binarized_generation;
   } catch (const Error& e) {
-    s.training_message = e.what();
+    s.models.training_message = e.what();
   }
 }
 
 void cancel_training(SketchLabState& s, const std::string& why) {
-  s.trainer.reset();
-  s.training_message = why;
+  s.models.trainer.reset();
+  s.models.training_message = why;
 }
 
 std::unique_ptr<PixelModel> copy_model(const PixelModel& m) {
@@ -184,50 +184,50 @@ std::unique_ptr<PixelModel> copy_model(const PixelModel& m) {
 
 // A few minibatches per frame; the finished model replaces the previous one of its kind.
 void advance_training(SketchLabState& s) {
-  if (!s.trainer) return;
+  if (!s.models.trainer) return;
   const auto t0 = Clock::now();
-  bool done = s.trainer->done();
-  while (!done && ms_since(t0) < kFrameBudgetMs) done = s.trainer->step(1);
-  s.training_ms += ms_since(t0);
+  bool done = s.models.trainer->done();
+  while (!done && ms_since(t0) < kFrameBudgetMs) done = s.models.trainer->step(1);
+  s.models.training_ms += ms_since(t0);
   if (!done) return;
-  if (!s.trainer->failure().empty()) {  // diverged: say so and keep the model this kind had
-    s.training_message = s.trainer->failure();
-    s.trainer.reset();
+  if (!s.models.trainer->failure().empty()) {  // diverged: say so and keep the model this kind had
+    s.models.training_message = s.models.trainer->failure();
+    s.models.trainer.reset();
     return;
   }
-  ModelResult& r = result_of(s, s.training);
-  r.model = copy_model(s.trainer->model());
+  ModelResult& r = result_of(s, s.models.training);
+  r.model = copy_model(s.models.trainer->model());
   r.parameters = r.model->kind() == PixelModelKind::Fvsbn ? (long long)static_cast<const FvsbnModel&>(*r.model).num_params()
                                                           : (long long)static_cast<const NadeModel&>(*r.model).num_params();
-  r.test_nll = s.trainer->history().empty() ? -1 : s.trainer->history().back().validation_nll;
-  r.seconds = s.training_ms / 1000.0;
-  r.trained_on = images_text(s.train_bin.count, "MNIST") + " · " + std::to_string(s.trainer->epoch()) +
-                 (s.trainer->epoch() == 1 ? " epoch" : " epochs");
-  r.data_generation = s.binarized_generation;
-  s.trainer.reset();
-  ++s.model_version;
+  r.test_nll = s.models.trainer->history().empty() ? -1 : s.models.trainer->history().back().validation_nll;
+  r.seconds = s.models.training_ms / 1000.0;
+  r.trained_on = images_text(s.models.train_bin.count, "MNIST") + " · " + std::to_string(s.models.trainer->epoch()) +
+                 (s.models.trainer->epoch() == 1 ? " epoch" : " epochs");
+  r.data_generation = s.models.binarized_generation;
+  s.models.trainer.reset();
+  ++s.models.model_version;
 }
 
 // [SECTION] sketch set ------------------------------------------------------------------------
 
 void set_message(SketchLabState& s, std::string text, bool is_error) {
-  s.sketches_message = std::move(text);
-  s.sketches_message_is_error = is_error;
+  s.set.message = std::move(text);
+  s.set.message_is_error = is_error;
 }
 
 // Writes the set to the browser's storage after every change, so no sketch is lost on reload.
 void persist_sketches(SketchLabState& s, Host& host) {
-  ++s.sketches_version;
+  ++s.set.version;
   std::string error;
-  if (!host.store || !host.store(kStorageKey, sketch_set_to_idx(s.my_sketches), error))
+  if (!host.store || !host.store(kStorageKey, sketch_set_to_idx(s.set.sketches), error))
     set_message(s, "Could not keep your sketches in this browser (" + error + "): export them to a file.", true);
 }
 
 void keep_current_sketch(SketchLabState& s, Host& host) {
   try {
-    append_sketch(s.my_sketches, s.sketch);
-    s.selected_sketch = s.my_sketches.count - 1;
-    set_message(s, "Kept sketch " + std::to_string(s.my_sketches.count) + ".", false);
+    append_sketch(s.set.sketches, s.drawing.sketch);
+    s.set.selected = s.set.sketches.count - 1;
+    set_message(s, "Kept sketch " + std::to_string(s.set.sketches.count) + ".", false);
     persist_sketches(s, host);
   } catch (const Error& e) {
     set_message(s, e.what(), true);
@@ -235,21 +235,21 @@ void keep_current_sketch(SketchLabState& s, Host& host) {
 }
 
 void export_sketches(SketchLabState& s, Host& host) {
-  const std::string where = host.save_file("my-sketches.idx", sketch_set_to_idx(s.my_sketches));
-  set_message(s, "Exported " + std::to_string(s.my_sketches.count) + " sketches to " + where +
+  const std::string where = host.save_file("my-sketches.idx", sketch_set_to_idx(s.set.sketches));
+  set_message(s, "Exported " + std::to_string(s.set.sketches.count) + " sketches to " + where +
                      " (an IDX images file: implay ar train --data my-sketches.idx).", false);
 }
 
 }  // namespace
 
 void load_stored_sketches(SketchLabState& s, Host& host) {
-  s.my_sketches = empty_sketch_set();
+  s.set.sketches = empty_sketch_set();
   if (!host.load_stored) return;
   const std::vector<uint8_t> bytes = host.load_stored(kStorageKey);
   if (bytes.empty()) return;
   try {
-    s.my_sketches = sketch_set_from_idx(bytes, "the sketches stored in this browser");
-    ++s.sketches_version;
+    s.set.sketches = sketch_set_from_idx(bytes, "the sketches stored in this browser");
+    ++s.set.version;
   } catch (const Error& e) {
     set_message(s, std::string(e.what()) + ". They stay stored untouched until you keep or import a sketch.", true);
   }
@@ -258,14 +258,14 @@ void load_stored_sketches(SketchLabState& s, Host& host) {
 void import_sketches(SketchLabState& s, Host& host, const std::string& name, std::span<const uint8_t> bytes) {
   try {
     BinaryImages incoming = sketch_set_from_idx(bytes, name);
-    const int room = kMaxSketches - s.my_sketches.count;
+    const int room = kMaxSketches - s.set.sketches.count;
     if (incoming.count > room)
       throw Error(name + ": " + std::to_string(incoming.count) + " sketches do not fit (room for " + std::to_string(room) + ")");
-    for (int i = 0; i < incoming.count; ++i) append_sketch(s.my_sketches, incoming.image(i));
+    for (int i = 0; i < incoming.count; ++i) append_sketch(s.set.sketches, incoming.image(i));
     set_message(s, "Imported " + std::to_string(incoming.count) + " sketches from " + name + ".", false);
     persist_sketches(s, host);
   } catch (const Error& e) {
-    set_message(s, "Import refused: " + std::string(e.what()) + ". Your " + std::to_string(s.my_sketches.count) +
+    set_message(s, "Import refused: " + std::string(e.what()) + ". Your " + std::to_string(s.set.sketches.count) +
                        " sketches are unchanged.", true);
   }
 }
@@ -280,42 +280,44 @@ int raster_cursor(const std::vector<uint8_t>& sketch) {
     if (sketch[size_t(i)]) return std::min(i + 1, kDim - 1);
   return 0;
 }
-int completion_start(const SketchLabState& s) { return s.from_cursor ? raster_cursor(s.sketch) : s.from_row * kSide; }
+int completion_start(const SketchLabState& s) { return s.drawing.from_cursor ? raster_cursor(s.drawing.sketch) : s.drawing.from_row * kSide; }
+
+// Upload on change only; the canvas shows it from the frame after a stroke.
+void upload_sketch_texture(SketchDrawState& d, Host& host) {
+  if (d.sketch_texture_version == d.sketch_version && d.sketch_texture.id) return;
+  std::vector<uint32_t> rgba(kDim);
+  for (int i = 0; i < kDim; ++i) rgba[size_t(i)] = ink_rgba(d.sketch[size_t(i)] ? 255 : 0);
+  host.update_texture(d.sketch_texture, rgba.data(), kSide, kSide);
+  d.sketch_texture_version = d.sketch_version;
+}
 
 void draw_sketch_canvas(SketchLabState& s, LabContext& ctx, float cell) {
-  Host& host = ctx.host;
   const float size = cell * kSide;
   const ImVec2 o = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("sketch_canvas", ImVec2(size, size));
   ctx.probes.item("canvas");
   if (ImGui::IsItemActivated()) {
-    s.undo.push_back(s.sketch);
-    if (s.undo.size() > 64) s.undo.erase(s.undo.begin());
-    s.stroke_value = -1;
+    s.drawing.undo.push_back(s.drawing.sketch);
+    if (s.drawing.undo.size() > 64) s.drawing.undo.erase(s.drawing.undo.begin());
+    s.drawing.stroke_value = -1;
   }
   if (ImGui::IsItemActive()) {
     // Paint every cell on the segment from the previous pointer position, so a fast stroke
     // (or a touch move, which arrives in larger steps) has no gaps.
     const ImVec2 m = ImGui::GetIO().MousePos, d = ImGui::GetIO().MouseDelta;
-    const ImVec2 from = s.stroke_value < 0 ? m : ImVec2(m.x - d.x, m.y - d.y);
-    if (s.stroke_value < 0) s.stroke_value = s.erase ? 0 : 1;
+    const ImVec2 from = s.drawing.stroke_value < 0 ? m : ImVec2(m.x - d.x, m.y - d.y);
+    if (s.drawing.stroke_value < 0) s.drawing.stroke_value = s.drawing.erase ? 0 : 1;
     const int steps = 1 + int(std::max(std::fabs(m.x - from.x), std::fabs(m.y - from.y)) / (cell * 0.5f));
     for (int k = 0; k <= steps; ++k) {
       const float t = float(k) / float(steps);
       const int x = int((from.x + (m.x - from.x) * t - o.x) / cell), y = int((from.y + (m.y - from.y) * t - o.y) / cell);
       if (x < 0 || x >= kSide || y < 0 || y >= kSide) continue;
-      uint8_t& px = s.sketch[size_t(y * kSide + x)];
-      if (px != s.stroke_value) px = uint8_t(s.stroke_value), ++s.sketch_version;
+      uint8_t& px = s.drawing.sketch[size_t(y * kSide + x)];
+      if (px != s.drawing.stroke_value) px = uint8_t(s.drawing.stroke_value), ++s.drawing.sketch_version;
     }
   }
-  if (s.sketch_texture_version != s.sketch_version || !s.sketch_texture.id) {  // upload on change only
-    std::vector<uint32_t> rgba(kDim);
-    for (int i = 0; i < kDim; ++i) rgba[size_t(i)] = ink_rgba(s.sketch[size_t(i)] ? 255 : 0);
-    host.update_texture(s.sketch_texture, rgba.data(), kSide, kSide);
-    s.sketch_texture_version = s.sketch_version;
-  }
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddImage(s.sketch_texture.id, o, ImVec2(o.x + size, o.y + size));
+  dl->AddImage(s.drawing.sketch_texture.id, o, ImVec2(o.x + size, o.y + size));
   for (int i = 1; i < kSide; ++i) {
     dl->AddLine(ImVec2(o.x + i * cell, o.y), ImVec2(o.x + i * cell, o.y + size), IM_COL32(0, 0, 0, 18));
     dl->AddLine(ImVec2(o.x, o.y + i * cell), ImVec2(o.x + size, o.y + i * cell), IM_COL32(0, 0, 0, 18));
@@ -340,31 +342,40 @@ void upload_map(Host& host, Texture& texture, const std::vector<double>& values,
 // [SECTION] analysis & completion --------------------------------------------------------------
 
 void analyse(SketchLabState& s, const PixelModel& model, Host& host) {
-  s.conditional = conditional_map(model, s.sketch);
-  s.surprise = surprise_map(model, s.sketch);
-  s.likelihood = log_likelihood(model, s.sketch);
-  s.running_log_p.resize(kDim);
+  s.drawing.conditional = conditional_map(model, s.drawing.sketch);
+  s.drawing.surprise = surprise_map(model, s.drawing.sketch);
+  s.drawing.likelihood = log_likelihood(model, s.drawing.sketch);
+  s.drawing.running_log_p.resize(kDim);
   double sum = 0;
-  for (int i = 0; i < kDim; ++i) s.running_log_p[size_t(i)] = sum -= s.surprise[size_t(i)];
-  upload_map(host, s.conditional_texture, s.conditional, 1.0);
-  upload_map(host, s.surprise_texture, s.surprise, 6.0);  // 6 nats ≈ a 1-in-400 surprise
+  for (int i = 0; i < kDim; ++i) s.drawing.running_log_p[size_t(i)] = sum -= s.drawing.surprise[size_t(i)];
+  upload_map(host, s.drawing.conditional_texture, s.drawing.conditional, 1.0);
+  upload_map(host, s.drawing.surprise_texture, s.drawing.surprise, 6.0);  // 6 nats ≈ a 1-in-400 surprise
 }
 
 void complete(SketchLabState& s, const PixelModel& model, Host& host) {
   SampleOptions o;
-  o.temperature = s.temperature;
-  o.count = s.samples;
-  o.seed = s.seed;
+  o.temperature = s.drawing.temperature;
+  o.count = s.drawing.samples;
+  o.seed = s.drawing.seed;
   const auto t0 = Clock::now();
-  s.completions = sample_completions(model, s.sketch, completion_start(s), o);
-  s.completion_ms = ms_since(t0) / s.samples;
+  s.drawing.completions = sample_completions(model, s.drawing.sketch, completion_start(s), o);
+  s.drawing.completion_ms = ms_since(t0) / s.drawing.samples;
   // pack_digit_atlas draws 0..255 ink: stretch the 0/1 pixels first.
-  std::vector<uint8_t> ink(s.completions.size());
-  for (size_t i = 0; i < ink.size(); ++i) ink[i] = s.completions[i] ? 255 : 0;
-  const Atlas atlas = pack_digit_atlas(s.samples, kSide, kSide, s.samples, [&](int k) {
+  std::vector<uint8_t> ink(s.drawing.completions.size());
+  for (size_t i = 0; i < ink.size(); ++i) ink[i] = s.drawing.completions[i] ? 255 : 0;
+  const Atlas atlas = pack_digit_atlas(s.drawing.samples, kSide, kSide, s.drawing.samples, [&](int k) {
     return std::span<const uint8_t>(ink.data() + size_t(k) * kDim, kDim);
   });
-  host.update_texture(s.completion_texture, atlas.rgba.data(), atlas.width, atlas.height);
+  host.update_texture(s.drawing.completion_texture, atlas.rgba.data(), atlas.width, atlas.height);
+}
+
+// Samples again when the analysis, the starting pixel or a sampling setting changed.
+void keep_completions_current(SketchLabState& s, const PixelModel& model, Host& host) {
+  SketchDrawState& d = s.drawing;
+  const CompletionKey key{d.analysed_key, completion_start(s), d.temperature, d.samples, d.seed};
+  if (key == d.completed_key) return;
+  complete(s, model, host);
+  d.completed_key = key;
 }
 
 // A heading with a rule under it (ImGui 1.86 has no SeparatorText).
@@ -385,7 +396,7 @@ void bordered_image(const Texture& t, float size, ImVec2 uv0 = ImVec2(0, 0), ImV
 void draw_running_log_p(const SketchLabState& s) {
   ImGui::Spacing();
   ImGui::TextUnformatted("The chain rule, pixel by pixel: log p(x₀ … xᵢ) = Σⱼ≤ᵢ log p(xⱼ | x₍<ⱼ₎)");
-  const double low = std::min(-1.0, s.running_log_p.back() * 1.1);
+  const double low = std::min(-1.0, s.drawing.running_log_p.back() * 1.1);
   static const std::vector<double> xs = [] {  // pixel indices 0..783, the same every frame
     std::vector<double> v(kDim);
     for (int i = 0; i < kDim; ++i) v[size_t(i)] = i;
@@ -395,33 +406,33 @@ void draw_running_log_p(const SketchLabState& s) {
             Range{low, 0}, "pixel i in reading order", "nats");
   for (int r = 1; r < kSide; ++r) plot.vline(r * kSide, IM_COL32(0, 0, 0, 14));
   plot.vline(completion_start(s), IM_COL32(213, 94, 0, 255), "cursor");
-  plot.line(xs, s.running_log_p, kAccentColor, 2.0f);
+  plot.line(xs, s.drawing.running_log_p, kAccentColor, 2.0f);
   if (plot.hovered()) {
     const int i = std::clamp(int(std::lround(plot.mouse_x())), 0, kDim - 1);
     ImGui::SetTooltip("pixel %d (row %d, col %d) = %d\np(xᵢ = 1 | x₍<ᵢ₎) = %.4f\nlog p(xᵢ | x₍<ᵢ₎) = %.3f nats\n"
                       "log p(x₀ … xᵢ) = %.2f nats",
-                      i, i / kSide, i % kSide, int(s.sketch[size_t(i)]), s.conditional[size_t(i)], -s.surprise[size_t(i)],
-                      s.running_log_p[size_t(i)]);
+                      i, i / kSide, i % kSide, int(s.drawing.sketch[size_t(i)]), s.drawing.conditional[size_t(i)], -s.drawing.surprise[size_t(i)],
+                      s.drawing.running_log_p[size_t(i)]);
   }
 }
 
-void draw_tab_draw(SketchLabState& s, LabContext& ctx, const PixelModel& model) {
+void draw_tab_draw(SketchLabState& s, LabContext& ctx) {
   ImGui::BeginGroup();
   draw_sketch_canvas(s, ctx, 11.0f);
-  if (ImGui::Button("Clear")) s.undo.push_back(s.sketch), std::fill(s.sketch.begin(), s.sketch.end(), 0), ++s.sketch_version;
+  if (ImGui::Button("Clear")) s.drawing.undo.push_back(s.drawing.sketch), std::fill(s.drawing.sketch.begin(), s.drawing.sketch.end(), 0), ++s.drawing.sketch_version;
   ImGui::SameLine();
-  ImGui::BeginDisabled(s.undo.empty());
-  if (ImGui::Button("Undo")) s.sketch = s.undo.back(), s.undo.pop_back(), ++s.sketch_version;
+  ImGui::BeginDisabled(s.drawing.undo.empty());
+  if (ImGui::Button("Undo")) s.drawing.sketch = s.drawing.undo.back(), s.drawing.undo.pop_back(), ++s.drawing.sketch_version;
   ImGui::EndDisabled();
   ImGui::SameLine();
-  ImGui::Checkbox("eraser", &s.erase);
+  ImGui::Checkbox("eraser", &s.drawing.erase);
   ImGui::SameLine();
   if (ImGui::Button("Keep")) keep_current_sketch(s, ctx.host);
   ctx.probes.item("keep");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Add this sketch to your own set (the Your sketches tab)");
-  if (!s.sketches_message.empty()) {
+  if (!s.set.message.empty()) {
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 11.0f * kSide);
-    MutedText(s.sketches_message.c_str());
+    MutedText(s.set.message.c_str());
     ImGui::PopTextWrapPos();
   }
   ImGui::EndGroup();
@@ -430,24 +441,24 @@ void draw_tab_draw(SketchLabState& s, LabContext& ctx, const PixelModel& model) 
   ImGui::BeginGroup();
   const float map = 136.0f;
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 2 * map + 12);
-  ImGui::Text("log p(sketch) = %.1f nats", s.likelihood.nats);
+  ImGui::Text("log p(sketch) = %.1f nats", s.drawing.likelihood.nats);
   char bits[96];
-  std::snprintf(bits, sizeof bits, "%.4f bits/pixel; the sum of log p(xᵢ | x₍<ᵢ₎)", s.likelihood.bits_per_pixel);
+  std::snprintf(bits, sizeof bits, "%.4f bits/pixel; the sum of log p(xᵢ | x₍<ᵢ₎)", s.drawing.likelihood.bits_per_pixel);
   MutedText(bits);
   ImGui::BeginGroup();
   ImGui::TextUnformatted("p(xᵢ = 1 | x₍<ᵢ₎)");
-  bordered_image(s.conditional_texture, map);
+  bordered_image(s.drawing.conditional_texture, map);
   ImGui::EndGroup();
   ImGui::SameLine(0, 12);
   ImGui::BeginGroup();
   ImGui::TextUnformatted("surprise, nats");
-  bordered_image(s.surprise_texture, map);
+  bordered_image(s.drawing.surprise_texture, map);
   ImGui::EndGroup();
   MutedText("Left: blue where the model expects ink. Right: −log p(xᵢ | x₍<ᵢ₎), blue where your sketch surprised "
             "it (6 nats and more = a 1-in-400 event).");
   // The next pixel at the cursor, and how sure the model is.
   const int next = completion_start(s);
-  const double p1 = s.conditional[size_t(next)];
+  const double p1 = s.drawing.conditional[size_t(next)];
   ImGui::Spacing();
   ImGui::Text("next pixel (row %d, col %d): p(x = 1) = %.3f", next / kSide, next % kSide, p1);
   ImGui::Text("most likely value: %s, with p = %.3f", p1 > 0.5 ? "ink (1)" : "paper (0)", std::max(p1, 1 - p1));
@@ -457,37 +468,32 @@ void draw_tab_draw(SketchLabState& s, LabContext& ctx, const PixelModel& model) 
   ImGui::SameLine(0, 24);
   ImGui::BeginGroup();
   ImGui::TextUnformatted("What would the model draw next?");
-  bool resample = false;
-  resample |= ImGui::RadioButton("from a row", !s.from_cursor) && (s.from_cursor = false, true);
+  if (ImGui::RadioButton("from a row", !s.drawing.from_cursor)) s.drawing.from_cursor = false;
   ImGui::SameLine();
-  resample |= ImGui::RadioButton("from the cursor", s.from_cursor) && (s.from_cursor = true, true);
+  if (ImGui::RadioButton("from the cursor", s.drawing.from_cursor)) s.drawing.from_cursor = true;
   ImGui::SameLine();
   HelpMarker("The cursor is the pixel after your last ink pixel in reading order: the model keeps everything before "
              "it and draws the rest, one pixel at a time, each from p(xᵢ | all pixels before it).");
-  ImGui::BeginDisabled(s.from_cursor);
+  ImGui::BeginDisabled(s.drawing.from_cursor);
   ImGui::SetNextItemWidth(160);
-  resample |= ImGui::SliderInt("row", &s.from_row, 0, 27);
+  ImGui::SliderInt("row", &s.drawing.from_row, 0, 27);
   ImGui::EndDisabled();
   ImGui::SetNextItemWidth(160);
-  resample |= ImGui::SliderFloat("temperature", &s.temperature, 0.0f, 2.0f, "%.2f");
+  ImGui::SliderFloat("temperature", &s.drawing.temperature, 0.0f, 2.0f, "%.2f");
   ImGui::SameLine();
   HelpMarker("Each pixel is drawn from σ(logit(p) / T). T = 0 always takes the more likely value; T > 1 flattens "
              "the probabilities towards coin flips.");
   ImGui::SetNextItemWidth(160);
-  resample |= ImGui::SliderInt("samples", &s.samples, 1, 12);
-  if (ImGui::Button("Re-sample")) ++s.seed, resample = true;
-  const CompletionKey ckey{s.analysed_key, completion_start(s), s.temperature, s.samples, s.seed};
-  if (resample || s.completed_key != ckey) {
-    complete(s, model, ctx.host);
-    s.completed_key = ckey;
-  }
+  ImGui::SliderInt("samples", &s.drawing.samples, 1, 12);
+  if (ImGui::Button("Re-sample")) ++s.drawing.seed;  // a new seed: update samples again
   ImGui::SameLine();
-  ImGui::TextDisabled("%.2f ms per sample", s.completion_ms);
-  const int per_row = 4;
-  for (int k = 0; k < s.samples; ++k) {
+  ImGui::TextDisabled("%.2f ms per sample", s.drawing.completion_ms);
+  // The completions update drew (for the settings of the previous frame until the next).
+  const int per_row = 4, shown = s.drawing.completed_key.samples;
+  for (int k = 0; k < shown; ++k) {
     if (k % per_row) ImGui::SameLine();
-    const float u0 = float(k) / float(s.samples);
-    bordered_image(s.completion_texture, 68, ImVec2(u0, 0), ImVec2(u0 + 1.0f / float(s.samples), 1));
+    const float u0 = float(k) / float(shown);
+    bordered_image(s.drawing.completion_texture, 68, ImVec2(u0, 0), ImVec2(u0 + 1.0f / float(shown), 1));
   }
   ImGui::EndGroup();
   draw_running_log_p(s);
@@ -495,32 +501,63 @@ void draw_tab_draw(SketchLabState& s, LabContext& ctx, const PixelModel& model) 
 
 // [SECTION] chain-rule tab ----------------------------------------------------------------------
 
+// The count table of the chain-rule tab, rebuilt when what it counts changed.
+void keep_chain_table_current(SketchLabState& s) {
+  SketchChainState& c = s.chain;
+  const ChainKey key{c.use_template, c.patch_row, c.patch_col, c.k,
+                     c.use_template ? s.models.model_version : s.models.binarized_generation};
+  if (key == c.key) return;
+  c.key = key;
+  try {
+    const ContextModel* counts = dynamic_cast<const ContextModel*>(s.models.counts.model.get());
+    if (c.use_template && !counts) throw Error("the count model is not ready");
+    c.table = c.use_template ? template_count_table(*counts, std::min(c.k, counts->options.neighbours))
+                             : patch_count_table(s.models.train_bin, c.patch_row, c.patch_col);
+    c.leaf = std::min(c.leaf, int(c.table.counts.size()) - 1);
+    c.error.clear();
+  } catch (const Error& e) {
+    c.error = e.what();
+  }
+}
+
+void upload_thumbnails(SketchSetState& set, Host& host) {
+  if (set.thumbs_version == set.version) return;
+  set.thumbs_version = set.version;
+  set.thumbs_count = set.sketches.count;
+  if (set.sketches.count == 0) return;
+  std::vector<uint8_t> ink(set.sketches.pixels.size());
+  for (size_t i = 0; i < ink.size(); ++i) ink[i] = set.sketches.pixels[i] ? 255 : 0;
+  const Atlas atlas = pack_digit_atlas(set.sketches.count, kSide, kSide, 32, [&](int k) {
+    return std::span<const uint8_t>(ink.data() + size_t(k) * kDim, kDim);
+  });
+  host.update_texture(set.thumbs_texture, atlas.rgba.data(), atlas.width, atlas.height);
+}
+
 void upload_mean_image(SketchLabState& s, Host& host) {
   std::vector<double> mean(kDim, 0.0);
-  for (int n = 0; n < s.train_bin.count; ++n)
-    for (int i = 0; i < kDim; ++i) mean[size_t(i)] += s.train_bin.image(n)[size_t(i)];
+  for (int n = 0; n < s.models.train_bin.count; ++n)
+    for (int i = 0; i < kDim; ++i) mean[size_t(i)] += s.models.train_bin.image(n)[size_t(i)];
   std::vector<uint32_t> rgba(kDim);
-  for (int i = 0; i < kDim; ++i) rgba[size_t(i)] = ink_rgba(uint8_t(std::lround(255.0 * mean[size_t(i)] / std::max(1, s.train_bin.count))));
-  host.update_texture(s.mean_texture, rgba.data(), kSide, kSide);
-  s.mean_generation = s.binarized_generation;
+  for (int i = 0; i < kDim; ++i) rgba[size_t(i)] = ink_rgba(uint8_t(std::lround(255.0 * mean[size_t(i)] / std::max(1, s.models.train_bin.count))));
+  host.update_texture(s.chain.mean_texture, rgba.data(), kSide, kSide);
+  s.chain.mean_generation = s.models.binarized_generation;
 }
 
 // The training images' mean with the 2×2 patch; a click moves the patch.
 void draw_patch_picker(SketchLabState& s, LabContext& ctx) {
-  if (s.mean_generation != s.binarized_generation) upload_mean_image(s, ctx.host);
   const float cell = 7.0f, size = cell * kSide;
   const ImVec2 o = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("patch_picker", ImVec2(size, size));
   ctx.probes.item("patch_picker");
   if (ImGui::IsItemActive()) {
     const ImVec2 m = ImGui::GetIO().MousePos;
-    s.patch_row = std::clamp(int((m.y - o.y) / cell), 0, kSide - 2);
-    s.patch_col = std::clamp(int((m.x - o.x) / cell), 0, kSide - 2);
+    s.chain.patch_row = std::clamp(int((m.y - o.y) / cell), 0, kSide - 2);
+    s.chain.patch_col = std::clamp(int((m.x - o.x) / cell), 0, kSide - 2);
   }
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddImage(s.mean_texture.id, o, ImVec2(o.x + size, o.y + size));
+  dl->AddImage(s.chain.mean_texture.id, o, ImVec2(o.x + size, o.y + size));
   dl->AddRect(o, ImVec2(o.x + size, o.y + size), IM_COL32(0, 0, 0, 90));
-  const ImVec2 a(o.x + s.patch_col * cell, o.y + s.patch_row * cell);
+  const ImVec2 a(o.x + s.chain.patch_col * cell, o.y + s.chain.patch_row * cell);
   dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(a.x + 2 * cell + 1, a.y + 2 * cell + 1), IM_COL32(213, 94, 0, 255), 0, 0, 2.0f);
 }
 
@@ -529,7 +566,7 @@ void draw_leaf_picture(const SketchLabState& s, const Assignment& a) {
   const float cell = 28.0f;
   struct Square { int r, c, value; std::string label; };
   std::vector<Square> squares;
-  if (!s.chain_template) {
+  if (!s.chain.key.use_template) {  // what the table counts (a click may have switched the mode)
     for (int v = 0; v < 4; ++v) squares.push_back({v / 2, v % 2, a[size_t(v)], std::string{'x', char('1' + v)}});
   } else {
     const int k = int(a.size()) - 1;
@@ -553,34 +590,19 @@ void draw_leaf_picture(const SketchLabState& s, const Assignment& a) {
 }
 
 void draw_tab_chain(SketchLabState& s, LabContext& ctx) {
-  const ChainKey key{s.chain_template, s.patch_row, s.patch_col, s.chain_k,
-                     s.chain_template ? s.model_version : s.binarized_generation};
-  if (key != s.chain_key) {
-    s.chain_key = key;
-    try {
-      const ContextModel* counts = dynamic_cast<const ContextModel*>(s.counts.model.get());
-      if (s.chain_template && !counts) throw Error("the count model is not ready");
-      s.chain_table = s.chain_template ? template_count_table(*counts, std::min(s.chain_k, counts->options.neighbours))
-                                       : patch_count_table(s.train_bin, s.patch_row, s.patch_col);
-      s.chain_leaf = std::min(s.chain_leaf, int(s.chain_table.counts.size()) - 1);
-      s.chain_error.clear();
-    } catch (const Error& e) {
-      s.chain_error = e.what();
-    }
-  }
   ImGui::BeginGroup();
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 215);
-  if (ImGui::RadioButton("a 2×2 patch of the images", !s.chain_template)) s.chain_template = false;
-  if (ImGui::RadioButton("the count model's template", s.chain_template)) s.chain_template = true;
+  if (ImGui::RadioButton("a 2×2 patch of the images", !s.chain.use_template)) s.chain.use_template = false;
+  if (ImGui::RadioButton("the count model's template", s.chain.use_template)) s.chain.use_template = true;
   ImGui::Spacing();
-  if (!s.chain_template) {
+  if (!s.chain.use_template) {
     MutedText("x1 x2 / x3 x4 at the orange square, counted over every training image. Click the mean image to "
               "move it.");
     draw_patch_picker(s, ctx);
-    ImGui::Text("patch at row %d, column %d", s.patch_row, s.patch_col);
+    ImGui::Text("patch at row %d, column %d", s.chain.patch_row, s.chain.patch_col);
   } else {
     ImGui::SetNextItemWidth(120);
-    ImGui::SliderInt("neighbours k", &s.chain_k, 1, 3);
+    ImGui::SliderInt("neighbours k", &s.chain.k, 1, 3);
     MutedText("The first k template neighbours (W, N, NW) and the pixel x they predict, counted at every position "
               "of every image the count model counted. The last edges are its p(x | context) before smoothing.");
   }
@@ -589,15 +611,15 @@ void draw_tab_chain(SketchLabState& s, LabContext& ctx) {
 
   ImGui::SameLine(0, 20);
   ImGui::BeginGroup();
-  if (!s.chain_error.empty() || s.chain_table.counts.empty()) {
-    ErrorText(s.chain_error);
+  if (!s.chain.error.empty() || s.chain.table.counts.empty()) {
+    ErrorText(s.chain.error);
     ImGui::EndGroup();
     return;
   }
   MutedText("Counts split one pixel at a time; p(value | the values before) on each edge; click a leaf.");
-  AggregationTree(s.chain_table, s.chain_leaf, &s.leaf_centres);
-  const CountTable& t = s.chain_table;
-  const Assignment leaf = assignment_of(t, s.chain_leaf);
+  AggregationTree(s.chain.table, s.chain.leaf, &s.chain.leaf_centres);
+  const CountTable& t = s.chain.table;
+  const Assignment leaf = assignment_of(t, s.chain.leaf);
   ImGui::Spacing();
   draw_leaf_picture(s, leaf);
   ImGui::SameLine(0, 16);
@@ -619,17 +641,17 @@ void draw_tab_chain(SketchLabState& s, LabContext& ctx) {
 // [SECTION] models tab --------------------------------------------------------------------------
 
 void draw_training_controls(SketchLabState& s, SketchModel kind, Probes& probes) {
-  const bool busy = s.trainer && s.training == kind;
+  const bool busy = s.models.trainer && s.models.training == kind;
   ImGui::PushID(int(kind));
   if (busy) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "epoch %d/%d · %.0f%%", std::min(s.trainer->epoch() + 1, kind == SketchModel::Fvsbn ? s.fvsbn_epochs : s.nade_epochs),
-                  kind == SketchModel::Fvsbn ? s.fvsbn_epochs : s.nade_epochs, 100.0 * s.trainer->progress());
-    ImGui::ProgressBar(s.trainer->progress(), ImVec2(220, 0), buf);
+    std::snprintf(buf, sizeof buf, "epoch %d/%d · %.0f%%", std::min(s.models.trainer->epoch() + 1, kind == SketchModel::Fvsbn ? s.models.fvsbn_epochs : s.models.nade_epochs),
+                  kind == SketchModel::Fvsbn ? s.models.fvsbn_epochs : s.models.nade_epochs, 100.0 * s.models.trainer->progress());
+    ImGui::ProgressBar(s.models.trainer->progress(), ImVec2(220, 0), buf);
     ImGui::SameLine();
     if (ImGui::Button("Cancel")) cancel_training(s, std::string(kModelNames[int(kind)]) + " training cancelled.");
   } else {
-    ImGui::BeginDisabled(s.trainer != nullptr);
+    ImGui::BeginDisabled(s.models.trainer != nullptr);
     if (ImGui::Button(result_of(s, kind).model ? "Train again" : "Train")) start_training(s, kind);
     probes.item(kind == SketchModel::Fvsbn ? "train_fvsbn" : "train_nade");
     ImGui::EndDisabled();
@@ -640,8 +662,8 @@ void draw_training_controls(SketchLabState& s, SketchModel kind, Probes& probes)
 // Test NLL of every trained model next to the independent-pixel baseline, as a table and bars.
 void draw_nll_comparison(const SketchLabState& s) {
   struct Row { const char* name; const ModelResult* r; };
-  const Row rows[] = {{"independent pixels", &s.independent}, {"context counts", &s.counts}, {"FVSBN", &s.fvsbn}, {"NADE", &s.nade}};
-  ImGui::Text("Mean test NLL on the %s loaded test images (lower is better)", thousands(s.test_bin.count).c_str());
+  const Row rows[] = {{"independent pixels", &s.models.independent}, {"context counts", &s.models.counts}, {"FVSBN", &s.models.fvsbn}, {"NADE", &s.models.nade}};
+  ImGui::Text("Mean test NLL on the %s loaded test images (lower is better)", thousands(s.models.test_bin.count).c_str());
   if (ImGui::BeginTable("nll", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit)) {
     ImGui::TableSetupColumn("model");
     ImGui::TableSetupColumn("nats / image");
@@ -653,7 +675,7 @@ void draw_nll_comparison(const SketchLabState& s) {
     for (const Row& row : rows) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      if (row.r == &s.nade && s.nade.model) ImGui::Text("NADE, H = %d", static_cast<const NadeModel&>(*s.nade.model).hidden());
+      if (row.r == &s.models.nade && s.models.nade.model) ImGui::Text("NADE, H = %d", static_cast<const NadeModel&>(*s.models.nade.model).hidden());
       else ImGui::TextUnformatted(row.name);
       ImGui::TableNextColumn();
       if (!row.r->model) {
@@ -673,7 +695,7 @@ void draw_nll_comparison(const SketchLabState& s) {
     ImGui::EndTable();
   }
   // Bars scaled to the baseline.
-  const double scale = std::max(1.0, s.independent.test_nll);
+  const double scale = std::max(1.0, s.models.independent.test_nll);
   const float label_w = 130.0f, bar_h = 20.0f, width = std::max(120.0f, ImGui::GetContentRegionAvail().x - label_w - 60.0f);
   const ImVec2 o = ImGui::GetCursorScreenPos();
   ImGui::Spacing();
@@ -708,16 +730,16 @@ void draw_data_hint(LabContext& ctx) {
 void draw_count_source(SketchLabState& s) {
   ImGui::TextUnformatted("count on:");
   ImGui::SameLine();
-  int source = int(s.count_source);
+  int source = int(s.models.count_source);
   ImGui::RadioButton("MNIST", &source, 0);
   ImGui::SameLine();
   ImGui::RadioButton("your sketches", &source, 1);
   ImGui::SameLine();
   ImGui::RadioButton("both", &source, 2);
-  s.count_source = CountSource(source);
-  if (s.count_source == CountSource::Mixed) {
+  s.models.count_source = CountSource(source);
+  if (s.models.count_source == CountSource::Mixed) {
     ImGui::SetNextItemWidth(200);
-    ImGui::SliderInt("weight of a sketch", &s.sketch_weight, 1, 1000, "×%d", ImGuiSliderFlags_Logarithmic);
+    ImGui::SliderInt("weight of a sketch", &s.models.sketch_weight, 1, 1000, "×%d", ImGuiSliderFlags_Logarithmic);
     ImGui::SameLine();
     HelpMarker("Each of your sketches is counted this many times, as if it were that many MNIST images.");
   }
@@ -727,27 +749,27 @@ void draw_tab_models(SketchLabState& s, LabContext& ctx) {
   ImGui::BeginChild("model_settings", ImVec2(370, 0), false);
   ImGui::PushItemWidth(200);
   SectionTitle("Context counts");
-  ImGui::SliderInt("neighbours K", &s.neighbours, 1, 12);
+  ImGui::SliderInt("neighbours K", &s.models.neighbours, 1, 12);
   ImGui::SameLine();
   HelpMarker("p(xᵢ = 1 | the K nearest earlier pixels) = (n₁ + α) / (n + 2α), counted over the training images: "
              "W, N, NW, NE, WW, NN, … in raster order; pixels outside the image count as 0. One pass of counting.");
-  ImGui::SliderFloat("smoothing α", &s.alpha, 0.01f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
-  ImGui::Checkbox("a table per pixel position", &s.position_dependent);
+  ImGui::SliderFloat("smoothing α", &s.models.alpha, 0.01f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
+  ImGui::Checkbox("a table per pixel position", &s.models.position_dependent);
   draw_count_source(s);
-  if (!s.counts_error.empty()) ErrorText(s.counts_error);
+  if (!s.models.counts_error.empty()) ErrorText(s.models.counts_error);
 
   SectionTitle("FVSBN");
   MutedText("p(xᵢ = 1 | x₍<ᵢ₎) = σ(bᵢ + Σⱼ₍<ᵢ₎ Wᵢⱼ xⱼ): logistic regression on every earlier pixel, "
             "trained by minimizing binary cross-entropy (Adam, batches of 100).");
-  ImGui::SliderInt("epochs##fvsbn", &s.fvsbn_epochs, 1, 10);
+  ImGui::SliderInt("epochs##fvsbn", &s.models.fvsbn_epochs, 1, 10);
   draw_training_controls(s, SketchModel::Fvsbn, ctx.probes);
 
   SectionTitle("NADE");
   MutedText("One hidden layer shared by all positions: hᵢ = σ(c + W₍:,<ᵢ₎ x₍<ᵢ₎), p(xᵢ = 1 | x₍<ᵢ₎) = σ(bᵢ + Vᵢ · hᵢ).");
-  ImGui::SliderInt("hidden units H", &s.nade_hidden, 10, 500);
-  ImGui::SliderInt("epochs##nade", &s.nade_epochs, 1, 10);
+  ImGui::SliderInt("hidden units H", &s.models.nade_hidden, 10, 500);
+  ImGui::SliderInt("epochs##nade", &s.models.nade_epochs, 1, 10);
   draw_training_controls(s, SketchModel::Nade, ctx.probes);
-  if (!s.training_message.empty()) MutedText(s.training_message.c_str());
+  if (!s.models.training_message.empty()) MutedText(s.models.training_message.c_str());
   ImGui::PopItemWidth();
   ImGui::EndChild();
 
@@ -763,11 +785,11 @@ void draw_tab_models(SketchLabState& s, LabContext& ctx) {
 void draw_tab_sketches(SketchLabState& s, LabContext& ctx) {
   ImGui::BeginChild("sketch_set", ImVec2(350, 0), false);  // a child keeps the separator in its column
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 330);
-  ImGui::Text("%d sketch%s kept (at most %d)", s.my_sketches.count, s.my_sketches.count == 1 ? "" : "es", kMaxSketches);
+  ImGui::Text("%d sketch%s kept (at most %d)", s.set.sketches.count, s.set.sketches.count == 1 ? "" : "es", kMaxSketches);
   MutedText("Draw in the Draw tab and press Keep. The set stays in this browser across visits; export it to keep "
             "it elsewhere (an IDX images file, like MNIST's).");
   if (ImGui::Button("Keep the current sketch")) keep_current_sketch(s, ctx.host);
-  ImGui::BeginDisabled(s.my_sketches.count == 0);
+  ImGui::BeginDisabled(s.set.sketches.count == 0);
   if (ImGui::Button("Export…")) export_sketches(s, ctx.host);
   ctx.probes.item("export");
   ImGui::EndDisabled();
@@ -775,22 +797,22 @@ void draw_tab_sketches(SketchLabState& s, LabContext& ctx) {
   if (ImGui::Button("Import…")) ctx.host.open_file("sketches", ".idx,.ubyte,application/octet-stream");
   ctx.probes.item("import");
   ImGui::SameLine();
-  ImGui::BeginDisabled(s.selected_sketch < 0 || s.selected_sketch >= s.my_sketches.count);
+  ImGui::BeginDisabled(s.set.selected < 0 || s.set.selected >= s.set.sketches.count);
   if (ImGui::Button("Remove selected")) {
-    remove_sketch(s.my_sketches, s.selected_sketch);
-    s.selected_sketch = -1;
+    remove_sketch(s.set.sketches, s.set.selected);
+    s.set.selected = -1;
     persist_sketches(s, ctx.host);
   }
   ImGui::EndDisabled();
-  if (!s.sketches_message.empty()) {
-    if (s.sketches_message_is_error) ErrorText(s.sketches_message);
-    else MutedText(s.sketches_message.c_str());
+  if (!s.set.message.empty()) {
+    if (s.set.message_is_error) ErrorText(s.set.message);
+    else MutedText(s.set.message.c_str());
   }
   ImGui::Spacing();
   SectionTitle("Train the count model on them");
   draw_count_source(s);
-  if (s.counts.model) ImGui::Text("counted: %s", s.counts.trained_on.c_str());
-  if (!s.counts_error.empty()) ErrorText(s.counts_error);
+  if (s.models.counts.model) ImGui::Text("counted: %s", s.models.counts.trained_on.c_str());
+  if (!s.models.counts_error.empty()) ErrorText(s.models.counts_error);
   MutedText("Completions in the Draw tab follow the new counts at once.");
   ImGui::PopTextWrapPos();
   ImGui::EndChild();
@@ -798,33 +820,26 @@ void draw_tab_sketches(SketchLabState& s, LabContext& ctx) {
   ImGui::SameLine(0, 20);
   ImGui::BeginChild("thumbs", ImVec2(0, 0), false);
   const int columns = std::max(1, int(ImGui::GetContentRegionAvail().x / 62.0f));
-  if (s.thumbs_version != s.sketches_version && s.my_sketches.count > 0) {
-    std::vector<uint8_t> ink(s.my_sketches.pixels.size());
-    for (size_t i = 0; i < ink.size(); ++i) ink[i] = s.my_sketches.pixels[i] ? 255 : 0;
-    const Atlas atlas = pack_digit_atlas(s.my_sketches.count, kSide, kSide, 32, [&](int k) {
-      return std::span<const uint8_t>(ink.data() + size_t(k) * kDim, kDim);
-    });
-    ctx.host.update_texture(s.thumbs_texture, atlas.rgba.data(), atlas.width, atlas.height);
-    s.thumbs_version = s.sketches_version;
-  }
-  const int atlas_rows = (s.my_sketches.count + 31) / 32;
-  for (int k = 0; k < s.my_sketches.count; ++k) {
+  // The thumbnails update uploaded: a sketch kept or removed this frame shows from the next.
+  const int shown = std::min(s.set.thumbs_count, s.set.sketches.count);
+  const int atlas_rows = (s.set.thumbs_count + 31) / 32;
+  for (int k = 0; k < shown; ++k) {
     if (k % columns) ImGui::SameLine();
     const ImVec2 uv0(float(k % 32) / 32.0f, float(k / 32) / float(atlas_rows));
     const ImVec2 uv1(uv0.x + 1.0f / 32.0f, uv0.y + 1.0f / float(atlas_rows));
     ImGui::PushID(k);
-    const bool selected = k == s.selected_sketch;
-    if (ImGui::ImageButton(s.thumbs_texture.id, ImVec2(52, 52), uv0, uv1, 2, ImVec4(1, 1, 1, 1))) {
-      s.selected_sketch = k;
-      s.undo.push_back(s.sketch);
-      s.sketch.assign(s.my_sketches.image(k).begin(), s.my_sketches.image(k).end());
-      ++s.sketch_version;
+    const bool selected = k == s.set.selected;
+    if (ImGui::ImageButton(s.set.thumbs_texture.id, ImVec2(52, 52), uv0, uv1, 2, ImVec4(1, 1, 1, 1))) {
+      s.set.selected = k;
+      s.drawing.undo.push_back(s.drawing.sketch);
+      s.drawing.sketch.assign(s.set.sketches.image(k).begin(), s.set.sketches.image(k).end());
+      ++s.drawing.sketch_version;
     }
     if (selected) ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), kAccentColor, 0, 0, 2.0f);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("sketch %d: click to load it into the canvas", k + 1);
     ImGui::PopID();
   }
-  if (s.my_sketches.count == 0) MutedText("No sketches yet.");
+  if (s.set.sketches.count == 0) MutedText("No sketches yet.");
   ImGui::EndChild();
 }
 
@@ -832,30 +847,28 @@ void draw_tab_sketches(SketchLabState& s, LabContext& ctx) {
 
 // The model picker, shown above every tab: which model the views use, and its training.
 void draw_model_bar(SketchLabState& s, Probes& probes) {
-  if (!s.counts_error.empty()) ErrorText(s.counts_error);
-  int picked = int(s.picked);
+  if (!s.models.counts_error.empty()) ErrorText(s.models.counts_error);
+  static constexpr EnumChoice<SketchModel> kModelChoices[] = {
+      {SketchModel::Counts, kModelNames[0]}, {SketchModel::Fvsbn, kModelNames[1]}, {SketchModel::Nade, kModelNames[2]}};
   ImGui::SetNextItemWidth(170);
-  if (ImGui::Combo("model", &picked, kModelNames, 3)) {
-    s.picked = SketchModel(picked);
-    ++s.model_version;
-  }
+  if (EnumCombo<SketchModel>("model", s.models.picked, kModelChoices)) ++s.models.model_version;
   ImGui::SameLine(0, 16);
-  const ModelResult& r = result_of(s, s.picked);
+  const ModelResult& r = result_of(s, s.models.picked);
   if (r.model) {
-    ImGui::Text("test NLL %.2f nats/image · independent pixels %.2f", r.test_nll, s.independent.test_nll);
-  } else if (s.trainer && s.training == s.picked) {
-    ImGui::ProgressBar(s.trainer->progress(), ImVec2(200, 0));
+    ImGui::Text("test NLL %.2f nats/image · independent pixels %.2f", r.test_nll, s.models.independent.test_nll);
+  } else if (s.models.trainer && s.models.training == s.models.picked) {
+    ImGui::ProgressBar(s.models.trainer->progress(), ImVec2(200, 0));
     ImGui::SameLine();
-    if (ImGui::Button("Cancel")) cancel_training(s, std::string(kModelNames[int(s.picked)]) + " training cancelled.");
+    if (ImGui::Button("Cancel")) cancel_training(s, std::string(kModelNames[int(s.models.picked)]) + " training cancelled.");
     probes.item("cancel");
     ImGui::SameLine();
-    ImGui::TextDisabled("training %s on %s MNIST images; context counts meanwhile", kModelNames[int(s.picked)],
-                        thousands(s.train_bin.count).c_str());
+    ImGui::TextDisabled("training %s on %s MNIST images; context counts meanwhile", kModelNames[int(s.models.picked)],
+                        thousands(s.models.train_bin.count).c_str());
   } else {
-    ImGui::TextDisabled("%s is not trained yet (context counts meanwhile)", kModelNames[int(s.picked)]);
+    ImGui::TextDisabled("%s is not trained yet (context counts meanwhile)", kModelNames[int(s.models.picked)]);
     ImGui::SameLine();
-    ImGui::BeginDisabled(s.trainer != nullptr);
-    if (ImGui::Button("Train")) start_training(s, s.picked);
+    ImGui::BeginDisabled(s.models.trainer != nullptr);
+    if (ImGui::Button("Train")) start_training(s, s.models.picked);
     ImGui::EndDisabled();
   }
 }
@@ -865,32 +878,37 @@ void draw_model_bar(SketchLabState& s, Probes& probes) {
 // Keeps the models in step with the data and the settings, advances training by one slice and
 // re-analyses the sketch when it or the model changed: everything before the first ImGui call.
 void update_sketch_lab(SketchLabState& s, LabContext& ctx) {
+  upload_thumbnails(s.set, ctx.host);
   if (!ctx.data.ready()) return;
   try {
     ensure_binarized(s, ctx.data);
-    if (s.trainer && s.training != SketchModel::Counts && s.binarized_generation != s.trainer_generation)
+    if (s.models.trainer && s.models.training != SketchModel::Counts && s.models.binarized_generation != s.models.trainer_generation)
       cancel_training(s, "The data changed: training stopped.");
     keep_counts_current(s);
     // A model trained on other data than the loaded set is dropped: its NLL would not compare.
     for (SketchModel m : {SketchModel::Fvsbn, SketchModel::Nade})
-      if (result_of(s, m).model && result_of(s, m).data_generation != s.binarized_generation)
-        result_of(s, m) = ModelResult(), ++s.model_version;
+      if (result_of(s, m).model && result_of(s, m).data_generation != s.models.binarized_generation)
+        result_of(s, m) = ModelResult(), ++s.models.model_version;
     // Picking an untrained model (or ?model=fvsbn) starts its training.
-    if (s.picked != SketchModel::Counts && !result_of(s, s.picked).model && !s.trainer && !s.auto_started[int(s.picked)]) {
-      s.auto_started[int(s.picked)] = true;
-      start_training(s, s.picked);
+    if (s.models.picked != SketchModel::Counts && !result_of(s, s.models.picked).model && !s.models.trainer && !s.models.auto_started[int(s.models.picked)]) {
+      s.models.auto_started[int(s.models.picked)] = true;
+      start_training(s, s.models.picked);
     }
     advance_training(s);
   } catch (const Error& e) {
     s.error = e.what();
   }
+  upload_sketch_texture(s.drawing, ctx.host);
+  keep_chain_table_current(s);
+  if (s.chain.mean_generation != s.models.binarized_generation) upload_mean_image(s, ctx.host);
   const PixelModel* model = active_model(s);
   if (!model) return;
-  const AnalysisKey akey{s.sketch_version, s.model_version, active_kind(s)};
-  if (s.analysed_key != akey) {
+  const AnalysisKey akey{s.drawing.sketch_version, s.models.model_version, active_kind(s)};
+  if (s.drawing.analysed_key != akey) {
     analyse(s, *model, ctx.host);
-    s.analysed_key = akey;
+    s.drawing.analysed_key = akey;
   }
+  keep_completions_current(s, *model, ctx.host);
 }
 
 void draw_sketch_lab(SketchLabState& s, LabContext& ctx) {
@@ -905,7 +923,7 @@ void draw_sketch_lab(SketchLabState& s, LabContext& ctx) {
   static constexpr const char* kTabNames[] = {"Draw & complete", "The chain rule", "Models", "Your sketches"};
   if (!LabTabs("sketch_tabs", kTabNames, s.tab, s.select_tab)) return;
   switch (s.tab) {
-    case SketchTab::Draw: draw_tab_draw(s, ctx, *model); break;
+    case SketchTab::Draw: draw_tab_draw(s, ctx); break;
     case SketchTab::ChainRule: draw_tab_chain(s, ctx); break;
     case SketchTab::Models: draw_tab_models(s, ctx); break;
     case SketchTab::MySketches: draw_tab_sketches(s, ctx); break;
@@ -923,35 +941,35 @@ bool sketch_on_file(SketchLabState& s, LabContext& ctx, const OpenedFile& file) 
 nlohmann::json sketch_state_json(const SketchLabState& s) {
   auto nll = [](const ModelResult& r) { return r.model ? r.test_nll : -1.0; };
   nlohmann::json leaves = nlohmann::json::array();
-  for (const ImVec2& p : s.leaf_centres) leaves.push_back({p.x, p.y});
+  for (const ImVec2& p : s.chain.leaf_centres) leaves.push_back({p.x, p.y});
   double chain_product = -1, chain_joint = -1;
-  if (s.chain_error.empty() && !s.chain_table.counts.empty()) {
-    const ChainRule c = chain_rule(s.chain_table, assignment_of(s.chain_table, s.chain_leaf));
+  if (s.chain.error.empty() && !s.chain.table.counts.empty()) {
+    const ChainRule c = chain_rule(s.chain.table, assignment_of(s.chain.table, s.chain.leaf));
     chain_product = c.product, chain_joint = c.joint.value();
   }
   return {{"tab", std::array{"draw", "chain", "models", "sketches"}[size_t(s.tab)]},
-          {"model", kModelKeys[int(s.picked)]},
+          {"model", kModelKeys[int(s.models.picked)]},
           {"active_model", kModelKeys[int(active_kind(s))]},
-          {"neighbours", s.neighbours},
-          {"test_nll", nll(s.counts)},
-          {"baseline_nll", nll(s.independent)},
-          {"fvsbn_nll", nll(s.fvsbn)},
-          {"nade_nll", nll(s.nade)},
-          {"training", s.trainer != nullptr},
-          {"progress", s.trainer ? double(s.trainer->progress()) : 0.0},
-          {"training_message", s.training_message},
-          {"counts_error", s.counts_error},
-          {"log_p", s.likelihood.nats},
-          {"bits_per_pixel", s.likelihood.bits_per_pixel},
-          {"ink", std::count(s.sketch.begin(), s.sketch.end(), 1)},
+          {"neighbours", s.models.neighbours},
+          {"test_nll", nll(s.models.counts)},
+          {"baseline_nll", nll(s.models.independent)},
+          {"fvsbn_nll", nll(s.models.fvsbn)},
+          {"nade_nll", nll(s.models.nade)},
+          {"training", s.models.trainer != nullptr},
+          {"progress", s.models.trainer ? double(s.models.trainer->progress()) : 0.0},
+          {"training_message", s.models.training_message},
+          {"counts_error", s.models.counts_error},
+          {"log_p", s.drawing.likelihood.nats},
+          {"bits_per_pixel", s.drawing.likelihood.bits_per_pixel},
+          {"ink", std::count(s.drawing.sketch.begin(), s.drawing.sketch.end(), 1)},
           {"completion_start", completion_start(s)},
-          {"completion_ms", s.completion_ms},
-          {"completion_ink", std::count(s.completions.begin(), s.completions.end(), 1)},
-          {"sketches", s.my_sketches.count},
-          {"sketches_message", s.sketches_message},
-          {"sketches_error", s.sketches_message_is_error},
-          {"chain_leaf", s.chain_leaf},
-          {"chain_total", s.chain_table.counts.empty() ? 0LL : (long long)s.chain_table.total()},
+          {"completion_ms", s.drawing.completion_ms},
+          {"completion_ink", std::count(s.drawing.completions.begin(), s.drawing.completions.end(), 1)},
+          {"sketches", s.set.sketches.count},
+          {"sketches_message", s.set.message},
+          {"sketches_error", s.set.message_is_error},
+          {"chain_leaf", s.chain.leaf},
+          {"chain_total", s.chain.table.counts.empty() ? 0LL : (long long)s.chain.table.total()},
           {"chain_product", chain_product},
           {"chain_joint", chain_joint},
           {"leaves", leaves}};

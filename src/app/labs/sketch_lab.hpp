@@ -68,13 +68,13 @@ struct ChainKey {                // the chain-rule count table
   bool operator==(const ChainKey&) const = default;
 };
 
-struct SketchLabState {
-  SketchTab tab = SketchTab::Draw;
-  bool select_tab = true;
+// The models every tab uses: the count model (recounted whenever a setting, the data or, when
+// used, the sketch set changes), the baseline, FVSBN and NADE (trained a few minibatches per frame).
+struct SketchModelsState {
   SketchModel picked = SketchModel::Counts;  // the model every view uses (once it is trained)
   int model_version = 0;                     // bumped whenever a model changes
 
-  // Context counts: recounted whenever a setting, the data or (when used) the sketch set changes.
+  // Context counts.
   int neighbours = 10;        // K, 1..12
   float alpha = 1.0f;         // additive smoothing
   bool position_dependent = false;
@@ -84,7 +84,7 @@ struct SketchLabState {
   ModelResult counts, independent, fvsbn, nade;
   std::string counts_error;
 
-  // FVSBN / NADE training, a few minibatches per frame.
+  // FVSBN / NADE training.
   BinaryImages train_bin, test_bin;  // the loaded MNIST, binarized (the trainer views these)
   int binarized_generation = -1;
   std::unique_ptr<PixelModelTrainer> trainer;
@@ -98,7 +98,10 @@ struct SketchLabState {
   int nade_epochs = 4;
   int nade_hidden = 250;
   std::string training_message;
+};
 
+// The Draw & complete tab: the sketch, its analysis under the model, and completions.
+struct SketchDrawState {
   // The sketch: (28, 28) 0/1, raster order, with undo snapshots.
   std::vector<uint8_t> sketch = std::vector<uint8_t>(784, 0);
   std::vector<std::vector<uint8_t>> undo;
@@ -119,32 +122,45 @@ struct SketchLabState {
   float temperature = 1.0f;
   int samples = 8;
   uint64_t seed = 1;
-  std::vector<uint8_t> completions;  // (samples, 784)
+  std::vector<uint8_t> completions;  // (completed_key.samples, 784)
   Texture completion_texture;
-  CompletionKey completed_key;
+  CompletionKey completed_key;       // what `completions` and its texture show
   double completion_ms = 0;
+};
 
-  // The chain rule on a few pixels: a 2×2 patch of the training images, or the count model's
-  // first k template neighbours and the pixel they predict.
-  bool chain_template = false;
+// The chain-rule tab: a 2×2 patch of the training images, or the count model's first k template
+// neighbours and the pixel they predict, as a count table and its aggregation tree.
+struct SketchChainState {
+  bool use_template = false;
   int patch_row = 6, patch_col = 12;  // the patch's top-left pixel
-  int chain_k = 3;
-  int chain_leaf = 15;                 // the selected leaf (row of the count table)
-  CountTable chain_table;
-  ChainKey chain_key;
-  std::string chain_error;
-  Texture mean_texture;                // the training images' mean, for picking a patch
+  int k = 3;
+  int leaf = 15;                      // the selected leaf (row of the count table)
+  CountTable table;
+  ChainKey key;                       // what `table` counts
+  std::string error;
+  Texture mean_texture;               // the training images' mean, for picking a patch
   int mean_generation = -1;
   std::vector<ImVec2> leaf_centres;
+};
 
-  // Your sketches: kept in the browser (host.store), exported and imported as IDX files.
-  BinaryImages my_sketches;
-  int sketches_version = 0, thumbs_version = -1;
-  int selected_sketch = -1;
+// Your sketches: kept in the browser (host.store), exported and imported as IDX files.
+struct SketchSetState {
+  BinaryImages sketches;
+  int version = 0;                    // bumped whenever the set changes
+  int thumbs_version = -1, thumbs_count = 0;  // the set the thumbnails' texture shows
+  int selected = -1;
   Texture thumbs_texture;
-  std::string sketches_message;
-  bool sketches_message_is_error = false;
+  std::string message;
+  bool message_is_error = false;
+};
 
+struct SketchLabState {
+  SketchTab tab = SketchTab::Draw;
+  bool select_tab = true;
+  SketchModelsState models;
+  SketchDrawState drawing;
+  SketchChainState chain;
+  SketchSetState set;
   std::string error;
 };
 
