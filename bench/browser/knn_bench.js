@@ -355,7 +355,7 @@ async function run() {
   const module = await loadWasmModule(config.modulePath, 'createBenchModule', 'bench_knn_wasm');
   const ours = new Ours(module, train.pixels, dim, Q, Q * Math.max(N, Nb));
   result.env.ours_backend = ours.backend;
-  if (ours.backend !== 'wasm simd128') result.notes.push(`our module runs the ${ours.backend} kernels, not wasm simd128`);
+  if (ours.backend !== 'WebAssembly SIMD128') result.notes.push(`our module runs the ${ours.backend} kernels, not WebAssembly SIMD128`);
 
   let tfjs = null, tfjsBatch = null;
   if (config.tfjs) {

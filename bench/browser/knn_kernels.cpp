@@ -10,6 +10,7 @@
 
 #include "core/knn/distance.hpp"
 #include "core/knn/knn.hpp"
+#include "core/target.hpp"
 
 namespace {
 
@@ -65,8 +66,12 @@ void copy_neighbors(const implay::Neighbors& found, int32_t* out_index, float* o
 
 extern "C" {
 
-// "wasm simd128" when the core's kernels are the explicit SIMD ones (they must be here).
-EMSCRIPTEN_KEEPALIVE const char* bench_backend_name() { return implay::simd_backend_name(); }
+// "WebAssembly SIMD128" when the core runs its explicit SIMD kernels (they must, here):
+// target.hpp's active_kernels().
+EMSCRIPTEN_KEEPALIVE const char* bench_backend_name() {
+  static const std::string name = implay::active_kernels();
+  return name.c_str();
+}
 
 // Message of the last failed call (an entry point returned −1).
 EMSCRIPTEN_KEEPALIVE const char* bench_last_error() { return last_error.c_str(); }

@@ -297,7 +297,7 @@ async function run() {
   const ours = new Ours(module, train, test);
   result.env.ours_backend = ours.backend;
   result.env.ours_models = ours.slots;
-  if (ours.backend !== 'wasm simd128') result.notes.push(`our module runs the ${ours.backend} kernels, not wasm simd128`);
+  if (ours.backend !== 'WebAssembly SIMD128') result.notes.push(`our module runs the ${ours.backend} kernels, not WebAssembly SIMD128`);
 
   // ---- (a) counting over all N training images
   log(`(a) counting, K = ${K}, ${N} images`);

@@ -15,7 +15,7 @@
 #include "core/pixel/pixel_model.hpp"
 #include "core/pixel/pixel_model_fvsbn.hpp"
 #include "core/pixel/pixel_model_nade.hpp"
-#include "core/simd.hpp"
+#include "core/target.hpp"
 
 namespace {
 
@@ -73,7 +73,11 @@ const implay::PixelModel* model_in(int slot) {
 
 extern "C" {
 
-EMSCRIPTEN_KEEPALIVE const char* bench_backend_name() { return implay::simd_backend_name(); }
+// "WebAssembly SIMD128" when the core runs its explicit SIMD kernels: active_kernels().
+EMSCRIPTEN_KEEPALIVE const char* bench_backend_name() {
+  static const std::string name = implay::active_kernels();
+  return name.c_str();
+}
 EMSCRIPTEN_KEEPALIVE const char* bench_last_error() { return last_error.c_str(); }
 EMSCRIPTEN_KEEPALIVE int bench_slot_count() { return kSlotCount; }
 EMSCRIPTEN_KEEPALIVE const char* bench_slot_name(int slot) { return slot >= 0 && slot < kSlotCount ? kSlotNames[slot] : "?"; }

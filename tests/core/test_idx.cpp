@@ -9,6 +9,7 @@
 #include "test_support.hpp"
 #include "core/error.hpp"
 #include "core/data/idx.hpp"
+#include "core/target.hpp"
 
 using namespace implay;
 using implay::testing::error_of;
@@ -130,7 +131,7 @@ TEST_CASE("labelled images larger than the pixel cap are refused by name") {
         "big-images: images of 2048x1024 pixels; at most 1048576 pixels an image are accepted");
 }
 
-#ifndef __EMSCRIPTEN__  // folders and devices: the native file system
+#if !IMPLAY_TARGET_WASM  // folders and devices: the native file system
 TEST_CASE("read_file_bytes names folders, devices and files over the limit; write_file_bytes a full disk") {
   const std::string dir = std::filesystem::temp_directory_path().string();
   CHECK(error_of([&] { read_file_bytes(dir); }) == dir + ": is a folder, not a file");

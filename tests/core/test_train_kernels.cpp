@@ -63,7 +63,7 @@ const ReluPath kReluPaths[] = {
 #if IMPLAY_WASM_SIMD
     {"wasm_simd", wasm_simd::relu_dot_f32, wasm_simd::relu_backward_f32},
 #endif
-#if defined(__SSE2__)
+#if IMPLAY_SSE2
     {"sse2", sse2::relu_dot_f32, sse2::relu_backward_f32},
 #endif
     {"dispatch", relu_dot_f32, relu_backward_f32},

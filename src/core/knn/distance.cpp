@@ -879,11 +879,6 @@ IMPLAY_AVX512 uint32_t capped(const uint8_t* a, const uint8_t* b, size_t n,
 
 }  // namespace
 
-bool supported() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
-}
-
 IMPLAY_AVX512 uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
                                             std::span<const uint32_t> blocks, uint32_t cap) {
   if (n > kMaxExactL2 || n < kFirstCheck * kCappedBlock)
@@ -1079,11 +1074,6 @@ IMPLAY_AVX2 uint32_t capped(const uint8_t* a, const uint8_t* b, size_t n,
 
 }  // namespace
 
-bool supported() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2");
-}
-
 IMPLAY_AVX2 uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
                                           std::span<const uint32_t> blocks, uint32_t cap) {
   if (n > kMaxExactL2 || n < kFirstCheck * kCappedBlock)
@@ -1172,16 +1162,18 @@ struct CappedKernels {
         ns::squared_l2_u8_capped_rows, ns::linf_u8_capped_rows, name                       \
   }
 
+// The one run-time choice of target.hpp (so active_kernels() names what runs here).
 CappedKernels choose_capped_kernels() {
+  switch (active_kernel_set()) {
 #if IMPLAY_WASM_SIMD
-  return IMPLAY_CAPPED_KERNELS(wasm_simd, "wasm simd128");
-#else
+    case KernelSet::WasmSimd128: return IMPLAY_CAPPED_KERNELS(wasm_simd, "wasm simd128");
+#endif
 #if IMPLAY_X86_DISPATCH
-  if (x86_avx512::supported()) return IMPLAY_CAPPED_KERNELS(x86_avx512, "x86 avx512bw");
-  if (x86_avx2::supported()) return IMPLAY_CAPPED_KERNELS(x86_avx2, "x86 avx2");
+    case KernelSet::Avx512: return IMPLAY_CAPPED_KERNELS(x86_avx512, "x86 avx512bw");
+    case KernelSet::Avx2: return IMPLAY_CAPPED_KERNELS(x86_avx2, "x86 avx2");
 #endif
-  return IMPLAY_CAPPED_KERNELS(portable, "portable");
-#endif
+    default: return IMPLAY_CAPPED_KERNELS(portable, "portable");
+  }
 }
 #undef IMPLAY_CAPPED_KERNELS
 

@@ -10,15 +10,7 @@
 #include <span>
 #include <string_view>
 
-#include "core/simd.hpp"
-
-// Native x86-64 builds with GCC or clang carry AVX2 and AVX-512 kernels next to the portable ones
-// and pick one at run time (the CLI still runs on any x86-64). Other builds: compile time only.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__EMSCRIPTEN__)
-#define IMPLAY_X86_DISPATCH 1
-#else
-#define IMPLAY_X86_DISPATCH 0
-#endif
+#include "core/target.hpp"  // IMPLAY_WASM_SIMD, IMPLAY_X86_DISPATCH
 
 namespace implay {
 
@@ -161,11 +153,11 @@ IMPLAY_DECLARE_CAPPED_KERNELS
 #if IMPLAY_X86_DISPATCH
 // Explicit intrinsics; call them only when supported() (the dispatch below does).
 namespace x86_avx2 {
-bool supported();  // this CPU (and OS) runs AVX2
+inline bool supported() { return cpu_has_avx2(); }  // this CPU (and OS) runs AVX2
 IMPLAY_DECLARE_CAPPED_KERNELS
 }  // namespace x86_avx2
 namespace x86_avx512 {
-bool supported();  // this CPU (and OS) runs AVX-512F and AVX-512BW
+inline bool supported() { return cpu_has_avx512bw(); }  // ...AVX-512F and AVX-512BW
 IMPLAY_DECLARE_CAPPED_KERNELS
 }  // namespace x86_avx512
 #endif
@@ -180,7 +172,8 @@ CappedKernelU8 capped_kernel_u8(Metric metric);
 CappedRowsKernelU8 capped_rows_kernel_u8(Metric metric);
 
 // Which integer kernels the dispatch runs on this machine: "wasm simd128", "x86 avx512bw",
-// "x86 avx2" or "portable" (for benchmarks, tests and `--version`).
+// "x86 avx2" or "portable" (for benchmarks, tests and `--version`). The choice is
+// active_kernel_set() of target.hpp, whose active_kernels() names it for people.
 const char* integer_kernels_name();
 
 }  // namespace implay

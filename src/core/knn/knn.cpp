@@ -17,8 +17,9 @@
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
+#include "core/target.hpp"
 
-#if !defined(__wasm__)
+#if !IMPLAY_TARGET_WASM
 #include <system_error>
 #include <thread>
 #endif
@@ -426,12 +427,8 @@ void search_range(const F32Rows& train, const F32Rows& queries, int q_begin, int
 
 // Threads actually used: wasm builds have none to spare; never more than there are queries.
 int usable_threads(int requested, int query_count) {
-#if defined(__wasm__)
-  (void)requested, (void)query_count;
-  return 1;
-#else
+  if constexpr (kTargetWasm) return 1;
   return std::max(1, std::min(requested, query_count));
-#endif
 }
 
 // All queries, split into contiguous slices over threads (each slice writes its own rows of
@@ -448,7 +445,7 @@ Neighbors search_all(const Rows& train, const Rows& queries, int k, Metric metri
     const int end = int(int64_t(queries.rows) * (t + 1) / threads);
     search_range(train, queries, begin, end, k, metric, options, plan, skip, out);
   };
-#if !defined(__wasm__)
+#if !IMPLAY_TARGET_WASM  // no std::thread in wasm builds (usable_threads gives 1)
   if (threads > 1) {
     std::vector<std::exception_ptr> errors(static_cast<size_t>(threads));
     auto guarded_slice = [&](int t) {

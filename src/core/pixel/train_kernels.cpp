@@ -16,7 +16,7 @@
 #if IMPLAY_WASM_SIMD
 #include <wasm_simd128.h>
 #endif
-#if defined(__SSE2__)
+#if IMPLAY_SSE2
 #include <emmintrin.h>
 #endif
 
@@ -190,7 +190,7 @@ void relu_backward_f32(const float* a, const float* v, float g, float* dv, float
 // [SECTION] SSE2 (x86). The wasm kernels above, instruction for instruction: _mm_max_ps(x, 0)
 // is x > 0 ? x : 0 like wasm_f32x4_pmax(0, x). Only the ReLU kernels: Eigen vectorizes the others.
 
-#if defined(__SSE2__)
+#if IMPLAY_SSE2
 namespace sse2 {
 
 float relu_dot_f32(const float* a, const float* v, size_t n) {
@@ -223,7 +223,7 @@ void relu_backward_f32(const float* a, const float* v, float g, float* dv, float
 }
 
 }  // namespace sse2
-#endif  // __SSE2__
+#endif  // IMPLAY_SSE2
 
 // ---------------------------------------------------------------------------------------------
 // [SECTION] Dispatch
@@ -245,7 +245,7 @@ void adam_step_f32(float* params, const float* grad, float* m, float* v, size_t 
 // The ReLU kernels also have an SSE2 version natively (x86).
 #if IMPLAY_WASM_SIMD
 namespace relu_kernels = wasm_simd;
-#elif defined(__SSE2__)
+#elif IMPLAY_SSE2
 namespace relu_kernels = sse2;
 #else
 namespace relu_kernels = portable;

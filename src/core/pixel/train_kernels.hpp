@@ -10,7 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "core/simd.hpp"
+#include "core/target.hpp"
 
 namespace implay {
 
@@ -59,7 +59,7 @@ void relu_backward_f32(const float* a, const float* v, float g, float* dv, float
 }  // namespace wasm_simd
 #endif
 
-#if defined(__SSE2__)
+#if IMPLAY_SSE2
 // Only the ReLU kernels. g++ 12 leaves the portable relu_backward scalar (it may not compute
 // `g v` where a ≤ 0 under -ftrapping-math), 2x slower; it does vectorize the portable relu_dot's
 // 8 independent sums, but the explicit version does not depend on the compiler seeing that.
