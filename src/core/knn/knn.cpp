@@ -1,7 +1,11 @@
 // knn.cpp — exact k-NN search (blocked top-k, threads natively, early abandoning through the
-// capped kernels of distance.cpp), voting, cross-validation of k and its resumable job, split
-// and gather helpers. The deterministic tie rules are stated in knn.hpp and kept here by
-// visiting rows in index order; "Early abandoning" below says why abandoning keeps them.
+// capped kernels of distance.hpp), voting, and the split and gather helpers of knn.hpp. The
+// deterministic tie rules are stated in knn.hpp and kept here by visiting rows in index order;
+// [Early abandoning] says why abandoning keeps them. Choosing k is next door: cross_validate.cpp
+// searches through search_other_folds(), declared with the other shared pieces in knn_internal.hpp.
+//
+// Index: [Checks] [Top-k search] [Early abandoning] [The blocked search] [Search] [Voting]
+//        [Splits and gathering]
 #include "core/knn/knn.hpp"
 
 #include <algorithm>
@@ -11,11 +15,11 @@
 #include <numeric>
 #include <sstream>
 #include <string>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/knn/knn_internal.hpp"
 #include "core/rng.hpp"
 #include "core/target.hpp"
 
@@ -25,23 +29,14 @@
 #endif
 
 namespace implay {
-namespace {
 
 using std::to_string;
+using namespace knn_detail;
 
-// A number as a person would write it in a message: 0.2, not 0.200000.
-std::string format_number(double x) {
-  std::ostringstream out;
-  out << x;
-  return out.str();
-}
+// [SECTION] Checks -------------------------------------------------------------------------------
+// Bad user input → implay::Error naming the value.
 
-// The element type of a row view: uint8_t for U8Rows, float for F32Rows.
-template <class Rows>
-using ValueOf = std::remove_const_t<std::remove_pointer_t<decltype(Rows::data)>>;
-
-// ---------------------------------------------------------------------------------------------
-// Checks (bad user input → implay::Error naming the value)
+namespace knn_detail {
 
 void check_rows(int rows, int dim, const char* what) {
   if (rows < 0) throw Error(std::string(what) + " rows = " + to_string(rows) + " is negative");
@@ -49,17 +44,31 @@ void check_rows(int rows, int dim, const char* what) {
     throw Error(std::string(what) + " dimension = " + to_string(dim) + " must be at least 1");
 }
 
+void check_metric(Metric metric) {
+  if (int(metric) < int(Metric::L1) || int(metric) > int(Metric::Cosine))
+    throw Error("unknown metric number " + to_string(int(metric)) +
+                " (valid: l1, l2, linf, cosine)");
+}
+
+void check_labels(std::span<const uint8_t> labels, int rows, int num_classes) {
+  if (num_classes < 1) throw Error("num_classes = " + to_string(num_classes) + " must be ≥ 1");
+  if (labels.size() != size_t(rows))
+    throw Error(to_string(labels.size()) + " labels for " + to_string(rows) + " examples");
+  for (uint8_t label : labels)
+    if (label >= num_classes)
+      throw Error("label " + to_string(label) +
+                  " is not below num_classes = " + to_string(num_classes));
+}
+
+}  // namespace knn_detail
+
+namespace {
+
 void check_k(int k, int train_rows) {
   if (k < 1) throw Error("k = " + to_string(k) + " must be at least 1");
   if (k > train_rows)
     throw Error("k = " + to_string(k) + " is larger than the " + to_string(train_rows) +
                 " training examples");
-}
-
-void check_metric(Metric metric) {
-  if (int(metric) < int(Metric::L1) || int(metric) > int(Metric::Cosine))
-    throw Error("unknown metric number " + to_string(int(metric)) +
-                " (valid: l1, l2, linf, cosine)");
 }
 
 void check_search(int train_rows, int train_dim, int query_rows, int query_dim, int k) {
@@ -80,18 +89,7 @@ void check_options(const SearchOptions& options) {
                 to_string(options.query_block) + " must be at least 1 × 1");
 }
 
-void check_labels(std::span<const uint8_t> labels, int rows, int num_classes) {
-  if (num_classes < 1) throw Error("num_classes = " + to_string(num_classes) + " must be ≥ 1");
-  if (labels.size() != size_t(rows))
-    throw Error(to_string(labels.size()) + " labels for " + to_string(rows) + " examples");
-  for (uint8_t label : labels)
-    if (label >= num_classes)
-      throw Error("label " + to_string(label) +
-                  " is not below num_classes = " + to_string(num_classes));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Top-k search
+// [SECTION] Top-k search -------------------------------------------------------------------------
 
 const uint8_t* row_of(const U8Rows& rows, int i) {
   return rows.data + size_t(i) * size_t(rows.dim);
@@ -125,8 +123,8 @@ float rank_key(float distance) {
   return std::isnan(distance) ? std::numeric_limits<float>::infinity() : distance;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Early abandoning and what a search prepares once
+// [SECTION] Early abandoning ---------------------------------------------------------------------
+// And what a search prepares once for it (block orders, reordered rows, norms).
 //
 // Once a query's list holds k candidates, a newcomer enters only if its key is strictly below the
 // k-th best (it has the larger index, rule 1). So the capped kernels' min(distance, k-th best)
@@ -139,15 +137,9 @@ float rank_key(float distance) {
 // query's reads).
 constexpr int kOrderSampleRows = 64;
 
-// Sums over ≤ kOrderSampleRows evenly spaced training rows; the orders below are built on them
-// in exact integers, so they are the same everywhere. (Σx ≤ 64·255, Σx² ≤ 64·255² fit.)
-struct SampleSums {
-  int rows = 0;                  // m rows sampled
-  std::vector<uint32_t> sum;     // (D) Σx
-  std::vector<uint32_t> sum_sq;  // (D) Σx²
-};
+}  // namespace
 
-SampleSums sample_sums(const U8Rows& train) {
+SampleSums knn_detail::sample_sums(const U8Rows& train) {
   const size_t dim = size_t(train.dim);
   SampleSums s{std::min(train.rows, kOrderSampleRows), std::vector<uint32_t>(dim, 0),
                std::vector<uint32_t>(dim, 0)};
@@ -160,6 +152,8 @@ SampleSums sample_sums(const U8Rows& train) {
   }
   return s;
 }
+
+namespace {
 
 // 0 .. n − 1 sorted by decreasing score; equal scores keep the natural order.
 void order_by_decreasing(std::span<const int64_t> score, std::span<uint32_t> order) {
@@ -255,40 +249,18 @@ ReorderedRows reorder_rows(const U8Rows& rows, const std::vector<uint32_t>& orde
   return out;
 }
 
-// ‖row‖² of every row (R), for cosine with precomputed norms.
-std::vector<uint32_t> squared_norms(const U8Rows& rows) {
+}  // namespace
+
+std::vector<uint32_t> knn_detail::squared_norms(const U8Rows& rows) {
   std::vector<uint32_t> norms(static_cast<size_t>(rows.rows));
   for (int i = 0; i < rows.rows; ++i)
     norms[size_t(i)] = squared_norm_u8(row_of(rows, i), size_t(rows.dim));
   return norms;
 }
 
-// What a search computes once, before its threads start (views; the caller owns the storage).
-struct SearchPlan {
-  const SampleSums* sample = nullptr;     // uint8 L1/L2/L∞ in place: per-query block orders;
-                                          // null: rows were reordered (natural order)
-  std::span<const uint32_t> train_norms;  // uint8 cosine: (N) ‖row‖², or empty: one-pass kernel
-};
+namespace {
 
-// Storage for a SearchPlan of uint8 rows: the sample sums for the integer metrics, the training
-// norms for cosine when more than one query will reuse them (one query: the one-pass kernel
-// reads each row once instead of twice).
-struct U8PlanStorage {
-  SampleSums sample;
-  std::vector<uint32_t> train_norms;
-
-  U8PlanStorage(const U8Rows& train, Metric metric, int query_count) {
-    if (metric == Metric::Cosine) {
-      if (query_count > 1) train_norms = squared_norms(train);
-    } else {
-      sample = sample_sums(train);
-    }
-  }
-  SearchPlan plan() const { return {sample.sum.empty() ? nullptr : &sample, train_norms}; }
-};
-
-// ---------------------------------------------------------------------------------------------
-// The blocked search
+// [SECTION] The blocked search -------------------------------------------------------------------
 
 // The cap while a query's list is not full yet: none (the exact key comes back).
 template <class Key>
@@ -479,109 +451,28 @@ auto no_skip() {
   return [](int, int) { return false; };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Voting helpers
-
-// True distances of the first k neighbours of one query, for weighted votes.
-std::vector<float> true_distances(std::span<const float> distances, Metric metric) {
-  std::vector<float> result(distances.begin(), distances.end());
-  for (float& d : result) d = true_distance(metric, d);
-  return result;
-}
-
-// Vote of the first k of one neighbour list (true_dist: (≥ k) true distances, or empty).
-int vote_prefix(std::span<const int32_t> index, std::span<const float> true_dist, int k,
-                std::span<const uint8_t> labels, int num_classes, bool weighted) {
-  return vote(index.first(size_t(k)), weighted ? true_dist.first(size_t(k)) : true_dist.first(0),
-              labels, num_classes, weighted)
-      .label;
-}
-
-template <class Rows>
-Vote classify_rows(const Rows& train, std::span<const uint8_t> labels, int num_classes,
-                   const ValueOf<Rows>* query, const KnnParams& params) {
-  check_labels(labels, train.rows, num_classes);  // O(N), small next to the N·D search
-  Neighbors found = search_one(train, query, params.k, params.metric);
-  return vote(found.index, true_distances(found.distance, params.metric), labels, num_classes,
-              params.weighted);
-}
-
-template <class Rows>
-std::vector<int> predict_rows(const Rows& train, std::span<const uint8_t> labels, int num_classes,
-                              const Rows& queries, const KnnParams& params,
-                              const SearchOptions& options) {
-  check_labels(labels, train.rows, num_classes);
-  return predict(search(train, queries, params.k, params.metric, options), labels, num_classes,
-                 params);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Cross-validation helpers
-
-int max_fold_size(int n, int folds) { return (n + folds - 1) / folds; }
-
-void check_cv(int n, const CvParams& params) {
-  if (n == 0) throw Error("cross-validation needs examples: the data set is empty");
-  if (params.folds < 2 || params.folds > n)
-    throw Error("folds = " + to_string(params.folds) + " must be between 2 and the " +
-                to_string(n) + " examples");
-  if (params.ks.empty()) throw Error("cross-validation needs at least one k to try");
-  const int smallest_train = n - max_fold_size(n, params.folds);
-  for (int k : params.ks) {
-    if (k < 1) throw Error("k = " + to_string(k) + " must be at least 1");
-    if (k > smallest_train)
-      throw Error("k = " + to_string(k) + " is larger than the " + to_string(smallest_train) +
-                  " training examples of a fold (" + to_string(n) + " examples in " +
-                  to_string(params.folds) + " folds)");
-  }
-  if (params.threads < 1) throw Error("threads = " + to_string(params.threads) + " must be ≥ 1");
-  check_metric(params.metric);
-}
-
-// Index of the best mean: highest, equal means → smaller k.
-int best_position(const std::vector<double>& mean, const std::vector<int>& ks) {
-  int best = 0;
-  for (int i = 1; i < int(ks.size()); ++i)
-    if (mean[size_t(i)] > mean[size_t(best)] ||
-        (mean[size_t(i)] == mean[size_t(best)] && ks[size_t(i)] < ks[size_t(best)]))
-      best = i;
-  return best;
-}
-
-// Mean and population std (÷ count) of the non-NaN values of row: (F).
-std::pair<double, double> mean_and_stddev(std::span<const double> row) {
-  double sum = 0.0, count = 0.0;
-  for (double x : row) {
-    if (std::isnan(x)) continue;  // a fold not reached yet (partial job result)
-    sum += x;
-    count += 1.0;
-  }
-  if (count == 0.0) return {0.0, 0.0};
-  const double mean = sum / count;
-  double squares = 0.0;  // Σ (x − mean)²
-  for (double x : row)
-    if (!std::isnan(x)) squares += (x - mean) * (x - mean);
-  return {mean, std::sqrt(squares / count)};
-}
-
-// rows[indices] as one (M, dim) row-major buffer.
-template <class Rows>
-std::vector<ValueOf<Rows>> gather(const Rows& rows, std::span<const int32_t> indices) {
-  std::vector<ValueOf<Rows>> out;
-  out.reserve(indices.size() * size_t(std::max(rows.dim, 0)));
-  for (int32_t i : indices) {
-    if (i < 0 || i >= rows.rows)
-      throw Error("row index " + to_string(i) + " is outside the " + to_string(rows.rows) +
-                  " rows");
-    out.insert(out.end(), row_of(rows, i), row_of(rows, i) + rows.dim);
-  }
-  return out;
+// Hides from query q (example first + q) the rows of its own fold.
+auto other_folds_only(const int32_t* fold_of, int first) {
+  return [fold_of, first](int q, int t) { return fold_of[first + q] == fold_of[t]; };
 }
 
 }  // namespace
 
-// ---------------------------------------------------------------------------------------------
-// Search
+Neighbors knn_detail::search_other_folds(const U8Rows& data, const U8Rows& queries, int k,
+                                         Metric metric, const SearchOptions& options,
+                                         const SearchPlan& plan, const int32_t* fold_of,
+                                         int first) {
+  return search_all(data, queries, k, metric, options, plan, other_folds_only(fold_of, first));
+}
+
+Neighbors knn_detail::search_other_folds(const F32Rows& data, const F32Rows& queries, int k,
+                                         Metric metric, const SearchOptions& options,
+                                         const SearchPlan& plan, const int32_t* fold_of,
+                                         int first) {
+  return search_all(data, queries, k, metric, options, plan, other_folds_only(fold_of, first));
+}
+
+// [SECTION] Search -------------------------------------------------------------------------------
 
 std::span<const int32_t> Neighbors::index_of(int query) const {
   return std::span<const int32_t>(index).subspan(size_t(query) * size_t(k), size_t(k));
@@ -630,8 +521,52 @@ float true_distance(Metric metric, float distance) {
   return metric_is_squared(metric) ? std::sqrt(std::max(distance, 0.0f)) : distance;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Voting
+// [SECTION] Voting -------------------------------------------------------------------------------
+
+namespace knn_detail {
+
+// True distances of the first k neighbours of one query, for weighted votes.
+std::vector<float> true_distances(std::span<const float> distances, Metric metric) {
+  std::vector<float> result(distances.begin(), distances.end());
+  for (float& d : result) d = true_distance(metric, d);
+  return result;
+}
+
+// Vote of the first k of one neighbour list (true_dist: (≥ k) true distances, or empty).
+int vote_prefix(std::span<const int32_t> index, std::span<const float> true_dist, int k,
+                std::span<const uint8_t> labels, int num_classes, bool weighted) {
+  return vote(index.first(size_t(k)), weighted ? true_dist.first(size_t(k)) : true_dist.first(0),
+              labels, num_classes, weighted)
+      .label;
+}
+
+}  // namespace knn_detail
+
+namespace {
+
+// The element type of a row view: uint8_t for U8Rows, float for F32Rows.
+template <class Rows>
+using ValueOf = std::remove_const_t<std::remove_pointer_t<decltype(Rows::data)>>;
+
+template <class Rows>
+Vote classify_rows(const Rows& train, std::span<const uint8_t> labels, int num_classes,
+                   const ValueOf<Rows>* query, const KnnParams& params) {
+  check_labels(labels, train.rows, num_classes);  // O(N), small next to the N·D search
+  Neighbors found = search_one(train, query, params.k, params.metric);
+  return vote(found.index, true_distances(found.distance, params.metric), labels, num_classes,
+              params.weighted);
+}
+
+template <class Rows>
+std::vector<int> predict_rows(const Rows& train, std::span<const uint8_t> labels, int num_classes,
+                              const Rows& queries, const KnnParams& params,
+                              const SearchOptions& options) {
+  check_labels(labels, train.rows, num_classes);
+  return predict(search(train, queries, params.k, params.metric, options), labels, num_classes,
+                 params);
+}
+
+}  // namespace
 
 Vote vote(std::span<const int32_t> neighbor_index, std::span<const float> neighbor_distance,
           std::span<const uint8_t> train_labels, int num_classes, bool weighted) {
@@ -709,144 +644,32 @@ double accuracy(std::span<const int> predicted, std::span<const uint8_t> labels)
   return double(correct) / double(predicted.size());
 }
 
-// ---------------------------------------------------------------------------------------------
-// Cross-validation
+// [SECTION] Splits and gathering -----------------------------------------------------------------
 
-std::vector<int32_t> assign_folds(int n, int folds, uint64_t seed) {
-  if (n < 0) throw Error("cannot make folds of n = " + to_string(n) + " examples");
-  if (folds < 1 || (n > 0 && folds > n))
-    throw Error("folds = " + to_string(folds) + " must be between 1 and the " + to_string(n) +
-                " examples");
-  std::vector<int32_t> order(static_cast<size_t>(n));  // (n) shuffled example indices
-  std::iota(order.begin(), order.end(), 0);
-  Rng rng(seed);
-  rng.shuffle(std::span<int32_t>(order));
-  std::vector<int32_t> fold_of(static_cast<size_t>(n));  // (n)
-  for (int f = 0; f < folds; ++f) {
-    // Fold f = shuffled positions [f·n/F, (f+1)·n/F).
-    const int64_t begin = int64_t(f) * n / folds, end = int64_t(f + 1) * n / folds;
-    for (int64_t p = begin; p < end; ++p) fold_of[size_t(order[size_t(p)])] = f;
+namespace {
+
+// A number as a person would write it in a message: 0.2, not 0.200000.
+std::string format_number(double x) {
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
+
+// rows[indices] as one (M, dim) row-major buffer.
+template <class Rows>
+std::vector<ValueOf<Rows>> gather(const Rows& rows, std::span<const int32_t> indices) {
+  std::vector<ValueOf<Rows>> out;
+  out.reserve(indices.size() * size_t(std::max(rows.dim, 0)));
+  for (int32_t i : indices) {
+    if (i < 0 || i >= rows.rows)
+      throw Error("row index " + to_string(i) + " is outside the " + to_string(rows.rows) +
+                  " rows");
+    out.insert(out.end(), row_of(rows, i), row_of(rows, i) + rows.dim);
   }
-  return fold_of;
-}
-
-CrossValidationJob::CrossValidationJob(const U8Rows& data, std::span<const uint8_t> labels,
-                                       int num_classes, CvParams params)
-    : data_(data), num_classes_(num_classes), params_(std::move(params)) {
-  check_and_prepare(data.rows, data.dim, labels);
-  // Prepared once for every step (a step may be a handful of queries in the browser).
-  U8PlanStorage plan(data, params_.metric, data.rows);
-  sample_rows_ = plan.sample.rows;
-  sample_sum_ = std::move(plan.sample.sum);
-  sample_sum_sq_ = std::move(plan.sample.sum_sq);
-  squared_norms_ = std::move(plan.train_norms);
-}
-
-CrossValidationJob::CrossValidationJob(const F32Rows& data, std::span<const uint8_t> labels,
-                                       int num_classes, CvParams params)
-    : data_(data), num_classes_(num_classes), params_(std::move(params)) {
-  check_and_prepare(data.rows, data.dim, labels);
-}
-
-void CrossValidationJob::check_and_prepare(int rows, int dim, std::span<const uint8_t> labels) {
-  check_rows(rows, dim, "data");
-  check_labels(labels, rows, num_classes_);
-  check_cv(rows, params_);
-  labels_.assign(labels.begin(), labels.end());
-  k_max_ = *std::max_element(params_.ks.begin(), params_.ks.end());
-  fold_of_ = assign_folds(rows, params_.folds, params_.seed);
-  correct_.assign(params_.ks.size() * size_t(params_.folds), 0);
-  evaluated_.assign(size_t(params_.folds), 0);
-}
-
-// Examples [first, first + count) as queries against all examples of the other folds.
-Neighbors CrossValidationJob::search_slice(int first, int count) const {
-  SearchOptions options;
-  options.threads = params_.threads;
-  const int32_t* fold_of = fold_of_.data();
-  auto other_folds_only = [fold_of, first](int q, int t) {
-    return fold_of[first + q] == fold_of[t];
-  };
-  return std::visit(
-      [&](const auto& data) {
-        auto queries = data;  // the slice's rows, same type of view
-        queries.data = data.data + size_t(first) * size_t(data.dim);
-        queries.rows = count;
-        const SampleSums sample{sample_rows_, sample_sum_, sample_sum_sq_};  // a copy: 6 KB
-        const SearchPlan plan{sample.sum.empty() ? nullptr : &sample, squared_norms_};
-        return search_all(data, queries, k_max_, params_.metric, options, plan, other_folds_only);
-      },
-      data_);
-}
-
-// Votes every k from the prefix of each slice query's k_max list; counts correct ones per fold.
-void CrossValidationJob::tally(const Neighbors& neighbors, int first) {
-  const size_t folds = size_t(params_.folds);
-  for (int q = 0; q < neighbors.queries; ++q) {
-    const int example = first + q;
-    const size_t fold = size_t(fold_of_[size_t(example)]);
-    const std::vector<float> dist = true_distances(neighbors.distance_of(q), params_.metric);
-    for (size_t i = 0; i < params_.ks.size(); ++i) {
-      const int label = vote_prefix(neighbors.index_of(q), dist, params_.ks[i], labels_,
-                                    num_classes_, params_.weighted);
-      correct_[i * folds + fold] += label == labels_[size_t(example)];
-    }
-    ++evaluated_[fold];
-  }
-}
-
-bool CrossValidationJob::step(int max_queries) {
-  const int count = std::clamp(max_queries, 0, int(labels_.size()) - next_);
-  if (count > 0) {
-    tally(search_slice(next_, count), next_);
-    next_ += count;
-  }
-  return done();
-}
-
-bool CrossValidationJob::done() const { return next_ == int(labels_.size()); }
-
-float CrossValidationJob::progress() const {
-  return labels_.empty() ? 1.0f : float(next_) / float(labels_.size());
-}
-
-CvResult CrossValidationJob::result() const {
-  const size_t K = params_.ks.size(), F = size_t(params_.folds);
-  CvResult out;
-  out.ks = params_.ks;
-  out.folds = params_.folds;
-  out.evaluated = next_;
-  out.fold_accuracy.resize(K * F);  // (K, F)
-  out.mean.resize(K);
-  out.stddev.resize(K);
-  for (size_t i = 0; i < K; ++i) {
-    for (size_t f = 0; f < F; ++f)
-      out.fold_accuracy[i * F + f] = evaluated_[f] > 0
-                                         ? double(correct_[i * F + f]) / double(evaluated_[f])
-                                         : std::numeric_limits<double>::quiet_NaN();
-    std::tie(out.mean[i], out.stddev[i]) =
-        mean_and_stddev(std::span<const double>(out.fold_accuracy).subspan(i * F, F));
-  }
-  out.best_k = out.ks[size_t(best_position(out.mean, out.ks))];
   return out;
 }
 
-CvResult cross_validate_k(const U8Rows& data, std::span<const uint8_t> labels, int num_classes,
-                          const CvParams& params) {
-  CrossValidationJob job(data, labels, num_classes, params);
-  job.step(data.rows);
-  return job.result();
-}
-
-CvResult cross_validate_k(const F32Rows& data, std::span<const uint8_t> labels, int num_classes,
-                          const CvParams& params) {
-  CrossValidationJob job(data, labels, num_classes, params);
-  job.step(data.rows);
-  return job.result();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Splits and gathering
+}  // namespace
 
 Split split_indices(int n, double validation_fraction, double test_fraction, uint64_t seed) {
   if (n < 0) throw Error("cannot split n = " + to_string(n) + " examples");
