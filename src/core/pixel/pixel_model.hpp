@@ -22,8 +22,7 @@
 
 namespace implay {
 
-// -------------------------------------------------------------------------------------------
-// [binary images]
+// [SECTION] binary images ------------------------------------------------------------------------
 
 // Images with 0/1 pixels, raster order (row by row, left to right).
 struct BinaryImages {
@@ -46,8 +45,7 @@ std::vector<uint8_t> binarize(std::span<const uint8_t> pixels, int threshold = 1
 // Throws implay::Error naming `source` for another shape.
 BinaryImages binary_images_from_idx(const IdxArray& array, const std::string& source, int threshold = 128);
 
-// -------------------------------------------------------------------------------------------
-// [interface]
+// [SECTION] interface ----------------------------------------------------------------------------
 
 enum class PixelModelKind { Independent, ContextCounts, Fvsbn, Nade };
 const char* pixel_model_kind_name(PixelModelKind kind);  // "independent", "context", "fvsbn", "nade"
@@ -79,8 +77,7 @@ class PixelModel {
 // A model's conditional map, as a new vector (D). Throws implay::Error when image has not D pixels.
 std::vector<double> conditional_map(const PixelModel& model, std::span<const uint8_t> image);
 
-// -------------------------------------------------------------------------------------------
-// [independent]
+// [SECTION] independent --------------------------------------------------------------------------
 
 // Baseline: p(x_i = 1) = (n1_i + α) / (n + 2α), ignoring all other pixels.
 class IndependentModel final : public PixelModel {
@@ -101,8 +98,7 @@ class IndependentModel final : public PixelModel {
   int rows_ = 0, cols_ = 0;
 };
 
-// -------------------------------------------------------------------------------------------
-// [context counts]
+// [SECTION] context counts -----------------------------------------------------------------------
 
 // The causal template, nearest first (JBIG-like), as (row offset, column offset): all strictly
 // before the pixel in raster order. A template of K neighbours uses the first K of:
@@ -162,8 +158,7 @@ class ContextModel final : public PixelModel {
   int rows_ = 0, cols_ = 0;
 };
 
-// -------------------------------------------------------------------------------------------
-// [fvsbn]
+// [SECTION] fvsbn --------------------------------------------------------------------------------
 
 // The most parameters an FVSBN or a NADE may have, in memory or in a file: 16.8 M floats
 // (64 MB; a trainer holds four times that with the gradient and Adam's moments). An FVSBN has
@@ -234,8 +229,7 @@ void fvsbn_logits_reference(const FvsbnModel& model, const Eigen::Ref<const Eige
 double fvsbn_loss(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::VectorXf> grad);
 double fvsbn_loss(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x);  // L alone
 
-// -------------------------------------------------------------------------------------------
-// [evaluation]
+// [SECTION] evaluation ---------------------------------------------------------------------------
 
 struct LogLikelihood {
   double nats = 0;            // log p(x) = Σ_i log p(x_i | x_<i) (≤ 0)
@@ -251,8 +245,7 @@ std::vector<double> surprise_map(const PixelModel& model, std::span<const uint8_
 // Throws implay::Error when the image size differs from the model's.
 double mean_nll(const PixelModel& model, const BinaryImages& images, int first = 0, int count = -1);
 
-// -------------------------------------------------------------------------------------------
-// [sampling]
+// [SECTION] sampling -----------------------------------------------------------------------------
 
 struct SampleOptions {
   float temperature = 1.0f;  // T on the logit: p_T = σ(logit(p) / T); T ≤ 0 means argmax
@@ -273,8 +266,7 @@ inline bool most_likely_pixel(const PixelModel& model, std::span<const uint8_t> 
   return model.probability(image, i) > 0.5;
 }
 
-// -------------------------------------------------------------------------------------------
-// [save/load]
+// [SECTION] save/load ----------------------------------------------------------------------------
 // One file format per model, version 1, little-endian, nothing after the payload:
 //   8 bytes magic: "IMPLAYIB" independent, "IMPLAYCX" context counts, "IMPLAYFV" FVSBN,
 //                  "IMPLAYNA" NADE

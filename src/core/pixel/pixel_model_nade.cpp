@@ -1,5 +1,5 @@
 // pixel_model_nade.cpp — NADE (pixel_model_nade.hpp): the model's conditionals and sampler hook,
-// the batched loss and gradient kernel, and the trainer. The file format is in pixel_model.cpp.
+// the batched loss and gradient kernel, and the trainer. The file format is in pixel_model_io.cpp.
 //
 // Index: [kernels] [model] [loss] [trainer]
 #include "core/pixel/pixel_model_nade.hpp"
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/pixel/logistic.hpp"
 #include "core/rng.hpp"
 #include "core/pixel/train_kernels.hpp"
 
@@ -17,16 +18,12 @@ namespace implay {
 
 using Eigen::Index;
 
-// -------------------------------------------------------------------------------------------
-// [kernels]
+// [SECTION] kernels ------------------------------------------------------------------------------
 // The loops every (image, pixel) pair runs over the H hidden units. The ReLU layer's two,
 // relu_dot_f32 (forward) and relu_backward_f32 (its gradient), are SIMD kernels in
 // train_kernels.hpp; the two plain adds below are vectorized by the compiler.
 
 namespace {
-
-double sigmoid(double a) { return a >= 0 ? 1.0 / (1.0 + std::exp(-a)) : std::exp(a) / (1.0 + std::exp(a)); }
-double softplus(double a) { return a > 0 ? a + std::log1p(std::exp(-a)) : std::log1p(std::exp(a)); }
 
 void add_to(float* __restrict y, const float* __restrict x, int n) {  // y += x
   for (int k = 0; k < n; ++k) y[k] += x[k];
@@ -37,8 +34,7 @@ void subtract_from(float* __restrict y, const float* __restrict x, int n) {  // 
 
 }  // namespace
 
-// -------------------------------------------------------------------------------------------
-// [model]
+// [SECTION] model --------------------------------------------------------------------------------
 
 NadeModel::NadeModel(int rows, int cols, int hidden) {
   if (rows < 1 || cols < 1)
@@ -98,8 +94,7 @@ void NadeModel::draw_pixels(std::span<uint8_t> image, int start, const PixelDraw
   }
 }
 
-// -------------------------------------------------------------------------------------------
-// [loss]
+// [SECTION] loss ---------------------------------------------------------------------------------
 
 namespace {
 
@@ -171,8 +166,7 @@ double nade_loss(const NadeModel& model, const Eigen::Ref<const Eigen::MatrixXf>
   return nade_sweep(model, x, nullptr);
 }
 
-// -------------------------------------------------------------------------------------------
-// [trainer]
+// [SECTION] trainer ------------------------------------------------------------------------------
 
 NadeTrainer::NadeTrainer(const BinaryImages& train, const NadeTrainOptions& options, const BinaryImages* validation)
     : SlicedAdamTrainer(train, options, validation, "a NADE") {

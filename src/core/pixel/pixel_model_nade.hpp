@@ -1,7 +1,7 @@
 // pixel_model_nade.hpp — NADE, the neural autoregressive density estimator (Larochelle & Murray
 // 2011): the third trained pixel model of pixel_model.hpp (after context counts and FVSBN), its
 // loss and gradient, and NadeTrainer, the sliced Adam trainer (a PixelModelTrainer of
-// pixel_model_fvsbn.hpp). Save/load lives with the other models in pixel_model.cpp.
+// pixel_model_fvsbn.hpp). Save/load lives with the other models in pixel_model_io.cpp.
 //
 // Index: [model] [loss] [trainer]
 #pragma once
@@ -15,8 +15,7 @@
 
 namespace implay {
 
-// -------------------------------------------------------------------------------------------
-// [model]
+// [SECTION] model --------------------------------------------------------------------------------
 
 inline constexpr int kMaxNadeHidden = 4096;  // H accepted by the constructor and the file format
 
@@ -74,8 +73,7 @@ class NadeModel final : public PixelModel {
   Eigen::Index hd() const { return Eigen::Index(hidden_) * dim(); }
 };
 
-// -------------------------------------------------------------------------------------------
-// [loss]
+// [SECTION] loss ---------------------------------------------------------------------------------
 
 // Mean −log p(x) in nats per image, L = (1/B) Σ_n Σ_i [softplus(l_ni) − X_ni l_ni] with the
 // logits l_ni = b_i + V_:i · h_ni, and its gradient grad (P) laid out like params. The standard
@@ -89,8 +87,7 @@ class NadeModel final : public PixelModel {
 double nade_loss(const NadeModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::VectorXf> grad);
 double nade_loss(const NadeModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x);  // L alone
 
-// -------------------------------------------------------------------------------------------
-// [trainer]
+// [SECTION] trainer ------------------------------------------------------------------------------
 
 // Adam on minibatches, the learning rate decayed after every epoch, as FvsbnTrainOptions.
 // Measured on binarized MNIST (60 000 train / 10 000 test, pixel ≥ 128), mean test −log p(x) in

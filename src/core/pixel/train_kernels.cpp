@@ -3,11 +3,7 @@
 // the same pattern in distance.cpp.) Every path adds and multiplies each lane in the same order,
 // so the SIMD results equal the portable ones bit for bit (tests check this).
 //
-// [SECTION] Shared scalar pieces
-// [SECTION] Portable loops
-// [SECTION] WebAssembly SIMD (128-bit)
-// [SECTION] SSE2 (x86)
-// [SECTION] Dispatch
+// Index: [Shared scalar pieces] [Portable loops] [WebAssembly SIMD (128-bit)] [SSE2 (x86)] [Dispatch]
 #include "core/pixel/train_kernels.hpp"
 
 #include <Eigen/Core>
@@ -22,9 +18,9 @@
 
 namespace implay {
 
-// ---------------------------------------------------------------------------------------------
-// [SECTION] Shared scalar pieces: the ReLU as every SIMD path computes it, and relu_dot's last
-// n mod 4 terms (the same one-by-one tail in every path).
+// [SECTION] Shared scalar pieces -----------------------------------------------------------------
+// The ReLU as every SIMD path computes it, and relu_dot's last n mod 4 terms (the same one-by-one
+// tail in every path).
 
 namespace {
 
@@ -40,8 +36,8 @@ inline float add_relu_products(float sum, const float* a, const float* v, size_t
 
 }  // namespace
 
-// ---------------------------------------------------------------------------------------------
-// [SECTION] Portable loops. Blocks of W lanes summed in a fixed-size Eigen array: natively Eigen
+// [SECTION] Portable loops -----------------------------------------------------------------------
+// Blocks of W lanes summed in a fixed-size Eigen array: natively Eigen
 // keeps the 32 lanes in 8 SSE registers while the rows stream by (a plain float[32] loop was
 // compiled to scalar adds by GCC 12).
 
@@ -102,8 +98,8 @@ void relu_backward_f32(const float* a, const float* v, float g, float* dv, float
 
 }  // namespace portable
 
-// ---------------------------------------------------------------------------------------------
-// [SECTION] WebAssembly SIMD (128-bit). V registers of 4 lanes per block (8 for 32 lanes: the
+// [SECTION] WebAssembly SIMD (128-bit) -----------------------------------------------------------
+// V registers of 4 lanes per block (8 for 32 lanes: the
 // sums stay in registers while the rows stream by); lanes left over go to the portable loop.
 
 #if IMPLAY_WASM_SIMD
@@ -186,8 +182,8 @@ void relu_backward_f32(const float* a, const float* v, float g, float* dv, float
 }  // namespace wasm_simd
 #endif  // IMPLAY_WASM_SIMD
 
-// ---------------------------------------------------------------------------------------------
-// [SECTION] SSE2 (x86). The wasm kernels above, instruction for instruction: _mm_max_ps(x, 0)
+// [SECTION] SSE2 (x86) ---------------------------------------------------------------------------
+// The wasm kernels above, instruction for instruction: _mm_max_ps(x, 0)
 // is x > 0 ? x : 0 like wasm_f32x4_pmax(0, x). Only the ReLU kernels: Eigen vectorizes the others.
 
 #if IMPLAY_SSE2
@@ -225,8 +221,7 @@ void relu_backward_f32(const float* a, const float* v, float g, float* dv, float
 }  // namespace sse2
 #endif  // IMPLAY_SSE2
 
-// ---------------------------------------------------------------------------------------------
-// [SECTION] Dispatch
+// [SECTION] Dispatch -----------------------------------------------------------------------------
 
 #if IMPLAY_WASM_SIMD
 namespace kernels = wasm_simd;
