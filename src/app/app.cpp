@@ -5,7 +5,7 @@
 #include "app/format.hpp"
 #include "app/url_params.hpp"
 #include "app/widgets/help.hpp"
-#include "core/simd.hpp"
+#include "core/target.hpp"
 
 namespace implay::app {
 
@@ -140,7 +140,9 @@ void draw_status_bar(AppState& app) {
     ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "(%s)", app.data.error.c_str());
   }
   ImGui::SameLine(0, 24);
-  ImGui::Text("SIMD: %s", kWasmSimd ? "on (WebAssembly SIMD128)" : "off (portable kernels)");
+  // The kernels that really run: natively CPUID picks AVX-512, AVX2 or the SSE2 baseline.
+  static const std::string kernels = active_kernels();
+  ImGui::Text("SIMD kernels: %s", kernels.c_str());
   ImGui::SameLine(0, 24);
   ImGui::TextDisabled("%s · v%s", app.host.platform_name.c_str(), IMPLAY_VERSION);
 }
@@ -202,6 +204,7 @@ std::string state_json(const AppState& app) {
             {"nav_visible", !app.nav_rects.empty()},
             {"frames", app.clock.frame},
             {"simd", kWasmSimd},
+            {"kernels", active_kernels()},
             {"data",
              {{"set", app.data.loaded_set},
               {"train", app.data.train.count},
