@@ -1,6 +1,6 @@
 // test_train_kernels.cpp — the training kernels of core/pixel/train_kernels.hpp: hand-summed cases,
 // and portable == dispatching bit for bit (the wasm_simd128 path in the wasm build, where this
-// suite also runs) over many widths, counts and negative offsets, for the row sums and Adam; for
+// suite also runs) over many widths, counts and negative offsets, for the row sums; for
 // NADE's ReLU kernels every compiled-in path (portable, wasm_simd or sse2, dispatch) against the
 // documented order, on lengths 0..70 and larger, with negatives, ±0 and NaN in the inputs.
 #include <doctest/doctest.h>
@@ -125,29 +125,6 @@ TEST_CASE("add_rows_f32: the dispatching kernel equals the portable loop bit for
         for (size_t k = 0; k < count; ++k) expected += base[size_t(2000 + offsets[k]) + c];
         CHECK(acc[c] == expected);
       }
-    }
-  }
-}
-
-TEST_CASE("adam_step_f32: the dispatching kernel equals the portable loop bit for bit, and the formula") {
-  for (size_t n : {0, 1, 3, 4, 5, 17, 1001}) {
-    const std::vector<float> grad = random_floats(n, 10 + n);
-    std::vector<float> params = random_floats(n, 20 + n), m = random_floats(n, 30 + n), v = random_floats(n, 40 + n);
-    for (auto& x : v) x = x * x;  // second moments are ≥ 0
-    std::vector<float> params_ref = params, m_ref = m, v_ref = v, params0 = params, m0 = m, v0 = v;
-    const AdamStep step{0.02f, 0.9f, 0.999f, 1 - 0.9f * 0.9f, 1 - 0.999f * 0.999f, 1e-8f};
-    adam_step_f32(params.data(), grad.data(), m.data(), v.data(), n, step);
-    portable::adam_step_f32(params_ref.data(), grad.data(), m_ref.data(), v_ref.data(), n, step);
-    CAPTURE(n);
-    CHECK(params == params_ref);
-    CHECK(m == m_ref);
-    CHECK(v == v_ref);
-    for (size_t i = 0; i < n; ++i) {
-      const double mi = 0.9 * m0[i] + 0.1 * grad[i], vi = 0.999 * v0[i] + 0.001 * double(grad[i]) * grad[i];
-      const double expected = params0[i] - 0.02 * (mi / step.correction1) / (std::sqrt(vi / step.correction2) + 1e-8);
-      CHECK(m[i] == doctest::Approx(mi).epsilon(1e-5));
-      CHECK(v[i] == doctest::Approx(vi).epsilon(1e-5));
-      CHECK(params[i] == doctest::Approx(expected).epsilon(1e-5));
     }
   }
 }

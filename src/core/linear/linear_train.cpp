@@ -1,4 +1,5 @@
-// linear_train.cpp — optimizers and the sliced minibatch trainer of linear_train.hpp.
+// linear_train.cpp — the sliced minibatch trainer of linear_train.hpp; its optimizer is
+// optim/optimizer.cpp's.
 #include "core/linear/linear_train.hpp"
 
 #include <algorithm>
@@ -12,20 +13,6 @@
 #include "core/rng.hpp"
 
 namespace implay {
-
-const char* optimizer_name(Optimizer optimizer) {
-  switch (optimizer) {
-    case Optimizer::Sgd: return "sgd";
-    case Optimizer::Adam: return "adam";
-  }
-  return "?";
-}
-
-Optimizer parse_optimizer(std::string_view name) {
-  if (name == "sgd") return Optimizer::Sgd;
-  if (name == "adam") return Optimizer::Adam;
-  throw Error("unknown optimizer \"" + std::string(name) + "\" (expected sgd or adam)");
-}
 
 namespace {
 
@@ -84,9 +71,7 @@ LinearTrainer::LinearTrainer(const RowMatrixXf& train_features, std::span<const 
   batch_y_.resize(size_t(b));
   grad_.resize(model_.num_params());
   last_good_ = model_.params;
-  moment1_ = Eigen::VectorXf::Zero(model_.num_params());
-  if (options.optimizer == Optimizer::Adam) moment2_ = Eigen::VectorXf::Zero(model_.num_params());
-  lr_ = options.learning_rate;
+  optimizer_ = ScheduledOptimizer(options, model_.num_params());
   batches_per_epoch_ = int((n + options.batch_size - 1) / options.batch_size);
   eval_block_ = 2 * options.batch_size;  // ≤ 2 · kMaxLinearBatch: no overflow
   train_eval_rows_ = options.train_eval_rows > 0 ? int(std::min<Eigen::Index>(options.train_eval_rows, n)) : int(n);
@@ -112,7 +97,7 @@ void LinearTrainer::fail(const char* what) {
   std::snprintf(text, sizeof(text),
                 "training diverged in epoch %d, minibatch %d of %d: %s at learning rate %g; the model is kept as it was "
                 "before that step (try a smaller learning rate, momentum or lambda)",
-                epoch_ + 1, batch_ + 1, batches_per_epoch_, what, double(lr_));
+                epoch_ + 1, batch_ + 1, batches_per_epoch_, what, double(optimizer_.learning_rate));
   failure_ = text;
   phase_ = TrainPhase::Done;
 }
@@ -155,19 +140,7 @@ void LinearTrainer::train_one_batch() {
   epoch_objective_sum_ += loss;
   last_good_ = model_.params;
 
-  if (options_.optimizer == Optimizer::Sgd) {
-    moment1_ = options_.momentum * moment1_ - lr_ * grad_;  // v ← μ v − α g
-    model_.params += moment1_;                              // θ ← θ + v
-  } else {
-    const float b1 = options_.adam_beta1, b2 = options_.adam_beta2;
-    ++adam_t_;
-    moment1_ = b1 * moment1_ + (1 - b1) * grad_;                                  // m
-    moment2_ = b2 * moment2_ + (1 - b2) * grad_.cwiseProduct(grad_);              // v
-    const float c1 = float(1 - std::pow(double(b1), double(adam_t_)));            // 1 − β₁ᵗ
-    const float c2 = float(1 - std::pow(double(b2), double(adam_t_)));            // 1 − β₂ᵗ
-    // θ ← θ − α (m / c1) / (√(v / c2) + ε)
-    model_.params.array() -= lr_ * (moment1_.array() / c1) / ((moment2_.array() / c2).sqrt() + options_.adam_epsilon);
-  }
+  optimizer_.step(model_.params, grad_);
   if (!model_.params.allFinite()) return fail("a weight became NaN or infinite");
 
   if (++batch_ == batches_per_epoch_) {
@@ -180,7 +153,7 @@ void LinearTrainer::start_evaluation() {
   phase_ = TrainPhase::Evaluating;
   pending_ = EpochStats{};
   pending_.epoch = epoch_;
-  pending_.learning_rate = lr_;
+  pending_.learning_rate = optimizer_.learning_rate;
   pending_.mean_batch_objective =
       epoch_ == 0 ? std::numeric_limits<double>::quiet_NaN() : epoch_objective_sum_ / batches_per_epoch_;
   eval_next_ = 0;
@@ -208,7 +181,7 @@ void LinearTrainer::evaluate_one_block() {
   }
   if (eval_next_ < train_eval_rows_ + validation_rows) return;
   history_.push_back(pending_);
-  if (epoch_ > 0) lr_ *= options_.lr_decay;  // the next epoch's α
+  if (epoch_ > 0) optimizer_.end_epoch();  // the next epoch's α
   if (epoch_ >= options_.epochs)
     phase_ = TrainPhase::Done;
   else

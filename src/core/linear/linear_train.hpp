@@ -1,5 +1,5 @@
 // linear_train.hpp — minibatch training of the linear model (linear.hpp): SGD with momentum or
-// Adam, seeded shuffling, and a LinearTrainer that advances in bounded slices (step(max_batches))
+// Adam (optim/optimizer.hpp), seeded shuffling, and a LinearTrainer that advances in bounded slices (step(max_batches))
 // so the browser's main loop can train without threads, evaluating both plotted losses (softmax
 // cross-entropy and multiclass hinge) and accuracies after every epoch. train_linear() runs it
 // to the end for the CLI and the tests.
@@ -12,18 +12,9 @@
 
 #include "core/linear/linear.hpp"
 #include "core/matrix.hpp"
+#include "core/optim/optimizer.hpp"
 
 namespace implay {
-
-enum class Optimizer {
-  Sgd,   // with momentum (CS231n form): v ← μ v − α g,  θ ← θ + v   (μ = 0: plain SGD)
-  Adam,  // m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  θ ← θ − α m̂ / (√v̂ + ε),
-         // m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)
-};
-
-// "sgd", "adam" (exactly these); parse throws implay::Error naming the value.
-const char* optimizer_name(Optimizer optimizer);
-Optimizer parse_optimizer(std::string_view name);
 
 // Everything that decides a training run. The defaults are the CLI's: Adam, α = 0.01 halved
 // after every epoch, B = 100, 5 epochs, L2 with λ = 1e-5 (RegularizationOptions). Measured on
@@ -33,15 +24,10 @@ Optimizer parse_optimizer(std::string_view name);
 // α = 0.001 reaches only 91.5% in 5 epochs; α = 0.03 is noisier without being better.
 inline constexpr int kMaxLinearEpochs = 1000;      // an MNIST epoch takes about a second
 inline constexpr int kMaxLinearBatch = 1 << 16;     // B
-struct TrainOptions {
+// The optimizer's fields (optimizer, learning_rate, lr_decay, momentum, adam_*) come from
+// OptimizerOptions (optim/optimizer.hpp), whose defaults are the ones above.
+struct TrainOptions : OptimizerOptions {
   ObjectiveOptions objective;           // loss, margin Δ, regularizer and λ (linear.hpp)
-  Optimizer optimizer = Optimizer::Adam;
-  float learning_rate = 1e-2f;          // α of the first epoch
-  float lr_decay = 0.5f;                // α is multiplied by this after every epoch
-  float momentum = 0.9f;                // μ of Sgd
-  float adam_beta1 = 0.9f;              // β₁ of Adam
-  float adam_beta2 = 0.999f;            // β₂ of Adam
-  float adam_epsilon = 1e-8f;           // ε of Adam
   int batch_size = 100;                 // B examples per update; the last batch of an epoch
                                         // takes the N mod B left over
   int epochs = 5;                       // passes over the (reshuffled) training set
@@ -101,7 +87,7 @@ class LinearTrainer {
   int batch() const { return batch_; }                  // minibatches done in the current epoch
   int batches_per_epoch() const { return batches_per_epoch_; }  // ⌈N / B⌉
   float progress() const;                               // work done / all work, 0..1
-  float learning_rate() const { return lr_; }           // α of the current epoch
+  float learning_rate() const { return optimizer_.learning_rate; }  // α of the current epoch
   // Why training stopped early: empty while it is healthy. A NaN or infinite objective or
   // parameter stops it (done() becomes true) with a message naming the epoch, the minibatch and
   // the learning rate; model() is then the last good one, from before the step that broke it.
@@ -130,10 +116,8 @@ class LinearTrainer {
   RowMatrixXf batch_x_;                      // (B, D) gathered minibatch
   std::vector<int> batch_y_;                 // (B) its labels
   Eigen::VectorXf grad_;                     // (P) P = C·D + C, laid out like params
-  Eigen::VectorXf moment1_, moment2_;        // (P) SGD velocity in moment1_; Adam m and v
+  ScheduledOptimizer optimizer_;             // SGD's or Adam's state, α of the current epoch
   Eigen::VectorXf last_good_;                // (P) the parameters before the latest update
-  long long adam_t_ = 0;                     // Adam's step counter t
-  float lr_ = 0;
   TrainPhase phase_ = TrainPhase::Training;
   int epoch_ = 0, batch_ = 0, batches_per_epoch_ = 0;
   double epoch_objective_sum_ = 0;           // Σ minibatch objectives of the current epoch

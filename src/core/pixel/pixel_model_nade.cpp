@@ -169,7 +169,7 @@ double nade_loss(const NadeModel& model, const Eigen::Ref<const Eigen::MatrixXf>
 // [SECTION] trainer ------------------------------------------------------------------------------
 
 NadeTrainer::NadeTrainer(const BinaryImages& train, const NadeTrainOptions& options, const BinaryImages* validation)
-    : SlicedAdamTrainer(train, options, validation, "a NADE") {
+    : SlicedPixelTrainer(train, options, validation, "a NADE") {
   model_ = NadeModel(train.rows, train.cols, options.hidden);
   model_.init_from_marginals(train, options.init_alpha, options.init_scale, options.seed);
   allocate_optimizer(model_.num_params());

@@ -1,7 +1,7 @@
 // pixel_model_nade.hpp — NADE, the neural autoregressive density estimator (Larochelle & Murray
 // 2011): the third trained pixel model of pixel_model.hpp (after context counts and FVSBN), its
-// loss and gradient, and NadeTrainer, the sliced Adam trainer (a PixelModelTrainer of
-// pixel_model_fvsbn.hpp). Save/load lives with the other models in pixel_model_io.cpp.
+// loss and gradient, and NadeTrainer (a SlicedPixelTrainer of pixel_trainer.hpp, as FVSBN's).
+// Save/load lives with the other models in pixel_model_io.cpp.
 //
 // Index: [model] [loss] [trainer]
 #pragma once
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/pixel/pixel_model.hpp"
-#include "core/pixel/pixel_model_fvsbn.hpp"
+#include "core/pixel/pixel_trainer.hpp"
 
 namespace implay {
 
@@ -99,15 +99,14 @@ double nade_loss(const NadeModel& model, const Eigen::Ref<const Eigen::MatrixXf>
 // images; the 3 default epochs 34 s); in wasm under node 10 000 images take 1.3 s (H = 250) and
 // 2.0-2.2 s (H = 500, ≈ 20 ms a minibatch: one unit per frame), the 3 default epochs 38 s of CPU
 // (65.97 nats). One full 28 x 28 sample: O(HD), 0.1-0.15 ms in wasm.
-struct NadeTrainOptions : AdamSchedule {
-  NadeTrainOptions() { learning_rate = 1e-2f; }  // the rest of the schedule as FVSBN's
+struct NadeTrainOptions : PixelTrainSchedule {  // α = 1e-2, the rest as PixelTrainSchedule's
   int hidden = 500;              // H hidden units (1..4096)
   float init_alpha = 1.0f;       // b starts at the logits of the α-smoothed pixel frequencies
   float init_scale = 0.05f;      // W and V start ~ N(0, scale²)
 };
 
 // Views `train` and `validation` (they must outlive the trainer and stay unchanged).
-class NadeTrainer final : public SlicedAdamTrainer {
+class NadeTrainer final : public SlicedPixelTrainer {
  public:
   // Throws implay::Error for H outside 1..4096 and everything FvsbnTrainer rejects.
   NadeTrainer(const BinaryImages& train, const NadeTrainOptions& options, const BinaryImages* validation = nullptr);

@@ -63,17 +63,6 @@ void add_rows_f32(const float* base, const int32_t* offsets, size_t count, size_
   for (; c < width; ++c) add_rows_block<1>(base + c, offsets, count, acc + c);
 }
 
-// Three Eigen passes (vectorized natively; a plain loop with std::sqrt is not, as sqrt may set
-// errno); per element the same operations in the same order as the wasm kernel.
-void adam_step_f32(float* params, const float* grad, float* m, float* v, size_t n, const AdamStep& s) {
-  const Eigen::Index count = Eigen::Index(n);
-  const Eigen::Map<const Eigen::ArrayXf> g(grad, count);
-  Eigen::Map<Eigen::ArrayXf> theta(params, count), mm(m, count), vv(v, count);
-  mm = s.beta1 * mm + (1 - s.beta1) * g;
-  vv = s.beta2 * vv + (1 - s.beta2) * g.square();
-  theta -= s.learning_rate * (mm / s.correction1) / ((vv / s.correction2).sqrt() + s.epsilon);
-}
-
 // The header's order: p[j] is lane j % 4 of SIMD accumulator j / 4.
 float relu_dot_f32(const float* a, const float* v, size_t n) {
   float p[8] = {};
@@ -125,25 +114,6 @@ void add_rows_f32(const float* base, const int32_t* offsets, size_t count, size_
   for (; c + 16 <= width; c += 16) add_rows_block<4>(base + c, offsets, count, acc + c);
   for (; c + 4 <= width; c += 4) add_rows_block<1>(base + c, offsets, count, acc + c);
   if (c < width) portable::add_rows_f32(base + c, offsets, count, width - c, acc + c);
-}
-
-void adam_step_f32(float* params, const float* grad, float* m, float* v, size_t n, const AdamStep& s) {
-  const v128_t b1 = wasm_f32x4_splat(s.beta1), b2 = wasm_f32x4_splat(s.beta2);
-  const v128_t a1 = wasm_f32x4_splat(1 - s.beta1), a2 = wasm_f32x4_splat(1 - s.beta2);
-  const v128_t lr = wasm_f32x4_splat(s.learning_rate), eps = wasm_f32x4_splat(s.epsilon);
-  const v128_t c1 = wasm_f32x4_splat(s.correction1), c2 = wasm_f32x4_splat(s.correction2);
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const v128_t g = wasm_v128_load(grad + i);
-    const v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(b1, wasm_v128_load(m + i)), wasm_f32x4_mul(a1, g));
-    const v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(b2, wasm_v128_load(v + i)), wasm_f32x4_mul(a2, wasm_f32x4_mul(g, g)));
-    wasm_v128_store(m + i, mi);
-    wasm_v128_store(v + i, vi);
-    const v128_t den = wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(vi, c2)), eps);
-    const v128_t step = wasm_f32x4_div(wasm_f32x4_mul(lr, wasm_f32x4_div(mi, c1)), den);
-    wasm_v128_store(params + i, wasm_f32x4_sub(wasm_v128_load(params + i), step));
-  }
-  portable::adam_step_f32(params + i, grad + i, m + i, v + i, n - i, s);
 }
 
 // Two accumulators of 4 lanes (p₀..p₃ and p₄..p₇ of the header's order). In wasm Eigen has no
@@ -231,10 +201,6 @@ namespace kernels = portable;
 
 void add_rows_f32(const float* base, const int32_t* offsets, size_t count, size_t width, float* acc) {
   kernels::add_rows_f32(base, offsets, count, width, acc);
-}
-
-void adam_step_f32(float* params, const float* grad, float* m, float* v, size_t n, const AdamStep& step) {
-  kernels::adam_step_f32(params, grad, m, v, n, step);
 }
 
 // The ReLU kernels also have an SSE2 version natively (x86).

@@ -1,11 +1,11 @@
 // train_kernels.hpp — the inner loops of training on binary images: sums of selected float rows
 // (what a matrix product becomes when one factor is 0/1 and mostly 0, e.g. the FVSBN of
-// pixel_model.hpp), the Adam update, and NADE's ReLU layer (pixel_model_nade.cpp). Same pattern
-// as distance.hpp: a portable loop (implay::portable), an explicit wasm_simd128 version in wasm
-// SIMD builds (implay::wasm_simd), natively on x86 an SSE2 version of the ReLU kernels
-// (implay::sse2; SSE2 is baseline on x86-64, so no run-time check), and the un-namespaced names
-// dispatch. Every path computes each lane in the same order, so all paths give bit-identical
-// results (tests check this).
+// pixel_model.hpp) and NADE's ReLU layer (pixel_model_nade.cpp); Adam's update kernel is in
+// optim/optimizer.hpp. Same pattern as distance.hpp: a portable loop (implay::portable), an
+// explicit wasm_simd128 version in wasm SIMD builds (implay::wasm_simd), natively on x86 an SSE2
+// version of the ReLU kernels (implay::sse2; SSE2 is baseline on x86-64, so no run-time check),
+// and the un-namespaced names dispatch. Every path computes each lane in the same order, so all
+// paths give bit-identical results (tests check this).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -14,23 +14,11 @@
 
 namespace implay {
 
-// One Adam step's constants: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
-// θ ← θ − α (m / c₁) / (√(v / c₂) + ε) with the bias corrections c₁ = 1 − β₁ᵗ, c₂ = 1 − β₂ᵗ.
-struct AdamStep {
-  float learning_rate = 1e-3f;  // α
-  float beta1 = 0.9f;           // β₁
-  float beta2 = 0.999f;         // β₂
-  float correction1 = 1.0f;     // c₁ = 1 − β₁ᵗ
-  float correction2 = 1.0f;     // c₂ = 1 − β₂ᵗ
-  float epsilon = 1e-8f;        // ε
-};
-
 // Kernel conventions, shared by every namespace below:
 //  - add_rows_f32: acc[c] += Σ_k base[offsets[k] + c] for c < width, the rows added in the
 //    order k = 0, 1, ..., count − 1 to each lane (so equal to the plain loop bit for bit).
 //    base: any float array, offsets: (count) element offsets, possibly negative, every
 //    base[offsets[k] .. offsets[k] + width) inside it; acc: (width). Any width, any count.
-//  - adam_step_f32: params, grad, m, v: (n), updated in place as in AdamStep.
 //  - relu(x) below is `x > 0 ? x : 0`: +0 for x ≤ 0 (−0 included) and for NaN, as wasm pmax and
 //    SSE2 maxps give it (std::max(x, 0.0f) would return −0 and NaN), so every path agrees there too.
 //  - relu_dot_f32: returns Σ_k v[k] relu(a[k]) (a hidden layer's ReLU applied on the fly in the
@@ -45,7 +33,6 @@ struct AdamStep {
 
 namespace portable {
 void add_rows_f32(const float* base, const int32_t* offsets, size_t count, size_t width, float* acc);
-void adam_step_f32(float* params, const float* grad, float* m, float* v, size_t n, const AdamStep& step);
 float relu_dot_f32(const float* a, const float* v, size_t n);
 void relu_backward_f32(const float* a, const float* v, float g, float* dv, float* s, size_t n);
 }  // namespace portable
@@ -53,7 +40,6 @@ void relu_backward_f32(const float* a, const float* v, float g, float* dv, float
 #if IMPLAY_WASM_SIMD
 namespace wasm_simd {
 void add_rows_f32(const float* base, const int32_t* offsets, size_t count, size_t width, float* acc);
-void adam_step_f32(float* params, const float* grad, float* m, float* v, size_t n, const AdamStep& step);
 float relu_dot_f32(const float* a, const float* v, size_t n);
 void relu_backward_f32(const float* a, const float* v, float g, float* dv, float* s, size_t n);
 }  // namespace wasm_simd
@@ -73,7 +59,6 @@ void relu_backward_f32(const float* a, const float* v, float g, float* dv, float
 // sse2:: where SSE2 is compiled in (every x86-64) and the rest portable:: (natively the compiler
 // vectorizes those loops for the host baseline).
 void add_rows_f32(const float* base, const int32_t* offsets, size_t count, size_t width, float* acc);
-void adam_step_f32(float* params, const float* grad, float* m, float* v, size_t n, const AdamStep& step);
 float relu_dot_f32(const float* a, const float* v, size_t n);
 void relu_backward_f32(const float* a, const float* v, float g, float* dv, float* s, size_t n);
 
