@@ -175,23 +175,23 @@ TrainOptions trained_model_options(const ArTrainCliOptions& options) {
 template <class TrainOptions>
 void print_schedule(const TrainOptions& o, bool validating) {
   char line[256];
-  std::snprintf(line, sizeof(line), "Adam, lr %g x %g per epoch, batch %d, %d epoch%s, seed %llu%s\n",
-                double(o.learning_rate), double(o.lr_decay), o.batch_size, o.epochs, o.epochs == 1 ? "" : "s",
+  std::snprintf(line, sizeof(line), "%s, lr %g x %g per epoch, batch %d, %d epoch%s, seed %llu%s\n",
+                o.optimizer == Optimizer::Adam ? "Adam" : "SGD with momentum", double(o.learning_rate), double(o.lr_decay), o.batch_size, o.epochs, o.epochs == 1 ? "" : "s",
                 static_cast<unsigned long long>(o.seed), validating ? ", validation mnist-test" : ", no validation set");
   std::cout << line << std::flush;
 }
 
 // Runs either trainer to the end in slices, printing each finished epoch, then saves its model.
 void run_trainer(PixelModelTrainer& trainer, int epochs, const std::string& save) {
-  size_t printed = 0;
+  size_t printed = 0;  // curve points looked at so far; the epochs' ends are printed
   auto print_new_epochs = [&] {
-    for (; printed < trainer.history().size(); ++printed) {
-      const TrainEpochStats& s = trainer.history()[printed];
-      if (s.epoch == 0) continue;
+    for (; printed < trainer.curve().size(); ++printed) {
+      const PixelCurvePoint& p = trainer.curve()[printed];
+      if (!p.epoch_end || p.epoch == 0) continue;
       char valid[32] = "-", line[256];
-      if (std::isfinite(s.validation_nll)) std::snprintf(valid, sizeof(valid), "%.2f", s.validation_nll);
-      std::snprintf(line, sizeof(line), "epoch %d/%d: train nll %.2f nats, validation nll %s nats (lr %g)\n", s.epoch,
-                    epochs, s.train_nll, valid, double(s.learning_rate));
+      if (std::isfinite(p.validation)) std::snprintf(valid, sizeof(valid), "%.2f", p.validation);
+      std::snprintf(line, sizeof(line), "epoch %d/%d: train nll %.2f nats, validation nll %s nats (lr %g)\n",
+                    int(p.epoch), epochs, p.train, valid, double(p.learning_rate));
       std::cout << line << std::flush;
     }
   };

@@ -499,17 +499,18 @@ int run_linear_train(const LinearTrainCliOptions& options) {
   } catch (const Error& e) {
     throw Error(train.name + ": " + e.what());  // "the bce loss needs exactly 2 classes..." of which data
   }
-  size_t printed = 0;  // history entries printed so far
+  size_t printed = 0;  // curve points looked at so far; the epochs' ends are printed
   auto print_new_epochs = [&] {
-    for (; printed < trainer->history().size(); ++printed) {
-      const EpochStats& s = trainer->history()[printed];
+    for (; printed < trainer->curve().size(); ++printed) {
+      const LinearCurvePoint& p = trainer->curve()[printed];
+      if (!p.epoch_end) continue;
       std::snprintf(line, sizeof(line),
                     "epoch %d/%d: train cross-entropy %s, train hinge %s, train accuracy %s, validation accuracy "
                     "%s (lr %g)\n",
-                    s.epoch, options.epochs, fixed4(s.train.cross_entropy).c_str(), fixed4(s.train.hinge).c_str(),
-                    fixed4(s.train.accuracy).c_str(),
-                    s.validation.count > 0 ? fixed4(s.validation.accuracy).c_str() : "- (no validation rows)",
-                    double(s.learning_rate));
+                    int(p.epoch), options.epochs, fixed4(p.train.cross_entropy).c_str(), fixed4(p.train.hinge).c_str(),
+                    fixed4(p.train.accuracy).c_str(),
+                    p.validation.count > 0 ? fixed4(p.validation.accuracy).c_str() : "- (no validation rows)",
+                    double(p.learning_rate));
       std::cout << line << std::flush;
     }
   };

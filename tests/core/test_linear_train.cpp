@@ -1,7 +1,7 @@
 // test_linear_train.cpp — the sliced minibatch trainer of core/linear/linear_train.hpp: softmax (Adam)
 // and SVM (SGD + momentum) separate a separable 2-D toy set perfectly, seeded runs are identical
 // whatever the slicing, counters and progress, the initial sanity check (cross-entropy ≈ log C),
-// input errors, and a quick MNIST run (5 000 training images, 1 epoch) above 85% test accuracy.
+// the recorded curve (epoch ends and probe points), input errors, and a quick MNIST run (5 000 training images, 1 epoch) above 85% test accuracy.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -62,6 +62,63 @@ TEST_CASE("softmax with Adam reaches 100% training accuracy on a separable 2-D t
   CHECK(result.history.back().train.accuracy == 1.0);
   CHECK(result.history.back().train.cross_entropy < 0.1);
   CHECK(result.history.back().train.cross_entropy < result.history.front().train.cross_entropy);
+}
+
+TEST_CASE("curve(): one epoch_end point per history entry, probe points where asked") {
+  const Toy toy = separable_toy(3);  // 120 rows, B = 16: 8 minibatches per epoch
+  const RowMatrixXf validation = toy.x.topRows(30);
+  const std::vector<uint8_t> validation_labels(toy.labels.begin(), toy.labels.begin() + 30);
+  TrainOptions options;
+  options.objective.loss = LossKind::MulticlassHinge;
+  options.objective.loss_options.margin = 2.0f;
+  options.batch_size = 16;
+  options.epochs = 2;
+  options.curve_every = 3;
+  options.curve_probe_rows = 50;
+  LinearTrainer trainer(toy.x, toy.labels, 3, options, &validation, validation_labels);
+  while (!trainer.step(1)) {
+  }
+  std::vector<double> ends, probes;
+  size_t history = 0;
+  for (const LinearCurvePoint& p : trainer.curve()) {
+    if (p.epoch_end) {
+      REQUIRE(history < trainer.history().size());
+      const EpochStats& h = trainer.history()[history++];
+      CHECK(p.epoch == h.epoch);
+      CHECK(p.learning_rate == h.learning_rate);
+      CHECK(p.train.cross_entropy == h.train.cross_entropy);
+      CHECK(p.train.hinge == h.train.hinge);
+      CHECK(p.validation.accuracy == h.validation.accuracy);
+      CHECK(p.validation.count == 30);
+      ends.push_back(p.epoch);
+    } else {
+      CHECK(p.train.count == 50);
+      CHECK(p.validation.count == 0);
+      probes.push_back(p.epoch);
+    }
+  }
+  CHECK(history == trainer.history().size());
+  CHECK(ends == std::vector<double>{0, 1, 2});
+  // Before the first update, after minibatches 3, 6, 9, 12, 15 of the 16, and after the last.
+  CHECK(probes == std::vector<double>{0, 3 / 8.0, 6 / 8.0, 9 / 8.0, 12 / 8.0, 15 / 8.0, 2});
+  // The first probe is the untrained model on the first 50 rows, with the hinge at Δ = 1.
+  const LinearCurvePoint& first = trainer.curve()[1];
+  REQUIRE_FALSE(first.epoch_end);
+  LinearModel initial(3, 2);
+  init_weights(initial, options.init_std, options.seed);
+  ObjectiveOptions unit_margin = options.objective;
+  unit_margin.loss_options.margin = 1.0f;
+  const Evaluation e = evaluate(initial, toy.x.topRows(50), std::span<const uint8_t>(toy.labels.data(), 50), unit_margin);
+  CHECK(first.train.hinge == doctest::Approx(e.hinge));
+  CHECK(first.train.cross_entropy == doctest::Approx(std::log(3.0)).epsilon(1e-3));
+  // No curve_every: the epochs' ends only, the very numbers the CLI prints.
+  options.curve_every = 0;
+  const TrainResult plain = train_linear(toy.x, toy.labels, 3, options, &validation, validation_labels);
+  REQUIRE(plain.curve.size() == 3);
+  CHECK(plain.curve[2].train.cross_entropy == plain.history[2].train.cross_entropy);
+  options.curve_every = -1;
+  CHECK(error_of([&] { LinearTrainer(toy.x, toy.labels, 3, options); }) ==
+        "curve every -1 minibatches on 50 probe rows (need >= 0 and >= 1)");
 }
 
 TEST_CASE("multiclass SVM with SGD + momentum reaches 100% and zero hinge loss on the toy set") {

@@ -1,7 +1,8 @@
 // test_pixel_model.cpp — the autoregressive pixel models of core/pixel/pixel_model.hpp and the FVSBN
 // trainer of core/pixel/pixel_model_fvsbn.hpp: hand-counted fractions on four 2x2 images, the chain
 // rule, FVSBN gradient against central differences, sampling (T → 0 = argmax, determinism per
-// seed), model files (round trip, rejection by name), and a quick real-MNIST comparison.
+// seed), model files (round trip, rejection by name), the trainers' recorded curve, and a quick
+// real-MNIST comparison.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -228,6 +229,43 @@ TEST_CASE("FVSBN trainer lowers the loss below the independent start and slices 
   FvsbnTrainOptions no_steps;
   no_steps.learning_rate = 0.0f;
   CHECK(contains(error_of([&] { FvsbnTrainer(correlated, no_steps); }), "learning rate 0"));
+}
+
+TEST_CASE("pixel trainers' curve(): the epochs' ends as history(), points between on request") {
+  const BinaryImages train = random_images(100, 3, 3, 43, 0.4);
+  FvsbnTrainOptions o;
+  o.epochs = 2;
+  o.batch_size = 20;  // 5 minibatches an epoch
+  o.curve_every = 2;
+  FvsbnTrainer t(train, o, &train);
+  run_to_end(t, nullptr);
+  const std::vector<float>& losses = t.batch_losses();
+  REQUIRE(losses.size() == 10);
+  std::vector<double> epochs;
+  size_t history = 0;
+  for (const PixelCurvePoint& p : t.curve()) {
+    epochs.push_back(p.epoch);
+    if (p.epoch_end) {
+      const TrainEpochStats& h = t.history()[history++];
+      CHECK(p.epoch == h.epoch);
+      CHECK(p.train == h.train_nll);
+      CHECK(p.validation == h.validation_nll);
+      CHECK(p.learning_rate == h.learning_rate);
+    } else {
+      // The mean of this epoch's minibatch losses so far.
+      const int done = int(std::lround(p.epoch * 5));
+      const int first = done / 5 * 5 == done ? done - 5 : done / 5 * 5;
+      double sum = 0;
+      for (int k = first; k < done; ++k) sum += losses[size_t(k)];
+      CHECK(p.train == doctest::Approx(sum / (done - first)));
+      CHECK(std::isnan(p.validation));
+    }
+  }
+  CHECK(history == 2);
+  // Minibatches 2 and 4, the end of epoch 1 (minibatch 5), then 6, 8, 10 = the end of epoch 2.
+  const std::vector<double> expected = {0.4, 0.8, 1, 1.2, 1.6, 2, 2};
+  REQUIRE(epochs.size() == expected.size());
+  for (size_t k = 0; k < epochs.size(); ++k) CHECK(epochs[k] == doctest::Approx(expected[k]));
 }
 
 TEST_CASE("real MNIST: the 10-neighbour context model is far below the independent baseline") {

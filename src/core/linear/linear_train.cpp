@@ -42,6 +42,9 @@ LinearTrainer::LinearTrainer(const RowMatrixXf& train_features, std::span<const 
     throw Error("the bce loss needs exactly 2 classes, the data has " + std::to_string(num_classes));
   if (options.batch_size < 1 || options.batch_size > kMaxLinearBatch)
     throw Error("batch size " + std::to_string(options.batch_size) + " (need 1.." + std::to_string(kMaxLinearBatch) + ")");
+  if (options.curve_every < 0 || options.curve_probe_rows < 1)
+    throw Error("curve every " + std::to_string(options.curve_every) + " minibatches on " +
+                std::to_string(options.curve_probe_rows) + " probe rows (need >= 0 and >= 1)");
   if (options.epochs < 0 || options.epochs > kMaxLinearEpochs)
     throw Error("epochs " + std::to_string(options.epochs) + " (need 0.." + std::to_string(kMaxLinearEpochs) + ")");
   if (!(options.learning_rate > 0) || !std::isfinite(options.learning_rate))
@@ -121,6 +124,18 @@ void LinearTrainer::start_epoch() {
   batch_ = 0;
   epoch_objective_sum_ = 0;
   phase_ = TrainPhase::Training;
+  if (epoch_ == 0 && options_.curve_every > 0) record_probe();  // before the first update
+}
+
+void LinearTrainer::record_probe() {
+  LinearCurvePoint point;
+  point.epoch = double(epoch_) + double(batch_) / batches_per_epoch_;
+  point.learning_rate = optimizer_.learning_rate;
+  ObjectiveOptions probe = options_.objective;
+  probe.loss_options.margin = 1.0f;
+  const int rows = int(std::min<Eigen::Index>(options_.curve_probe_rows, train_->rows()));
+  evaluate_rows(model_, *train_, train_labels_, probe, 0, rows, point.train);
+  curve_.push_back(point);
 }
 
 void LinearTrainer::train_one_batch() {
@@ -143,7 +158,11 @@ void LinearTrainer::train_one_batch() {
   optimizer_.step(model_.params, grad_);
   if (!model_.params.allFinite()) return fail("a weight became NaN or infinite");
 
-  if (++batch_ == batches_per_epoch_) {
+  ++batch_;
+  const int every = options_.curve_every;
+  const bool last = epoch_ + 1 == options_.epochs && batch_ == batches_per_epoch_;
+  if (every > 0 && (last || (int64_t(epoch_) * batches_per_epoch_ + batch_) % every == 0)) record_probe();
+  if (batch_ == batches_per_epoch_) {
     ++epoch_;
     start_evaluation();
   }
@@ -181,6 +200,7 @@ void LinearTrainer::evaluate_one_block() {
   }
   if (eval_next_ < train_eval_rows_ + validation_rows) return;
   history_.push_back(pending_);
+  curve_.push_back({double(pending_.epoch), true, pending_.learning_rate, pending_.train, pending_.validation});
   if (epoch_ > 0) optimizer_.end_epoch();  // the next epoch's α
   if (epoch_ >= options_.epochs)
     phase_ = TrainPhase::Done;
@@ -195,7 +215,7 @@ TrainResult train_linear(const RowMatrixXf& train_features, std::span<const uint
   while (!trainer.step(1 << 20)) {
   }
   if (!trainer.failure().empty()) throw Error(trainer.failure());
-  return {trainer.model(), trainer.history()};
+  return {trainer.model(), trainer.history(), trainer.curve()};
 }
 
 }  // namespace implay

@@ -12,6 +12,7 @@
 
 #include "core/linear/linear.hpp"
 #include "core/matrix.hpp"
+#include "core/optim/curve.hpp"
 #include "core/optim/optimizer.hpp"
 
 namespace implay {
@@ -37,6 +38,9 @@ struct TrainOptions : OptimizerOptions {
                                         // a sanity check, e.g. cross-entropy ≈ log C)
   int train_eval_rows = 0;              // rows of the training set evaluated after each epoch:
                                         // 0 = all, otherwise the first this many (faster)
+  int curve_every = 0;                  // also put a probe point on curve() every this many
+                                        // minibatches (0: only the epochs' ends)
+  int curve_probe_rows = 1000;          // training rows a probe point evaluates: the first ones
 };
 
 // Where a LinearTrainer is.
@@ -55,6 +59,16 @@ struct EpochStats {
                                     // noisy number SGD sees); NaN for epoch 0
   float learning_rate = 0;          // α used during this epoch (the first α for epoch 0)
 };
+
+// One point of LinearTrainer::curve(). Its Evaluations (linear.hpp) hold the cross-entropy, the
+// hinge, the objective and the accuracy:
+//  - epoch_end points (one per history() entry): `train` on TrainOptions::train_eval_rows rows
+//    with the objective's Δ, `validation` on the validation set (count = 0 when there is none);
+//  - probe points (TrainOptions::curve_every > 0): before the first update, after every
+//    curve_every-th minibatch and after the last one, `train` on the first curve_probe_rows
+//    training rows with the hinge at Δ = 1 whatever the objective's Δ (one yardstick for the
+//    plot), `validation.count` = 0.
+using LinearCurvePoint = CurvePoint<Evaluation>;
 
 // Trains in slices. Construct, then call step() until it returns true (or done()).
 //
@@ -96,6 +110,7 @@ class LinearTrainer {
   const LinearModel& model() const { return model_; }
   const TrainOptions& options() const { return options_; }
   const std::vector<EpochStats>& history() const { return history_; }  // one entry per evaluation
+  const std::vector<LinearCurvePoint>& curve() const { return curve_; }  // in the order recorded
   const std::vector<float>& batch_objectives() const { return batch_objectives_; }  // every minibatch's L
 
  private:
@@ -103,6 +118,7 @@ class LinearTrainer {
   void train_one_batch();
   void start_evaluation();
   void evaluate_one_block();
+  void record_probe();                       // a probe point on curve_
   void fail(const char* what);               // restores last_good_, records failure_, stops
 
   const RowMatrixXf* train_;                 // (N, D) viewed
@@ -128,6 +144,7 @@ class LinearTrainer {
   EpochStats pending_;                       // the evaluation being filled
   long long units_done_ = 0, units_total_ = 0;
   std::vector<EpochStats> history_;
+  std::vector<LinearCurvePoint> curve_;
   std::vector<float> batch_objectives_;
   std::string failure_;
 };
@@ -137,6 +154,7 @@ class LinearTrainer {
 struct TrainResult {
   LinearModel model;
   std::vector<EpochStats> history;  // as LinearTrainer::history()
+  std::vector<LinearCurvePoint> curve;  // as LinearTrainer::curve()
 };
 TrainResult train_linear(const RowMatrixXf& train_features, std::span<const uint8_t> train_labels, int num_classes,
                          const TrainOptions& options, const RowMatrixXf* validation_features = nullptr,

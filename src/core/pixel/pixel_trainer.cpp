@@ -30,6 +30,8 @@ SlicedPixelTrainer::SlicedPixelTrainer(const BinaryImages& train, const PixelTra
   if (schedule.epochs < 0 || schedule.epochs > kMaxPixelModelEpochs)
     throw Error("epochs = " + std::to_string(schedule.epochs) + " (must be 0.." + std::to_string(kMaxPixelModelEpochs) +
                 ")");
+  if (schedule.curve_every < 0)
+    throw Error("curve every " + std::to_string(schedule.curve_every) + " minibatches (must be >= 0)");
   if (!(schedule.learning_rate > 0) || !std::isfinite(schedule.learning_rate))
     throw Error("learning rate " + std::to_string(schedule.learning_rate) + " (must be finite and > 0)");
   order_.resize(static_cast<size_t>(train.count));
@@ -93,6 +95,7 @@ void SlicedPixelTrainer::finish_epoch() {
   stats.validation_nll = eval_rows_ > 0 ? eval_sum_ / eval_rows_ : std::numeric_limits<double>::quiet_NaN();
   stats.learning_rate = optimizer_.learning_rate;
   history_.push_back(stats);
+  curve_.push_back({double(stats.epoch), true, stats.learning_rate, stats.train_nll, stats.validation_nll});
   evaluating_ = false;
   batch_ = 0;
   epoch_loss_sum_ = 0;
@@ -110,7 +113,12 @@ bool SlicedPixelTrainer::step(int max_units) {
     if (!evaluating_) {
       train_one_batch();
       if (done_) break;  // diverged
-      if (++batch_ == batches_per_epoch_) {
+      ++batch_;
+      const int every = schedule_.curve_every;
+      if (every > 0 && (int64_t(epoch_) * batches_per_epoch_ + batch_) % every == 0)
+        curve_.push_back({double(epoch_) + double(batch_) / batches_per_epoch_, false, optimizer_.learning_rate,
+                          epoch_loss_sum_ / batch_, std::numeric_limits<double>::quiet_NaN()});
+      if (batch_ == batches_per_epoch_) {
         evaluating_ = true;
         eval_next_ = 0;
         eval_sum_ = 0;

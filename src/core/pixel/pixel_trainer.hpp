@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/optim/curve.hpp"
 #include "core/optim/optimizer.hpp"
 #include "core/pixel/pixel_model.hpp"
 
@@ -24,6 +25,8 @@ struct PixelTrainSchedule : OptimizerOptions {
   int epochs = 3;           // passes over the reshuffled training set
   uint64_t seed = 1;        // every epoch's shuffle (and a model's initial weights)
   int validation_rows = 0;  // validation images evaluated after each epoch: 0 = all
+  int curve_every = 0;      // also put a point on curve() every this many minibatches (0: only
+                            // the epochs' ends)
 };
 
 struct TrainEpochStats {
@@ -33,6 +36,15 @@ struct TrainEpochStats {
   double validation_nll = 0;      // mean −log p(x) on the validation rows (NaN when there are none)
   float learning_rate = 0;        // α used during the epoch
 };
+
+// One point of PixelModelTrainer::curve(), in nats per image:
+//  - train: the mean −log p(x) of this epoch's minibatches so far (their losses as trained on,
+//    before each one's update); at an epoch_end point the whole epoch's, TrainEpochStats::train_nll;
+//  - validation: the mean −log p(x) on the validation rows at epoch_end points; NaN between
+//    them and when there is no validation set.
+// epoch_end points come one per history() entry; points in between every
+// PixelTrainSchedule::curve_every minibatches when it is > 0.
+using PixelCurvePoint = CurvePoint<double>;
 
 // The one interface the lab drives the trained pixel models (FVSBN, NADE) through.
 class PixelModelTrainer {
@@ -49,6 +61,7 @@ class PixelModelTrainer {
   virtual const PixelModel& model() const = 0;
   virtual const std::vector<TrainEpochStats>& history() const = 0;  // after each epoch
   virtual const std::vector<float>& batch_losses() const = 0;       // every minibatch's L
+  virtual const std::vector<PixelCurvePoint>& curve() const = 0;    // in the order recorded
   // Why training stopped early: empty while it is healthy. A NaN or infinite loss or parameter
   // stops it (done() becomes true) with a message naming the epoch, the minibatch and the
   // learning rate; model() is then the last good one, from before the step that broke it.
@@ -68,6 +81,7 @@ class SlicedPixelTrainer : public PixelModelTrainer {
   float progress() const final;
   const std::vector<TrainEpochStats>& history() const final { return history_; }
   const std::vector<float>& batch_losses() const final { return batch_losses_; }
+  const std::vector<PixelCurvePoint>& curve() const final { return curve_; }
   const std::string& failure() const final { return failure_; }
 
  protected:
@@ -101,6 +115,7 @@ class SlicedPixelTrainer : public PixelModelTrainer {
   double eval_sum_ = 0, epoch_loss_sum_ = 0;
   long long units_done_ = 0, units_total_ = 0;
   std::vector<TrainEpochStats> history_;
+  std::vector<PixelCurvePoint> curve_;
   std::vector<float> batch_losses_;
   std::string failure_;
 };
