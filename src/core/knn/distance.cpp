@@ -216,12 +216,6 @@ namespace kernels = wasm_simd;
 namespace kernels = portable;
 #endif
 
-#if IMPLAY_X86_DISPATCH
-namespace integer_kernels = x86_clones;  // target_clones: the loader picked the ISA
-#else
-namespace integer_kernels = kernels;
-#endif
-
 namespace {
 
 struct CappedKernels {
@@ -259,21 +253,24 @@ const CappedKernels& capped_kernels() {
 
 }  // namespace
 
+// Natively on x86-64 the five integer kernels are distance_x86.cpp's target clones instead.
+#if !IMPLAY_X86_DISPATCH
 uint32_t l1_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return integer_kernels::l1_u8(a, b, n);
+  return kernels::l1_u8(a, b, n);
 }
 uint32_t squared_l2_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return integer_kernels::squared_l2_u8(a, b, n);
+  return kernels::squared_l2_u8(a, b, n);
 }
 uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return integer_kernels::linf_u8(a, b, n);
+  return kernels::linf_u8(a, b, n);
 }
 uint32_t dot_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return integer_kernels::dot_u8(a, b, n);
+  return kernels::dot_u8(a, b, n);
 }
 float cosine_distance_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return integer_kernels::cosine_distance_u8(a, b, n);
+  return kernels::cosine_distance_u8(a, b, n);
 }
+#endif
 float l1_f32(const float* a, const float* b, size_t n) { return kernels::l1_f32(a, b, n); }
 float squared_l2_f32(const float* a, const float* b, size_t n) {
   return kernels::squared_l2_f32(a, b, n);

@@ -131,16 +131,4 @@ inline size_t block_offset(std::span<const uint32_t> blocks, size_t j) {
 
 }  // namespace distance_detail
 
-#if IMPLAY_X86_DISPATCH
-// The plain integer kernels compiled by GCC's target_clones for x86-64-v4 (AVX-512), AVX2 and the
-// baseline from the bodies above; the loader picks one for the CPU (distance_x86.cpp).
-namespace x86_clones {
-uint32_t l1_u8(const uint8_t* a, const uint8_t* b, size_t n);
-uint32_t squared_l2_u8(const uint8_t* a, const uint8_t* b, size_t n);
-uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n);
-uint32_t dot_u8(const uint8_t* a, const uint8_t* b, size_t n);
-float cosine_distance_u8(const uint8_t* a, const uint8_t* b, size_t n);
-}  // namespace x86_clones
-#endif
-
 }  // namespace implay

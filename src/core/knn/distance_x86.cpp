@@ -1,6 +1,6 @@
 // distance_x86.cpp — the x86-64 versions of the distance kernels: the portable integer bodies as
-// GCC target clones, and the capped kernels in AVX2 and AVX-512 intrinsics (namespaces x86_clones,
-// x86_avx2, x86_avx512). Per-function target attributes, not per-file flags, so the binary runs on
+// GCC target clones (the dispatching l1_u8 and its kin themselves), and the capped kernels in AVX2
+// and AVX-512 intrinsics (namespaces x86_avx2, x86_avx512). Per-function target attributes, not per-file flags, so the binary runs on
 // any x86-64 and distance.cpp's dispatch picks by CPUID (target.hpp). The portable references are
 // in distance.cpp, the wasm versions in distance_wasm.cpp.
 //
@@ -39,7 +39,8 @@ using namespace distance_detail;
 
 // [SECTION] Target clones and shared SSE2 pieces -------------------------------------------------
 
-namespace x86_clones {
+// The dispatching plain integer kernels of distance.hpp themselves: on x86-64 they are these
+// bodies compiled three times, and the loader's resolver picks the clone for the CPU.
 IMPLAY_CLONES uint32_t l1_u8(const uint8_t* a, const uint8_t* b, size_t n) {
   return l1_body(a, b, n);
 }
@@ -55,7 +56,6 @@ IMPLAY_CLONES uint32_t dot_u8(const uint8_t* a, const uint8_t* b, size_t n) {
 IMPLAY_CLONES float cosine_distance_u8(const uint8_t* a, const uint8_t* b, size_t n) {
   return cosine_body(a, b, n);
 }
-}  // namespace x86_clones
 
 namespace {
 
