@@ -66,12 +66,9 @@ void copy_neighbors(const implay::Neighbors& found, int32_t* out_index, float* o
 
 extern "C" {
 
-// "WebAssembly SIMD128" when the core runs its explicit SIMD kernels (they must, here):
-// target.hpp's active_kernels().
-EMSCRIPTEN_KEEPALIVE const char* bench_backend_name() {
-  static const std::string name = implay::active_kernels();
-  return name.c_str();
-}
+// "WebAssembly SIMD128" when the core runs its explicit SIMD kernels (they must, here): the name
+// of target.hpp's active_kernel_set().
+EMSCRIPTEN_KEEPALIVE const char* bench_backend_name() { return implay::kernel_set_name(implay::active_kernel_set()); }
 
 // Message of the last failed call (an entry point returned −1).
 EMSCRIPTEN_KEEPALIVE const char* bench_last_error() { return last_error.c_str(); }

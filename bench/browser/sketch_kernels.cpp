@@ -73,11 +73,8 @@ const implay::PixelModel* model_in(int slot) {
 
 extern "C" {
 
-// "WebAssembly SIMD128" when the core runs its explicit SIMD kernels: active_kernels().
-EMSCRIPTEN_KEEPALIVE const char* bench_backend_name() {
-  static const std::string name = implay::active_kernels();
-  return name.c_str();
-}
+// "WebAssembly SIMD128" when the core runs its explicit SIMD kernels (target.hpp).
+EMSCRIPTEN_KEEPALIVE const char* bench_backend_name() { return implay::kernel_set_name(implay::active_kernel_set()); }
 EMSCRIPTEN_KEEPALIVE const char* bench_last_error() { return last_error.c_str(); }
 EMSCRIPTEN_KEEPALIVE int bench_slot_count() { return kSlotCount; }
 EMSCRIPTEN_KEEPALIVE const char* bench_slot_name(int slot) { return slot >= 0 && slot < kSlotCount ? kSlotNames[slot] : "?"; }
