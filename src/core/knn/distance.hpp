@@ -4,6 +4,7 @@
 // wasm_simd128 version (implay::wasm_simd); natively on x86-64 the integer kernels also come in
 // AVX2 and AVX-512 versions chosen once at run time for the CPU. The un-namespaced names dispatch.
 // The capped (early-abandoning) kernels at the end are what k-NN search spends its time in.
+// Implemented in distance.cpp (portable loops, dispatch), distance_wasm.cpp and distance_x86.cpp.
 #pragma once
 #include <cstddef>
 #include <cstdint>

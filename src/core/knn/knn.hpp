@@ -2,7 +2,7 @@
 // natively, split over threads; uint8 L1/L2/L∞ stop summing a candidate once it cannot beat the
 // k-th best, which changes no result), voting with deterministic tie rules, k-fold
 // cross-validation of k (one-shot, or as a resumable job for the browser's time slices), and
-// split/gather helpers.
+// split/gather helpers. knn.cpp holds the search, voting and splits, cross_validate.cpp choosing k.
 #pragma once
 #include <cstdint>
 #include <span>

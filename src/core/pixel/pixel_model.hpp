@@ -3,7 +3,8 @@
 // chain rule log p(x) = Σ_i log p(x_i | x_<i) and sampling draws pixels one by one. Four models:
 // independent Bernoulli (counts), context counts (a causal template of 1..12 neighbours, JBIG-like),
 // FVSBN (logistic regression on all previous pixels, pixel_model_fvsbn.hpp trains it) and NADE
-// (a shared hidden layer, pixel_model_nade.hpp).
+// (a shared hidden layer, pixel_model_nade.hpp). Implemented in pixel_model.cpp (what they share),
+// pixel_model_counts.cpp, pixel_model_fvsbn.cpp, pixel_model_nade.cpp and pixel_model_io.cpp.
 //
 // Index: [binary images] [interface] [independent] [context counts] [fvsbn] [evaluation]
 //        [sampling] [save/load]
