@@ -3,8 +3,6 @@
 #pragma once
 #include <chrono>
 
-#include "imgui.h"
-
 namespace implay::app {
 
 using Clock = std::chrono::steady_clock;
