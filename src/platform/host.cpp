@@ -32,7 +32,8 @@ constexpr double kMaxOpenedFileBytes = 64e6;
 // Every _malloc below is checked: with memory growth on, a failed one returns 0 rather than
 // aborting, and writing there would corrupt the app's memory. A failure is shown on the page
 // (web/shell.js's notice) with what was being loaded.
-// clang-format off: the EM_JS bodies are JavaScript, which clang-format would rewrite as C++.
+// The EM_JS bodies are JavaScript, which clang-format would rewrite as C++ (`===` as `== =`).
+// clang-format off
 EM_JS(void, js_console_warn, (const char* message), { console.warn("[implay] " + UTF8ToString(message)); });
 EM_JS(void, js_request_dataset, (const char* set), {
   if (window.implayData) window.implayData.load(UTF8ToString(set));
