@@ -8,8 +8,8 @@
 #include <iostream>
 #include <thread>
 
-#include "core/knn/distance.hpp"
 #include "core/error.hpp"
+#include "core/knn/distance.hpp"
 #include "core/knn/knn.hpp"
 #include "io/data_files.hpp"
 
@@ -59,14 +59,16 @@ int main(int argc, char** argv) {
     int correct = 0;
     for (int q = 0; q < test.count; ++q) correct += predicted[size_t(q)] == int(test.labels[size_t(q)]);
 
-    std::printf("implay search: %d queries x %d training rows x %d uint8 values, k=%d, %s, %d threads, %s kernels: "
-                "search %.3f s, vote %.4f s, accuracy %.4f (%d/%d)\n",
-                test.count, train.count, train.dim(), k, metric_name(metric), threads, integer_kernels_name(),
-                best_search, best_vote, double(correct) / test.count, correct, test.count);
+    std::printf(
+        "implay search: %d queries x %d training rows x %d uint8 values, k=%d, %s, %d threads, %s kernels: "
+        "search %.3f s, vote %.4f s, accuracy %.4f (%d/%d)\n",
+        test.count, train.count, train.dim(), k, metric_name(metric), threads, integer_kernels_name(), best_search,
+        best_vote, double(correct) / test.count, correct, test.count);
     // The last line is for bench/knn_vs_faiss.py. backend: the integer kernels the CPU dispatch picked.
-    std::printf("{\"search_seconds\": %.6f, \"vote_seconds\": %.6f, \"correct\": %d, \"queries\": %d, \"threads\": %d, "
-                "\"backend\": \"%s\"}\n",
-                best_search, best_vote, correct, test.count, threads, integer_kernels_name());
+    std::printf(
+        "{\"search_seconds\": %.6f, \"vote_seconds\": %.6f, \"correct\": %d, \"queries\": %d, \"threads\": %d, "
+        "\"backend\": \"%s\"}\n",
+        best_search, best_vote, correct, test.count, threads, integer_kernels_name());
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "knn_search_bench: error: " << e.what() << "\n";

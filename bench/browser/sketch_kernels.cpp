@@ -77,7 +77,9 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE const char* bench_backend_name() { return implay::kernel_set_name(implay::active_kernel_set()); }
 EMSCRIPTEN_KEEPALIVE const char* bench_last_error() { return last_error.c_str(); }
 EMSCRIPTEN_KEEPALIVE int bench_slot_count() { return kSlotCount; }
-EMSCRIPTEN_KEEPALIVE const char* bench_slot_name(int slot) { return slot >= 0 && slot < kSlotCount ? kSlotNames[slot] : "?"; }
+EMSCRIPTEN_KEEPALIVE const char* bench_slot_name(int slot) {
+  return slot >= 0 && slot < kSlotCount ? kSlotNames[slot] : "?";
+}
 
 // Binarizes (pixel ≥ 128) and keeps the raw MNIST images: train (N, D) and test (N_test, D)
 // uint8 in the page's buffers (copied; the page may free them). Not timed.

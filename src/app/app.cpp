@@ -48,7 +48,8 @@ void init_app(AppState& app, std::string_view query) {
   }
 }
 
-void on_file_opened(AppState& app, const std::string& purpose, const std::string& name, std::span<const uint8_t> bytes) {
+void on_file_opened(AppState& app, const std::string& purpose, const std::string& name,
+                    std::span<const uint8_t> bytes) {
   const OpenedFile file{purpose, name, bytes};
   for (LiveLab& live : app.labs) {
     if (!live.lab) continue;
@@ -154,8 +155,10 @@ void update_and_draw_labs(AppState& app) {
     LiveLab& live = app.labs[i];
     if (!live.lab) continue;
     LabContext ctx = context_of(app, live);
-    if (i == app.current) live.lab->update(ctx);
-    else live.lab->background(ctx);
+    if (i == app.current)
+      live.lab->update(ctx);
+    else
+      live.lab->background(ctx);
   }
   LiveLab& current = app.labs[app.current];
   if (!current.lab) return draw_not_built(app, *current.row);
@@ -198,7 +201,8 @@ void Frame(AppState& app) {
 std::string state_json(const AppState& app) {
   using nlohmann::json;
   json nav = json::array();
-  for (const NavRect& r : app.nav_rects) nav.push_back({{"key", r.key}, {"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}});
+  for (const NavRect& r : app.nav_rects)
+    nav.push_back({{"key", r.key}, {"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}});
   json j = {{"lab", app.labs[app.current].row->key},
             {"embed", app.embed},
             {"nav_visible", !app.nav_rects.empty()},

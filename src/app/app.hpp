@@ -32,9 +32,9 @@ struct AppState {
   Host host;
   Fonts fonts;
   DataState data;
-  std::vector<LiveLab> labs;  // in registry order, made by init_app
-  size_t current = 0;         // index into labs
-  bool embed = false;         // ?embed=1: no navigation, for iframes in course pages
+  std::vector<LiveLab> labs;       // in registry order, made by init_app
+  size_t current = 0;              // index into labs
+  bool embed = false;              // ?embed=1: no navigation, for iframes in course pages
   std::vector<NavRect> nav_rects;  // filled every frame the navigation is drawn
   FrameClock clock;
 };

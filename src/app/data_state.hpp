@@ -13,15 +13,15 @@ namespace implay::app {
 enum class DataStatus { NotLoaded, Loading, Ready, Failed };
 
 struct DataState {
-  LabeledImages train;          // (N, 784) the training images the labs use
-  LabeledImages test;           // (M, 784) the test images
-  std::string loaded_set;       // "" until ready, then "subset" or "full"
+  LabeledImages train;     // (N, 784) the training images the labs use
+  LabeledImages test;      // (M, 784) the test images
+  std::string loaded_set;  // "" until ready, then "subset" or "full"
   DataStatus status = DataStatus::NotLoaded;
-  std::string loading_set;      // the set in flight
-  double bytes_received = 0, bytes_total = 0;  // download progress of loading_set
-  std::string error;            // the last failure, shown in the status bar and data view
+  std::string loading_set;                              // the set in flight
+  double bytes_received = 0, bytes_total = 0;           // download progress of loading_set
+  std::string error;                                    // the last failure, shown in the status bar and data view
   std::map<std::string, std::vector<uint8_t>> pending;  // decoded files of loading_set by name
-  int generation = 0;           // bumps whenever train/test change, so labs can refresh caches
+  int generation = 0;                                   // bumps whenever train/test change, so labs can refresh caches
 
   bool ready() const { return !train.empty(); }
   bool full() const { return loaded_set == "full"; }

@@ -22,17 +22,17 @@ class UrlParams;
 
 // Time as the frame sees it; labs use it for animation and for their per-frame compute budget.
 struct FrameClock {
-  long long frame = 0;   // frames drawn so far, this one included
-  double seconds = 0;    // ImGui's time since start
-  double delta = 0;      // seconds since the previous frame
+  long long frame = 0;  // frames drawn so far, this one included
+  double seconds = 0;   // ImGui's time since start
+  double delta = 0;     // seconds since the previous frame
 };
 
 struct LabContext {
   Host& host;
   const Fonts& fonts;
-  DataState& data;         // MNIST, shared by every lab (the data lab loads the full sets)
+  DataState& data;  // MNIST, shared by every lab (the data lab loads the full sets)
   const FrameClock& clock;
-  Probes& probes;          // this lab's named rectangles for browser tests
+  Probes& probes;  // this lab's named rectangles for browser tests
 };
 
 // A file the user picked after host.open_file(purpose, …).
@@ -46,12 +46,12 @@ struct OpenedFile {
 // frame, update (advance jobs, refresh derived results; no ImGui calls) and then draw.
 template <class State>
 struct LabHooks {
-  void (*apply_url)(State&, UrlParams&) = nullptr;          // ?k=5&metric=l1: take what it knows
-  void (*start)(State&, LabContext&) = nullptr;             // once, after the URL (e.g. stored sketches)
-  void (*update)(State&, LabContext&) = nullptr;            // every frame the lab is shown, before draw
-  void (*background)(State&, LabContext&) = nullptr;        // every frame it is not shown (jobs keep running)
+  void (*apply_url)(State&, UrlParams&) = nullptr;    // ?k=5&metric=l1: take what it knows
+  void (*start)(State&, LabContext&) = nullptr;       // once, after the URL (e.g. stored sketches)
+  void (*update)(State&, LabContext&) = nullptr;      // every frame the lab is shown, before draw
+  void (*background)(State&, LabContext&) = nullptr;  // every frame it is not shown (jobs keep running)
   void (*draw)(State&, LabContext&) = nullptr;
-  nlohmann::json (*state_json)(const State&) = nullptr;     // what browser tests read
+  nlohmann::json (*state_json)(const State&) = nullptr;               // what browser tests read
   bool (*on_file)(State&, LabContext&, const OpenedFile&) = nullptr;  // true: the file was this lab's
 };
 
@@ -102,10 +102,10 @@ enum class LabGroup { Labs, Data };  // the navigation's two headings
 // A row of the registry. `make` is empty for a lab that is not built yet: the navigation keeps
 // its place and the lab says so plainly.
 struct LabRow {
-  const char* key;       // the URL value: ?lab=knn; also the lab's key in state_json
-  const char* title;     // in the navigation
-  const char* summary;   // one sentence under the title (the navigation's tooltip)
-  int step;              // the roadmap step that builds it
+  const char* key;      // the URL value: ?lab=knn; also the lab's key in state_json
+  const char* title;    // in the navigation
+  const char* summary;  // one sentence under the title (the navigation's tooltip)
+  int step;             // the roadmap step that builds it
   LabGroup group = LabGroup::Labs;
   std::function<std::unique_ptr<Lab>()> make;
 };

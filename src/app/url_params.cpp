@@ -104,8 +104,10 @@ bool UrlParams::take_bool(std::string_view key, bool& out) {
   UrlParam* p = find(key);
   if (!p) return false;
   const std::string& v = p->value;
-  if (v == "1" || v == "true" || v == "yes" || v.empty()) out = true;
-  else if (v == "0" || v == "false" || v == "no") out = false;
+  if (v == "1" || v == "true" || v == "yes" || v.empty())
+    out = true;
+  else if (v == "0" || v == "false" || v == "no")
+    out = false;
   else {
     warnings_.push_back("URL parameter " + p->key + "=" + v + " ignored: expected 1 or 0");
     return false;

@@ -50,7 +50,8 @@ inline CLI::Validator finite_number(double minimum = -3.4e38, double maximum = 3
         if (!t.empty() && t.front() == '+') t.remove_prefix(1);
         double value = 0;
         const auto [end, error] = std::from_chars(t.data(), t.data() + t.size(), value);
-        if (t.empty() || (error != std::errc() && error != std::errc::result_out_of_range) || end != t.data() + t.size())
+        if (t.empty() || (error != std::errc() && error != std::errc::result_out_of_range) ||
+            end != t.data() + t.size())
           return "\"" + text + "\" is not a number";
         if (error == std::errc::result_out_of_range || !std::isfinite(value) || std::fabs(value) > 3.4028234e38)
           return "\"" + text + "\" is not a finite number (allowed: " + range + ")";

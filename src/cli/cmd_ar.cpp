@@ -25,21 +25,20 @@
 
 #include "cli/cli_util.hpp"
 #include "cli/commands.hpp"
-#include "core/error.hpp"
 #include "core/data/idx.hpp"
+#include "core/error.hpp"
 #include "core/pixel/pixel_model.hpp"
 #include "core/pixel/pixel_model_fvsbn.hpp"
 #include "core/pixel/pixel_model_nade.hpp"
 #include "io/data_files.hpp"
 #include "io/png_files.hpp"
 
-
 namespace implay::cli {
 namespace {
 
 // [SECTION] helpers ------------------------------------------------------------------------------
 
-constexpr int kInkThreshold = 128;  // pixel ≥ 128 → 1 (ink), as core binarize()
+constexpr int kInkThreshold = 128;     // pixel ≥ 128 → 1 (ink), as core binarize()
 constexpr int kMaxCompletions = 1000;  // --samples: a grid of 100 rows of 10
 
 // Binarized images of `name`: mnist / mnist-test, or an IDX images file (N x rows x cols, raw or .gz).
@@ -72,7 +71,8 @@ std::string model_summary(const PixelModel& model) {
                   double(counts->options.alpha), counts->options.position_dependent ? ", position-dependent" : "");
     text += extra;
   }
-  if (const auto* nade = dynamic_cast<const NadeModel*>(&model)) text += ", " + std::to_string(nade->hidden()) + " hidden units";
+  if (const auto* nade = dynamic_cast<const NadeModel*>(&model))
+    text += ", " + std::to_string(nade->hidden()) + " hidden units";
   return text;
 }
 
@@ -135,12 +135,12 @@ void write_sample_grid(const std::string& path, const std::vector<uint8_t>& samp
 // [SECTION] implay ar train ----------------------------------------------------------------------
 
 struct ArTrainCliOptions {
-  std::string model;                                   // counts, fvsbn or nade
-  int neighbours = ContextOptions{}.neighbours;        // --template K
-  float alpha = ContextOptions{}.alpha;                // counts smoothing; FVSBN's/NADE's initial bias smoothing
-  std::optional<int> epochs;                           // fvsbn, nade: their own defaults when not given
-  std::optional<float> learning_rate;                  // fvsbn, nade: α of the first epoch
-  int hidden = NadeTrainOptions{}.hidden;              // nade: H
+  std::string model;                             // counts, fvsbn or nade
+  int neighbours = ContextOptions{}.neighbours;  // --template K
+  float alpha = ContextOptions{}.alpha;          // counts smoothing; FVSBN's/NADE's initial bias smoothing
+  std::optional<int> epochs;                     // fvsbn, nade: their own defaults when not given
+  std::optional<float> learning_rate;            // fvsbn, nade: α of the first epoch
+  int hidden = NadeTrainOptions{}.hidden;        // nade: H
   uint64_t seed = FvsbnTrainOptions{}.seed;
   std::string data = "mnist";
   std::string save;
@@ -176,8 +176,10 @@ template <class TrainOptions>
 void print_schedule(const TrainOptions& o, bool validating) {
   char line[256];
   std::snprintf(line, sizeof(line), "%s, lr %g x %g per epoch, batch %d, %d epoch%s, seed %llu%s\n",
-                o.optimizer == Optimizer::Adam ? "Adam" : "SGD with momentum", double(o.learning_rate), double(o.lr_decay), o.batch_size, o.epochs, o.epochs == 1 ? "" : "s",
-                static_cast<unsigned long long>(o.seed), validating ? ", validation mnist-test" : ", no validation set");
+                o.optimizer == Optimizer::Adam ? "Adam" : "SGD with momentum", double(o.learning_rate),
+                double(o.lr_decay), o.batch_size, o.epochs, o.epochs == 1 ? "" : "s",
+                static_cast<unsigned long long>(o.seed),
+                validating ? ", validation mnist-test" : ", no validation set");
   std::cout << line << std::flush;
 }
 
@@ -251,15 +253,16 @@ void add_ar_train(CLI::App* ar, Runner& run) {
       ->check(finite_number(0, 1e6))
       ->capture_default_str();
   cmd->add_option("--epochs", options->epochs,
-                  "fvsbn, nade: passes over the training set, 1.." + std::to_string(kMaxPixelModelEpochs) + " (default " +
-                      std::to_string(FvsbnTrainOptions{}.epochs) + " for fvsbn, " +
+                  "fvsbn, nade: passes over the training set, 1.." + std::to_string(kMaxPixelModelEpochs) +
+                      " (default " + std::to_string(FvsbnTrainOptions{}.epochs) + " for fvsbn, " +
                       std::to_string(NadeTrainOptions{}.epochs) + " for nade)")
       ->check(integer_in(1, kMaxPixelModelEpochs));
   char lr_help[160];
-  std::snprintf(lr_help, sizeof(lr_help),
-                "fvsbn, nade: Adam learning rate of the first epoch (0 < lr <= 1000), halved after each (default %g for "
-                "fvsbn, %g for nade)",
-                double(FvsbnTrainOptions{}.learning_rate), double(NadeTrainOptions{}.learning_rate));
+  std::snprintf(
+      lr_help, sizeof(lr_help),
+      "fvsbn, nade: Adam learning rate of the first epoch (0 < lr <= 1000), halved after each (default %g for "
+      "fvsbn, %g for nade)",
+      double(FvsbnTrainOptions{}.learning_rate), double(NadeTrainOptions{}.learning_rate));
   cmd->add_option("--lr", options->learning_rate, lr_help)->check(finite_number(0, 1e3, true));
   cmd->add_option("--hidden", options->hidden, "nade: hidden units H (1..4096)")
       ->check(integer_in(1, kMaxNadeHidden))
@@ -269,8 +272,9 @@ void add_ar_train(CLI::App* ar, Runner& run) {
   cmd->add_option("--data", options->data, "training images: mnist, or an IDX images file (raw or .gz)")
       ->capture_default_str();
   cmd->add_option("--save", options->save, "model file to write")->required();
-  cmd->footer("Pixels are binarized at 128 (bright = ink). fvsbn and nade on mnist print per epoch the mean training "
-              "-log p(x) and that of mnist-test, in nats per image.");
+  cmd->footer(
+      "Pixels are binarized at 128 (bright = ink). fvsbn and nade on mnist print per epoch the mean training "
+      "-log p(x) and that of mnist-test, in nats per image.");
   cmd->callback([&run, options] { run = [options] { return run_ar_train(*options); }; });
 }
 
@@ -306,8 +310,9 @@ void add_ar_nll(CLI::App* ar, Runner& run) {
   auto options = std::make_shared<ArNllCliOptions>();
   cmd->add_option("--model", options->model, "model file written by `implay ar train --save`")->required();
   cmd->add_option("--data", options->data, "images: mnist-test, mnist, or an IDX images file")->required();
-  cmd->footer("Prints `nll: 83.30 nats (0.1533 bits/pixel)`: the mean over the images of -log p(x), in nats, and "
-              "per pixel in bits (nats / ln 2 / pixels).");
+  cmd->footer(
+      "Prints `nll: 83.30 nats (0.1533 bits/pixel)`: the mean over the images of -log p(x), in nats, and "
+      "per pixel in bits (nats / ln 2 / pixels).");
   cmd->callback([&run, options] { run = [options] { return run_ar_nll(*options); }; });
 }
 
@@ -348,8 +353,9 @@ void add_ar_complete(CLI::App* ar, Runner& run) {
   auto* cmd = ar->add_subcommand("complete", "Complete a 28x28 PNG from a row on with a saved pixel model");
   auto options = std::make_shared<ArCompleteCliOptions>();
   cmd->add_option("--model", options->model, "model file written by `implay ar train --save`")->required();
-  cmd->add_option("--image", options->image,
-                  "PNG of the model's size (28x28 for MNIST): white on black, or dark on a light or transparent background")
+  cmd->add_option(
+         "--image", options->image,
+         "PNG of the model's size (28x28 for MNIST): white on black, or dark on a light or transparent background")
       ->required();
   cmd->add_option("--from-row", options->from_row, "rows above this one are kept, the rest are sampled (0..rows)")
       ->check(integer_in(0, 4096))
@@ -357,15 +363,15 @@ void add_ar_complete(CLI::App* ar, Runner& run) {
   cmd->add_option("--samples", options->samples, "completions to draw (1.." + std::to_string(kMaxCompletions) + ")")
       ->check(integer_in(1, kMaxCompletions))
       ->capture_default_str();
-  cmd->add_option("--temperature", options->temperature,
-                  "T on the logit, 0..100; 0 = always the more likely value")
+  cmd->add_option("--temperature", options->temperature, "T on the logit, 0..100; 0 = always the more likely value")
       ->check(finite_number(0, 100))
       ->capture_default_str();
   cmd->add_option("--seed", options->seed, "seed of the sampler")->capture_default_str();
   cmd->add_option("--out", options->out, "PNG to write: the samples in a grid, 10 a row")->required();
-  cmd->footer("The PNG is read as grey over white and binarized at 128: on a dark background bright pixels are ink, as "
-              "in MNIST; on a light or transparent one dark pixels are. The output is white ink on black, grey 1-pixel "
-              "separators.");
+  cmd->footer(
+      "The PNG is read as grey over white and binarized at 128: on a dark background bright pixels are ink, as "
+      "in MNIST; on a light or transparent one dark pixels are. The output is white ink on black, grey 1-pixel "
+      "separators.");
   cmd->callback([&run, options] { run = [options] { return run_ar_complete(*options); }; });
 }
 

@@ -4,8 +4,8 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "core/error.hpp"
 #include "core/data/idx.hpp"
+#include "core/error.hpp"
 #include "io/data_files.hpp"
 
 namespace implay::cli {
@@ -35,7 +35,8 @@ void print_idx_file(const std::string& path) {
 
 void print_named_set(const std::string& name, const DatasetPaths& paths) {
   const LabeledImages set = load_named_dataset(name);
-  std::cout << name << ": " << set.count << " images of " << set.rows << "x" << set.cols << " pixels, uint8, with labels\n"
+  std::cout << name << ": " << set.count << " images of " << set.rows << "x" << set.cols
+            << " pixels, uint8, with labels\n"
             << "  images: " << paths.images << "\n  labels: " << paths.labels << '\n';
   print_class_counts(set.labels);
 }
@@ -45,7 +46,8 @@ void print_named_set(const std::string& name, const DatasetPaths& paths) {
 void add_data_command(CLI::App& app, Runner& run) {
   auto* data = app.add_subcommand("data", "Inspect datasets");
   data->require_subcommand(1);
-  auto* info = data->add_subcommand("info", "Counts and shape of an IDX file (raw or .gz) or of the set `mnist` / `mnist-test`");
+  auto* info =
+      data->add_subcommand("info", "Counts and shape of an IDX file (raw or .gz) or of the set `mnist` / `mnist-test`");
   auto path = std::make_shared<std::string>();
   info->add_option("PATH", *path, "an IDX file, or mnist / mnist-test")->required();
   info->callback([&run, path] {
@@ -53,7 +55,8 @@ void add_data_command(CLI::App& app, Runner& run) {
       if (const auto paths = resolve_dataset_name(*path)) {
         print_named_set(*path, *paths);
       } else {
-        if (std::filesystem::is_directory(*path)) throw Error(*path + ": is a folder; name an IDX file, or mnist / mnist-test");
+        if (std::filesystem::is_directory(*path))
+          throw Error(*path + ": is a folder; name an IDX file, or mnist / mnist-test");
         print_idx_file(*path);
       }
       return 0;

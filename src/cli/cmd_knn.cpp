@@ -17,8 +17,8 @@
 #include "cli/cli_util.hpp"
 #include "cli/commands.hpp"
 #include "core/data/csv.hpp"
-#include "core/knn/distance.hpp"
 #include "core/error.hpp"
+#include "core/knn/distance.hpp"
 #include "core/knn/knn.hpp"
 #include "io/data_files.hpp"
 
@@ -96,7 +96,6 @@ int num_classes_of(std::initializer_list<const LabeledSet*> sets) {
 
 int default_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
-
 std::string values_per_row(int dim) { return std::to_string(dim) + (dim == 1 ? " value" : " values") + " per row"; }
 
 const std::vector<std::string> kMetricNames = {"l1", "l2", "linf", "cosine"};
@@ -108,19 +107,16 @@ CLI::Option* add_metric_option(CLI::App* cmd, std::string& metric) {
       ->capture_default_str();
 }
 
-
-
-
 // [SECTION] implay knn --------------------------------------------------------------------------
 
 struct KnnOptions {
-  std::string train;                  // CSV path or mnist / mnist-test
-  std::string test;                   // CSV path or mnist / mnist-test
-  int k = KnnParams{}.k;              // neighbours that vote
-  std::string metric = "l2";          // one of kMetricNames
-  bool weighted = false;              // 1/(d + ε) votes instead of one each
-  bool json = false;                  // one JSON object per test row instead of a bare label
-  int threads = default_threads();    // queries split over this many threads
+  std::string train;                // CSV path or mnist / mnist-test
+  std::string test;                 // CSV path or mnist / mnist-test
+  int k = KnnParams{}.k;            // neighbours that vote
+  std::string metric = "l2";        // one of kMetricNames
+  bool weighted = false;            // 1/(d + ε) votes instead of one each
+  bool json = false;                // one JSON object per test row instead of a bare label
+  int threads = default_threads();  // queries split over this many threads
 };
 
 int run_knn(const KnnOptions& options) {
@@ -128,12 +124,12 @@ int run_knn(const KnnOptions& options) {
   LabeledSet train = load_set(options.train);
   LabeledSet test = load_set(options.test);
   if (train.dim != test.dim)
-    throw Error("dimension mismatch: " + train.name + " has " + values_per_row(train.dim) + ", " + test.name +
-                " has " + values_per_row(test.dim) + "; train and test rows must have the same length");
+    throw Error("dimension mismatch: " + train.name + " has " + values_per_row(train.dim) + ", " + test.name + " has " +
+                values_per_row(test.dim) + "; train and test rows must have the same length");
   if (options.k > train.rows)
     throw Error("--k " + std::to_string(options.k) + " is larger than the " + std::to_string(train.rows) +
-                " training examples in " + train.name + " (k must be between 1 and " +
-                std::to_string(train.rows) + ")");
+                " training examples in " + train.name + " (k must be between 1 and " + std::to_string(train.rows) +
+                ")");
   // The exact integer kernels need both sides in uint8; otherwise both go to float.
   if (!(train.is_u8 && test.is_u8)) {
     train.convert_to_f32();
@@ -210,8 +206,9 @@ void add_knn(CLI::App& app, Runner& run) {
   cmd->add_option("--threads", options->threads, "threads that split the queries (1..256, default: all cores)")
       ->check(integer_in(1, 256))
       ->capture_default_str();
-  cmd->footer("stdout: one predicted label per test row (or JSON lines). stderr ends with "
-              "`accuracy: 0.9705 (9705/10000)`.");
+  cmd->footer(
+      "stdout: one predicted label per test row (or JSON lines). stderr ends with "
+      "`accuracy: 0.9705 (9705/10000)`.");
   cmd->callback([&run, options] { run = [options] { return run_knn(*options); }; });
 }
 
@@ -305,9 +302,9 @@ int run_knn_cv(const KnnCvOptions& options) {
   std::cout.flush();
   char timing[160];
   std::snprintf(timing, sizeof(timing),
-                "knn-cv: %zu k values x %d folds on %d examples, %s kernels, %d thread%s: %.2f s\n",
-                result.ks.size(), folds, data.rows, data.is_u8 ? "uint8" : "float", params.threads,
-                params.threads == 1 ? "" : "s", elapsed);
+                "knn-cv: %zu k values x %d folds on %d examples, %s kernels, %d thread%s: %.2f s\n", result.ks.size(),
+                folds, data.rows, data.is_u8 ? "uint8" : "float", params.threads, params.threads == 1 ? "" : "s",
+                elapsed);
   std::cerr << timing;
   return 0;
 }

@@ -26,11 +26,11 @@
 #include "cli/commands.hpp"
 #include "core/data/csv.hpp"
 #include "core/error.hpp"
+#include "core/eval/metrics.hpp"
 #include "core/linear/features.hpp"
 #include "core/linear/linear.hpp"
 #include "core/linear/linear_train.hpp"
 #include "core/linear/losses.hpp"
-#include "core/eval/metrics.hpp"
 #include "io/data_files.hpp"
 
 namespace implay::cli {
@@ -55,16 +55,12 @@ std::string shortest_text(float value) {
   return std::string(text, result.ptr);
 }
 
-
 // "1 feature", "784 features".
-std::string count_of(long long n, const char* noun) {
-  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
-}
+std::string count_of(long long n, const char* noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
 
 std::string pad_left(const std::string& text, size_t width) {
   return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
 }
-
 
 const std::vector<std::string> kLossNames = {"svm", "ova", "structured", "softmax", "bce"};
 
@@ -110,13 +106,13 @@ std::string parse_score_rows(std::string_view text, Eigen::MatrixXf* out) {
 }
 
 struct LossCliOptions {
-  std::string type;          // one of kLossNames
-  std::string scores_text;   // --scores as typed
-  std::vector<int> labels;   // (N) --labels
+  std::string type;                    // one of kLossNames
+  std::string scores_text;             // --scores as typed
+  std::vector<int> labels;             // (N) --labels
   float delta = LossOptions{}.margin;  // Δ of the hinge losses
-  bool grad = false;         // also print ∂mean/∂scores (N, C)
-  bool json = false;         // one JSON object instead of the table
-  Eigen::MatrixXf scores;    // (N, C) parsed from scores_text once parsing succeeded
+  bool grad = false;                   // also print ∂mean/∂scores (N, C)
+  bool json = false;                   // one JSON object instead of the table
+  Eigen::MatrixXf scores;              // (N, C) parsed from scores_text once parsing succeeded
 };
 
 // Cross-checks of --scores, --labels and --type, at parse time so that they are usage errors
@@ -135,8 +131,10 @@ void check_loss_arguments(LossCliOptions& options) {
                                                  std::to_string(i + 1) + " is outside 0.." + std::to_string(c - 1) +
                                                  " (the rows have " + std::to_string(c) + " scores)");
   if (options.type == "bce" && c != 2)
-    throw CLI::ValidationError("--type", "bce needs exactly 2 scores per row (z = s1 - s0 is the logit of class 1), "
-                                         "the rows have " + std::to_string(c));
+    throw CLI::ValidationError("--type",
+                               "bce needs exactly 2 scores per row (z = s1 - s0 is the logit of class 1), "
+                               "the rows have " +
+                                   std::to_string(c));
 }
 
 int run_loss(const LossCliOptions& options) {
@@ -144,7 +142,7 @@ int run_loss(const LossCliOptions& options) {
   const LossOptions loss_options{options.delta};
   const Eigen::MatrixXf& scores = options.scores;  // (N, C)
   const Eigen::Index n = scores.rows(), c = scores.cols();
-  Eigen::MatrixXf dscores(n, c);                   // (N, C) ∂mean/∂scores
+  Eigen::MatrixXf dscores(n, c);  // (N, C) ∂mean/∂scores
   const float mean = loss_and_gradient(kind, scores, options.labels, loss_options, dscores);
   const Eigen::VectorXf losses = per_example_loss(kind, scores, options.labels, loss_options);  // (N)
   const bool uses_delta = kind != LossKind::SoftmaxCrossEntropy && kind != LossKind::BinaryLogistic;
@@ -152,7 +150,7 @@ int run_loss(const LossCliOptions& options) {
   if (options.json) {
     nlohmann::ordered_json out;
     out["type"] = options.type;
-    out["delta"] = shortest_decimal(options.delta);  // as given; only the hinge losses use it
+    out["delta"] = shortest_decimal(options.delta);                        // as given; only the hinge losses use it
     nlohmann::ordered_json per_example = nlohmann::ordered_json::array();  // (N)
     for (Eigen::Index i = 0; i < n; ++i) per_example.push_back(shortest_decimal(losses[i]));
     out["losses"] = std::move(per_example);
@@ -172,8 +170,7 @@ int run_loss(const LossCliOptions& options) {
 
   std::cout << options.type << ": " << loss_kind_title(kind);
   if (uses_delta) std::cout << ", delta " << shortest_text(options.delta);
-  std::cout << "; " << n << " example" << (n == 1 ? "" : "s") << " x " << c << " class" << (c == 1 ? "" : "es")
-            << '\n';
+  std::cout << "; " << n << " example" << (n == 1 ? "" : "s") << " x " << c << " class" << (c == 1 ? "" : "es") << '\n';
   std::vector<std::string> score_cells(static_cast<size_t>(n));  // (N) a row's scores as typed
   size_t score_width = std::string("scores").size();
   for (Eigen::Index i = 0; i < n; ++i) {
@@ -181,8 +178,7 @@ int run_loss(const LossCliOptions& options) {
     for (Eigen::Index j = 0; j < c; ++j) cell += (j ? "  " : "") + shortest_text(scores(i, j));
     score_width = std::max(score_width, cell.size());
   }
-  std::cout << "example  label  scores"
-            << std::string(score_width - 6, ' ') << "     loss\n";
+  std::cout << "example  label  scores" << std::string(score_width - 6, ' ') << "     loss\n";
   for (Eigen::Index i = 0; i < n; ++i) {
     const std::string& cell = score_cells[size_t(i)];
     std::cout << pad_left(std::to_string(i), 7) << pad_left(std::to_string(options.labels[size_t(i)]), 7) << "  "
@@ -221,9 +217,10 @@ void add_loss(CLI::App& app, Runner& run) {
   cmd->add_flag("--grad", options->grad, "also print the gradient of the mean loss with respect to the scores");
   cmd->add_flag("--json", options->json,
                 "print one JSON object: type, delta, losses, mean (and grad: one array per row)");
-  cmd->footer("Example (the lecture's): implay loss --type svm --scores \"3.2,5.1,-1.7;1.3,4.9,2.0;2.2,2.5,-3.1\" "
-              "--labels 0,1,2   prints losses 2.9, 0, 12.9 and mean 5.2667.\n"
-              "Any problem with --scores or --labels is a usage error (exit 2).");
+  cmd->footer(
+      "Example (the lecture's): implay loss --type svm --scores \"3.2,5.1,-1.7;1.3,4.9,2.0;2.2,2.5,-3.1\" "
+      "--labels 0,1,2   prints losses 2.9, 0, 12.9 and mean 5.2667.\n"
+      "Any problem with --scores or --labels is a usage error (exit 2).");
   cmd->callback([&run, options] {
     check_loss_arguments(*options);
     run = [options] { return run_loss(*options); };
@@ -236,11 +233,11 @@ void add_loss(CLI::App& app, Runner& run) {
 // CSV whose values are all integers 0..255 (taken as square images when D is a square number,
 // else as 1 x D); plain float values otherwise, usable only with --features raw.
 struct LinearData {
-  std::string name;              // as the user gave it: a CSV path, or mnist / mnist-test
-  bool is_images = false;        // true: `images`; false: `values`
-  LabeledImages images;          // when is_images: pixels (N, rows·cols), labels (N)
-  RowMatrixXf values;            // when !is_images: (N, D) the CSV's values
-  std::vector<uint8_t> labels;   // (N), always
+  std::string name;             // as the user gave it: a CSV path, or mnist / mnist-test
+  bool is_images = false;       // true: `images`; false: `values`
+  LabeledImages images;         // when is_images: pixels (N, rows·cols), labels (N)
+  RowMatrixXf values;           // when !is_images: (N, D) the CSV's values
+  std::vector<uint8_t> labels;  // (N), always
 
   int count() const { return int(labels.size()); }
   int input_dim() const { return is_images ? images.dim() : int(values.cols()); }
@@ -404,21 +401,21 @@ std::string accuracy_text(const Scored& scored) {
 constexpr int kValidationPercent = 10;  // the last 10% of the training rows validate
 
 struct LinearTrainCliOptions {
-  std::string data;                                   // CSV path or mnist / mnist-test
-  std::string test;                                   // CSV path or name; "" = mnist-test for mnist, else none
-  std::string loss = "softmax";                       // one of kLossNames
-  std::string reg = "l2";                             // none, l2, l1, elastic
-  float lambda = RegularizationOptions{}.lambda;      // λ of λ R(W)
-  float delta = LossOptions{}.margin;                 // Δ of the hinge losses
-  std::string optimizer = "adam";                     // sgd (with momentum) or adam
-  float lr = TrainOptions{}.learning_rate;            // α of the first epoch
-  float lr_decay = TrainOptions{}.lr_decay;           // α ← α · decay after every epoch
-  float momentum = TrainOptions{}.momentum;           // μ of sgd
+  std::string data;                               // CSV path or mnist / mnist-test
+  std::string test;                               // CSV path or name; "" = mnist-test for mnist, else none
+  std::string loss = "softmax";                   // one of kLossNames
+  std::string reg = "l2";                         // none, l2, l1, elastic
+  float lambda = RegularizationOptions{}.lambda;  // λ of λ R(W)
+  float delta = LossOptions{}.margin;             // Δ of the hinge losses
+  std::string optimizer = "adam";                 // sgd (with momentum) or adam
+  float lr = TrainOptions{}.learning_rate;        // α of the first epoch
+  float lr_decay = TrainOptions{}.lr_decay;       // α ← α · decay after every epoch
+  float momentum = TrainOptions{}.momentum;       // μ of sgd
   int epochs = TrainOptions{}.epochs;
   int batch = TrainOptions{}.batch_size;
-  std::string features = "pixels";                    // raw or a features.hpp spec ("hist" for histogram)
-  uint64_t seed = TrainOptions{}.seed;                // initial weights and shuffles
-  std::string save;                                   // model file to write
+  std::string features = "pixels";      // raw or a features.hpp spec ("hist" for histogram)
+  uint64_t seed = TrainOptions{}.seed;  // initial weights and shuffles
+  std::string save;                     // model file to write
 };
 
 int run_linear_train(const LinearTrainCliOptions& options) {
@@ -543,9 +540,8 @@ int run_linear_train(const LinearTrainCliOptions& options) {
     std::cout << "test accuracy: " << accuracy_text(scored) << " on " << test->name << '\n';
   }
   std::cout.flush();
-  std::snprintf(line, sizeof(line),
-                "linear train: features %.2f s, training %.2f s, test %.2f s, total %.2f s\n", features_seconds,
-                train_seconds, test_seconds, seconds_since(start));
+  std::snprintf(line, sizeof(line), "linear train: features %.2f s, training %.2f s, test %.2f s, total %.2f s\n",
+                features_seconds, train_seconds, test_seconds, seconds_since(start));
   std::cerr << line;
   return 0;
 }
@@ -686,8 +682,9 @@ void add_linear_eval(CLI::App* linear, Runner& run) {
   cmd->add_option("--data", options->data, "labelled set: mnist-test, mnist, or a labelled CSV")->required();
   cmd->add_flag("--json", options->json,
                 "print one JSON object: model, data, features, examples, classes, correct, accuracy, confusion");
-  cmd->footer("The model's saved feature spec decides the features. A missing or corrupt model file, or data "
-              "that does not fit the model, is exit 1.");
+  cmd->footer(
+      "The model's saved feature spec decides the features. A missing or corrupt model file, or data "
+      "that does not fit the model, is exit 1.");
   cmd->callback([&run, options] { run = [options] { return run_linear_eval(*options); }; });
 }
 

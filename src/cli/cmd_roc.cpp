@@ -45,9 +45,9 @@ std::string pad_left(const std::string& text, size_t width) {
 // [SECTION] implay roc ---------------------------------------------------------------------------
 
 struct RocCliOptions {
-  std::string input;                 // --input CSV
-  std::optional<double> threshold;   // --threshold: also print the counts there
-  bool json = false;                 // one JSON object instead of the table
+  std::string input;                // --input CSV
+  std::optional<double> threshold;  // --threshold: also print the counts there
+  bool json = false;                // one JSON object instead of the table
 };
 
 int run_roc(const RocCliOptions& options) {
@@ -67,7 +67,8 @@ int run_roc(const RocCliOptions& options) {
       fpr.push_back(p.fpr);
       tpr.push_back(p.tpr);
       // JSON has no infinity: the first point's threshold (+inf, nothing predicted positive) is null.
-      thresholds.push_back(std::isinf(p.threshold) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p.threshold));
+      thresholds.push_back(std::isinf(p.threshold) ? nlohmann::ordered_json(nullptr)
+                                                   : nlohmann::ordered_json(p.threshold));
     }
     out["fpr"] = std::move(fpr);
     out["tpr"] = std::move(tpr);
@@ -85,8 +86,7 @@ int run_roc(const RocCliOptions& options) {
   std::cout << "threshold     FPR     TPR   FP/N   TP/P\n";
   for (const RocPoint& p : curve.points) {
     std::cout << pad_left(std::isinf(p.threshold) ? "inf" : short_text(p.threshold), 9) << pad_left(fixed4(p.fpr), 8)
-              << pad_left(fixed4(p.tpr), 8)
-              << pad_left(std::to_string(p.fp) + "/" + std::to_string(curve.negatives), 7)
+              << pad_left(fixed4(p.tpr), 8) << pad_left(std::to_string(p.fp) + "/" + std::to_string(curve.negatives), 7)
               << pad_left(std::to_string(p.tp) + "/" + std::to_string(curve.positives), 7) << '\n';
   }
   if (options.threshold) {
@@ -112,10 +112,10 @@ void add_roc(CLI::App& app, Runner& run) {
   cmd->add_option("--threshold", options->threshold,
                   "also print TP, FP, TN, FN and the confusion matrix there (a finite number)")
       ->check(finite_number());
-  cmd->add_flag("--json", options->json,
-                "print one JSON object: auc, fpr, tpr, thresholds (the first, +inf, as null)");
-  cmd->footer("Predicts 1 when score >= threshold; one curve point per distinct score. "
-              "AUC equals scikit-learn's roc_auc_score.");
+  cmd->add_flag("--json", options->json, "print one JSON object: auc, fpr, tpr, thresholds (the first, +inf, as null)");
+  cmd->footer(
+      "Predicts 1 when score >= threshold; one curve point per distinct score. "
+      "AUC equals scikit-learn's roc_auc_score.");
   cmd->callback([&run, options] { run = [options] { return run_roc(*options); }; });
 }
 
@@ -125,7 +125,7 @@ struct EntropyCliOptions {
   std::string p_text, q_text;  // --p, --q as typed
   bool bce = false;            // binary cross-entropy: p = targets y, q = predictions ŷ
   bool json = false;
-  std::vector<double> p, q;    // (C) or (N) parsed once parsing succeeded
+  std::vector<double> p, q;  // (C) or (N) parsed once parsing succeeded
 };
 
 // "1,0,0" → (1, 0, 0); an error message names the bad entry.
@@ -199,8 +199,8 @@ int run_entropy(const EntropyCliOptions& o) {
     std::cout << out.dump() << '\n';
     return 0;
   }
-  std::cout << "cross-entropy H(p, q) = -sum_i p_i log q_i  (natural log; q clipped to [" << eps << ", 1], so -log 0 = "
-            << fixed4(-std::log(kLogEpsilon)) << ")\n";
+  std::cout << "cross-entropy H(p, q) = -sum_i p_i log q_i  (natural log; q clipped to [" << eps
+            << ", 1], so -log 0 = " << fixed4(-std::log(kLogEpsilon)) << ")\n";
   std::cout << "   i       p       q  g = -log q    p * g\n";
   for (size_t i = 0; i < o.p.size(); ++i)
     std::cout << pad_left(std::to_string(i), 4) << pad_left(short_text(o.p[i]), 8) << pad_left(short_text(o.q[i]), 8)
@@ -212,7 +212,8 @@ int run_entropy(const EntropyCliOptions& o) {
 }
 
 void add_entropy(CLI::App& app, Runner& run) {
-  auto* cmd = app.add_subcommand("entropy", "Cross-entropy, entropy and KL divergence step by step (or BCE with --bce)");
+  auto* cmd =
+      app.add_subcommand("entropy", "Cross-entropy, entropy and KL divergence step by step (or BCE with --bce)");
   auto options = std::make_shared<EntropyCliOptions>();
   cmd->add_option("--p", options->p_text, "the true distribution p (with --bce: the targets y), comma-separated")
       ->required()
@@ -220,11 +221,13 @@ void add_entropy(CLI::App& app, Runner& run) {
   cmd->add_option("--q", options->q_text, "the predicted distribution q (with --bce: the predictions yhat)")
       ->required()
       ->check(CLI::Validator([](std::string& text) { return parse_vector(text, nullptr); }, "Q,Q,..."));
-  cmd->add_flag("--bce", options->bce, "binary cross-entropy of targets y (--p) and predictions yhat (--q), element-wise");
+  cmd->add_flag("--bce", options->bce,
+                "binary cross-entropy of targets y (--p) and predictions yhat (--q), element-wise");
   cmd->add_flag("--json", options->json, "print one JSON object (g, pg, cross_entropy, entropy, kl; or losses, mean)");
-  cmd->footer("Example (the lecture's): implay entropy --p 1,0,0 --q 0.75,0.2,0.05   prints H(p, q) = 0.2877.\n"
-              "Vectors of different lengths, values outside [0, 1] or (without --bce) not summing to 1 are usage "
-              "errors (exit 2).");
+  cmd->footer(
+      "Example (the lecture's): implay entropy --p 1,0,0 --q 0.75,0.2,0.05   prints H(p, q) = 0.2877.\n"
+      "Vectors of different lengths, values outside [0, 1] or (without --bce) not summing to 1 are usage "
+      "errors (exit 2).");
   cmd->callback([&run, options] {
     check_entropy_arguments(*options);
     run = [options] { return run_entropy(*options); };

@@ -11,8 +11,8 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"implay — Image Model Playground on the command line (kNN, linear classifiers, pixel models on MNIST)"};
-  app.set_version_flag("--version", std::string("implay ") + IMPLAY_VERSION + " (kernels: " + implay::integer_kernels_name() +
-                                        ")");
+  app.set_version_flag("--version",
+                       std::string("implay ") + IMPLAY_VERSION + " (kernels: " + implay::integer_kernels_name() + ")");
   // No require_subcommand(): CLI11 would then report "a subcommand is required" before it
   // names an unknown flag; the missing subcommand is reported below instead.
   app.footer("Datasets: `mnist` and `mnist-test` name the staged MNIST data (or the folder in $IMPLAY_DATA).");

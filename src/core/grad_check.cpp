@@ -11,8 +11,8 @@
 
 namespace implay {
 
-GradCheckResult check_gradient(const std::function<double()>& loss, std::span<float> x,
-                               std::span<const float> analytic, const GradCheckOptions& options) {
+GradCheckResult check_gradient(const std::function<double()>& loss, std::span<float> x, std::span<const float> analytic,
+                               const GradCheckOptions& options) {
   assert(x.size() == analytic.size());
   std::vector<size_t> coords(x.size());  // (n) or (max_coordinates) coordinates to check
   std::iota(coords.begin(), coords.end(), size_t(0));

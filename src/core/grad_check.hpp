@@ -14,23 +14,23 @@ namespace implay {
 // So float checks expect max_relative_error ≲ 1e-2 and norm_relative_error ≲ 1e-3; a real bug
 // (a missing 1/N or factor 2, a wrong sign or index) shows up as errors of order 1.
 struct GradCheckOptions {
-  double step = 1e-2;        // h: each checked coordinate moves by ±h (the float actually stored
-                             // is used in the quotient, so rounding of x ± h does not bias it)
-  double abs_floor = 1e-2;   // relative error = |a − n| / max(|a|, |n|, abs_floor): gradients
-                             // smaller than this are compared absolutely (a true 0 has no scale,
-                             // and a tiny one is below the float noise above)
-  int max_coordinates = 0;   // 0: check every coordinate; otherwise this many, chosen by seed
-  uint64_t seed = 1;         // picks the coordinates when max_coordinates > 0
+  double step = 1e-2;       // h: each checked coordinate moves by ±h (the float actually stored
+                            // is used in the quotient, so rounding of x ± h does not bias it)
+  double abs_floor = 1e-2;  // relative error = |a − n| / max(|a|, |n|, abs_floor): gradients
+                            // smaller than this are compared absolutely (a true 0 has no scale,
+                            // and a tiny one is below the float noise above)
+  int max_coordinates = 0;  // 0: check every coordinate; otherwise this many, chosen by seed
+  uint64_t seed = 1;        // picks the coordinates when max_coordinates > 0
 };
 
 struct GradCheckResult {
-  int checked = 0;                // coordinates compared
-  double max_relative_error = 0;  // max over them of |a − n| / max(|a|, |n|, abs_floor)
-  double max_abs_error = 0;       // max |a − n|
-  double norm_relative_error = 0; // ‖a − n‖ / max(‖a‖, ‖n‖) over the checked coordinates (0 when
-                                  // both are 0): the whole gradient's direction and length
-  int worst = -1;                 // coordinate of the largest relative error (-1 when none)
-  double worst_analytic = 0;      // a and n at that coordinate, for the failure message
+  int checked = 0;                 // coordinates compared
+  double max_relative_error = 0;   // max over them of |a − n| / max(|a|, |n|, abs_floor)
+  double max_abs_error = 0;        // max |a − n|
+  double norm_relative_error = 0;  // ‖a − n‖ / max(‖a‖, ‖n‖) over the checked coordinates (0 when
+                                   // both are 0): the whole gradient's direction and length
+  int worst = -1;                  // coordinate of the largest relative error (-1 when none)
+  double worst_analytic = 0;       // a and n at that coordinate, for the failure message
   double worst_numeric = 0;
 };
 
@@ -38,7 +38,7 @@ struct GradCheckResult {
 // parameter vector or a score matrix). x: (n) perturbed in place, one coordinate at a time, and
 // restored bit for bit. analytic: (n) the gradient the code under test computed at x.
 // Kinks (hinge at 0, |w| at 0) must be further than h from x: build the fixture so they are.
-GradCheckResult check_gradient(const std::function<double()>& loss, std::span<float> x,
-                               std::span<const float> analytic, const GradCheckOptions& options = {});
+GradCheckResult check_gradient(const std::function<double()>& loss, std::span<float> x, std::span<const float> analytic,
+                               const GradCheckOptions& options = {});
 
 }  // namespace implay

@@ -12,14 +12,19 @@
 namespace implay {
 namespace {
 
-bool starts_like_gzip(std::span<const uint8_t> bytes) { return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b; }
+bool starts_like_gzip(std::span<const uint8_t> bytes) {
+  return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
+}
 
 // Every gzip member of `in`, inflated into a buffer that grows by doubling but never past
 // `limit` + 1 bytes: the limit is learnt from the IDX header as soon as its bytes are out.
 std::vector<uint8_t> gunzip_limited(std::span<const uint8_t> in, const std::string& source) {
   z_stream zs{};
   if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) throw Error(source + ": cannot start the gzip decoder");
-  struct End { z_stream* zs; ~End() { inflateEnd(zs); } } end{&zs};
+  struct End {
+    z_stream* zs;
+    ~End() { inflateEnd(zs); }
+  } end{&zs};
   uint64_t limit = kMaxIdxBytes + 4 + 4 * 4;  // until the header is known: the largest IDX file
   bool limit_from_header = false;
   std::vector<uint8_t> out(std::min<size_t>(std::max<size_t>(in.size() * 4, 4096), size_t(limit) + 1));
@@ -56,8 +61,8 @@ std::vector<uint8_t> gunzip_limited(std::span<const uint8_t> in, const std::stri
     }
     if (rc == Z_BUF_ERROR && zs.avail_out == 0) continue;  // needs room: grown above
     if (rc != Z_OK)
-      throw Error(source + ": corrupt or truncated gzip data (" + (zs.msg ? zs.msg : "zlib error " + std::to_string(rc)) +
-                  ")");
+      throw Error(source + ": corrupt or truncated gzip data (" +
+                  (zs.msg ? zs.msg : "zlib error " + std::to_string(rc)) + ")");
     if (zs.avail_in == 0 && zs.avail_out != 0) throw Error(source + ": truncated gzip data");
   }
   if (limit_from_header && produced > limit)
@@ -94,9 +99,12 @@ std::string data_dir() {
 
 std::optional<DatasetPaths> resolve_dataset_name(const std::string& name) {
   std::string prefix;
-  if (name == "mnist") prefix = "train";
-  else if (name == "mnist-test") prefix = "t10k";
-  else return std::nullopt;
+  if (name == "mnist")
+    prefix = "train";
+  else if (name == "mnist-test")
+    prefix = "t10k";
+  else
+    return std::nullopt;
   const std::string dir = data_dir();
   return DatasetPaths{find_file(dir, prefix + "-images-idx3-ubyte"), find_file(dir, prefix + "-labels-idx1-ubyte")};
 }
@@ -105,8 +113,7 @@ LabeledImages load_named_dataset(const std::string& name) {
   const auto paths = resolve_dataset_name(name);
   if (!paths) throw Error("unknown dataset name '" + name + "' (known: mnist, mnist-test)");
   return make_labeled_images(parse_idx_u8(read_data_file(paths->images), paths->images),
-                             parse_idx_u8(read_data_file(paths->labels), paths->labels), paths->images,
-                             paths->labels);
+                             parse_idx_u8(read_data_file(paths->labels), paths->labels), paths->images, paths->labels);
 }
 
 }  // namespace implay

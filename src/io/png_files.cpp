@@ -6,8 +6,8 @@
 #include <memory>
 #include <utility>
 
-#include "core/error.hpp"
 #include "core/data/idx.hpp"
+#include "core/error.hpp"
 
 // stb (Debian's libstb-dev, a SYSTEM include: its own warnings are not ours).
 #define STB_IMAGE_IMPLEMENTATION
@@ -47,7 +47,8 @@ std::pair<uint32_t, uint32_t> check_png_chunks(std::span<const uint8_t> bytes, c
   bool first = true;
   while (true) {
     if (bytes.size() - pos < 12)
-      throw Error(source + ": truncated PNG: it ends after " + std::to_string(bytes.size()) + " bytes, before its IEND chunk");
+      throw Error(source + ": truncated PNG: it ends after " + std::to_string(bytes.size()) +
+                  " bytes, before its IEND chunk");
     const uint64_t length = read_be32(bytes.data() + pos);
     const std::string type(reinterpret_cast<const char*>(bytes.data() + pos + 4), 4);
     if (length + 12 > bytes.size() - pos)

@@ -18,7 +18,6 @@
 #include "io/data_files.hpp"
 #endif
 
-
 #ifdef __EMSCRIPTEN__
 namespace implay::platform {
 namespace {
@@ -204,7 +203,8 @@ EMSCRIPTEN_KEEPALIVE void implay_data_failed(const char* set, const char* messag
   if (implay::platform::g_app) implay::app::on_data_failed(implay::platform::g_app->data, set, message);
 }
 EMSCRIPTEN_KEEPALIVE void implay_file_opened(const char* purpose, const char* name, const uint8_t* bytes, int size) {
-  if (implay::platform::g_app) implay::app::on_file_opened(*implay::platform::g_app, purpose, name, {bytes, size_t(size)});
+  if (implay::platform::g_app)
+    implay::app::on_file_opened(*implay::platform::g_app, purpose, name, {bytes, size_t(size)});
 }
 EMSCRIPTEN_KEEPALIVE const char* implay_state_json() {
   static std::string json;

@@ -144,7 +144,8 @@ int main(int argc, char** argv) {
   SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
   auto* p = new Platform();  // lives for the whole program (the web main loop outlives main)
   const auto flags = SDL_WindowFlags(SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
-  p->window = SDL_CreateWindow("Image Model Playground", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 1280, 800, flags);
+  p->window =
+      SDL_CreateWindow("Image Model Playground", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 1280, 800, flags);
   p->gl = p->window ? SDL_GL_CreateContext(p->window) : nullptr;
   if (!p->gl) {
     std::fprintf(stderr, "implay: cannot create an OpenGL/WebGL2 context: %s\n", SDL_GetError());

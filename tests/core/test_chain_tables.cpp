@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "core/pixel/chain_tables.hpp"
 #include "pixel_test_data.hpp"
 #include "test_support.hpp"
-#include "core/pixel/chain_tables.hpp"
 
 namespace {
 
@@ -43,7 +43,7 @@ TEST_CASE("patch table: position and errors") {
   s.count = 2;
   s.rows = 3;
   s.cols = 3;
-  s.pixels = {0, 0, 0, 0, 1, 1, 0, 1, 0,  /**/ 0, 0, 0, 0, 0, 1, 0, 1, 1};
+  s.pixels = {0, 0, 0, 0, 1, 1, 0, 1, 0, /**/ 0, 0, 0, 0, 0, 1, 0, 1, 1};
   const CountTable t = patch_count_table(s, 1, 1);
   CHECK(t.counts[0b1110] == 1);
   CHECK(t.counts[0b0111] == 1);

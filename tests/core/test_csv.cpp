@@ -4,21 +4,20 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
-#include <fstream>
-#include <string>
 
-#include "test_support.hpp"
 #include "core/data/csv.hpp"
 #include "core/error.hpp"
+#include "test_support.hpp"
 
 using namespace implay;
 using implay::testing::error_of;
 
 namespace {
-
 
 std::string parse_error(std::string_view text) {
   return error_of([&] { parse_labeled_csv(text, "t.csv"); });
@@ -110,8 +109,7 @@ TEST_CASE("parse_labeled_csv rejects labels that are negative, not integers, abo
   CHECK(parse_error("1,2\n-1,2\n") == "t.csv: line 2: label \"-1\" is negative (expected a class 0..255)");
   CHECK(parse_error("1,2\n2.5,2\n") == "t.csv: line 2: label \"2.5\" is not an integer (expected a class 0..255)");
   CHECK(parse_error("1,2\n256,2\n") == "t.csv: line 2: label \"256\" is above 255 (expected a class 0..255)");
-  CHECK(parse_error("label,x\ncat,2\n") ==
-        "t.csv: line 2: label \"cat\" is not a number (expected a class 0..255)");
+  CHECK(parse_error("label,x\ncat,2\n") == "t.csv: line 2: label \"cat\" is not a number (expected a class 0..255)");
 }
 
 TEST_CASE("parse_labeled_csv rejects text without data rows, and binary files") {
@@ -160,7 +158,8 @@ TEST_CASE("features whose squares would overflow a float are refused; the larges
 TEST_CASE("parse_csv_number is the strict decimal syntax; split_csv_fields trims") {
   CHECK(parse_csv_number("-1.5e3") == std::optional<double>(-1500));
   CHECK(parse_csv_number(".5") == std::optional<double>(0.5));
-  for (const char* bad : {"nan", "inf", "0x10", "", "1e999", "1,5", " "}) CHECK_FALSE(parse_csv_number(bad).has_value());
+  for (const char* bad : {"nan", "inf", "0x10", "", "1e999", "1,5", " "})
+    CHECK_FALSE(parse_csv_number(bad).has_value());
   std::vector<std::string_view> fields;
   split_csv_fields(" a ,\tb,,c ", fields);
   CHECK(fields == std::vector<std::string_view>{"a", "b", "", "c"});

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "test_support.hpp"
 #include "core/data/digit_preprocess.hpp"
-#include "core/error.hpp"
 #include "core/data/idx.hpp"
+#include "core/error.hpp"
 #include "core/rng.hpp"
+#include "test_support.hpp"
 
 using namespace implay;
 using implay::testing::error_of;
@@ -34,7 +34,6 @@ bool is_filled_rect(const std::vector<uint8_t>& image, int x0, int y0, int x1, i
     }
   return true;
 }
-
 
 }  // namespace
 
@@ -210,10 +209,10 @@ TEST_CASE("draw_stroke paints a solid core, a one-pixel soft edge, round caps, a
   // Horizontal segment (10, 20) → (40, 20), radius 3: coverage = clamp(3.5 − d, 0, 1).
   draw_stroke(canvas, W, H, 10, 20, 40, 20, 3);
   CHECK(ink(25, 20) == 1.0f);
-  CHECK(ink(25, 22) == 1.0f);         // d = 2
-  CHECK(ink(25, 23) == 0.5f);         // d = 3 = radius: half covered
-  CHECK(ink(25, 24) == 0.0f);         // d = 4
-  CHECK(ink(43, 20) == 0.5f);         // round cap: d = 3 past the end
+  CHECK(ink(25, 22) == 1.0f);                                   // d = 2
+  CHECK(ink(25, 23) == 0.5f);                                   // d = 3 = radius: half covered
+  CHECK(ink(25, 24) == 0.0f);                                   // d = 4
+  CHECK(ink(43, 20) == 0.5f);                                   // round cap: d = 3 past the end
   CHECK(ink(42, 22) == doctest::Approx(3.5 - std::sqrt(8.0)));  // cap, diagonal
   CHECK(ink(5, 20) == 0.0f);
   // Total ink ≈ the capsule's area 2rL + πr².

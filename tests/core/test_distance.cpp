@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "core/knn/distance.hpp"
 #include "core/error.hpp"
+#include "core/knn/distance.hpp"
 #include "core/rng.hpp"
 
 namespace {
@@ -56,8 +56,7 @@ uint64_t reference_squared_l2(const uint8_t* a, const uint8_t* b, size_t n) {
 }
 uint64_t reference_linf(const uint8_t* a, const uint8_t* b, size_t n) {
   uint64_t m = 0;
-  for (size_t i = 0; i < n; ++i)
-    m = std::max<uint64_t>(m, uint64_t(std::abs(int(a[i]) - int(b[i]))));
+  for (size_t i = 0; i < n; ++i) m = std::max<uint64_t>(m, uint64_t(std::abs(int(a[i]) - int(b[i]))));
   return m;
 }
 uint64_t reference_dot(const uint8_t* a, const uint8_t* b, size_t n) {
@@ -88,9 +87,7 @@ FloatReference reference_f32(const float* a, const float* b, size_t n) {
 }
 
 // float sums of n terms: error ≲ n·ε·Σ|term|; a few ε of slack on top.
-double tolerance(double sum_of_abs_terms, size_t n) {
-  return 1e-6 + 4.0 * double(n + 1) * 1.2e-7 * sum_of_abs_terms;
-}
+double tolerance(double sum_of_abs_terms, size_t n) { return 1e-6 + 4.0 * double(n + 1) * 1.2e-7 * sum_of_abs_terms; }
 
 }  // namespace
 
@@ -108,9 +105,8 @@ TEST_CASE("uint8 kernels equal naive loops bit-for-bit for lengths 0..100 and 78
       CHECK(linf_u8(x, y, n) == reference_linf(x, y, n));
       CHECK(dot_u8(x, y, n) == reference_dot(x, y, n));
       CHECK(squared_norm_u8(x, n) == reference_dot(x, x, n));
-      const double cosine =
-          reference_cosine(double(reference_dot(x, y, n)), double(reference_dot(x, x, n)),
-                           double(reference_dot(y, y, n)));
+      const double cosine = reference_cosine(double(reference_dot(x, y, n)), double(reference_dot(x, x, n)),
+                                             double(reference_dot(y, y, n)));
       CHECK(cosine_distance_u8(x, y, n) == float(cosine));
     }
   }
@@ -222,8 +218,7 @@ TEST_CASE("cosine with precomputed squared norms equals the one-pass kernel bit-
     CAPTURE(n);
     std::vector<uint8_t> a = random_bytes(rng, n), b = random_bytes(rng, n);
     const uint32_t aa = squared_norm_u8(a.data(), n), bb = squared_norm_u8(b.data(), n);
-    CHECK(cosine_distance_u8(a.data(), b.data(), n, aa, bb) ==
-          cosine_distance_u8(a.data(), b.data(), n));
+    CHECK(cosine_distance_u8(a.data(), b.data(), n, aa, bb) == cosine_distance_u8(a.data(), b.data(), n));
   }
 }
 
@@ -236,15 +231,13 @@ TEST_CASE("portable and dispatching kernels agree: integers exactly, floats with
     CHECK(portable::squared_l2_u8(a.data(), b.data(), n) == squared_l2_u8(a.data(), b.data(), n));
     CHECK(portable::linf_u8(a.data(), b.data(), n) == linf_u8(a.data(), b.data(), n));
     CHECK(portable::dot_u8(a.data(), b.data(), n) == dot_u8(a.data(), b.data(), n));
-    CHECK(portable::cosine_distance_u8(a.data(), b.data(), n) ==
-          cosine_distance_u8(a.data(), b.data(), n));
+    CHECK(portable::cosine_distance_u8(a.data(), b.data(), n) == cosine_distance_u8(a.data(), b.data(), n));
 
     std::vector<float> x = random_floats(rng, n), y = random_floats(rng, n);
     const FloatReference r = reference_f32(x.data(), y.data(), n);
-    CHECK(std::fabs(portable::l1_f32(x.data(), y.data(), n) - l1_f32(x.data(), y.data(), n)) <=
-          tolerance(r.l1, n));
-    CHECK(std::fabs(portable::squared_l2_f32(x.data(), y.data(), n) -
-                    squared_l2_f32(x.data(), y.data(), n)) <= tolerance(r.l2, n));
+    CHECK(std::fabs(portable::l1_f32(x.data(), y.data(), n) - l1_f32(x.data(), y.data(), n)) <= tolerance(r.l1, n));
+    CHECK(std::fabs(portable::squared_l2_f32(x.data(), y.data(), n) - squared_l2_f32(x.data(), y.data(), n)) <=
+          tolerance(r.l2, n));
     CHECK(portable::linf_f32(x.data(), y.data(), n) == linf_f32(x.data(), y.data(), n));
     CHECK(std::fabs(portable::dot_f32(x.data(), y.data(), n) - dot_f32(x.data(), y.data(), n)) <=
           tolerance(r.abs_dot, n));
@@ -260,27 +253,23 @@ TEST_CASE("wasm_simd integer kernels equal portable ones bit-for-bit (wasm SIMD 
     CAPTURE(n);
     std::vector<uint8_t> a = random_bytes(rng, n), b = random_bytes(rng, n);
     CHECK(wasm_simd::l1_u8(a.data(), b.data(), n) == portable::l1_u8(a.data(), b.data(), n));
-    CHECK(wasm_simd::squared_l2_u8(a.data(), b.data(), n) ==
-          portable::squared_l2_u8(a.data(), b.data(), n));
+    CHECK(wasm_simd::squared_l2_u8(a.data(), b.data(), n) == portable::squared_l2_u8(a.data(), b.data(), n));
     CHECK(wasm_simd::linf_u8(a.data(), b.data(), n) == portable::linf_u8(a.data(), b.data(), n));
     CHECK(wasm_simd::dot_u8(a.data(), b.data(), n) == portable::dot_u8(a.data(), b.data(), n));
-    CHECK(wasm_simd::cosine_distance_u8(a.data(), b.data(), n) ==
-          portable::cosine_distance_u8(a.data(), b.data(), n));
+    CHECK(wasm_simd::cosine_distance_u8(a.data(), b.data(), n) == portable::cosine_distance_u8(a.data(), b.data(), n));
   }
 }
 #endif
 
 TEST_CASE("metric names round-trip, L2 is the squared one, unknown names throw naming the value") {
-  for (Metric m : {Metric::L1, Metric::L2, Metric::Linf, Metric::Cosine})
-    CHECK(parse_metric(metric_name(m)) == m);
+  for (Metric m : {Metric::L1, Metric::L2, Metric::Linf, Metric::Cosine}) CHECK(parse_metric(metric_name(m)) == m);
   CHECK(std::string(metric_name(Metric::Linf)) == "linf");
   CHECK(metric_is_squared(Metric::L2));
   CHECK_FALSE(metric_is_squared(Metric::L1));
   CHECK_FALSE(metric_is_squared(Metric::Cosine));
   CHECK(metric_is_integer_u8(Metric::Linf));
   CHECK_FALSE(metric_is_integer_u8(Metric::Cosine));
-  CHECK_THROWS_WITH_AS(parse_metric("euclidean"),
-                       "unknown metric \"euclidean\" (valid: l1, l2, linf, cosine)", Error);
+  CHECK_THROWS_WITH_AS(parse_metric("euclidean"), "unknown metric \"euclidean\" (valid: l1, l2, linf, cosine)", Error);
   CHECK_THROWS_WITH_AS(parse_metric("L2"), doctest::Contains("\"L2\""), Error);
 }
 
@@ -300,24 +289,21 @@ struct CappedPath {
 std::vector<CappedPath> capped_paths() {
   std::vector<CappedPath> paths = {
       {"portable", portable::l1_u8_capped, portable::squared_l2_u8_capped, portable::linf_u8_capped,
-       portable::l1_u8_capped_rows, portable::squared_l2_u8_capped_rows,
-       portable::linf_u8_capped_rows},
-      {"dispatch", l1_u8_capped, squared_l2_u8_capped, linf_u8_capped, l1_u8_capped_rows,
-       squared_l2_u8_capped_rows, linf_u8_capped_rows}};
+       portable::l1_u8_capped_rows, portable::squared_l2_u8_capped_rows, portable::linf_u8_capped_rows},
+      {"dispatch", l1_u8_capped, squared_l2_u8_capped, linf_u8_capped, l1_u8_capped_rows, squared_l2_u8_capped_rows,
+       linf_u8_capped_rows}};
 #if IMPLAY_WASM_SIMD
-  paths.push_back({"wasm_simd", wasm_simd::l1_u8_capped, wasm_simd::squared_l2_u8_capped,
-                   wasm_simd::linf_u8_capped, wasm_simd::l1_u8_capped_rows,
-                   wasm_simd::squared_l2_u8_capped_rows, wasm_simd::linf_u8_capped_rows});
+  paths.push_back({"wasm_simd", wasm_simd::l1_u8_capped, wasm_simd::squared_l2_u8_capped, wasm_simd::linf_u8_capped,
+                   wasm_simd::l1_u8_capped_rows, wasm_simd::squared_l2_u8_capped_rows, wasm_simd::linf_u8_capped_rows});
 #endif
 #if IMPLAY_X86_DISPATCH
   if (x86_avx2::supported())
-    paths.push_back({"x86_avx2", x86_avx2::l1_u8_capped, x86_avx2::squared_l2_u8_capped,
-                     x86_avx2::linf_u8_capped, x86_avx2::l1_u8_capped_rows,
-                     x86_avx2::squared_l2_u8_capped_rows, x86_avx2::linf_u8_capped_rows});
+    paths.push_back({"x86_avx2", x86_avx2::l1_u8_capped, x86_avx2::squared_l2_u8_capped, x86_avx2::linf_u8_capped,
+                     x86_avx2::l1_u8_capped_rows, x86_avx2::squared_l2_u8_capped_rows, x86_avx2::linf_u8_capped_rows});
   if (x86_avx512::supported())
     paths.push_back({"x86_avx512", x86_avx512::l1_u8_capped, x86_avx512::squared_l2_u8_capped,
-                     x86_avx512::linf_u8_capped, x86_avx512::l1_u8_capped_rows,
-                     x86_avx512::squared_l2_u8_capped_rows, x86_avx512::linf_u8_capped_rows});
+                     x86_avx512::linf_u8_capped, x86_avx512::l1_u8_capped_rows, x86_avx512::squared_l2_u8_capped_rows,
+                     x86_avx512::linf_u8_capped_rows});
 #endif
   return paths;
 }
@@ -326,8 +312,7 @@ std::vector<CappedPath> capped_paths() {
 // varied points; plus a few 255s so that sums reach their extremes.
 std::vector<uint8_t> sparse_bytes(Rng& rng, size_t n) {
   std::vector<uint8_t> v(n);
-  for (uint8_t& x : v)
-    x = rng.below(3) != 0 ? 0 : rng.below(8) == 0 ? 255 : uint8_t(rng.below(256));
+  for (uint8_t& x : v) x = rng.below(3) != 0 ? 0 : rng.below(8) == 0 ? 255 : uint8_t(rng.below(256));
   return v;
 }
 
@@ -341,8 +326,7 @@ std::vector<uint32_t> shuffled_blocks(Rng& rng, size_t n) {
 
 // Caps around a full value d: every side of "stop here", plus none and zero.
 std::vector<uint32_t> caps_around(uint32_t d) {
-  std::vector<uint32_t> caps = {
-      0u, 1u, d / 3, d / 2, d, d + 1, std::numeric_limits<uint32_t>::max()};
+  std::vector<uint32_t> caps = {0u, 1u, d / 3, d / 2, d, d + 1, std::numeric_limits<uint32_t>::max()};
   if (d > 0) caps.push_back(d - 1);
   return caps;
 }
@@ -350,8 +334,7 @@ std::vector<uint32_t> caps_around(uint32_t d) {
 // Lengths for the capped kernels: short (portable fallback in every path), around the 192-byte
 // prefix (12 blocks), odd tails, MNIST.
 std::vector<size_t> capped_lengths() {
-  return {0,   1,   15,  16,  17,  100, 176, 191, 192, 193,
-          200, 207, 208, 255, 256, 320, 400, 784, 785, 1000};
+  return {0, 1, 15, 16, 17, 100, 176, 191, 192, 193, 200, 207, 208, 255, 256, 320, 400, 784, 785, 1000};
 }
 
 }  // namespace
@@ -378,8 +361,7 @@ TEST_CASE("capped kernels return min(distance, cap) in every path, for any block
           CAPTURE(path.name);
           CAPTURE(n);
           CAPTURE(order->size());
-          for (uint32_t cap : caps_around(l1))
-            CHECK(path.l1(a.data(), b.data(), n, *order, cap) == std::min(l1, cap));
+          for (uint32_t cap : caps_around(l1)) CHECK(path.l1(a.data(), b.data(), n, *order, cap) == std::min(l1, cap));
           for (uint32_t cap : caps_around(l2))
             CHECK(path.squared_l2(a.data(), b.data(), n, *order, cap) == std::min(l2, cap));
           for (uint32_t cap : caps_around(linf))
@@ -394,8 +376,7 @@ TEST_CASE("capped rows kernels equal the one-pair kernel for every row, stride a
   const std::vector<CappedPath> paths = capped_paths();
   Rng rng(2718);
   for (size_t n : {size_t(20), size_t(192), size_t(200), size_t(784)}) {
-    for (size_t count :
-         {size_t(0), size_t(1), size_t(3), size_t(4), size_t(5), size_t(9), size_t(33)}) {
+    for (size_t count : {size_t(0), size_t(1), size_t(3), size_t(4), size_t(5), size_t(9), size_t(33)}) {
       const size_t stride = n + 7;  // rows need not be aligned or packed
       std::vector<uint8_t> rows = sparse_bytes(rng, count * stride + 1);
       const std::vector<uint8_t> a = sparse_bytes(rng, n);
@@ -416,15 +397,13 @@ TEST_CASE("capped rows kernels equal the one-pair kernel for every row, stride a
           CAPTURE(n);
           CAPTURE(count);
           const uint32_t median_l2 = count ? l2[count / 2] : 0;
-          for (uint32_t cap :
-               {0u, median_l2, median_l2 + 1, std::numeric_limits<uint32_t>::max()}) {
+          for (uint32_t cap : {0u, median_l2, median_l2 + 1, std::numeric_limits<uint32_t>::max()}) {
             path.squared_l2_rows(a.data(), rows.data(), stride, count, n, *order, cap, out.data());
             for (size_t i = 0; i < count; ++i) CHECK(out[i] == std::min(l2[i], cap));
             CHECK(out[count] == 12345u);
           }
           const uint32_t median_l1 = count ? l1[count / 2] : 0;
-          for (uint32_t cap :
-               {0u, median_l1, median_l1 + 1, std::numeric_limits<uint32_t>::max()}) {
+          for (uint32_t cap : {0u, median_l1, median_l1 + 1, std::numeric_limits<uint32_t>::max()}) {
             path.l1_rows(a.data(), rows.data(), stride, count, n, *order, cap, out.data());
             for (size_t i = 0; i < count; ++i) CHECK(out[i] == std::min(l1[i], cap));
           }
@@ -461,8 +440,7 @@ TEST_CASE("the kernels this machine runs are named, and SIMD where it should be"
   const std::string name = integer_kernels_name();
   const std::string running = "integer kernels: " + name;
   MESSAGE(running);
-  CHECK((name == "portable" || name == "wasm simd128" || name == "x86 avx2" ||
-         name == "x86 avx512bw"));
+  CHECK((name == "portable" || name == "wasm simd128" || name == "x86 avx2" || name == "x86 avx512bw"));
   if (kWasmSimd) CHECK(name == "wasm simd128");
 #if IMPLAY_X86_DISPATCH
   if (x86_avx512::supported())
@@ -474,7 +452,7 @@ TEST_CASE("the kernels this machine runs are named, and SIMD where it should be"
     const bool has_kernels = capped_kernel_u8(m) != nullptr && capped_rows_kernel_u8(m) != nullptr;
     CHECK(has_kernels);
   }
-  const bool cosine_has_none = capped_kernel_u8(Metric::Cosine) == nullptr &&
-                               capped_rows_kernel_u8(Metric::Cosine) == nullptr;
+  const bool cosine_has_none =
+      capped_kernel_u8(Metric::Cosine) == nullptr && capped_rows_kernel_u8(Metric::Cosine) == nullptr;
   CHECK(cosine_has_none);
 }

@@ -9,15 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "test_support.hpp"
 #include "core/error.hpp"
 #include "core/linear/features.hpp"
+#include "test_support.hpp"
 
 namespace {
 
 using namespace implay;
 using implay::testing::error_of;
-
 
 // An 8×8 image: a step edge. vertical: columns ≥ 4 are 255 (left dark, right bright);
 // otherwise rows ≥ 4 are 255.
@@ -148,7 +147,7 @@ TEST_CASE("feature extractor: mean subtraction is fitted on the training set and
   CHECK(extractor.mean()[0] == doctest::Approx(0.5));  // (0 + 255) / 2 / 255
   CHECK(extractor.mean()[3] == doctest::Approx(0.2));  // (102 + 0) / 2 / 255
   CHECK(x.colwise().sum().isZero(1e-6f));
-  CHECK(x(0, 1) == doctest::Approx(0.0));              // 255 and 255: both at the mean
+  CHECK(x(0, 1) == doctest::Approx(0.0));  // 255 and 255: both at the mean
   std::vector<float> one(4);
   extractor.transform_one(train.image(1), one);
   for (int k = 0; k < 4; ++k) CHECK(one[size_t(k)] == doctest::Approx(x(1, k)));
@@ -186,7 +185,8 @@ TEST_CASE("feature spec strings round-trip; bad settings are named") {
 
   CHECK(error_of([] { parse_feature_spec("sift"); }) ==
         "feature spec \"sift\": unknown kind \"sift\" (expected pixels, histogram or hog)");
-  CHECK(error_of([] { parse_feature_spec("hog:cell=x"); }) == "feature spec \"hog:cell=x\": cell=x is not a whole number");
+  CHECK(error_of([] { parse_feature_spec("hog:cell=x"); }) ==
+        "feature spec \"hog:cell=x\": cell=x is not a whole number");
   CHECK(error_of([] { parse_feature_spec("pixels:bins=3"); }) ==
         "feature spec \"pixels:bins=3\": unknown key \"bins\" for pixels features");
   FeatureOptions big;

@@ -36,7 +36,7 @@ TEST_CASE("grad check: the gradient 3x² of Σ x³ passes, 2x² fails at the lar
 
   const GradCheckResult bad = check_gradient(loss, x, wrong);
   CHECK(bad.max_relative_error == doctest::Approx(1.0 / 3.0).epsilon(1e-3));  // |2 − 3| / 3
-  CHECK(bad.worst_numeric == doctest::Approx(3 * 0.5 * 0.5).epsilon(1e-3));  // first of the ties
+  CHECK(bad.worst_numeric == doctest::Approx(3 * 0.5 * 0.5).epsilon(1e-3));   // first of the ties
   CHECK(bad.worst == 0);
   CHECK(x == before);
 }

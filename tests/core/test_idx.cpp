@@ -6,10 +6,10 @@
 #include <optional>
 #include <string>
 
-#include "test_support.hpp"
-#include "core/error.hpp"
 #include "core/data/idx.hpp"
+#include "core/error.hpp"
 #include "core/target.hpp"
+#include "test_support.hpp"
 
 using namespace implay;
 using implay::testing::error_of;
@@ -24,7 +24,6 @@ std::vector<uint8_t> idx_bytes(uint8_t type, std::vector<uint32_t> dims, std::ve
   return out;
 }
 
-
 }  // namespace
 
 TEST_CASE("parse_idx_u8 reads the dimensions and bytes of a 2x2x3 array") {
@@ -38,10 +37,13 @@ TEST_CASE("parse_idx_u8 reads the dimensions and bytes of a 2x2x3 array") {
 TEST_CASE("parse_idx_u8 rejects a wrong magic number and names it") {
   auto bytes = idx_bytes(0x08, {1}, {7});
   bytes[0] = 0x1f;  // e.g. a gzip file handed over without decompression
-  CHECK(error_of([&] { parse_idx_u8(bytes, "labels.idx"); }).find("wrong magic number 0x1f000801") != std::string::npos);
+  CHECK(error_of([&] { parse_idx_u8(bytes, "labels.idx"); }).find("wrong magic number 0x1f000801") !=
+        std::string::npos);
   CHECK(error_of([&] { parse_idx_u8(idx_bytes(0x0d, {1}, {7}), "f.idx"); }).find("element type 0x0000000d") !=
         std::string::npos);
-  CHECK(error_of([&] { parse_idx_u8(std::vector<uint8_t>{0, 0}, "tiny"); }).find("not an IDX file") != std::string::npos);
+  CHECK(error_of([&] {
+          parse_idx_u8(std::vector<uint8_t>{0, 0}, "tiny");
+        }).find("not an IDX file") != std::string::npos);
 }
 
 TEST_CASE("parse_idx_u8 rejects truncated data and truncated headers") {
@@ -51,8 +53,9 @@ TEST_CASE("parse_idx_u8 rejects truncated data and truncated headers") {
   auto header_only = idx_bytes(0x08, {3, 2, 2}, {});
   header_only.resize(9);
   CHECK(error_of([&] { parse_idx_u8(header_only, "h"); }).find("truncated IDX header") != std::string::npos);
-  CHECK(error_of([&] { parse_idx_u8(idx_bytes(0x08, {2}, {1, 2, 3}), "x"); }).find("1 unexpected bytes") !=
-        std::string::npos);
+  CHECK(error_of([&] {
+          parse_idx_u8(idx_bytes(0x08, {2}, {1, 2, 3}), "x");
+        }).find("1 unexpected bytes") != std::string::npos);
 }
 
 TEST_CASE("make_labeled_images rejects mismatched image and label counts") {
@@ -112,16 +115,17 @@ TEST_CASE("an IDX header that declares more than the cap is refused before the d
   CHECK(error_of([&] { parse_idx_u8(overflow, "o.idx"); }).find("o.idx: the IDX header declares 4294967295 ×") == 0);
   // A zero dimension next to a huge one: an empty array, but not a negative int dimension.
   const auto zero = idx_bytes(0x08, {0, 0xffffffffu}, {});
-  CHECK(error_of([&] { parse_idx_u8(zero, "z.idx"); }) == "z.idx: implausible IDX dimension 4294967295 next to a dimension of 0");
+  CHECK(error_of([&] { parse_idx_u8(zero, "z.idx"); }) ==
+        "z.idx: implausible IDX dimension 4294967295 next to a dimension of 0");
   CHECK(parse_idx_u8(idx_bytes(0x08, {0, 28, 28}, {}), "empty.idx").data.empty());
 }
 
 TEST_CASE("idx_declared_size reads the total from a header prefix, nothing from other bytes") {
   CHECK(idx_declared_size(idx_bytes(0x08, {10, 28, 28}, {})) == std::optional<uint64_t>(16 + 7840));
   CHECK(idx_declared_size(idx_bytes(0x08, {6}, {})) == std::optional<uint64_t>(8 + 6));
-  CHECK_FALSE(idx_declared_size(std::vector<uint8_t>{0, 0, 8, 3, 0, 0}).has_value());    // header cut short
+  CHECK_FALSE(idx_declared_size(std::vector<uint8_t>{0, 0, 8, 3, 0, 0}).has_value());         // header cut short
   CHECK_FALSE(idx_declared_size(std::vector<uint8_t>{'l', 'a', 'b', 'e', 'l'}).has_value());  // not IDX
-  CHECK_FALSE(idx_declared_size(idx_bytes(0x08, {65536, 65536, 1}, {})).has_value());  // past the cap
+  CHECK_FALSE(idx_declared_size(idx_bytes(0x08, {65536, 65536, 1}, {})).has_value());         // past the cap
 }
 
 TEST_CASE("labelled images larger than the pixel cap are refused by name") {
@@ -144,10 +148,12 @@ TEST_CASE("read_file_bytes names folders, devices and files over the limit; writ
         path + ": 3000 bytes, more than the 2048 bytes a file may have here");
   std::filesystem::remove(path);
   if (std::filesystem::exists("/dev/full"))
-    CHECK(error_of([] { write_file_bytes("/dev/full", std::vector<uint8_t>(10000, 1)); })
-              .find("/dev/full: writing failed after") == 0);
+    CHECK(error_of([] {
+            write_file_bytes("/dev/full", std::vector<uint8_t>(10000, 1));
+          }).find("/dev/full: writing failed after") == 0);
   CHECK(error_of([&] { write_file_bytes(dir, {}); }) == dir + ": is a folder; name a file to write");
-  CHECK(error_of([] { write_file_bytes("/nonexistent-folder/x.bin", {}); })
-            .find("/nonexistent-folder/x.bin: cannot write there (") == 0);
+  CHECK(error_of([] {
+          write_file_bytes("/nonexistent-folder/x.bin", {});
+        }).find("/nonexistent-folder/x.bin: cannot write there (") == 0);
 }
 #endif

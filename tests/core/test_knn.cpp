@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/knn/distance.hpp"
 #include "core/error.hpp"
+#include "core/knn/distance.hpp"
 #include "core/knn/knn.hpp"
 #include "core/rng.hpp"
 
@@ -63,9 +63,7 @@ Neighbors brute_force(const Rows& train, const Rows& queries, int k, Metric metr
   for (int q = 0; q < queries.rows; ++q) {
     std::vector<std::pair<double, int32_t>> all;  // (N) (key, index)
     for (int t = 0; t < train.rows; ++t)
-      all.emplace_back(reference_key(metric, queries.data + q * queries.dim,
-                                     train.data + t * train.dim, train.dim),
-                       t);
+      all.emplace_back(reference_key(metric, queries.data + q * queries.dim, train.data + t * train.dim, train.dim), t);
     std::sort(all.begin(), all.end());
     for (int j = 0; j < k; ++j) {
       out.index.push_back(all[size_t(j)].second);
@@ -111,18 +109,15 @@ TEST_CASE("equal distances rank the lower training index first (uint8 and float,
     CHECK(n.index == std::vector<int32_t>{4, 0, 1, 2, 3});
   }
   const uint8_t at_five = 5;  // distances 0, 10, 0, 10, 5 → rows 0, 2 tie at 0
-  CHECK(search_one(U8Rows{train_values, 5, 1}, &at_five, 3, Metric::L1).index ==
-        std::vector<int32_t>{0, 2, 4});
+  CHECK(search_one(U8Rows{train_values, 5, 1}, &at_five, 3, Metric::L1).index == std::vector<int32_t>{0, 2, 4});
   // Blocks of one row and one query must keep the same order.
   const uint8_t queries[] = {10, 5};
-  Neighbors blocked = search(U8Rows{train_values, 5, 1}, U8Rows{queries, 2, 1}, 5, Metric::L1,
-                             SearchOptions{1, 1, 1});
+  Neighbors blocked = search(U8Rows{train_values, 5, 1}, U8Rows{queries, 2, 1}, 5, Metric::L1, SearchOptions{1, 1, 1});
   CHECK(blocked.index == std::vector<int32_t>{4, 0, 1, 2, 3, 0, 2, 4, 1, 3});
 
   const float f_train[] = {0.5f, 1.5f, 0.5f, 1.5f};  // (4, 1); query 1: all at 0.5
   const float f_query = 1.0f;
-  CHECK(search_one(F32Rows{f_train, 4, 1}, &f_query, 4, Metric::L1).index ==
-        std::vector<int32_t>{0, 1, 2, 3});
+  CHECK(search_one(F32Rows{f_train, 4, 1}, &f_query, 4, Metric::L1).index == std::vector<int32_t>{0, 1, 2, 3});
 }
 
 TEST_CASE("a tied vote goes to the smallest label and is flagged as tied") {
@@ -137,8 +132,7 @@ TEST_CASE("a tied vote goes to the smallest label and is flagged as tied") {
   const uint8_t rows[] = {4, 6};
   const uint8_t row_labels[] = {3, 1};
   const uint8_t query = 5;
-  const Vote through_search =
-      classify(U8Rows{rows, 2, 1}, row_labels, 4, &query, KnnParams{2, Metric::L1, false});
+  const Vote through_search = classify(U8Rows{rows, 2, 1}, row_labels, 4, &query, KnnParams{2, Metric::L1, false});
   CHECK(through_search.label == 1);
   CHECK(through_search.tied);
   // One extra vote breaks the tie.
@@ -167,14 +161,13 @@ TEST_CASE("weighted vote is 1/(d + eps) of the true distance, so near neighbours
   const uint8_t row_labels[] = {0, 1, 1};
   const uint8_t query = 10;
   const U8Rows train{rows, 3, 1};
-  CHECK(predict(train, row_labels, 2, U8Rows{&query, 1, 1}, KnnParams{3, Metric::L2, true}) ==
-        std::vector<int>{1});
+  CHECK(predict(train, row_labels, 2, U8Rows{&query, 1, 1}, KnnParams{3, Metric::L2, true}) == std::vector<int>{1});
   // Rows 11 (class 0), 7, 13 (class 1), query 10: 1/1 vs 1/3 + 1/3 → weighting flips it to 0.
   const uint8_t closer[] = {11, 7, 13};
-  CHECK(predict(U8Rows{closer, 3, 1}, row_labels, 2, U8Rows{&query, 1, 1},
-                KnnParams{3, Metric::L2, true}) == std::vector<int>{0});
-  CHECK(predict(U8Rows{closer, 3, 1}, row_labels, 2, U8Rows{&query, 1, 1},
-                KnnParams{3, Metric::L2, false}) == std::vector<int>{1});
+  CHECK(predict(U8Rows{closer, 3, 1}, row_labels, 2, U8Rows{&query, 1, 1}, KnnParams{3, Metric::L2, true}) ==
+        std::vector<int>{0});
+  CHECK(predict(U8Rows{closer, 3, 1}, row_labels, 2, U8Rows{&query, 1, 1}, KnnParams{3, Metric::L2, false}) ==
+        std::vector<int>{1});
 }
 
 TEST_CASE("bad input throws implay::Error naming the value") {
@@ -182,36 +175,33 @@ TEST_CASE("bad input throws implay::Error naming the value") {
   const U8Rows train{rows, 5, 2};
   const uint8_t query[] = {0, 0, 0};
   CHECK_THROWS_WITH_AS(search_one(train, query, 0, Metric::L2), "k = 0 must be at least 1", Error);
-  CHECK_THROWS_WITH_AS(search_one(train, query, 7, Metric::L2),
-                       "k = 7 is larger than the 5 training examples", Error);
-  CHECK_THROWS_WITH_AS(search_one(U8Rows{rows, 0, 2}, query, 1, Metric::L2),
-                       doctest::Contains("training set is empty"), Error);
+  CHECK_THROWS_WITH_AS(search_one(train, query, 7, Metric::L2), "k = 7 is larger than the 5 training examples", Error);
+  CHECK_THROWS_WITH_AS(search_one(U8Rows{rows, 0, 2}, query, 1, Metric::L2), doctest::Contains("training set is empty"),
+                       Error);
   CHECK_THROWS_WITH_AS(search(train, U8Rows{query, 1, 3}, 1, Metric::L2),
                        "queries have dimension 3 but training rows have dimension 2", Error);
   CHECK_THROWS_WITH_AS(parse_metric("manhattan"), doctest::Contains("\"manhattan\""), Error);
-  CHECK_THROWS_WITH_AS(search_one(train, query, 1, Metric(9)),
-                       doctest::Contains("unknown metric number 9"), Error);
+  CHECK_THROWS_WITH_AS(search_one(train, query, 1, Metric(9)), doctest::Contains("unknown metric number 9"), Error);
   const uint8_t labels[] = {0, 1, 2, 3, 4};
-  CHECK_THROWS_WITH_AS(classify(train, std::span(labels).first(4), 5, query, KnnParams{}),
-                       "4 labels for 5 examples", Error);
+  CHECK_THROWS_WITH_AS(classify(train, std::span(labels).first(4), 5, query, KnnParams{}), "4 labels for 5 examples",
+                       Error);
   CHECK_THROWS_WITH_AS(classify(train, labels, 4, query, KnnParams{5, Metric::L2, false}),
                        "label 4 is not below num_classes = 4", Error);
-  CHECK_THROWS_WITH_AS(search(train, train, 1, Metric::L1, SearchOptions{0, 256, 32}),
-                       doctest::Contains("threads = 0"), Error);
+  CHECK_THROWS_WITH_AS(search(train, train, 1, Metric::L1, SearchOptions{0, 256, 32}), doctest::Contains("threads = 0"),
+                       Error);
 }
 
 TEST_CASE("blocked, threaded uint8 search equals sorting all distances, ties included") {
   Rng rng(5);
-  const int n = 300, q = 45, dim = 5;  // neither a multiple of any block size below
+  const int n = 300, q = 45, dim = 5;                                 // neither a multiple of any block size below
   std::vector<uint8_t> train = random_u8(rng, size_t(n * dim), 4);    // (300, 5) values 0..3
   std::vector<uint8_t> queries = random_u8(rng, size_t(q * dim), 4);  // (45, 5)
   const U8Rows t{train.data(), n, dim}, qs{queries.data(), q, dim};
   for (Metric metric : kAllMetrics) {
     for (int k : {1, 4, 17, 300}) {
       const Neighbors expected = brute_force(t, qs, k, metric);
-      for (SearchOptions options :
-           {SearchOptions{1, 256, 32}, SearchOptions{3, 256, 32}, SearchOptions{1, 7, 5},
-            SearchOptions{3, 1, 1}, SearchOptions{2, 1000, 1000}}) {
+      for (SearchOptions options : {SearchOptions{1, 256, 32}, SearchOptions{3, 256, 32}, SearchOptions{1, 7, 5},
+                                    SearchOptions{3, 1, 1}, SearchOptions{2, 1000, 1000}}) {
         CAPTURE(metric_name(metric));
         CAPTURE(k);
         CAPTURE(options.threads);
@@ -233,8 +223,7 @@ namespace {
 // of them more than a 256-row run apart).
 std::vector<uint8_t> image_like_rows(Rng& rng, int rows, int dim, int levels) {
   std::vector<uint8_t> v(size_t(rows) * size_t(dim));
-  for (uint8_t& x : v)
-    x = rng.below(3) != 0 ? 0 : uint8_t(255 - 254 * int(rng.below(uint64_t(levels))) / levels);
+  for (uint8_t& x : v) x = rng.below(3) != 0 ? 0 : uint8_t(255 - 254 * int(rng.below(uint64_t(levels))) / levels);
   for (int r = 7; r < rows; r += 7) {
     const int from = int(rng.below(uint64_t(r)));
     std::copy_n(v.begin() + std::ptrdiff_t(from) * dim, dim, v.begin() + std::ptrdiff_t(r) * dim);
@@ -256,7 +245,7 @@ TEST_CASE("early abandoning equals brute force: image-sized rows, every metric, 
       const int n = 600, q = 23;
       const std::vector<uint8_t> train = image_like_rows(rng, n, dim, levels);  // (600, dim)
       std::vector<uint8_t> queries = image_like_rows(rng, q, dim, levels);      // (23, dim)
-      std::copy_n(train.begin() + 5 * dim, dim, queries.begin());  // a query equal to row 5
+      std::copy_n(train.begin() + 5 * dim, dim, queries.begin());               // a query equal to row 5
       const U8Rows t{train.data(), n, dim}, qs{queries.data(), q, dim};
       for (Metric metric : kAllMetrics) {
         for (int k : {1, 3, 10, 600}) {
@@ -296,19 +285,15 @@ TEST_CASE("the reordered copy and the in-place search find the same neighbours a
   const int n = 40, q = 6, dim = 300;
   std::vector<uint8_t> train(size_t(n) * dim, 0), queries(size_t(q) * dim, 0);
   Rng rng(99);
-  for (int r = 0; r < n; ++r)
-    train[size_t(r) * dim + size_t(dim - 1 - r % 3)] = uint8_t(rng.below(4) * 60);
+  for (int r = 0; r < n; ++r) train[size_t(r) * dim + size_t(dim - 1 - r % 3)] = uint8_t(rng.below(4) * 60);
   for (int r = 0; r < q; ++r) queries[size_t(r) * dim + size_t(r * 7)] = 200;
   const U8Rows t{train.data(), n, dim}, qs{queries.data(), q, dim};
   for (Metric metric : kAllMetrics) {
     const Neighbors expected = brute_force(t, qs, 12, metric);
     CAPTURE(metric_name(metric));
-    CHECK(search(t, qs, 12, metric, SearchOptions{1, 256, 32, kAlwaysReorder}).index ==
-          expected.index);
-    CHECK(search(t, qs, 12, metric, SearchOptions{1, 256, 32, kNeverReorder}).index ==
-          expected.index);
-    CHECK(search(t, qs, 12, metric, SearchOptions{1, 256, 32, kAlwaysReorder}).distance ==
-          expected.distance);
+    CHECK(search(t, qs, 12, metric, SearchOptions{1, 256, 32, kAlwaysReorder}).index == expected.index);
+    CHECK(search(t, qs, 12, metric, SearchOptions{1, 256, 32, kNeverReorder}).index == expected.index);
+    CHECK(search(t, qs, 12, metric, SearchOptions{1, 256, 32, kAlwaysReorder}).distance == expected.distance);
   }
 }
 
@@ -316,8 +301,7 @@ TEST_CASE("squared L2 past 66,051 values ranks on the wrapped uint32 sum, as the
   // No early stop is allowed there (partial sums wrap); the ranking must still be the kernel's.
   const int n = 5, dim = 66100;
   std::vector<uint8_t> train(size_t(n) * dim), query(size_t(dim), 0);
-  for (int r = 0; r < n; ++r)
-    std::fill_n(train.begin() + std::ptrdiff_t(r) * dim, dim - r * 13000, uint8_t(255));
+  for (int r = 0; r < n; ++r) std::fill_n(train.begin() + std::ptrdiff_t(r) * dim, dim - r * 13000, uint8_t(255));
   std::vector<std::pair<uint32_t, int32_t>> keys;  // (key, index) by the plain kernel
   for (int r = 0; r < n; ++r)
     keys.emplace_back(squared_l2_u8(query.data(), train.data() + size_t(r) * dim, size_t(dim)), r);
@@ -327,8 +311,7 @@ TEST_CASE("squared L2 past 66,051 values ranks on the wrapped uint32 sum, as the
   const U8Rows t{train.data(), n, dim};
   CHECK(search_one(t, query.data(), n, Metric::L2).index == expected);
   for (int reorder : {kAlwaysReorder, kNeverReorder})
-    CHECK(search(t, U8Rows{query.data(), 1, dim}, n, Metric::L2, SearchOptions{1, 256, 32, reorder})
-              .index == expected);
+    CHECK(search(t, U8Rows{query.data(), 1, dim}, n, Metric::L2, SearchOptions{1, 256, 32, reorder}).index == expected);
 }
 
 TEST_CASE("blocked, threaded float search equals sorting all distances, ties included") {
@@ -379,8 +362,8 @@ TEST_CASE("search_one equals a row of the batched search; predict with a prefix 
       CHECK(predict(all, labels, classes, params) == predict(t, labels, classes, qs, params));
     }
   }
-  CHECK_THROWS_WITH_AS(predict(all, labels, classes, KnnParams{10, Metric::L2, false}),
-                       doctest::Contains("k = 10"), Error);
+  CHECK_THROWS_WITH_AS(predict(all, labels, classes, KnnParams{10, Metric::L2, false}), doctest::Contains("k = 10"),
+                       Error);
 }
 
 TEST_CASE("accuracy is the fraction of matching labels") {
@@ -427,8 +410,7 @@ CvResult naive_cross_validation(const CvData& d, int classes, const CvParams& p)
     const U8Rows t{train.data(), int(train_idx.size()), d.dim};
     const U8Rows v{valid.data(), int(valid_idx.size()), d.dim};
     for (size_t i = 0; i < p.ks.size(); ++i) {
-      const std::vector<int> predicted =
-          predict(t, train_labels, classes, v, KnnParams{p.ks[i], p.metric, p.weighted});
+      const std::vector<int> predicted = predict(t, train_labels, classes, v, KnnParams{p.ks[i], p.metric, p.weighted});
       r.fold_accuracy[i * size_t(p.folds) + size_t(f)] = accuracy(predicted, valid_labels);
     }
   }
@@ -594,12 +576,10 @@ TEST_CASE("cross-validation errors name the bad value") {
   CHECK_THROWS_WITH_AS(cross_validate_k(d.view(), d.labels, 3, p),
                        doctest::Contains("k = 17 is larger than the 16 training examples"), Error);
   p.ks = {0};
-  CHECK_THROWS_WITH_AS(cross_validate_k(d.view(), d.labels, 3, p), "k = 0 must be at least 1",
-                       Error);
+  CHECK_THROWS_WITH_AS(cross_validate_k(d.view(), d.labels, 3, p), "k = 0 must be at least 1", Error);
   p.ks = {1};
   p.folds = 1;
-  CHECK_THROWS_WITH_AS(cross_validate_k(d.view(), d.labels, 3, p), doctest::Contains("folds = 1"),
-                       Error);
+  CHECK_THROWS_WITH_AS(cross_validate_k(d.view(), d.labels, 3, p), doctest::Contains("folds = 1"), Error);
   p.folds = 5;
   p.ks = {};
   CHECK_THROWS_AS(cross_validate_k(d.view(), d.labels, 3, p), Error);
@@ -627,14 +607,10 @@ TEST_CASE("split_indices covers every index exactly once with rounded part sizes
   CHECK(std::all_of(seen.begin(), seen.end(), [](int c) { return c == 1; }));
   CHECK(split_indices(103, 0.2, 0.1, 77).test == s.test);  // deterministic for a seed
   CHECK(split_indices(10, 0.0, 0.0, 1).train.size() == 10);
-  CHECK_THROWS_WITH_AS(split_indices(10, 1.0, 0.0, 1), "validation_fraction = 1 must be in [0, 1)",
-                       Error);
-  CHECK_THROWS_WITH_AS(split_indices(10, 0.0, -0.1, 1), "test_fraction = -0.1 must be in [0, 1)",
-                       Error);
-  CHECK_THROWS_WITH_AS(
-      split_indices(10, 0.6, 0.4, 1),
-      "validation_fraction = 0.6 and test_fraction = 0.4 leave no training examples out of 10",
-      Error);
+  CHECK_THROWS_WITH_AS(split_indices(10, 1.0, 0.0, 1), "validation_fraction = 1 must be in [0, 1)", Error);
+  CHECK_THROWS_WITH_AS(split_indices(10, 0.0, -0.1, 1), "test_fraction = -0.1 must be in [0, 1)", Error);
+  CHECK_THROWS_WITH_AS(split_indices(10, 0.6, 0.4, 1),
+                       "validation_fraction = 0.6 and test_fraction = 0.4 leave no training examples out of 10", Error);
   CHECK_THROWS_AS(split_indices(10, std::nan(""), 0.0, 1), Error);
 }
 
@@ -647,6 +623,5 @@ TEST_CASE("gather_rows copies the listed rows in order into one contiguous buffe
   const uint8_t labels[] = {7, 8, 9};
   CHECK(gather_labels(labels, pick) == std::vector<uint8_t>{9, 7, 9});
   const int32_t bad[] = {3};
-  CHECK_THROWS_WITH_AS(gather_rows(U8Rows{rows, 3, 2}, bad), "row index 3 is outside the 3 rows",
-                       Error);
+  CHECK_THROWS_WITH_AS(gather_rows(U8Rows{rows, 3, 2}, bad), "row index 3 is outside the 3 rows", Error);
 }

@@ -12,19 +12,18 @@
 #include <string>
 #include <vector>
 
-#include "test_support.hpp"
 #include "core/error.hpp"
 #include "core/grad_check.hpp"
 #include "core/linear/linear.hpp"
 #include "core/rng.hpp"
+#include "test_support.hpp"
 
 namespace {
 
 using namespace implay;
-using implay::testing::error_of;
 using Eigen::MatrixXf;
 using Eigen::VectorXf;
-
+using implay::testing::error_of;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -126,10 +125,9 @@ TEST_CASE("gradient check: the objective w.r.t. W and b for every loss x regular
       CHECK(total == doctest::Approx(parts.data_loss + parts.regularization));
       CHECK(objective(model, x, y, options) == total);
       if (reg == Regularizer::None) CHECK(parts.regularization == 0.0f);
-      const GradCheckResult r =
-          check_gradient([&] { return double(objective(model, x, y, options)); },
-                         std::span<float>(model.params.data(), size_t(model.params.size())),
-                         std::span<const float>(grad.data(), size_t(grad.size())));
+      const GradCheckResult r = check_gradient([&] { return double(objective(model, x, y, options)); },
+                                               std::span<float>(model.params.data(), size_t(model.params.size())),
+                                               std::span<const float>(grad.data(), size_t(grad.size())));
       CAPTURE(r.worst);
       CAPTURE(r.worst_analytic);
       CAPTURE(r.worst_numeric);
@@ -150,7 +148,7 @@ TEST_CASE("the bias is not regularized") {
   VectorXf grad(6);
   ObjectiveParts parts;
   objective(model, x, std::vector<int>{0}, options, grad, &parts);
-  CHECK(parts.regularization == 4.0f);  // Σ W² only
+  CHECK(parts.regularization == 4.0f);           // Σ W² only
   CHECK(grad.head(4).isApproxToConstant(2.0f));  // 2λW (the data gradient w.r.t. W is 0 at x = 0)
 }
 
@@ -231,7 +229,8 @@ TEST_CASE("model file: wrong magic, wrong version, truncated and trailing bytes 
   CHECK(error_of([&] { parse_linear_model(bad, "m.bin"); }) ==
         "m.bin: not a linear model file (wrong magic number \"XMPLAYLM\", expected \"IMPLAYLM\")");
   const std::vector<uint8_t> idx = {0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 28, 0, 0, 0, 28};  // an MNIST header
-  CHECK(contains(error_of([&] { parse_linear_model(idx, "images.idx"); }), "wrong magic number \"\\x00\\x00\\x08\\x03"));
+  CHECK(
+      contains(error_of([&] { parse_linear_model(idx, "images.idx"); }), "wrong magic number \"\\x00\\x00\\x08\\x03"));
 
   bad = good;
   bad[8] = 2;
@@ -239,9 +238,11 @@ TEST_CASE("model file: wrong magic, wrong version, truncated and trailing bytes 
         "m.bin: unsupported linear model file version 2 (this build reads version 1)");
 
   const std::vector<uint8_t> cut(good.begin(), good.end() - 1);
-  CHECK(contains(error_of([&] { parse_linear_model(cut, "m.bin"); }), "m.bin: truncated linear model file: a 3 x 2 model needs"));
+  CHECK(contains(error_of([&] { parse_linear_model(cut, "m.bin"); }),
+                 "m.bin: truncated linear model file: a 3 x 2 model needs"));
   const std::vector<uint8_t> header_only(good.begin(), good.begin() + 12);
-  CHECK(contains(error_of([&] { parse_linear_model(header_only, "m.bin"); }), "m.bin: truncated linear model file (12 bytes"));
+  CHECK(contains(error_of([&] { parse_linear_model(header_only, "m.bin"); }),
+                 "m.bin: truncated linear model file (12 bytes"));
   CHECK(contains(error_of([&] { parse_linear_model(std::vector<uint8_t>{}, "empty.bin"); }), "empty.bin: truncated"));
 
   bad = good;
@@ -250,7 +251,8 @@ TEST_CASE("model file: wrong magic, wrong version, truncated and trailing bytes 
 
   bad = good;
   bad[12] = 0;  // C = 0
-  CHECK(contains(error_of([&] { parse_linear_model(bad, "m.bin"); }), "m.bin: class count 0 in the header (a model has 1..256 classes)"));
+  CHECK(contains(error_of([&] { parse_linear_model(bad, "m.bin"); }),
+                 "m.bin: class count 0 in the header (a model has 1..256 classes)"));
 
   // Through files: the message names the path.
   const std::string path = temp_path("truncated.bin");

@@ -1,7 +1,8 @@
 // test_linear_train.cpp — the sliced minibatch trainer of core/linear/linear_train.hpp: softmax (Adam)
 // and SVM (SGD + momentum) separate a separable 2-D toy set perfectly, seeded runs are identical
 // whatever the slicing, counters and progress, the initial sanity check (cross-entropy ≈ log C),
-// the recorded curve (epoch ends and probe points), input errors, and a quick MNIST run (5 000 training images, 1 epoch) above 85% test accuracy.
+// the recorded curve (epoch ends and probe points), input errors, and a quick MNIST run (5 000 training images, 1
+// epoch) above 85% test accuracy.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -10,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "test_support.hpp"
+#include "core/data/idx.hpp"
 #include "core/error.hpp"
 #include "core/linear/features.hpp"
-#include "core/data/idx.hpp"
 #include "core/linear/linear_train.hpp"
 #include "core/rng.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -40,7 +41,6 @@ Toy separable_toy(uint64_t seed) {
   }
   return toy;
 }
-
 
 bool same_params(const LinearModel& a, const LinearModel& b) {
   return a.params.size() == b.params.size() &&
@@ -108,7 +108,8 @@ TEST_CASE("curve(): one epoch_end point per history entry, probe points where as
   init_weights(initial, options.init_std, options.seed);
   ObjectiveOptions unit_margin = options.objective;
   unit_margin.loss_options.margin = 1.0f;
-  const Evaluation e = evaluate(initial, toy.x.topRows(50), std::span<const uint8_t>(toy.labels.data(), 50), unit_margin);
+  const Evaluation e =
+      evaluate(initial, toy.x.topRows(50), std::span<const uint8_t>(toy.labels.data(), 50), unit_margin);
   CHECK(first.train.hinge == doctest::Approx(e.hinge));
   CHECK(first.train.cross_entropy == doctest::Approx(std::log(3.0)).epsilon(1e-3));
   // No curve_every: the epochs' ends only, the very numbers the CLI prints.
@@ -192,7 +193,7 @@ TEST_CASE("trainer counters: epochs, batches, phases, progress, learning-rate de
   CHECK(!trainer.step(2));
   CHECK(trainer.history().size() == 2);
   CHECK(trainer.history()[1].learning_rate == 0.2f);
-  CHECK(trainer.learning_rate() == 0.1f);  // halved for epoch 2
+  CHECK(trainer.learning_rate() == 0.1f);                  // halved for epoch 2
   CHECK(trainer.progress() == doctest::Approx(7.0 / 12));  // 2 + 2·(3 + 2) units in all
   CHECK(trainer.step(100));
   CHECK(trainer.done());

@@ -8,31 +8,30 @@
 #include <string>
 #include <vector>
 
-#include "test_support.hpp"
 #include "core/error.hpp"
 #include "core/grad_check.hpp"
 #include "core/linear/linear.hpp"
 #include "core/linear/losses.hpp"
 #include "core/rng.hpp"
+#include "test_support.hpp"
 
 namespace {
 
 using namespace implay;
-using implay::testing::error_of;
 using Eigen::MatrixXf;
 using Eigen::VectorXf;
+using implay::testing::error_of;
 
 // The lecture's three images, one row each (cat, car, frog); the columns are the class scores
 // (cat, car, frog), labels 0, 1, 2.
 MatrixXf lecture_scores() {
-  MatrixXf s(3, 3);  // (N, C)
+  MatrixXf s(3, 3);        // (N, C)
   s << 3.2f, 5.1f, -1.7f,  //
       1.3f, 4.9f, 2.0f,    //
       2.2f, 2.5f, -3.1f;
   return s;
 }
 const std::vector<int> kLectureLabels = {0, 1, 2};
-
 
 // True when every hinge of every loss is at least tol from its kink for these scores: no margin
 // s_j − s_y + Δ or Δ ∓ s_j near 0 and no two scores of a row within tol (the structured SVM's max).
@@ -189,7 +188,8 @@ TEST_CASE("binary logistic (BCE): z = s1 - s0, hand-computed values, and equal t
     labels[size_t(i)] = int(rng.below(2));
   }
   MatrixXf d_bce(20, 2), d_softmax(20, 2);
-  CHECK(binary_logistic(r, labels, d_bce) == doctest::Approx(softmax_cross_entropy(r, labels, d_softmax)).epsilon(1e-6));
+  CHECK(binary_logistic(r, labels, d_bce) ==
+        doctest::Approx(softmax_cross_entropy(r, labels, d_softmax)).epsilon(1e-6));
   CHECK(d_bce.isApprox(d_softmax, 1e-5f));
 }
 
@@ -226,10 +226,12 @@ TEST_CASE("loss names parse both ways, bad input is named in the error") {
 
   const MatrixXf s = lecture_scores();
   MatrixXf ds(3, 3);
-  CHECK(error_of([&] { multiclass_hinge(s, std::vector<int>{0, 1}, {}, ds); }) ==
-        "svm loss: scores have 3 rows but 2 labels were given");
-  CHECK(error_of([&] { softmax_cross_entropy(s, std::vector<int>{0, 3, 1}, ds); }) ==
-        "softmax loss: label 3 of example 1 is outside 0..2");
+  CHECK(error_of([&] {
+          multiclass_hinge(s, std::vector<int>{0, 1}, {}, ds);
+        }) == "svm loss: scores have 3 rows but 2 labels were given");
+  CHECK(error_of([&] {
+          softmax_cross_entropy(s, std::vector<int>{0, 3, 1}, ds);
+        }) == "softmax loss: label 3 of example 1 is outside 0..2");
   CHECK(error_of([&] { binary_logistic(s, kLectureLabels, ds); }).find("exactly 2 score columns") != std::string::npos);
 }
 
@@ -309,8 +311,8 @@ TEST_CASE("gradient check catches a wrong gradient: L2 without its factor 2, sof
   w << 0.5f, -1.0f, 0.25f, 2.0f, -0.75f, 1.5f;
   const RegularizationOptions l2{Regularizer::L2, 0.5f};
   const VectorXf half = 0.5f * w;  // λ·W instead of 2λ·W
-  const GradCheckResult r = check_gradient([&] { return double(regularization(l2, w)); },
-                                           std::span<float>(w.data(), 6), std::span<const float>(half.data(), 6));
+  const GradCheckResult r = check_gradient([&] { return double(regularization(l2, w)); }, std::span<float>(w.data(), 6),
+                                           std::span<const float>(half.data(), 6));
   CHECK(r.max_relative_error == doctest::Approx(0.5).epsilon(1e-2));
   CHECK(r.norm_relative_error == doctest::Approx(0.5).epsilon(1e-2));
 

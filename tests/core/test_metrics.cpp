@@ -13,7 +13,7 @@ using namespace implay;
 
 TEST_CASE("argmax_rows: the first of equal scores wins") {
   Eigen::MatrixXf s(3, 3);
-  s << 1, 3, 3,  //
+  s << 1, 3, 3,    //
       -1, -2, -3,  //
       0, 0, 0;
   CHECK(argmax_rows(s) == std::vector<int>{1, 0, 0});

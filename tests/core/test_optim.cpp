@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "test_support.hpp"
 #include "core/optim/optimizer.hpp"
 #include "core/rng.hpp"
+#include "test_support.hpp"
 
 namespace {
 

@@ -4,10 +4,10 @@
 
 #include <cmath>
 
-#include "test_support.hpp"
-#include "core/error.hpp"
 #include "core/data/idx.hpp"
+#include "core/error.hpp"
 #include "core/knn/perception.hpp"
+#include "test_support.hpp"
 
 using namespace implay;
 

@@ -13,22 +13,22 @@
 #include <string>
 #include <vector>
 
-#include "pixel_test_data.hpp"
-#include "test_support.hpp"
 #include "core/error.hpp"
 #include "core/grad_check.hpp"
 #include "core/pixel/pixel_model.hpp"
 #include "core/pixel/pixel_model_fvsbn.hpp"
 #include "core/pixel/pixel_model_nade.hpp"
 #include "core/rng.hpp"
+#include "pixel_test_data.hpp"
+#include "test_support.hpp"
 
 namespace {
 
 using namespace implay;
+using implay::testing::as_floats;
 using implay::testing::error_of;
 using implay::testing::four_images;
 using implay::testing::random_images;
-using implay::testing::as_floats;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -140,9 +140,9 @@ TEST_CASE("FVSBN loss gradient matches central differences") {
   const Eigen::MatrixXf x = as_floats(random_images(6, 3, 4, 12, 0.5));
   Eigen::VectorXf grad(fv.num_params());
   fvsbn_loss(fv, x, grad);
-  const GradCheckResult r = check_gradient([&] { return fvsbn_loss(fv, x); },
-                                           std::span<float>(fv.params.data(), size_t(fv.params.size())),
-                                           std::span<const float>(grad.data(), size_t(grad.size())));
+  const GradCheckResult r =
+      check_gradient([&] { return fvsbn_loss(fv, x); }, std::span<float>(fv.params.data(), size_t(fv.params.size())),
+                     std::span<const float>(grad.data(), size_t(grad.size())));
   CHECK(r.checked == fv.num_params());
   CHECK(r.max_relative_error < 1e-2);
   CHECK(r.norm_relative_error < 1e-3);
@@ -185,7 +185,8 @@ TEST_CASE("pixel model files: bit-exact round trip, bad files rejected by name")
     CHECK(serialize_pixel_model(*back) == bytes);
     CHECK(conditional_map(*back, img) == conditional_map(*m, img));
     // truncation and trailing bytes
-    CHECK(contains(error_of([&] { parse_pixel_model(std::span(bytes).first(bytes.size() - 1), "f.bin"); }), "f.bin: truncated"));
+    CHECK(contains(error_of([&] { parse_pixel_model(std::span(bytes).first(bytes.size() - 1), "f.bin"); }),
+                   "f.bin: truncated"));
     std::vector<uint8_t> longer = bytes;
     longer.push_back(0);
     CHECK(contains(error_of([&] { parse_pixel_model(longer, "f.bin"); }), "1 unexpected bytes"));
@@ -196,7 +197,9 @@ TEST_CASE("pixel model files: bit-exact round trip, bad files rejected by name")
   const std::string path = "/tmp/implay_test_pixel_model.bin";
   save_pixel_model(ctx, path);
   CHECK(serialize_pixel_model(*load_pixel_model(path)) == serialize_pixel_model(ctx));
-  CHECK(contains(error_of([] { parse_pixel_model(std::vector<uint8_t>{'I', 'M', 'P', 'L', 'A', 'Y', 'L', 'M', 1, 0, 0, 0}, "x"); }),
+  CHECK(contains(error_of([] {
+                   parse_pixel_model(std::vector<uint8_t>{'I', 'M', 'P', 'L', 'A', 'Y', 'L', 'M', 1, 0, 0, 0}, "x");
+                 }),
                  "wrong magic number \"IMPLAYLM\""));
   CHECK(contains(error_of([] { parse_pixel_model(std::vector<uint8_t>{}, "x"); }), "x: truncated"));
   std::vector<uint8_t> bad = serialize_pixel_model(ind);
@@ -270,8 +273,10 @@ TEST_CASE("pixel trainers' curve(): the epochs' ends as history(), points betwee
 
 TEST_CASE("real MNIST: the 10-neighbour context model is far below the independent baseline") {
   const std::string dir = implay::testing::mnist_dir();
-  const BinaryImages train = binarize(load_idx_pair(dir + "train-images-idx3-ubyte", dir + "train-labels-idx1-ubyte").first(10000));
-  const BinaryImages test = binarize(load_idx_pair(dir + "t10k-images-idx3-ubyte", dir + "t10k-labels-idx1-ubyte").first(1000));
+  const BinaryImages train =
+      binarize(load_idx_pair(dir + "train-images-idx3-ubyte", dir + "train-labels-idx1-ubyte").first(10000));
+  const BinaryImages test =
+      binarize(load_idx_pair(dir + "t10k-images-idx3-ubyte", dir + "t10k-labels-idx1-ubyte").first(1000));
   const double independent = mean_nll(IndependentModel(train), test);
   const double context = mean_nll(ContextModel(train, {10, 1.0f, false}), test);
   MESSAGE("test NLL nats: independent " << independent << ", context(10) " << context);
@@ -370,7 +375,8 @@ TEST_CASE("FVSBN files keep W row by row (the format of version 1) while memory 
   REQUIRE(bytes.size() == 20 + 4 * size_t(fv.num_params()));
   std::vector<float> stored(size_t(fv.num_params()));
   std::memcpy(stored.data(), bytes.data() + 20, 4 * stored.size());
-  CHECK(stored == std::vector<float>{10, 20, 21, 30, 31, 32, 40, 41, 42, 43, 50, 51, 52, 53, 54, 0, -1, -2, -3, -4, -5});
+  CHECK(stored ==
+        std::vector<float>{10, 20, 21, 30, 31, 32, 40, 41, 42, 43, 50, 51, 52, 53, 54, 0, -1, -2, -3, -4, -5});
   const std::unique_ptr<PixelModel> back = parse_pixel_model(bytes, "mem");
   CHECK(static_cast<const FvsbnModel&>(*back).params == fv.params);
 }
@@ -383,8 +389,14 @@ TEST_CASE("FVSBN sampling with carried logits sees the same p as probability() p
     std::vector<uint8_t> fast(prefix.image(0).begin(), prefix.image(0).end()), slow = fast;
     std::vector<double> p_fast, p_slow;
     Rng r_fast(5), r_slow(5);
-    fv.draw_pixels(fast, start, [&](double p) { p_fast.push_back(p); return uint8_t(r_fast.uniform() < p); });
-    fv.PixelModel::draw_pixels(slow, start, [&](double p) { p_slow.push_back(p); return uint8_t(r_slow.uniform() < p); });
+    fv.draw_pixels(fast, start, [&](double p) {
+      p_fast.push_back(p);
+      return uint8_t(r_fast.uniform() < p);
+    });
+    fv.PixelModel::draw_pixels(slow, start, [&](double p) {
+      p_slow.push_back(p);
+      return uint8_t(r_slow.uniform() < p);
+    });
     CHECK(p_fast.size() == size_t(30 - start));
     CHECK(p_fast == p_slow);
     CHECK(fast == slow);
@@ -419,7 +431,9 @@ TEST_CASE("pixel model files: huge declared sizes are refused before anything is
   CHECK(contains(error_of([] { parse_pixel_model(model_header("IMPLAYFV", 28, 28), "short.fv"); }),
                  "short.fv: truncated FVSBN pixel model file (20 bytes, needs at least 1230900)"));
   // Position-dependent 12-neighbour tables of 4096 x 4096: 2^36 cells.
-  const std::string cx = error_of([] { parse_pixel_model(model_header("IMPLAYCX", 4096, 4096, {12, 1, 0}), "big.cx"); });
+  const std::string cx = error_of([] {
+    parse_pixel_model(model_header("IMPLAYCX", 4096, 4096, {12, 1, 0}), "big.cx");
+  });
   CHECK(contains(cx, "big.cx: context tables of 68719476736 cells; at most 16777216"));
 }
 
@@ -473,5 +487,6 @@ TEST_CASE("binary_images_from_idx keeps 0/1 files, binarizes grey ones and names
   IdxArray labels{{3}, {1, 2, 3}};
   CHECK(contains(error_of([&] { binary_images_from_idx(labels, "l.idx"); }), "l.idx: holds an IDX array of 3;"));
   IdxArray huge{{1, 2048, 1024}, {}};
-  CHECK(contains(error_of([&] { binary_images_from_idx(huge, "h.idx"); }), "h.idx: images of 2048x1024 pixels; at most 1048576"));
+  CHECK(contains(error_of([&] { binary_images_from_idx(huge, "h.idx"); }),
+                 "h.idx: images of 2048x1024 pixels; at most 1048576"));
 }

@@ -7,21 +7,21 @@
 #include <string>
 #include <vector>
 
-#include "pixel_test_data.hpp"
-#include "test_support.hpp"
+#include "core/data/idx.hpp"
 #include "core/error.hpp"
 #include "core/grad_check.hpp"
-#include "core/data/idx.hpp"
 #include "core/pixel/pixel_model.hpp"
 #include "core/pixel/pixel_model_nade.hpp"
 #include "core/rng.hpp"
+#include "pixel_test_data.hpp"
+#include "test_support.hpp"
 
 namespace {
 
 using namespace implay;
+using implay::testing::as_floats;
 using implay::testing::error_of;
 using implay::testing::random_images;
-using implay::testing::as_floats;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -103,9 +103,9 @@ TEST_CASE("NADE loss gradient matches central differences (3x3 images, H = 4)") 
   // ReLU has a kink at 0: the fixture keeps every pre-activation further than the step from it.
   GradCheckOptions o;
   o.step = 1e-3;
-  const GradCheckResult r = check_gradient([&] { return nade_loss(m, x); },
-                                           std::span<float>(m.params.data(), size_t(m.params.size())),
-                                           std::span<const float>(grad.data(), size_t(grad.size())), o);
+  const GradCheckResult r =
+      check_gradient([&] { return nade_loss(m, x); }, std::span<float>(m.params.data(), size_t(m.params.size())),
+                     std::span<const float>(grad.data(), size_t(grad.size())), o);
   CAPTURE(r.worst);
   CAPTURE(r.worst_analytic);
   CAPTURE(r.worst_numeric);
@@ -122,9 +122,9 @@ TEST_CASE("NADE loss gradient on 9x9 images and a larger batch, a few hundred co
   GradCheckOptions o;
   o.max_coordinates = 300;
   o.step = 1e-3;
-  const GradCheckResult r = check_gradient([&] { return nade_loss(m, x); },
-                                           std::span<float>(m.params.data(), size_t(m.params.size())),
-                                           std::span<const float>(grad.data(), size_t(grad.size())), o);
+  const GradCheckResult r =
+      check_gradient([&] { return nade_loss(m, x); }, std::span<float>(m.params.data(), size_t(m.params.size())),
+                     std::span<const float>(grad.data(), size_t(grad.size())), o);
   CHECK(r.max_relative_error < 2e-2);
   CHECK(r.norm_relative_error < 2e-3);
 }
@@ -179,8 +179,10 @@ TEST_CASE("NADE files: bit-exact round trip; truncated, trailing byte and bad H 
 
 TEST_CASE("NADE trainer on 2000 MNIST digits: the loss falls and the model beats the independent baseline") {
   const std::string dir = implay::testing::mnist_dir();
-  const BinaryImages train = binarize(load_idx_pair(dir + "train-images-idx3-ubyte", dir + "train-labels-idx1-ubyte").first(2000));
-  const BinaryImages test = binarize(load_idx_pair(dir + "t10k-images-idx3-ubyte", dir + "t10k-labels-idx1-ubyte").first(500));
+  const BinaryImages train =
+      binarize(load_idx_pair(dir + "train-images-idx3-ubyte", dir + "train-labels-idx1-ubyte").first(2000));
+  const BinaryImages test =
+      binarize(load_idx_pair(dir + "t10k-images-idx3-ubyte", dir + "t10k-labels-idx1-ubyte").first(500));
   NadeTrainOptions o;
   o.hidden = 32;
   o.epochs = 2;

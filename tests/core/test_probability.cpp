@@ -30,8 +30,8 @@ TEST_CASE("dog sounds: joint, marginal and conditional counts by hand") {
   CHECK(joint.text() == "6/60");
   CHECK(joint.value() == doctest::Approx(0.1));
   CHECK(probability(t, t.assignment({{"sound", "growl"}})).text() == "12/60");  // 3 + 6 + 1 + 2
-  const Fraction growl = conditional(t, t.assignment({{"sound", "growl"}}),
-                                     t.assignment({{"mood", "angry"}, {"place", "!home"}}));
+  const Fraction growl =
+      conditional(t, t.assignment({{"sound", "growl"}}), t.assignment({{"mood", "angry"}, {"place", "!home"}}));
   CHECK(growl.text() == "6/10");  // p(growl | angry, !home)
   CHECK(growl.value() == doctest::Approx(0.6));
   CHECK(conditional(t, t.assignment({{"mood", "angry"}}), t.assignment({{"sound", "growl"}})).text() == "9/12");
@@ -53,7 +53,8 @@ TEST_CASE("chain rule: p(angry, !home, growl) = 20/60 · 10/20 · 6/10 = 0.1") {
   CHECK(c.product == doctest::Approx(0.1));
   CHECK(c.joint.value() == doctest::Approx(c.product));
   // Another order gives the same product: p(growl) p(angry | growl) p(!home | growl, angry).
-  const ChainRule d = chain_rule(t, t.assignment({{"mood", "angry"}, {"place", "!home"}, {"sound", "growl"}}), {2, 0, 1});
+  const ChainRule d =
+      chain_rule(t, t.assignment({{"mood", "angry"}, {"place", "!home"}, {"sound", "growl"}}), {2, 0, 1});
   CHECK(d.factors[0].p.text() == "12/60");
   CHECK(d.factors[1].p.text() == "9/12");
   CHECK(d.factors[2].p.text() == "6/9");
@@ -80,11 +81,14 @@ TEST_CASE("bad tables and hypotheses are implay::Errors") {
   CHECK(error_of([&] { t.assignment({{"colour", "red"}}); }) == "no variable named \"colour\"");
   CHECK(error_of([&] { t.assignment({{"mood", "sleepy"}}); }) == "variable \"mood\" has no value \"sleepy\"");
   t.counts.pop_back();
-  CHECK(error_of([&] { t.total(); probability(t, Assignment(3, kAny)); }) ==
-        "the count table has 11 counts, its variables need 12");
+  CHECK(error_of([&] {
+          t.total();
+          probability(t, Assignment(3, kAny));
+        }) == "the count table has 11 counts, its variables need 12");
   CHECK(error_of([] { bayes({}); }) == "Bayes: no hypotheses");
   CHECK(error_of([] { bayes({{"h", 0, 0.5}}); }) == "Bayes: every prior x likelihood is 0, so P(e) = 0");
   const CountTable d = dog_table();
-  CHECK(error_of([&] { chain_rule(d, d.assignment({{"mood", "angry"}})); }) ==
-        "the chain rule needs a value for variable \"place\"");
+  CHECK(error_of([&] {
+          chain_rule(d, d.assignment({{"mood", "angry"}}));
+        }) == "the chain rule needs a value for variable \"place\"");
 }

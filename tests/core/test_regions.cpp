@@ -18,8 +18,8 @@ std::vector<RegionCell> reference_regions(const std::vector<float>& points, cons
       queries.push_back(grid.x_min + (grid.x_max - grid.x_min) * (float(c) + 0.5f) / float(grid.cols));
       queries.push_back(grid.y_max - (grid.y_max - grid.y_min) * (float(r) + 0.5f) / float(grid.rows));
     }
-  const Neighbors nb = search(F32Rows{points.data(), int(labels.size()), 2}, F32Rows{queries.data(), grid.rows * grid.cols, 2},
-                              params.k, params.metric);
+  const Neighbors nb = search(F32Rows{points.data(), int(labels.size()), 2},
+                              F32Rows{queries.data(), grid.rows * grid.cols, 2}, params.k, params.metric);
   std::vector<RegionCell> out;
   std::vector<float> d(static_cast<size_t>(params.k));
   for (int q = 0; q < grid.rows * grid.cols; ++q) {
@@ -55,7 +55,8 @@ TEST_CASE("knn_regions_2d equals search + vote cell for cell, for every metric, 
         REQUIRE(fast.size() == slow.size());
         int mismatches = 0;
         for (size_t i = 0; i < fast.size(); ++i)
-          mismatches += fast[i].label != slow[i].label || fast[i].tied != slow[i].tied || fast[i].share != slow[i].share;
+          mismatches +=
+              fast[i].label != slow[i].label || fast[i].tied != slow[i].tied || fast[i].share != slow[i].share;
         CHECK(mismatches == 0);
       }
 }

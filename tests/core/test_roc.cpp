@@ -96,14 +96,15 @@ TEST_CASE("degenerate ROC input is an implay::Error naming the problem") {
   CHECK(error_of([&] { roc_curve(two, std::vector<int>{0, 0}); }).find("every label is 0") != std::string::npos);
   CHECK(error_of([&] { roc_curve(std::vector<double>{}, std::vector<int>{}); }).find("no examples") !=
         std::string::npos);
-  CHECK(error_of([&] { roc_curve(two, std::vector<int>{0, 2}); }) ==
-        "ROC: label 2 of example 2 is not 0 or 1");
+  CHECK(error_of([&] { roc_curve(two, std::vector<int>{0, 2}); }) == "ROC: label 2 of example 2 is not 0 or 1");
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  CHECK(error_of([&] { roc_curve(std::vector<double>{nan, 0.2}, std::vector<int>{0, 1}); }) ==
-        "ROC: score of example 1 is NaN (scores must be finite numbers)");
+  CHECK(error_of([&] {
+          roc_curve(std::vector<double>{nan, 0.2}, std::vector<int>{0, 1});
+        }) == "ROC: score of example 1 is NaN (scores must be finite numbers)");
   CHECK(error_of([&] { roc_curve(two, std::vector<int>{0}); }) == "ROC: 2 scores but 1 labels (one label per score)");
-  CHECK(error_of([&] { metrics_at_threshold(two, std::vector<int>{1, 1}, 0.5); }).find("every label is 1") !=
-        std::string::npos);
+  CHECK(error_of([&] {
+          metrics_at_threshold(two, std::vector<int>{1, 1}, 0.5);
+        }).find("every label is 1") != std::string::npos);
 }
 
 TEST_CASE("parse_roc_csv: header in any order, no header, and every bad row named by line") {
@@ -120,8 +121,10 @@ TEST_CASE("parse_roc_csv: header in any order, no header, and every bad row name
   // A first row with a number is data, not a header.
   CHECK(error_of([] { parse_roc_csv("1,abc\n", "m.csv"); }) == "m.csv: line 1: score \"abc\" is not a finite number");
   CHECK(error_of([] { parse_roc_csv("label,score\n2,0.5\n", "l.csv"); }) == "l.csv: line 2: label \"2\" is not 0 or 1");
-  CHECK(error_of([] { parse_roc_csv("label,score\n1,nan\n", "n.csv"); }) == "n.csv: line 2: score \"nan\" is not a finite number");
-  CHECK(error_of([] { parse_roc_csv("label,score\n1,0.5,3\n", "w.csv"); }) == "w.csv: line 2: has 3 values, expected 2");
+  CHECK(error_of([] { parse_roc_csv("label,score\n1,nan\n", "n.csv"); }) ==
+        "n.csv: line 2: score \"nan\" is not a finite number");
+  CHECK(error_of([] { parse_roc_csv("label,score\n1,0.5,3\n", "w.csv"); }) ==
+        "w.csv: line 2: has 3 values, expected 2");
   CHECK(error_of([] { parse_roc_csv("label,score\n", "e.csv"); }) ==
         "e.csv: no data rows (expected a header label,score and one row per example)");
 }

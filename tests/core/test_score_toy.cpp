@@ -3,8 +3,8 @@
 
 #include <numeric>
 
-#include "test_support.hpp"
 #include "core/eval/score_toy.hpp"
+#include "test_support.hpp"
 
 using namespace implay;
 using implay::testing::error_of;

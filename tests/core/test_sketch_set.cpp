@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "test_support.hpp"
 #include "core/data/idx.hpp"
 #include "core/pixel/sketch_set.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -36,9 +36,9 @@ TEST_CASE("sketch set: append, remove, IDX round trip") {
   CHECK(std::vector<uint8_t>(set.image(1).begin(), set.image(1).end()) == stroke(18));
   const std::vector<uint8_t> bytes = sketch_set_to_idx(set);
   REQUIRE(bytes.size() == 16 + 2 * 784);
-  CHECK(bytes[3] == 3);                                 // three dimensions
-  CHECK(bytes[16 + 4 * 28 + 10] == 255);                // ink is 255 as in MNIST
-  const IdxArray a = parse_idx_u8(bytes, "set");        // a standard IDX images file
+  CHECK(bytes[3] == 3);                           // three dimensions
+  CHECK(bytes[16 + 4 * 28 + 10] == 255);          // ink is 255 as in MNIST
+  const IdxArray a = parse_idx_u8(bytes, "set");  // a standard IDX images file
   CHECK(a.dims == std::vector<int>{2, 28, 28});
   const BinaryImages back = sketch_set_from_idx(bytes, "set");
   CHECK(back.count == 2);
@@ -56,12 +56,15 @@ TEST_CASE("sketch set: bad sketches and files are refused by name") {
   bytes.pop_back();
   CHECK(contains(error_of([&] { sketch_set_from_idx(bytes, "my.idx"); }), "my.idx: truncated data"));
   const std::string text = "not an idx file";
-  CHECK(contains(error_of([&] { sketch_set_from_idx({reinterpret_cast<const uint8_t*>(text.data()), text.size()}, "notes.txt"); }),
+  CHECK(contains(error_of([&] {
+                   sketch_set_from_idx({reinterpret_cast<const uint8_t*>(text.data()), text.size()}, "notes.txt");
+                 }),
                  "notes.txt: wrong magic number"));
   IdxArray labels;
   labels.dims = {3};
   labels.data = {1, 2, 3};
-  CHECK(contains(error_of([&] { sketch_set_from_idx(serialize_idx_u8(labels), "labels.idx"); }), "labels.idx: holds an array of 3;"));
+  CHECK(contains(error_of([&] { sketch_set_from_idx(serialize_idx_u8(labels), "labels.idx"); }),
+                 "labels.idx: holds an array of 3;"));
   IdxArray small;
   small.dims = {1, 8, 8};
   small.data.assign(64, 0);

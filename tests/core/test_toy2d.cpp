@@ -7,16 +7,15 @@
 #include <cstring>
 #include <string>
 
-#include "test_support.hpp"
-#include "core/error.hpp"
 #include "core/data/idx.hpp"
 #include "core/data/toy2d.hpp"
+#include "core/error.hpp"
+#include "test_support.hpp"
 
 using namespace implay;
 using implay::testing::error_of;
 
 namespace {
-
 
 bool same_bytes(const ToyData& a, const ToyData& b) {
   return a.num_classes == b.num_classes && a.labels == b.labels && a.points.size() == b.points.size() &&

@@ -12,8 +12,8 @@
 #include <limits>
 #include <vector>
 
-#include "core/rng.hpp"
 #include "core/pixel/train_kernels.hpp"
+#include "core/rng.hpp"
 
 namespace {
 

@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (params.take_float("x", f, -1e30f, 1e30f)) FUZZ_CHECK(f >= -1e30f && f <= 1e30f);
   params.take_bool("embed", b);
   if (params.take_choice("metric", i, {"l1", "l2", "linf", "cosine"})) FUZZ_CHECK(i >= 0 && i < 4);
-  params.take_string("", s);  // an empty key, as "?=x" or "?&" give
+  params.take_string("", s);                                          // an empty key, as "?=x" or "?&" give
   if (params.take_int("k", i, 1, 50)) FUZZ_CHECK(i >= 1 && i <= 50);  // a key taken twice
   params.finish();
   for (const auto& p : params.params()) FUZZ_CHECK(p.key.size() <= query.size() && p.value.size() <= query.size());

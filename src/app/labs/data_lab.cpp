@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "app/lab.hpp"
 #include "app/format.hpp"
+#include "app/lab.hpp"
 #include "app/widgets/data_needed.hpp"
 #include "app/widgets/help.hpp"
 #include "app/widgets/lab_tabs.hpp"
@@ -30,7 +30,8 @@ void rebuild_atlas(DataLabState& s, const DataState& data, Host& host) {
 void draw_class_balance(const DataState& data) {
   const auto train = count_labels(data.train.labels, 10);
   const auto test = count_labels(data.test.labels, 10);
-  if (ImGui::BeginTable("balance", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit)) {
+  if (ImGui::BeginTable("balance", 3,
+                        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit)) {
     ImGui::TableSetupColumn("digit");
     ImGui::TableSetupColumn("train", ImGuiTableColumnFlags_WidthFixed, 150);
     ImGui::TableSetupColumn("test");
@@ -44,8 +45,8 @@ void draw_class_balance(const DataState& data) {
       // A bar in the cell, so the class balance is seen, not read.
       const ImVec2 p = ImGui::GetCursorScreenPos();
       const float w = 80.0f * float(train[size_t(d)]) / float(std::max(1, max_train));
-      ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + 3), ImVec2(p.x + w, p.y + ImGui::GetTextLineHeight() - 2),
-                                                IM_COL32(0, 114, 178, 70), 2.0f);
+      ImGui::GetWindowDrawList()->AddRectFilled(
+          ImVec2(p.x, p.y + 3), ImVec2(p.x + w, p.y + ImGui::GetTextLineHeight() - 2), IM_COL32(0, 114, 178, 70), 2.0f);
       ImGui::Text("%s", thousands(train[size_t(d)]).c_str());
       ImGui::TableNextColumn();
       ImGui::Text("%s", thousands(test[size_t(d)]).c_str());
@@ -70,8 +71,9 @@ void draw_data_lab(DataLabState& s, LabContext& ctx) {
   ImGui::Text("Loaded: %s training and %s test images%s", thousands(data.train.count).c_str(),
               thousands(data.test.count).c_str(), data.full() ? " (the full sets)" : " (the default subset)");
   ImGui::SameLine();
-  HelpMarker("The page starts with the first 10,000 training and 2,000 test images so it is ready in a moment. "
-             "Load the full sets for the real figures (e.g. kNN test accuracy on all 10,000 test images).");
+  HelpMarker(
+      "The page starts with the first 10,000 training and 2,000 test images so it is ready in a moment. "
+      "Load the full sets for the real figures (e.g. kNN test accuracy on all 10,000 test images).");
   if (!data.full()) {
     const bool loading = data.loading_set == "full";
     ImGui::BeginDisabled(loading);

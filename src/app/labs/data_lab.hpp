@@ -11,10 +11,10 @@ namespace implay::app {
 struct LabContext;
 
 struct DataLabState {
-  Atlas atlas;                   // 10 x 10 tiles: row = digit, first ten training examples of it
-  std::vector<int> tile_index;   // (100) training index shown in each tile
+  Atlas atlas;                  // 10 x 10 tiles: row = digit, first ten training examples of it
+  std::vector<int> tile_index;  // (100) training index shown in each tile
   Texture texture;
-  int generation = -1;           // DataState::generation the atlas was built from
+  int generation = -1;  // DataState::generation the atlas was built from
 };
 
 void update_data_lab(DataLabState& s, LabContext& ctx);

@@ -7,12 +7,12 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app/lab.hpp"
 #include "app/format.hpp"
+#include "app/lab.hpp"
 #include "app/url_params.hpp"
 #include "app/widgets/data_needed.hpp"
-#include "app/widgets/help.hpp"
 #include "app/widgets/frame_budget.hpp"
+#include "app/widgets/help.hpp"
 #include "app/widgets/lab_tabs.hpp"
 #include "app/widgets/plot.hpp"
 #include "app/widgets/point_plane.hpp"
@@ -22,7 +22,6 @@
 
 namespace implay::app {
 namespace {
-
 
 constexpr EnumChoice<Metric> kMetricChoices[] = {{Metric::L1, "L1 (Manhattan)"},
                                                  {Metric::L2, "L2 (Euclidean)"},
@@ -37,17 +36,20 @@ bool draw_shared_settings(KnnLabState& s) {
   ImGui::SetNextItemWidth(200);
   changed |= ImGui::SliderInt("k", &s.k, 1, 25);
   ImGui::SameLine();
-  HelpMarker("How many nearest training examples vote. k = 1 copies the single nearest label (jagged "
-             "regions, islands around outliers); larger k smooths the boundary.");
+  HelpMarker(
+      "How many nearest training examples vote. k = 1 copies the single nearest label (jagged "
+      "regions, islands around outliers); larger k smooths the boundary.");
   ImGui::SetNextItemWidth(200);
   changed |= EnumCombo<Metric>("distance", s.metric, kMetricChoices);
   ImGui::SameLine();
-  HelpMarker("L1 = Σ|aᵢ − bᵢ|,  L2 = √Σ(aᵢ − bᵢ)² (ranked by its square),  L∞ = max|aᵢ − bᵢ|,  "
-             "cosine distance = 1 − a·b / (‖a‖‖b‖): only the direction counts.");
+  HelpMarker(
+      "L1 = Σ|aᵢ − bᵢ|,  L2 = √Σ(aᵢ − bᵢ)² (ranked by its square),  L∞ = max|aᵢ − bᵢ|,  "
+      "cosine distance = 1 − a·b / (‖a‖‖b‖): only the direction counts.");
   changed |= ImGui::Checkbox("distance-weighted vote", &s.weighted);
   ImGui::SameLine();
-  HelpMarker("Each neighbour votes 1/(d + 10⁻⁶) instead of 1, so closer neighbours count more. "
-             "Ties between classes go to the smallest label (scikit-learn's rule).");
+  HelpMarker(
+      "Each neighbour votes 1/(d + 10⁻⁶) instead of 1, so closer neighbours count more. "
+      "Ties between classes go to the smallest label (scikit-learn's rule).");
   return changed;
 }
 
@@ -201,8 +203,9 @@ void draw_points_controls(KnnLabState& s) {
   ImGui::Text("%d points, %d classes", int(p.labels.size()), p.num_classes);
   ImGui::Text("regions: %d×%d cells in %.1f ms", p.regions_res, p.regions_res, p.regions_ms);
   ImGui::SameLine();
-  HelpMarker("Every cell of the plane is classified by the same k-NN search as a test point would be. "
-             "Colour = winning class; stronger colour = larger share of the vote; grey = a tied vote.");
+  HelpMarker(
+      "Every cell of the plane is classified by the same k-NN search as a test point would be. "
+      "Colour = winning class; stronger colour = larger share of the vote; grey = a tied vote.");
 }
 
 void draw_points_plane(KnnLabState& s, LabContext& ctx) {
@@ -239,12 +242,17 @@ void draw_points_plane(KnnLabState& s, LabContext& ctx) {
     for (int c = 0; c < p.num_classes; ++c) {
       ImGui::TextColored(class_color_vec(c), "●");
       ImGui::SameLine();
-      if (s.weighted) ImGui::Text("class %d: %.2f", c, double(p.hover_vote.votes[size_t(c)]));
-      else ImGui::Text("class %d: %d vote%s", c, int(p.hover_vote.votes[size_t(c)]), p.hover_vote.votes[size_t(c)] == 1 ? "" : "s");
+      if (s.weighted)
+        ImGui::Text("class %d: %.2f", c, double(p.hover_vote.votes[size_t(c)]));
+      else
+        ImGui::Text("class %d: %d vote%s", c, int(p.hover_vote.votes[size_t(c)]),
+                    p.hover_vote.votes[size_t(c)] == 1 ? "" : "s");
     }
     ImGui::Separator();
-    if (p.hover_vote.tied) ImGui::Text("tie → smallest label wins: class %d", p.hover_vote.label);
-    else ImGui::Text("prediction: class %d (%.0f%% of the vote)", p.hover_vote.label, 100.0 * double(p.hover_vote.share));
+    if (p.hover_vote.tied)
+      ImGui::Text("tie → smallest label wins: class %d", p.hover_vote.label);
+    else
+      ImGui::Text("prediction: class %d (%.0f%% of the vote)", p.hover_vote.label, 100.0 * double(p.hover_vote.share));
     ImGui::EndTooltip();
   }
 }
@@ -281,10 +289,10 @@ void classify_drawing(KnnLabState& s, const DataState& data, Host& host) {
     m.error = e.what();
     return;
   }
-  m.neighbor_atlas = pack_digit_atlas(m.neighbors.k, 28, 28, m.neighbors.k, [&](int j) {
-    return data.train.image(m.neighbors.index[size_t(j)]);
-  });
-  host.update_texture(m.neighbor_texture, m.neighbor_atlas.rgba.data(), m.neighbor_atlas.width, m.neighbor_atlas.height);
+  m.neighbor_atlas = pack_digit_atlas(m.neighbors.k, 28, 28, m.neighbors.k,
+                                      [&](int j) { return data.train.image(m.neighbors.index[size_t(j)]); });
+  host.update_texture(m.neighbor_texture, m.neighbor_atlas.rgba.data(), m.neighbor_atlas.width,
+                      m.neighbor_atlas.height);
   const Atlas processed = pack_digit_atlas(1, 28, 28, 1, [&](int) { return std::span<const uint8_t>(m.processed); });
   host.update_texture(m.processed_texture, processed.rgba.data(), 28, 28);
 }
@@ -293,8 +301,8 @@ void classify_drawing(KnnLabState& s, const DataState& data, Host& host) {
 void update_mnist(KnnLabState& s, const DataState& data, Host& host) {
   KnnMnistState& m = s.mnist;
   if (s.tab != KnnTab::Mnist || !data.ready()) return;
-  const ClassifyKey key{s.k, s.metric, s.weighted, std::min(m.train_size, data.train.count), data.generation,
-                        m.canvas.version};
+  const ClassifyKey key{
+      s.k, s.metric, s.weighted, std::min(m.train_size, data.train.count), data.generation, m.canvas.version};
   if (m.classified == key) return;
   classify_drawing(s, data, host);
   m.classified = key;
@@ -334,9 +342,10 @@ void draw_mnist_tab(KnnLabState& s, LabContext& ctx) {
   ImGui::BeginGroup();
   ImGui::TextUnformatted("Draw a digit");
   ImGui::SameLine();
-  HelpMarker("Your drawing is prepared the way MNIST was: the ink's bounding box is scaled to fit 20×20 "
-             "pixels (keeping its aspect ratio), anti-aliased, and centred by its centre of mass in a 28×28 "
-             "image. Then it is compared with every training image.");
+  HelpMarker(
+      "Your drawing is prepared the way MNIST was: the ink's bounding box is scaled to fit 20×20 "
+      "pixels (keeping its aspect ratio), anti-aliased, and centred by its centre of mass in a 28×28 "
+      "image. Then it is compared with every training image.");
   const ImVec2 canvas_pos = ImGui::GetCursorScreenPos();
   const float display = 336.0f;
   DrawCanvas("digit_canvas", m.canvas, display, m.pen_radius, m.erase, ctx.host);
@@ -360,7 +369,8 @@ void draw_mnist_tab(KnnLabState& s, LabContext& ctx) {
     if (kTrainSizes[i] == m.train_size) size_index = i;
   const std::string size_label = thousands(m.train_size);
   ImGui::SetNextItemWidth(200);
-  if (ImGui::SliderInt("training images", &size_index, 0, 6, size_label.c_str())) m.train_size = kTrainSizes[size_index];
+  if (ImGui::SliderInt("training images", &size_index, 0, 6, size_label.c_str()))
+    m.train_size = kTrainSizes[size_index];
   if (m.train_size > data.train.count) {
     if (data.loading_set == "full") {
       ImGui::ProgressBar(data.progress(), ImVec2(200, 0), "loading the full set…");
@@ -379,7 +389,8 @@ void draw_mnist_tab(KnnLabState& s, LabContext& ctx) {
     if (ctx.fonts.heading) ImGui::PopFont();
     ImGui::SameLine();
     ImGui::TextDisabled("%s", m.vote.tied ? "(tied vote: smallest label wins)" : "");
-    ImGui::Text("searched %s images in %.2f ms", thousands(std::min(m.train_size, data.train.count)).c_str(), m.query_ms);
+    ImGui::Text("searched %s images in %.2f ms", thousands(std::min(m.train_size, data.train.count)).c_str(),
+                m.query_ms);
     ImGui::Text("Votes of the %d nearest", m.neighbors.k);
     draw_vote_histogram(m.vote, s.weighted);
     ImGui::Text("What the classifier sees");
@@ -424,9 +435,9 @@ void start_cv(KnnLabState& s, const DataState& data) {
   params.weighted = s.weighted;
   params.seed = 1;
   try {
-    cv.job = std::make_unique<CrossValidationJob>(U8Rows{data.train.pixels.data(), n, data.train.dim()},
-                                                  std::span<const uint8_t>(data.train.labels.data(), size_t(n)), 10,
-                                                  params);
+    cv.job =
+        std::make_unique<CrossValidationJob>(U8Rows{data.train.pixels.data(), n, data.train.dim()},
+                                             std::span<const uint8_t>(data.train.labels.data(), size_t(n)), 10, params);
     cv.job_generation = data.generation;
     cv.metric_used = s.metric;
     cv.seconds = 0;
@@ -464,10 +475,13 @@ void step_test_eval(KnnLabState& s, const DataState& data, double budget_ms) {
   const auto t0 = Clock::now();
   while (cv.test_next < data.test.count && ms_since(t0) < budget_ms) {
     const int count = std::min(16, data.test.count - cv.test_next);
-    const U8Rows queries{data.test.pixels.data() + size_t(cv.test_next) * size_t(data.test.dim()), count, data.test.dim()};
+    const U8Rows queries{data.test.pixels.data() + size_t(cv.test_next) * size_t(data.test.dim()), count,
+                         data.test.dim()};
     KnnParams params{cv.chosen_k, cv.metric_used, s.weighted};
-    const auto predicted = predict(train, std::span<const uint8_t>(data.train.labels.data(), size_t(n)), 10, queries, params);
-    for (int i = 0; i < count; ++i) cv.test_correct += predicted[size_t(i)] == data.test.labels[size_t(cv.test_next + i)];
+    const auto predicted =
+        predict(train, std::span<const uint8_t>(data.train.labels.data(), size_t(n)), 10, queries, params);
+    for (int i = 0; i < count; ++i)
+      cv.test_correct += predicted[size_t(i)] == data.test.labels[size_t(cv.test_next + i)];
     cv.test_next += count;
   }
   cv.test_total = cv.test_next;
@@ -515,9 +529,10 @@ void draw_cv_plot(const KnnCvState& cv) {
 void draw_cv_tab(KnnLabState& s, LabContext& ctx) {
   KnnCvState& cv = s.cv;
   if (!draw_data_needed(ctx)) return;
-  MutedText("Choosing k on the test set would tune to the test set. Instead split the training data into 5 folds: "
-            "each fold is held out once while the other 4 vote, for every k from 1 to 25. One neighbour search per "
-            "image serves all 25 values of k.");
+  MutedText(
+      "Choosing k on the test set would tune to the test set. Instead split the training data into 5 folds: "
+      "each fold is held out once while the other 4 vote, for every k from 1 to 25. One neighbour search per "
+      "image serves all 25 values of k.");
   static constexpr int kSubsets[] = {500, 1000, 2000, 5000, 10000};
   int subset_index = 2;
   for (int i = 0; i < 5; ++i)
@@ -525,7 +540,8 @@ void draw_cv_tab(KnnLabState& s, LabContext& ctx) {
   const std::string subset_label = thousands(cv.subset) + " images";
   ImGui::BeginDisabled(cv.job != nullptr);
   ImGui::SetNextItemWidth(200);
-  if (ImGui::SliderInt("training subset", &subset_index, 0, 4, subset_label.c_str())) cv.subset = kSubsets[subset_index];
+  if (ImGui::SliderInt("training subset", &subset_index, 0, 4, subset_label.c_str()))
+    cv.subset = kSubsets[subset_index];
   ImGui::SameLine();
   ImGui::SetNextItemWidth(170);
   EnumCombo<Metric>("distance##cv", s.metric, kMetricChoices);
@@ -578,9 +594,10 @@ void draw_perception_tab(KnnLabState& s, LabContext& ctx) {
   KnnPerceptionState& p = s.perception;
   const DataState& data = ctx.data;
   if (!draw_data_needed(ctx)) return;
-  MutedText("Three edits a person barely notices, each at about the same L2 pixel distance from the original. To "
-            "kNN on raw pixels they are all equally different, which is why pixel distance is a poor measure of "
-            "similarity between images.");
+  MutedText(
+      "Three edits a person barely notices, each at about the same L2 pixel distance from the original. To "
+      "kNN on raw pixels they are all equally different, which is why pixel distance is a poor measure of "
+      "similarity between images.");
   ImGui::SetNextItemWidth(200);
   ImGui::SliderInt("test image", &p.image_index, 0, data.test.count - 1);
   ImGui::SameLine();

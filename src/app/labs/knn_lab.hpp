@@ -12,9 +12,9 @@
 #include "app/host.hpp"
 #include "app/widgets/digits.hpp"
 #include "app/widgets/draw_canvas.hpp"
+#include "core/data/toy2d.hpp"
 #include "core/knn/knn.hpp"
 #include "core/knn/perception.hpp"
-#include "core/data/toy2d.hpp"
 
 namespace implay::app {
 
@@ -43,8 +43,8 @@ struct KnnHoverKey {
 // 2-D points: the CS231n demo.
 struct Knn2dState {
   ToyPreset preset = ToyPreset::Blobs;
-  int num_classes = 3;          // 2..5
-  int points_per_class = 40;    // 1..500 for presets
+  int num_classes = 3;        // 2..5
+  int points_per_class = 40;  // 1..500 for presets
   uint64_t seed = 1;
   std::vector<float> points;    // (N, 2) row-major in [-1, 1]²
   std::vector<uint8_t> labels;  // (N)
@@ -55,10 +55,10 @@ struct Knn2dState {
   int dragging = -1;            // index of the point being dragged
   // Decision regions: (res, res) cells over [-1, 1]², recomputed when their inputs change.
   std::optional<Knn2dKey> regions_key;  // the inputs of the texture on screen
-  int regions_res = 0;          // resolution of the texture on screen
+  int regions_res = 0;                  // resolution of the texture on screen
   bool show_regions = true;
   Texture regions;
-  double regions_ms = 0;        // time of the last recompute
+  double regions_ms = 0;  // time of the last recompute
   // Hover: draw records the mouse over the plane, the next update finds its k nearest points.
   bool hover_valid = false;
   float hover_x = 0, hover_y = 0;
@@ -72,7 +72,7 @@ struct ClassifyKey {
   int k;
   Metric metric;
   bool weighted;
-  int train_size;               // images searched: the setting, at most the loaded count
+  int train_size;  // images searched: the setting, at most the loaded count
   int data_generation;
   int canvas_version;
   bool operator==(const ClassifyKey&) const = default;
@@ -81,16 +81,16 @@ struct ClassifyKey {
 // Classifying a drawn digit against MNIST training images.
 struct KnnMnistState {
   DrawCanvasState canvas;
-  float pen_radius = 11.0f;    // canvas pixels (10 per MNIST pixel)
+  float pen_radius = 11.0f;  // canvas pixels (10 per MNIST pixel)
   bool erase = false;
-  int train_size = 10000;      // training images searched (1,000 … 60,000)
+  int train_size = 10000;                 // training images searched (1,000 … 60,000)
   std::optional<ClassifyKey> classified;  // the inputs of the result below
-  std::vector<uint8_t> processed;  // (784) the preprocessed drawing
+  std::vector<uint8_t> processed;         // (784) the preprocessed drawing
   bool has_result = false;
   Vote vote;
   Neighbors neighbors;
   double query_ms = 0;
-  Atlas neighbor_atlas;        // the k nearest training images
+  Atlas neighbor_atlas;  // the k nearest training images
   Texture neighbor_texture;
   Texture processed_texture;
   std::string error;
@@ -98,15 +98,15 @@ struct KnnMnistState {
 
 // 5-fold cross-validation of k on a training subset, run in time slices.
 struct KnnCvState {
-  int subset = 2000;           // examples cross-validated
+  int subset = 2000;  // examples cross-validated
   int folds = 5;
-  int k_max = 25;              // candidates 1..k_max
-  bool start_requested = false; // the Run button was pressed: the next update starts the job
+  int k_max = 25;                // candidates 1..k_max
+  bool start_requested = false;  // the Run button was pressed: the next update starts the job
   std::unique_ptr<CrossValidationJob> job;
-  int job_generation = -1;     // DataState::generation the job views
-  CvResult result;             // the last finished (or partial) result
+  int job_generation = -1;  // DataState::generation the job views
+  CvResult result;          // the last finished (or partial) result
   bool has_result = false;
-  double seconds = 0;          // compute time of the last run
+  double seconds = 0;  // compute time of the last run
   Metric metric_used = Metric::L2;
   // Test accuracy of the chosen k: training subset vs the loaded test set, also sliced.
   int chosen_k = 0;
@@ -123,7 +123,7 @@ struct PerceptionKey {
 };
 
 struct KnnPerceptionState {
-  int image_index = 0;         // test image chosen
+  int image_index = 0;                 // test image chosen
   std::optional<PerceptionKey> built;  // the image the variants and texture show
   PerceptionVariants variants;
   Atlas atlas;
@@ -132,8 +132,8 @@ struct KnnPerceptionState {
 
 struct KnnLabState {
   KnnTab tab = KnnTab::Points2d;
-  bool select_tab = true;      // apply `tab` to the tab bar on the next frame
-  int k = 5;                   // 1..25
+  bool select_tab = true;  // apply `tab` to the tab bar on the next frame
+  int k = 5;               // 1..25
   Metric metric = Metric::L2;
   bool weighted = false;
   Knn2dState points;

@@ -8,14 +8,14 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app/lab.hpp"
 #include "app/format.hpp"
+#include "app/lab.hpp"
 #include "app/url_params.hpp"
 #include "app/widgets/colormap.hpp"
-#include "app/widgets/digits.hpp"
 #include "app/widgets/data_needed.hpp"
-#include "app/widgets/help.hpp"
+#include "app/widgets/digits.hpp"
 #include "app/widgets/frame_budget.hpp"
+#include "app/widgets/help.hpp"
 #include "app/widgets/lab_tabs.hpp"
 #include "app/widgets/plot.hpp"
 #include "app/widgets/point_plane.hpp"
@@ -25,7 +25,6 @@
 
 namespace implay::app {
 namespace {
-
 
 constexpr EnumChoice<LossKind> kLossChoices[] = {{LossKind::MulticlassHinge, "multiclass SVM (Weston–Watkins hinge)"},
                                                  {LossKind::OneVsAllHinge, "one-vs-all hinge"},
@@ -58,8 +57,9 @@ bool draw_loss_controls(LinearSettings& s, float& lambda, float lambda_max) {
   ImGui::SetNextItemWidth(250);
   changed |= EnumCombo<LossKind>("loss", s.loss, kLossChoices);
   ImGui::SameLine();
-  HelpMarker("Weston–Watkins: Lᵢ = Σⱼ≠ᵧ max(0, sⱼ − sᵧ + Δ).\nOne-vs-all: Lᵢ = Σⱼ max(0, Δ − tⱼ sⱼ), tⱼ = ±1.\n"
-             "Crammer–Singer: Lᵢ = max(0, Δ + maxⱼ≠ᵧ sⱼ − sᵧ).\nSoftmax: Lᵢ = −log(e^sᵧ / Σⱼ e^sⱼ).");
+  HelpMarker(
+      "Weston–Watkins: Lᵢ = Σⱼ≠ᵧ max(0, sⱼ − sᵧ + Δ).\nOne-vs-all: Lᵢ = Σⱼ max(0, Δ − tⱼ sⱼ), tⱼ = ±1.\n"
+      "Crammer–Singer: Lᵢ = max(0, Δ + maxⱼ≠ᵧ sⱼ − sᵧ).\nSoftmax: Lᵢ = −log(e^sᵧ / Σⱼ e^sⱼ).");
   if (is_hinge(s.loss)) {
     ImGui::SetNextItemWidth(250);
     changed |= ImGui::SliderFloat("margin Δ", &s.margin, 0.1f, 5.0f, "%.2f");
@@ -67,8 +67,9 @@ bool draw_loss_controls(LinearSettings& s, float& lambda, float lambda_max) {
   ImGui::SetNextItemWidth(250);
   changed |= EnumCombo<Regularizer>("regularizer", s.reg, kRegChoices);
   ImGui::SameLine();
-  HelpMarker("L = (1/N) Σᵢ Lᵢ + λ R(W). The bias b is not regularized. L2 prefers small, spread-out weights; "
-             "L1 prefers sparse ones.");
+  HelpMarker(
+      "L = (1/N) Σᵢ Lᵢ + λ R(W). The bias b is not regularized. L2 prefers small, spread-out weights; "
+      "L1 prefers sparse ones.");
   if (s.reg != Regularizer::None) {
     ImGui::SetNextItemWidth(250);
     changed |= ImGui::SliderFloat("λ", &lambda, 0.0f, lambda_max, "%.2g", ImGuiSliderFlags_Logarithmic);
@@ -87,7 +88,8 @@ void apply_linear_url(LinearLabState& s, UrlParams& params) {
     s.select_tab = true;
   }
   int loss = 0;
-  if (params.take_choice("loss", loss, {"svm", "ova", "structured", "softmax"})) s.settings.loss = kLossChoices[loss].value;
+  if (params.take_choice("loss", loss, {"svm", "ova", "structured", "softmax"}))
+    s.settings.loss = kLossChoices[loss].value;
   int reg = 0;
   if (params.take_choice("reg", reg, {"none", "l2", "l1", "elastic"})) s.settings.reg = kRegChoices[reg].value;
   float lambda = 0;
@@ -268,8 +270,10 @@ void update_examples(LinearLabState& s) {
 
 void update_points(LinearLabState& s, Host& host) {
   Linear2dState& p = s.points;
-  if (p.reset_data || p.labels.empty()) reset_2d(p, true);
-  else if (p.reset_weights) reset_2d(p, false);
+  if (p.reset_data || p.labels.empty())
+    reset_2d(p, true);
+  else if (p.reset_weights)
+    reset_2d(p, false);
   p.reset_data = p.reset_weights = false;
   if (s.tab != LinearTab::Points2d) return;
   for (; p.pending_steps > 0; --p.pending_steps) gradient_step(s);
@@ -285,8 +289,8 @@ void draw_example_table(const LinearLabState& s) {
   const Eigen::VectorXf& L = p.example_loss;
   if (N == 0 || S.rows() != N || S.cols() != C || L.size() != N) return;  // a reset waits for the next update
   const std::vector<uint8_t>& labels = p.labels;
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
-                                ImGuiTableFlags_SizingFixedFit;
+  const ImGuiTableFlags flags =
+      ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;
   if (!ImGui::BeginTable("examples", C + 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("#");
@@ -310,12 +314,16 @@ void draw_example_table(const LinearLabState& s) {
     for (int c = 0; c < C; ++c) {
       ImGui::TableNextColumn();
       // The correct class's score in bold colour; the others plain.
-      if (c == labels[size_t(i)]) ImGui::TextColored(ImVec4(0, 0.35f, 0.6f, 1), "%.2f", double(S(i, c)));
-      else ImGui::Text("%.2f", double(S(i, c)));
+      if (c == labels[size_t(i)])
+        ImGui::TextColored(ImVec4(0, 0.35f, 0.6f, 1), "%.2f", double(S(i, c)));
+      else
+        ImGui::Text("%.2f", double(S(i, c)));
     }
     ImGui::TableNextColumn();
-    if (L(i) > 0) ImGui::TextColored(ImVec4(0.7f, 0.2f, 0.1f, 1), "%.3f", double(L(i)));
-    else ImGui::TextDisabled("0");
+    if (L(i) > 0)
+      ImGui::TextColored(ImVec4(0.7f, 0.2f, 0.1f, 1), "%.3f", double(L(i)));
+    else
+      ImGui::TextDisabled("0");
   }
   ImGui::EndTable();
 }
@@ -353,8 +361,9 @@ void draw_points_tab(LinearLabState& s, LabContext& ctx) {
   ImGui::Text("regularization λR(W) = %.4f", double(p.parts.regularization));
   ImGui::Text("total L = %.4f   ·   step %d   ·   accuracy %d/%d", double(p.parts.data_loss + p.parts.regularization),
               p.steps, p.correct, int(p.labels.size()));
-  MutedText("Drag a line's round handle to shift it, its arrow to turn it (the arrow points where the class's score "
-            "grows). Shaded: the selected class's positive side w·x + b ≥ 0. Points can be dragged too.");
+  MutedText(
+      "Drag a line's round handle to shift it, its arrow to turn it (the arrow points where the class's score "
+      "grows). Shaded: the selected class's positive side w·x + b ≥ 0. Points can be dragged too.");
   draw_example_table(s);
   ImGui::EndChild();
   ImGui::SameLine();
@@ -487,14 +496,16 @@ void step_feature_job(LinearLabState& s, const DataState& data, double budget_ms
 void sample_curve(LinearMnistState& m) {
   const LinearTrainer& t = *m.trainer;
   const int global_batch = t.epoch() * t.batches_per_epoch() + t.batch();
-  if (global_batch == m.last_sample_batch || (global_batch - m.last_sample_batch < 15 && m.last_sample_batch >= 0 && !t.done()))
+  if (global_batch == m.last_sample_batch ||
+      (global_batch - m.last_sample_batch < 15 && m.last_sample_batch >= 0 && !t.done()))
     return;
   m.last_sample_batch = global_batch;
   // Both losses on a fixed probe of 1,000 training images, whichever one is optimized.
   const int rows = std::min<int>(1000, int(m.train_x.rows()));
   ObjectiveOptions probe = t.options().objective;
   probe.loss_options.margin = 1.0f;
-  const Evaluation e = evaluate(t.model(), m.train_x.topRows(rows), std::span<const uint8_t>(m.train_y.data(), size_t(rows)), probe);
+  const Evaluation e =
+      evaluate(t.model(), m.train_x.topRows(rows), std::span<const uint8_t>(m.train_y.data(), size_t(rows)), probe);
   m.curve.push_back({double(global_batch) / t.batches_per_epoch(), e.cross_entropy, e.hinge, e.accuracy});
 }
 
@@ -511,7 +522,8 @@ void update_templates(LinearMnistState& m, Host& host) {
   const auto W = model.W();
   for (int c = 0; c < 10; ++c) {
     const float scale = std::max(1e-8f, W.row(c).cwiseAbs().maxCoeff());  // symmetric: white = 0
-    for (int i = 0; i < 784; ++i) atlas.rgba[size_t((i / 28) * 280 + c * 28 + i % 28)] = diverging_rgba(W(c, i) / scale);
+    for (int i = 0; i < 784; ++i)
+      atlas.rgba[size_t((i / 28) * 280 + c * 28 + i % 28)] = diverging_rgba(W(c, i) / scale);
   }
   host.update_texture(m.templates, atlas.rgba.data(), 280, 28);
 }
@@ -546,8 +558,8 @@ void draw_loss_plots(LinearMnistState& m) {
       size_t best = 0;
       for (size_t i = 0; i < xs.size(); ++i)
         if (std::fabs(xs[i] - plot.mouse_x()) < std::fabs(xs[best] - plot.mouse_x())) best = i;
-      ImGui::SetTooltip("epoch %.2f\ncross-entropy %.4f\nhinge %.4f\naccuracy %.3f", xs[best], m.curve[best].cross_entropy,
-                        m.curve[best].hinge, m.curve[best].accuracy);
+      ImGui::SetTooltip("epoch %.2f\ncross-entropy %.4f\nhinge %.4f\naccuracy %.3f", xs[best],
+                        m.curve[best].cross_entropy, m.curve[best].hinge, m.curve[best].accuracy);
     }
   }
   ImGui::SameLine(0, 12);
@@ -559,7 +571,8 @@ void draw_loss_plots(LinearMnistState& m) {
     double alo = 1;
     for (double a : acc) alo = std::min(alo, a);
     for (double a : ev) alo = std::min(alo, a);
-    Plot plot("acc_plot", ImVec2(w, 230), {0, max_epoch}, {std::max(0.0, std::floor(alo * 20) / 20), 1.0}, "epoch", "accuracy");
+    Plot plot("acc_plot", ImVec2(w, 230), {0, max_epoch}, {std::max(0.0, std::floor(alo * 20) / 20), 1.0}, "epoch",
+              "accuracy");
     plot.line(xs, acc, IM_COL32(120, 120, 130, 255), 1.5f, "training probe");
     plot.line(ex, ev, class_color(2), 2.5f, "validation (per epoch)");
     plot.scatter(ex, ev, class_color(2), 4.0f);
@@ -596,7 +609,8 @@ void draw_confusion(const LinearMnistState& m) {
       dl->AddRectFilled(a, ImVec2(a.x + cell - 1, a.y + cell - 1), bg);
       std::snprintf(buf, sizeof buf, "%d", v);
       const float tw = ImGui::CalcTextSize(buf).x;
-      dl->AddText(ImVec2(a.x + (cell - tw) * 0.5f, a.y + 9), v * 2 > max_off && t != p ? IM_COL32_WHITE : kInkColor, buf);
+      dl->AddText(ImVec2(a.x + (cell - tw) * 0.5f, a.y + 9), v * 2 > max_off && t != p ? IM_COL32_WHITE : kInkColor,
+                  buf);
     }
 }
 
@@ -640,8 +654,10 @@ void draw_digit_table(const LinearMnistState& m) {
     for (int c = 0; c < 10; ++c) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      if (c == top) ImGui::TextColored(ImVec4(0, 0.35f, 0.6f, 1), "%d ◀", c);
-      else ImGui::Text("%d", c);
+      if (c == top)
+        ImGui::TextColored(ImVec4(0, 0.35f, 0.6f, 1), "%d ◀", c);
+      else
+        ImGui::Text("%d", c);
       ImGui::TableNextColumn();
       ImGui::Text("%.2f", double(s(c)));
       ImGui::TableNextColumn();
@@ -650,8 +666,10 @@ void draw_digit_table(const LinearMnistState& m) {
       ImGui::Text("%.3f", double(prob(c)));
       ImGui::TableNextColumn();
       // max(0, s_c − s_top + 1): how far class c is from being ruled out with margin 1.
-      if (c == top) ImGui::TextDisabled("—");
-      else ImGui::Text("%.2f", double(std::max(0.0f, s(c) - s(top) + 1.0f)));
+      if (c == top)
+        ImGui::TextDisabled("—");
+      else
+        ImGui::Text("%.2f", double(std::max(0.0f, s(c) - s(top) + 1.0f)));
     }
     ImGui::EndTable();
   }
@@ -702,8 +720,9 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   ImGui::SetNextItemWidth(250);
   EnumCombo<FeatureKind>("features", m.features.kind, kFeatureChoices);
   ImGui::SameLine();
-  HelpMarker("Raw pixels: 784 values in [0, 1]. Histogram: how much of the image has each intensity (no position at "
-             "all). HoG: per 4×4 cell, a histogram of edge directions weighted by edge strength (7×7 cells × 9 bins).");
+  HelpMarker(
+      "Raw pixels: 784 values in [0, 1]. Histogram: how much of the image has each intensity (no position at "
+      "all). HoG: per 4×4 cell, a histogram of edge directions weighted by edge strength (7×7 cells × 9 bins).");
   if (m.features.kind == FeatureKind::Histogram) {
     ImGui::SetNextItemWidth(250);
     ImGui::SliderInt("histogram bins", &m.features.histogram_bins, 2, 64);
@@ -752,8 +771,9 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
     const std::string label = "Preparing features… " + thousands(job.extracted) + " / " + thousands(job.images());
     ImGui::ProgressBar(job.progress(), ImVec2(250, 0), label.c_str());
     ImGui::SameLine();
-    HelpMarker("Every training, validation and test image is turned into its feature vector once, a block of images "
-               "per frame; training starts when all are ready.");
+    HelpMarker(
+        "Every training, validation and test image is turned into its feature vector once, a block of images "
+        "per frame; training starts when all are ready.");
   }
   if (m.trainer) {
     const LinearTrainer& t = *m.trainer;
@@ -776,8 +796,10 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   ImGui::EndGroup();
 
   if (!m.trainer) {
-    MutedText(m.preparing ? "Training starts when the features are ready."
-                          : "Press Train: the classifier learns in slices between frames, and both losses are plotted as it goes.");
+    MutedText(
+        m.preparing
+            ? "Training starts when the features are ready."
+            : "Press Train: the classifier learns in slices between frames, and both losses are plotted as it goes.");
     return;
   }
   ImGui::Separator();
@@ -804,8 +826,9 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
 
 void draw_compare_tab(LinearLabState& s) {
   LinearCompareState& c = s.compare;
-  MutedText("One example, three classes. Move its scores and watch both losses: the hinge loss is zero as soon as "
-            "the correct class wins by the margin Δ, cross-entropy keeps asking for more.");
+  MutedText(
+      "One example, three classes. Move its scores and watch both losses: the hinge loss is zero as soon as "
+      "the correct class wins by the margin Δ, cross-entropy keeps asking for more.");
   static constexpr const char* kNames[] = {"cat", "car", "frog"};
   for (int j = 0; j < 3; ++j) {
     ImGui::SetNextItemWidth(300);
@@ -834,8 +857,9 @@ void draw_compare_tab(LinearLabState& s) {
   ImGui::TextUnformatted("Multiclass SVM");
   for (int j = 0; j < 3; ++j) {
     if (j == y) continue;
-    ImGui::Text("max(0, s_%s − s_%s + Δ) = max(0, %.2f − %.2f + %.2f) = %.2f", kNames[j], kNames[y], double(c.scores[j]),
-                double(c.scores[y]), double(delta), double(std::max(0.0f, c.scores[j] - c.scores[y] + delta)));
+    ImGui::Text("max(0, s_%s − s_%s + Δ) = max(0, %.2f − %.2f + %.2f) = %.2f", kNames[j], kNames[y],
+                double(c.scores[j]), double(c.scores[y]), double(delta),
+                double(std::max(0.0f, c.scores[j] - c.scores[y] + delta)));
   }
   ImGui::Text("Lᵢ = %.3f", double(hinge));
   ImGui::EndGroup();
@@ -863,7 +887,8 @@ void draw_compare_tab(LinearLabState& s) {
   for (double v : cs) top = std::max(top, v);
   char ylabel[64];
   std::snprintf(ylabel, sizeof ylabel, "loss as the score of %s moves", kNames[y]);
-  Plot plot("cmp_plot", ImVec2(-1, 260), {-10, 10}, {0, std::min(top, 25.0) * 1.05}, "score of the correct class", ylabel);
+  Plot plot("cmp_plot", ImVec2(-1, 260), {-10, 10}, {0, std::min(top, 25.0) * 1.05}, "score of the correct class",
+            ylabel);
   plot.line(xs, hs, class_color(3), 2.5f, "multiclass hinge");
   plot.line(xs, cs, class_color(5), 2.5f, "softmax cross-entropy");
   plot.vline(c.scores[y], IM_COL32(0, 0, 0, 120), "now");
@@ -885,7 +910,8 @@ void background_linear_lab(LinearLabState& s, LabContext& ctx) { update_mnist(s,
 
 void draw_linear_lab(LinearLabState& s, LabContext& ctx) {
   LabHeading(ctx.fonts.heading, "Linear classifier",
-             "Scores s = Wx + b: one row of W and one bias per class. A loss says how bad W is; gradient descent improves it.");
+             "Scores s = Wx + b: one row of W and one bias per class. A loss says how bad W is; gradient descent "
+             "improves it.");
   static constexpr const char* kTabNames[] = {"2-D points", "MNIST: train live", "Softmax vs SVM"};
   if (!LabTabs("linear_tabs", kTabNames, s.tab, s.select_tab)) return;
   switch (s.tab) {

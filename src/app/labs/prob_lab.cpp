@@ -44,10 +44,9 @@ CountTable sky_land() {
   return t;
 }
 
-constexpr EnumChoice<ProbDataset> kDatasets[] = {
-    {ProbDataset::DogSounds, "dog sounds (mood, place, sound)"},
-    {ProbDataset::Greetings, "greetings (context, greeting)"},
-    {ProbDataset::SkyLand, "pixel-based image model (part, colour)"}};
+constexpr EnumChoice<ProbDataset> kDatasets[] = {{ProbDataset::DogSounds, "dog sounds (mood, place, sound)"},
+                                                 {ProbDataset::Greetings, "greetings (context, greeting)"},
+                                                 {ProbDataset::SkyLand, "pixel-based image model (part, colour)"}};
 
 void load_dataset(ProbLabState& s) {
   switch (s.dataset) {
@@ -72,13 +71,15 @@ void draw_tables_tab(ProbLabState& s) {
   if (EnumCombo<ProbDataset>("data set", s.dataset, kDatasets)) load_dataset(s);
   ImGui::SameLine();
   if (ImGui::Button("Reset counts")) load_dataset(s);
-  MutedText("Edit a count, click a row: its joint probability, the chain rule that builds it, and the conditionals, "
-            "as fractions of counts.");
+  MutedText(
+      "Edit a count, click a row: its joint probability, the chain rule that builds it, and the conditionals, "
+      "as fractions of counts.");
   CountTable& t = s.table;
   const int V = int(t.variables.size()), rows = int(t.counts.size());
   const int64_t total = t.total();
   ImGui::BeginChild("counts", ImVec2(440, 0), false);
-  if (ImGui::BeginTable("count_table", V + 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit)) {
+  if (ImGui::BeginTable("count_table", V + 2,
+                        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit)) {
     for (const auto& v : t.variables) ImGui::TableSetupColumn(v.name.c_str());
     ImGui::TableSetupColumn("count");
     ImGui::TableSetupColumn("joint p");
@@ -89,7 +90,8 @@ void draw_tables_tab(ProbLabState& s) {
       ImGui::PushID(r);
       for (int v = 0; v < V; ++v) {
         ImGui::TableNextColumn();
-        if (v == 0 && ImGui::Selectable("##row", s.selected_row == r, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap))
+        if (v == 0 && ImGui::Selectable("##row", s.selected_row == r,
+                                        ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap))
           s.selected_row = r;
         if (v == 0) ImGui::SameLine(0, 0);
         ImGui::TextUnformatted(t.variables[size_t(v)].values[size_t(a[size_t(v)])].c_str());
@@ -112,7 +114,8 @@ void draw_tables_tab(ProbLabState& s) {
     const Fraction joint = probability(t, full);
     std::string event;
     for (int v = 0; v < V; ++v)
-      event += (v ? ", " : "") + t.variables[size_t(v)].name + "=" + t.variables[size_t(v)].values[size_t(full[size_t(v)])];
+      event +=
+          (v ? ", " : "") + t.variables[size_t(v)].name + "=" + t.variables[size_t(v)].values[size_t(full[size_t(v)])];
     ImGui::Text("p(%s) = %s = %.4f", event.c_str(), joint.text().c_str(), joint.value());
     ImGui::Spacing();
     ImGui::TextUnformatted("The chain rule builds the same number one variable at a time:");
@@ -140,7 +143,8 @@ void draw_tables_tab(ProbLabState& s) {
     ImGui::Spacing();
     ImGui::Separator();
     ImGui::TextUnformatted("The chain rule for a sentence (the lecture's example):");
-    ImGui::TextUnformatted("p(\"you are rich\") = p(you) · p(are | you) · p(rich | you, are) = 0.2 × 0.3 × 0.4 = 0.024");
+    ImGui::TextUnformatted(
+        "p(\"you are rich\") = p(you) · p(are | you) · p(rich | you, are) = 0.2 × 0.3 × 0.4 = 0.024");
     ImGui::Spacing();
     ImGui::Separator();
     ImGui::TextUnformatted("The aggregation tree: counts split one variable at a time, p(branch | above) on each edge");
@@ -164,8 +168,9 @@ void show_array(const char* name, std::span<const double> v) {
 }
 
 void draw_ce_tab(ProbLabState& s) {
-  MutedText("Categorical cross-entropy of one example, exactly as the NumPy by hand: g = −log q, then p∘g, then the "
-            "sum. q is clipped to [ε, 1] with ε = 10⁻¹⁴ so that log 0 stays finite (−log ε ≈ 32.2).");
+  MutedText(
+      "Categorical cross-entropy of one example, exactly as the NumPy by hand: g = −log q, then p∘g, then the "
+      "sum. q is clipped to [ε, 1] with ε = 10⁻¹⁴ so that log 0 stays finite (−log ε ≈ 32.2).");
   ImGui::BeginGroup();
   for (int i = 0; i < 3; ++i) {
     ImGui::PushID(i);
@@ -217,7 +222,8 @@ void draw_ce_tab(ProbLabState& s) {
   }
   try {
     ImGui::Text("batch cross-entropy = mean = %.4f",
-                categorical_cross_entropy_batch(std::span<const int>(s.batch_labels, 3), std::span<const double>(s.batch_q, 9), 3));
+                categorical_cross_entropy_batch(std::span<const int>(s.batch_labels, 3),
+                                                std::span<const double>(s.batch_q, 9), 3));
   } catch (const Error& e) {
     ErrorText(e.what());
   }
@@ -265,8 +271,9 @@ void draw_ce_tab(ProbLabState& s) {
 // [SECTION] Bayes ----------------------------------------------------------------------------
 
 void draw_bayes_tab(ProbLabState& s) {
-  MutedText("A hooded figure used the Force. Who is it? Posterior ∝ likelihood × prior: MAP picks the largest "
-            "posterior, MLE the largest likelihood (ignoring the prior).");
+  MutedText(
+      "A hooded figure used the Force. Who is it? Posterior ∝ likelihood × prior: MAP picks the largest "
+      "posterior, MLE the largest likelihood (ignoring the prior).");
   if (ImGui::Button("Reset the example")) s.hypotheses = star_wars();
   if (ImGui::BeginTable("hyp", 3, ImGuiTableFlags_SizingFixedFit)) {
     ImGui::TableSetupColumn("hypothesis h");
@@ -280,10 +287,12 @@ void draw_bayes_tab(ProbLabState& s) {
       ImGui::TextUnformatted(s.hypotheses[i].name.c_str());
       ImGui::TableNextColumn();
       ImGui::SetNextItemWidth(160);
-      ImGui::SliderScalar("##prior", ImGuiDataType_Double, &s.hypotheses[i].prior, &(const double&)0.0, &(const double&)1.0, "%.3f");
+      ImGui::SliderScalar("##prior", ImGuiDataType_Double, &s.hypotheses[i].prior, &(const double&)0.0,
+                          &(const double&)1.0, "%.3f");
       ImGui::TableNextColumn();
       ImGui::SetNextItemWidth(160);
-      ImGui::SliderScalar("##lik", ImGuiDataType_Double, &s.hypotheses[i].likelihood, &(const double&)0.0, &(const double&)1.0, "%.3f");
+      ImGui::SliderScalar("##lik", ImGuiDataType_Double, &s.hypotheses[i].likelihood, &(const double&)0.0,
+                          &(const double&)1.0, "%.3f");
       ImGui::PopID();
     }
     ImGui::EndTable();
@@ -297,8 +306,9 @@ void draw_bayes_tab(ProbLabState& s) {
       ImGui::SameLine(560);
       ImGui::ProgressBar(float(r.posterior[i]), ImVec2(220, 0));
     }
-    ImGui::Text("MAP: %s (likelihood × prior = %.3f)   ·   MLE: %s (likelihood %.3f)", s.hypotheses[size_t(r.map)].name.c_str(),
-                r.unnormalised[size_t(r.map)], s.hypotheses[size_t(r.mle)].name.c_str(), s.hypotheses[size_t(r.mle)].likelihood);
+    ImGui::Text("MAP: %s (likelihood × prior = %.3f)   ·   MLE: %s (likelihood %.3f)",
+                s.hypotheses[size_t(r.map)].name.c_str(), r.unnormalised[size_t(r.map)],
+                s.hypotheses[size_t(r.mle)].name.c_str(), s.hypotheses[size_t(r.mle)].likelihood);
   } catch (const Error& e) {
     ErrorText(e.what());
   }

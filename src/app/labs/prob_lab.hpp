@@ -22,12 +22,12 @@ struct ProbLabState {
   ProbTab tab = ProbTab::Tables;
   bool select_tab = true;
   ProbDataset dataset = ProbDataset::DogSounds;  // which example table is loaded
-  CountTable table;                // editable counts
-  int selected_row = 0;            // the assignment whose joint / chain rule is shown
+  CountTable table;                              // editable counts
+  int selected_row = 0;                          // the assignment whose joint / chain rule is shown
   // Cross-entropy by hand: one example (p, q over 3 classes) and a BCE batch (y, ŷ).
   double p[3] = {1, 0, 0};
   double q[3] = {0.75, 0.2, 0.05};
-  int batch_labels[3] = {0, 1, 2};         // a categorical batch: true classes and rows of q
+  int batch_labels[3] = {0, 1, 2};  // a categorical batch: true classes and rows of q
   double batch_q[9] = {0.75, 0.2, 0.05, 0.1, 0.8, 0.1, 0.3, 0.3, 0.4};
   double y[4] = {1, 0, 1, 0};
   double yhat[4] = {0.9, 0.2, 0.6, 0.01};

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app/lab.hpp"
 #include "app/format.hpp"
+#include "app/lab.hpp"
 #include "app/url_params.hpp"
 #include "app/widgets/data_needed.hpp"
 #include "app/widgets/frame_budget.hpp"
@@ -142,7 +142,9 @@ bool step_job(RocTrainJob& job, double budget_ms) {
 // Work done / all work, 0..1. Shares measured natively on the full set's 3 vs 8: raw-pixel
 // features are almost free, HoG features take about a third of the time.
 float job_progress(const RocTrainJob& job) {
-  struct Share { double features, training; };
+  struct Share {
+    double features, training;
+  };
   constexpr Share kShares[2] = {{0.05, 0.30}, {0.30, 0.35}};
   const double rows = std::max(1, job.train.count + job.test.count);
   double p = 0;
@@ -187,7 +189,8 @@ void draw_histograms(RocLabState& s, const ScoredSet& set, Probes& probes) {
   const double top = std::max(*std::max_element(pos.begin(), pos.end()), *std::max_element(neg.begin(), neg.end()));
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   probes.rect("hist", origin, ImVec2(origin.x + ImGui::GetContentRegionAvail().x, origin.y + 220));
-  Plot plot("hist", ImVec2(-1, 220), {lo, hi}, {0, top * 1.1}, "score (predict positive when score ≥ threshold)", "examples");
+  Plot plot("hist", ImVec2(-1, 220), {lo, hi}, {0, top * 1.1}, "score (predict positive when score ≥ threshold)",
+            "examples");
   ImDrawList* dl = plot.draw_list();
   const double w = (hi - lo) / bins;
   for (int b = 0; b < bins; ++b) {
@@ -229,8 +232,10 @@ void draw_confusion(const ThresholdMetrics& m) {
   }
   ImGui::Text("TPR = TP/(TP+FN) = %d/%d = %.3f", m.tp, m.tp + m.fn, m.tpr);
   ImGui::Text("FPR = FP/(FP+TN) = %d/%d = %.3f", m.fp, m.fp + m.tn, m.fpr);
-  if (std::isfinite(m.precision)) ImGui::Text("precision = TP/(TP+FP) = %d/%d = %.3f", m.tp, m.tp + m.fp, m.precision);
-  else ImGui::TextDisabled("precision: nothing predicted positive");
+  if (std::isfinite(m.precision))
+    ImGui::Text("precision = TP/(TP+FP) = %d/%d = %.3f", m.tp, m.tp + m.fp, m.precision);
+  else
+    ImGui::TextDisabled("precision: nothing predicted positive");
   ImGui::Text("accuracy = %d/%d = %.3f", m.tp + m.tn, m.tp + m.tn + m.fp + m.fn, m.accuracy);
 }
 
@@ -269,16 +274,19 @@ void draw_roc(RocLabState& s, const ThresholdMetrics& at) {
       // Distance from the mouse to segment k in plot units.
       const double ax = pts[k - 1].fpr, ay = pts[k - 1].tpr, bx = pts[k].fpr, by = pts[k].tpr;
       const double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
-      const double t = len2 > 0 ? std::clamp(((plot.mouse_x() - ax) * dx + (plot.mouse_y() - ay) * dy) / len2, 0.0, 1.0) : 0;
+      const double t =
+          len2 > 0 ? std::clamp(((plot.mouse_x() - ax) * dx + (plot.mouse_y() - ay) * dy) / len2, 0.0, 1.0) : 0;
       const double d = std::hypot(plot.mouse_x() - (ax + t * dx), plot.mouse_y() - (ay + t * dy));
       if (d < best) best = d, s.hovered_segment = int(k);
     }
     if (s.hovered_segment > 0) {
       const RocPoint &from = pts[size_t(s.hovered_segment - 1)], &to = pts[size_t(s.hovered_segment)];
-      plot.draw_list()->AddLine(plot.to_screen(from.fpr, from.tpr), plot.to_screen(to.fpr, to.tpr), IM_COL32(0, 0, 0, 255), 5.0f);
+      plot.draw_list()->AddLine(plot.to_screen(from.fpr, from.tpr), plot.to_screen(to.fpr, to.tpr),
+                                IM_COL32(0, 0, 0, 255), 5.0f);
       ImGui::BeginTooltip();
       ImGui::TextUnformatted(segment_meaning(from, to));
-      ImGui::Text("threshold %.3f → %.3f: TP %d → %d, FP %d → %d", from.threshold, to.threshold, from.tp, to.tp, from.fp, to.fp);
+      ImGui::Text("threshold %.3f → %.3f: TP %d → %d, FP %d → %d", from.threshold, to.threshold, from.tp, to.tp,
+                  from.fp, to.fp);
       ImGui::EndTooltip();
     }
   }
@@ -387,8 +395,9 @@ void draw_roc_lab(RocLabState& s, LabContext& ctx) {
     ctx.probes.item("digit_b");
     if (s.digit_a == s.digit_b) s.digit_b = (s.digit_a + 1) % 10;
     ImGui::SameLine();
-    HelpMarker("Two logistic-regression (BCE) classifiers are trained here on the loaded training images of the two "
-               "digits, one on raw pixels, one on HoG features; the curves are on the test images.");
+    HelpMarker(
+        "Two logistic-regression (BCE) classifiers are trained here on the loaded training images of the two "
+        "digits, one on raw pixels, one on HoG features; the curves are on the test images.");
     if (s.job) draw_job_progress(s);
   }
   if (!s.error.empty()) ErrorText(s.error);
@@ -417,8 +426,10 @@ void draw_roc_lab(RocLabState& s, LabContext& ctx) {
   ImGui::BeginGroup();
   draw_roc(s, at);
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 420);
-  ImGui::TextWrapped("AUC = %.4f: the trapezoid area, equal to the chance that a random positive scores above a "
-                     "random negative (ties count ½). Hover the curve to read what each step means.", s.a.curve.auc);
+  ImGui::TextWrapped(
+      "AUC = %.4f: the trapezoid area, equal to the chance that a random positive scores above a "
+      "random negative (ties count ½). Hover the curve to read what each step means.",
+      s.a.curve.auc);
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
 }

@@ -58,26 +58,26 @@ struct RocClassifierJob {
 // same options, seed and data order as one train_linear() call, so the curves are the same.
 struct RocTrainJob {
   RocMnistKey key;
-  LabeledImages train, test;          // the two digits' images, labels 1 = A, 0 = B
-  RocClassifierJob classifiers[2];    // raw pixels, HoG
-  int current = 0;                    // the classifier being built (2: done)
-  double ms = 0;                      // compute time so far
-  double longest_slice_ms = 0;        // the longest frame slice
+  LabeledImages train, test;        // the two digits' images, labels 1 = A, 0 = B
+  RocClassifierJob classifiers[2];  // raw pixels, HoG
+  int current = 0;                  // the classifier being built (2: done)
+  double ms = 0;                    // compute time so far
+  double longest_slice_ms = 0;      // the longest frame slice
 };
 
 struct RocLabState {
   RocSource source = RocSource::Toy;
-  RocSource shown_source = RocSource::Toy;    // the source of the curves in a, b
+  RocSource shown_source = RocSource::Toy;  // the source of the curves in a, b
   bool select_tab = true;
-  ScoreToyParams toy{1.5, 1.0, 200, 200, 1};  // classifier A of the toy
-  float toy_b_separation = 0.7f;              // classifier B: same spread, less separation
-  RocToyKey toy_key;                          // what a, b show in the toy
-  int digit_a = 3, digit_b = 8;               // MNIST: positives are digit A, negatives digit B
-  RocMnistKey mnist_key;                      // what a, b show on MNIST (or the job trains for)
-  std::unique_ptr<RocTrainJob> job;           // the classifiers being trained, if any
+  ScoreToyParams toy{1.5, 1.0, 200, 200, 1};    // classifier A of the toy
+  float toy_b_separation = 0.7f;                // classifier B: same spread, less separation
+  RocToyKey toy_key;                            // what a, b show in the toy
+  int digit_a = 3, digit_b = 8;                 // MNIST: positives are digit A, negatives digit B
+  RocMnistKey mnist_key;                        // what a, b show on MNIST (or the job trains for)
+  std::unique_ptr<RocTrainJob> job;             // the classifiers being trained, if any
   double job_ms = 0, job_longest_slice_ms = 0;  // of the last finished job
-  ScoredSet a, b;                             // the two classifiers compared
-  bool compare = true;                        // draw B's curve as well
+  ScoredSet a, b;                               // the two classifiers compared
+  bool compare = true;                          // draw B's curve as well
   double threshold = 0.75;
   int hovered_segment = -1;
   std::string error;

@@ -9,19 +9,19 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app/lab.hpp"
 #include "app/format.hpp"
+#include "app/lab.hpp"
 #include "app/url_params.hpp"
 #include "app/widgets/aggregation_tree.hpp"
 #include "app/widgets/colormap.hpp"
-#include "app/widgets/digits.hpp"
 #include "app/widgets/data_needed.hpp"
-#include "app/widgets/help.hpp"
+#include "app/widgets/digits.hpp"
 #include "app/widgets/frame_budget.hpp"
+#include "app/widgets/help.hpp"
 #include "app/widgets/lab_tabs.hpp"
 #include "app/widgets/plot.hpp"
-#include "core/pixel/chain_tables.hpp"
 #include "core/error.hpp"
+#include "core/pixel/chain_tables.hpp"
 #include "core/pixel/pixel_model_nade.hpp"
 #include "core/pixel/sketch_set.hpp"
 
@@ -30,7 +30,7 @@ namespace implay::app {
 namespace {
 
 constexpr int kSide = 28, kDim = 784;
-constexpr double kFrameBudgetMs = 12.0;            // training time per frame, so the page stays ≥ 30 fps
+constexpr double kFrameBudgetMs = 12.0;  // training time per frame, so the page stays ≥ 30 fps
 constexpr const char* kStorageKey = "implay.sketches.v1";
 constexpr const char* kModelKeys[] = {"counts", "fvsbn", "nade"};
 constexpr const char* kModelNames[] = {"context counts", "FVSBN", "NADE"};
@@ -41,7 +41,8 @@ constexpr const char* kModelNames[] = {"context counts", "FVSBN", "NADE"};
 
 void apply_sketch_url(SketchLabState& s, UrlParams& params) {
   int mode = int(s.tab), model = int(s.models.picked);
-  if (params.take_choice("mode", mode, {"draw", "chain", "models", "sketches"})) s.tab = SketchTab(mode), s.select_tab = true;
+  if (params.take_choice("mode", mode, {"draw", "chain", "models", "sketches"}))
+    s.tab = SketchTab(mode), s.select_tab = true;
   if (params.take_choice("model", model, {"counts", "fvsbn", "nade"})) s.models.picked = SketchModel(model);
   params.take_int("template", s.models.neighbours, 1, 12);
   int source = int(s.models.count_source);
@@ -93,15 +94,16 @@ void recount(SketchLabState& s) {
       on = images_text(s.models.train_bin.count, "MNIST");
       break;
     case CountSource::Sketches:
-      if (s.set.sketches.count == 0) throw Error("your sketch set is empty: keep a few sketches first (Your sketches tab)");
+      if (s.set.sketches.count == 0)
+        throw Error("your sketch set is empty: keep a few sketches first (Your sketches tab)");
       m = std::make_unique<ContextModel>(s.set.sketches, options);
       on = images_text(s.set.sketches.count, "of your sketches");
       break;
     case CountSource::Mixed:
       m = std::make_unique<ContextModel>(s.models.train_bin, options);
       m->add_counts(s.set.sketches, uint32_t(s.models.sketch_weight));
-      on = images_text(s.models.train_bin.count, "MNIST") + " + " + images_text(s.set.sketches.count, "sketches") + " ×" +
-           std::to_string(s.models.sketch_weight);
+      on = images_text(s.models.train_bin.count, "MNIST") + " + " + images_text(s.set.sketches.count, "sketches") +
+           " ×" + std::to_string(s.models.sketch_weight);
       break;
   }
   s.models.counts.seconds = ms_since(t0) / 1000.0;
@@ -197,8 +199,9 @@ void advance_training(SketchLabState& s) {
   }
   ModelResult& r = result_of(s, s.models.training);
   r.model = copy_model(s.models.trainer->model());
-  r.parameters = r.model->kind() == PixelModelKind::Fvsbn ? (long long)static_cast<const FvsbnModel&>(*r.model).num_params()
-                                                          : (long long)static_cast<const NadeModel&>(*r.model).num_params();
+  r.parameters = r.model->kind() == PixelModelKind::Fvsbn
+                     ? (long long)static_cast<const FvsbnModel&>(*r.model).num_params()
+                     : (long long)static_cast<const NadeModel&>(*r.model).num_params();
   r.test_nll = s.models.trainer->history().empty() ? -1 : s.models.trainer->history().back().validation_nll;
   r.seconds = s.models.training_ms / 1000.0;
   r.trained_on = images_text(s.models.train_bin.count, "MNIST") + " · " + std::to_string(s.models.trainer->epoch()) +
@@ -236,8 +239,10 @@ void keep_current_sketch(SketchLabState& s, Host& host) {
 
 void export_sketches(SketchLabState& s, Host& host) {
   const std::string where = host.save_file("my-sketches.idx", sketch_set_to_idx(s.set.sketches));
-  set_message(s, "Exported " + std::to_string(s.set.sketches.count) + " sketches to " + where +
-                     " (an IDX images file: implay ar train --data my-sketches.idx).", false);
+  set_message(s,
+              "Exported " + std::to_string(s.set.sketches.count) + " sketches to " + where +
+                  " (an IDX images file: implay ar train --data my-sketches.idx).",
+              false);
 }
 
 }  // namespace
@@ -260,13 +265,16 @@ void import_sketches(SketchLabState& s, Host& host, const std::string& name, std
     BinaryImages incoming = sketch_set_from_idx(bytes, name);
     const int room = kMaxSketches - s.set.sketches.count;
     if (incoming.count > room)
-      throw Error(name + ": " + std::to_string(incoming.count) + " sketches do not fit (room for " + std::to_string(room) + ")");
+      throw Error(name + ": " + std::to_string(incoming.count) + " sketches do not fit (room for " +
+                  std::to_string(room) + ")");
     for (int i = 0; i < incoming.count; ++i) append_sketch(s.set.sketches, incoming.image(i));
     set_message(s, "Imported " + std::to_string(incoming.count) + " sketches from " + name + ".", false);
     persist_sketches(s, host);
   } catch (const Error& e) {
-    set_message(s, "Import refused: " + std::string(e.what()) + ". Your " + std::to_string(s.set.sketches.count) +
-                       " sketches are unchanged.", true);
+    set_message(s,
+                "Import refused: " + std::string(e.what()) + ". Your " + std::to_string(s.set.sketches.count) +
+                    " sketches are unchanged.",
+                true);
   }
 }
 
@@ -280,7 +288,9 @@ int raster_cursor(const std::vector<uint8_t>& sketch) {
     if (sketch[size_t(i)]) return std::min(i + 1, kDim - 1);
   return 0;
 }
-int completion_start(const SketchLabState& s) { return s.drawing.from_cursor ? raster_cursor(s.drawing.sketch) : s.drawing.from_row * kSide; }
+int completion_start(const SketchLabState& s) {
+  return s.drawing.from_cursor ? raster_cursor(s.drawing.sketch) : s.drawing.from_row * kSide;
+}
 
 // Upload on change only; the canvas shows it from the frame after a stroke.
 void upload_sketch_texture(SketchDrawState& d, Host& host) {
@@ -310,7 +320,8 @@ void draw_sketch_canvas(SketchLabState& s, LabContext& ctx, float cell) {
     const int steps = 1 + int(std::max(std::fabs(m.x - from.x), std::fabs(m.y - from.y)) / (cell * 0.5f));
     for (int k = 0; k <= steps; ++k) {
       const float t = float(k) / float(steps);
-      const int x = int((from.x + (m.x - from.x) * t - o.x) / cell), y = int((from.y + (m.y - from.y) * t - o.y) / cell);
+      const int x = int((from.x + (m.x - from.x) * t - o.x) / cell),
+                y = int((from.y + (m.y - from.y) * t - o.y) / cell);
       if (x < 0 || x >= kSide || y < 0 || y >= kSide) continue;
       uint8_t& px = s.drawing.sketch[size_t(y * kSide + x)];
       if (px != s.drawing.stroke_value) px = uint8_t(s.drawing.stroke_value), ++s.drawing.sketch_version;
@@ -326,9 +337,11 @@ void draw_sketch_canvas(SketchLabState& s, LabContext& ctx, float cell) {
   const int start = completion_start(s), r = start / kSide, c = start % kSide;
   const ImU32 orange = IM_COL32(213, 94, 0, 255);
   dl->AddLine(ImVec2(o.x + c * cell, o.y + r * cell), ImVec2(o.x + size + 6, o.y + r * cell), orange, 2.0f);
-  if (c > 0) dl->AddLine(ImVec2(o.x - 6, o.y + (r + 1) * cell), ImVec2(o.x + c * cell, o.y + (r + 1) * cell), orange, 2.0f);
+  if (c > 0)
+    dl->AddLine(ImVec2(o.x - 6, o.y + (r + 1) * cell), ImVec2(o.x + c * cell, o.y + (r + 1) * cell), orange, 2.0f);
   dl->AddLine(ImVec2(o.x + c * cell, o.y + r * cell), ImVec2(o.x + c * cell, o.y + (r + 1) * cell), orange, 2.0f);
-  dl->AddRect(ImVec2(o.x + c * cell, o.y + r * cell), ImVec2(o.x + (c + 1) * cell, o.y + (r + 1) * cell), orange, 0, 0, 2.0f);
+  dl->AddRect(ImVec2(o.x + c * cell, o.y + r * cell), ImVec2(o.x + (c + 1) * cell, o.y + (r + 1) * cell), orange, 0, 0,
+              2.0f);
   dl->AddRect(o, ImVec2(o.x + size, o.y + size), IM_COL32(0, 0, 0, 90));
 }
 
@@ -409,20 +422,24 @@ void draw_running_log_p(const SketchLabState& s) {
   plot.line(xs, s.drawing.running_log_p, kAccentColor, 2.0f);
   if (plot.hovered()) {
     const int i = std::clamp(int(std::lround(plot.mouse_x())), 0, kDim - 1);
-    ImGui::SetTooltip("pixel %d (row %d, col %d) = %d\np(xᵢ = 1 | x₍<ᵢ₎) = %.4f\nlog p(xᵢ | x₍<ᵢ₎) = %.3f nats\n"
-                      "log p(x₀ … xᵢ) = %.2f nats",
-                      i, i / kSide, i % kSide, int(s.drawing.sketch[size_t(i)]), s.drawing.conditional[size_t(i)], -s.drawing.surprise[size_t(i)],
-                      s.drawing.running_log_p[size_t(i)]);
+    ImGui::SetTooltip(
+        "pixel %d (row %d, col %d) = %d\np(xᵢ = 1 | x₍<ᵢ₎) = %.4f\nlog p(xᵢ | x₍<ᵢ₎) = %.3f nats\n"
+        "log p(x₀ … xᵢ) = %.2f nats",
+        i, i / kSide, i % kSide, int(s.drawing.sketch[size_t(i)]), s.drawing.conditional[size_t(i)],
+        -s.drawing.surprise[size_t(i)], s.drawing.running_log_p[size_t(i)]);
   }
 }
 
 void draw_tab_draw(SketchLabState& s, LabContext& ctx) {
   ImGui::BeginGroup();
   draw_sketch_canvas(s, ctx, 11.0f);
-  if (ImGui::Button("Clear")) s.drawing.undo.push_back(s.drawing.sketch), std::fill(s.drawing.sketch.begin(), s.drawing.sketch.end(), 0), ++s.drawing.sketch_version;
+  if (ImGui::Button("Clear"))
+    s.drawing.undo.push_back(s.drawing.sketch), std::fill(s.drawing.sketch.begin(), s.drawing.sketch.end(), 0),
+        ++s.drawing.sketch_version;
   ImGui::SameLine();
   ImGui::BeginDisabled(s.drawing.undo.empty());
-  if (ImGui::Button("Undo")) s.drawing.sketch = s.drawing.undo.back(), s.drawing.undo.pop_back(), ++s.drawing.sketch_version;
+  if (ImGui::Button("Undo"))
+    s.drawing.sketch = s.drawing.undo.back(), s.drawing.undo.pop_back(), ++s.drawing.sketch_version;
   ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::Checkbox("eraser", &s.drawing.erase);
@@ -443,7 +460,8 @@ void draw_tab_draw(SketchLabState& s, LabContext& ctx) {
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 2 * map + 12);
   ImGui::Text("log p(sketch) = %.1f nats", s.drawing.likelihood.nats);
   char bits[96];
-  std::snprintf(bits, sizeof bits, "%.4f bits/pixel; the sum of log p(xᵢ | x₍<ᵢ₎)", s.drawing.likelihood.bits_per_pixel);
+  std::snprintf(bits, sizeof bits, "%.4f bits/pixel; the sum of log p(xᵢ | x₍<ᵢ₎)",
+                s.drawing.likelihood.bits_per_pixel);
   MutedText(bits);
   ImGui::BeginGroup();
   ImGui::TextUnformatted("p(xᵢ = 1 | x₍<ᵢ₎)");
@@ -454,8 +472,9 @@ void draw_tab_draw(SketchLabState& s, LabContext& ctx) {
   ImGui::TextUnformatted("surprise, nats");
   bordered_image(s.drawing.surprise_texture, map);
   ImGui::EndGroup();
-  MutedText("Left: blue where the model expects ink. Right: −log p(xᵢ | x₍<ᵢ₎), blue where your sketch surprised "
-            "it (6 nats and more = a 1-in-400 event).");
+  MutedText(
+      "Left: blue where the model expects ink. Right: −log p(xᵢ | x₍<ᵢ₎), blue where your sketch surprised "
+      "it (6 nats and more = a 1-in-400 event).");
   // The next pixel at the cursor, and how sure the model is.
   const int next = completion_start(s);
   const double p1 = s.drawing.conditional[size_t(next)];
@@ -472,8 +491,9 @@ void draw_tab_draw(SketchLabState& s, LabContext& ctx) {
   ImGui::SameLine();
   if (ImGui::RadioButton("from the cursor", s.drawing.from_cursor)) s.drawing.from_cursor = true;
   ImGui::SameLine();
-  HelpMarker("The cursor is the pixel after your last ink pixel in reading order: the model keeps everything before "
-             "it and draws the rest, one pixel at a time, each from p(xᵢ | all pixels before it).");
+  HelpMarker(
+      "The cursor is the pixel after your last ink pixel in reading order: the model keeps everything before "
+      "it and draws the rest, one pixel at a time, each from p(xᵢ | all pixels before it).");
   ImGui::BeginDisabled(s.drawing.from_cursor);
   ImGui::SetNextItemWidth(160);
   ImGui::SliderInt("row", &s.drawing.from_row, 0, 27);
@@ -481,8 +501,9 @@ void draw_tab_draw(SketchLabState& s, LabContext& ctx) {
   ImGui::SetNextItemWidth(160);
   ImGui::SliderFloat("temperature", &s.drawing.temperature, 0.0f, 2.0f, "%.2f");
   ImGui::SameLine();
-  HelpMarker("Each pixel is drawn from σ(logit(p) / T). T = 0 always takes the more likely value; T > 1 flattens "
-             "the probabilities towards coin flips.");
+  HelpMarker(
+      "Each pixel is drawn from σ(logit(p) / T). T = 0 always takes the more likely value; T > 1 flattens "
+      "the probabilities towards coin flips.");
   ImGui::SetNextItemWidth(160);
   ImGui::SliderInt("samples", &s.drawing.samples, 1, 12);
   if (ImGui::Button("Re-sample")) ++s.drawing.seed;  // a new seed: update samples again
@@ -538,7 +559,8 @@ void upload_mean_image(SketchLabState& s, Host& host) {
   for (int n = 0; n < s.models.train_bin.count; ++n)
     for (int i = 0; i < kDim; ++i) mean[size_t(i)] += s.models.train_bin.image(n)[size_t(i)];
   std::vector<uint32_t> rgba(kDim);
-  for (int i = 0; i < kDim; ++i) rgba[size_t(i)] = ink_rgba(uint8_t(std::lround(255.0 * mean[size_t(i)] / std::max(1, s.models.train_bin.count))));
+  for (int i = 0; i < kDim; ++i)
+    rgba[size_t(i)] = ink_rgba(uint8_t(std::lround(255.0 * mean[size_t(i)] / std::max(1, s.models.train_bin.count))));
   host.update_texture(s.chain.mean_texture, rgba.data(), kSide, kSide);
   s.chain.mean_generation = s.models.binarized_generation;
 }
@@ -558,24 +580,30 @@ void draw_patch_picker(SketchLabState& s, LabContext& ctx) {
   dl->AddImage(s.chain.mean_texture.id, o, ImVec2(o.x + size, o.y + size));
   dl->AddRect(o, ImVec2(o.x + size, o.y + size), IM_COL32(0, 0, 0, 90));
   const ImVec2 a(o.x + s.chain.patch_col * cell, o.y + s.chain.patch_row * cell);
-  dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(a.x + 2 * cell + 1, a.y + 2 * cell + 1), IM_COL32(213, 94, 0, 255), 0, 0, 2.0f);
+  dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(a.x + 2 * cell + 1, a.y + 2 * cell + 1), IM_COL32(213, 94, 0, 255), 0, 0,
+              2.0f);
 }
 
 // The selected leaf as a tiny picture: the 2×2 patch, or the template cells around the pixel x.
 void draw_leaf_picture(const SketchLabState& s, const Assignment& a) {
   const float cell = 28.0f;
-  struct Square { int r, c, value; std::string label; };
+  struct Square {
+    int r, c, value;
+    std::string label;
+  };
   std::vector<Square> squares;
   if (!s.chain.key.use_template) {  // what the table counts (a click may have switched the mode)
     for (int v = 0; v < 4; ++v) squares.push_back({v / 2, v % 2, a[size_t(v)], std::string{'x', char('1' + v)}});
   } else {
     const int k = int(a.size()) - 1;
     for (int b = 0; b < k; ++b)
-      squares.push_back({kContextTemplate[size_t(b)][0], kContextTemplate[size_t(b)][1], a[size_t(b)], context_neighbour_name(b)});
+      squares.push_back(
+          {kContextTemplate[size_t(b)][0], kContextTemplate[size_t(b)][1], a[size_t(b)], context_neighbour_name(b)});
     squares.push_back({0, 0, a[size_t(k)], "x"});
   }
   int r0 = 99, c0 = 99, r1 = -99, c1 = -99;
-  for (const Square& q : squares) r0 = std::min(r0, q.r), c0 = std::min(c0, q.c), r1 = std::max(r1, q.r), c1 = std::max(c1, q.c);
+  for (const Square& q : squares)
+    r0 = std::min(r0, q.r), c0 = std::min(c0, q.c), r1 = std::max(r1, q.r), c1 = std::max(c1, q.c);
   const ImVec2 o = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   for (const Square& q : squares) {
@@ -596,15 +624,17 @@ void draw_tab_chain(SketchLabState& s, LabContext& ctx) {
   if (ImGui::RadioButton("the count model's template", s.chain.use_template)) s.chain.use_template = true;
   ImGui::Spacing();
   if (!s.chain.use_template) {
-    MutedText("x1 x2 / x3 x4 at the orange square, counted over every training image. Click the mean image to "
-              "move it.");
+    MutedText(
+        "x1 x2 / x3 x4 at the orange square, counted over every training image. Click the mean image to "
+        "move it.");
     draw_patch_picker(s, ctx);
     ImGui::Text("patch at row %d, column %d", s.chain.patch_row, s.chain.patch_col);
   } else {
     ImGui::SetNextItemWidth(120);
     ImGui::SliderInt("neighbours k", &s.chain.k, 1, 3);
-    MutedText("The first k template neighbours (W, N, NW) and the pixel x they predict, counted at every position "
-              "of every image the count model counted. The last edges are its p(x | context) before smoothing.");
+    MutedText(
+        "The first k template neighbours (W, N, NW) and the pixel x they predict, counted at every position "
+        "of every image the count model counted. The last edges are its p(x | context) before smoothing.");
   }
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
@@ -645,8 +675,11 @@ void draw_training_controls(SketchLabState& s, SketchModel kind, Probes& probes)
   ImGui::PushID(int(kind));
   if (busy) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "epoch %d/%d · %.0f%%", std::min(s.models.trainer->epoch() + 1, kind == SketchModel::Fvsbn ? s.models.fvsbn_epochs : s.models.nade_epochs),
-                  kind == SketchModel::Fvsbn ? s.models.fvsbn_epochs : s.models.nade_epochs, 100.0 * s.models.trainer->progress());
+    std::snprintf(buf, sizeof buf, "epoch %d/%d · %.0f%%",
+                  std::min(s.models.trainer->epoch() + 1,
+                           kind == SketchModel::Fvsbn ? s.models.fvsbn_epochs : s.models.nade_epochs),
+                  kind == SketchModel::Fvsbn ? s.models.fvsbn_epochs : s.models.nade_epochs,
+                  100.0 * s.models.trainer->progress());
     ImGui::ProgressBar(s.models.trainer->progress(), ImVec2(220, 0), buf);
     ImGui::SameLine();
     if (ImGui::Button("Cancel")) cancel_training(s, std::string(kModelNames[int(kind)]) + " training cancelled.");
@@ -661,10 +694,18 @@ void draw_training_controls(SketchLabState& s, SketchModel kind, Probes& probes)
 
 // Test NLL of every trained model next to the independent-pixel baseline, as a table and bars.
 void draw_nll_comparison(const SketchLabState& s) {
-  struct Row { const char* name; const ModelResult* r; };
-  const Row rows[] = {{"independent pixels", &s.models.independent}, {"context counts", &s.models.counts}, {"FVSBN", &s.models.fvsbn}, {"NADE", &s.models.nade}};
-  ImGui::Text("Mean test NLL on the %s loaded test images (lower is better)", thousands(s.models.test_bin.count).c_str());
-  if (ImGui::BeginTable("nll", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit)) {
+  struct Row {
+    const char* name;
+    const ModelResult* r;
+  };
+  const Row rows[] = {{"independent pixels", &s.models.independent},
+                      {"context counts", &s.models.counts},
+                      {"FVSBN", &s.models.fvsbn},
+                      {"NADE", &s.models.nade}};
+  ImGui::Text("Mean test NLL on the %s loaded test images (lower is better)",
+              thousands(s.models.test_bin.count).c_str());
+  if (ImGui::BeginTable("nll", 6,
+                        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit)) {
     ImGui::TableSetupColumn("model");
     ImGui::TableSetupColumn("nats / image");
     ImGui::TableSetupColumn("bits / pixel");
@@ -675,8 +716,10 @@ void draw_nll_comparison(const SketchLabState& s) {
     for (const Row& row : rows) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      if (row.r == &s.models.nade && s.models.nade.model) ImGui::Text("NADE, H = %d", static_cast<const NadeModel&>(*s.models.nade.model).hidden());
-      else ImGui::TextUnformatted(row.name);
+      if (row.r == &s.models.nade && s.models.nade.model)
+        ImGui::Text("NADE, H = %d", static_cast<const NadeModel&>(*s.models.nade.model).hidden());
+      else
+        ImGui::TextUnformatted(row.name);
       ImGui::TableNextColumn();
       if (!row.r->model) {
         ImGui::TextDisabled("not trained");
@@ -696,12 +739,14 @@ void draw_nll_comparison(const SketchLabState& s) {
   }
   // Bars scaled to the baseline.
   const double scale = std::max(1.0, s.models.independent.test_nll);
-  const float label_w = 130.0f, bar_h = 20.0f, width = std::max(120.0f, ImGui::GetContentRegionAvail().x - label_w - 60.0f);
+  const float label_w = 130.0f, bar_h = 20.0f,
+              width = std::max(120.0f, ImGui::GetContentRegionAvail().x - label_w - 60.0f);
   const ImVec2 o = ImGui::GetCursorScreenPos();
   ImGui::Spacing();
   ImGui::Dummy(ImVec2(label_w + width + 50, (bar_h + 6) * 4));
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImU32 colours[] = {IM_COL32(150, 150, 150, 255), IM_COL32(0, 114, 178, 255), IM_COL32(0, 158, 115, 255), IM_COL32(204, 121, 167, 255)};
+  const ImU32 colours[] = {IM_COL32(150, 150, 150, 255), IM_COL32(0, 114, 178, 255), IM_COL32(0, 158, 115, 255),
+                           IM_COL32(204, 121, 167, 255)};
   for (int k = 0; k < 4; ++k) {
     const float y = o.y + float(k) * (bar_h + 6);
     dl->AddText(ImVec2(o.x, y + 2), kInkColor, rows[k].name);
@@ -718,11 +763,13 @@ void draw_nll_comparison(const SketchLabState& s) {
 void draw_data_hint(LabContext& ctx) {
   if (ctx.data.train.count >= 60000) return;
   ImGui::Spacing();
-  MutedText("With 10,000 training images FVSBN overfits: it learns 307,720 weights. On all 60,000 it reaches about "
-            "81 nats after one epoch and 77 after three, below the count model; NADE goes lower still.");
+  MutedText(
+      "With 10,000 training images FVSBN overfits: it learns 307,720 weights. On all 60,000 it reaches about "
+      "81 nats after one epoch and 77 after three, below the count model; NADE goes lower still.");
   const bool loading = ctx.data.status == DataStatus::Loading;
   ImGui::BeginDisabled(loading);
-  if (ImGui::Button(loading ? "Loading all 60,000 images…" : "Load all 60,000 training images")) ctx.host.request_dataset("full");
+  if (ImGui::Button(loading ? "Loading all 60,000 images…" : "Load all 60,000 training images"))
+    ctx.host.request_dataset("full");
   ctx.probes.item("load_full");
   ImGui::EndDisabled();
 }
@@ -751,21 +798,24 @@ void draw_tab_models(SketchLabState& s, LabContext& ctx) {
   SectionTitle("Context counts");
   ImGui::SliderInt("neighbours K", &s.models.neighbours, 1, 12);
   ImGui::SameLine();
-  HelpMarker("p(xᵢ = 1 | the K nearest earlier pixels) = (n₁ + α) / (n + 2α), counted over the training images: "
-             "W, N, NW, NE, WW, NN, … in raster order; pixels outside the image count as 0. One pass of counting.");
+  HelpMarker(
+      "p(xᵢ = 1 | the K nearest earlier pixels) = (n₁ + α) / (n + 2α), counted over the training images: "
+      "W, N, NW, NE, WW, NN, … in raster order; pixels outside the image count as 0. One pass of counting.");
   ImGui::SliderFloat("smoothing α", &s.models.alpha, 0.01f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
   ImGui::Checkbox("a table per pixel position", &s.models.position_dependent);
   draw_count_source(s);
   if (!s.models.counts_error.empty()) ErrorText(s.models.counts_error);
 
   SectionTitle("FVSBN");
-  MutedText("p(xᵢ = 1 | x₍<ᵢ₎) = σ(bᵢ + Σⱼ₍<ᵢ₎ Wᵢⱼ xⱼ): logistic regression on every earlier pixel, "
-            "trained by minimizing binary cross-entropy (Adam, batches of 100).");
+  MutedText(
+      "p(xᵢ = 1 | x₍<ᵢ₎) = σ(bᵢ + Σⱼ₍<ᵢ₎ Wᵢⱼ xⱼ): logistic regression on every earlier pixel, "
+      "trained by minimizing binary cross-entropy (Adam, batches of 100).");
   ImGui::SliderInt("epochs##fvsbn", &s.models.fvsbn_epochs, 1, 10);
   draw_training_controls(s, SketchModel::Fvsbn, ctx.probes);
 
   SectionTitle("NADE");
-  MutedText("One hidden layer shared by all positions: hᵢ = σ(c + W₍:,<ᵢ₎ x₍<ᵢ₎), p(xᵢ = 1 | x₍<ᵢ₎) = σ(bᵢ + Vᵢ · hᵢ).");
+  MutedText(
+      "One hidden layer shared by all positions: hᵢ = σ(c + W₍:,<ᵢ₎ x₍<ᵢ₎), p(xᵢ = 1 | x₍<ᵢ₎) = σ(bᵢ + Vᵢ · hᵢ).");
   ImGui::SliderInt("hidden units H", &s.models.nade_hidden, 10, 500);
   ImGui::SliderInt("epochs##nade", &s.models.nade_epochs, 1, 10);
   draw_training_controls(s, SketchModel::Nade, ctx.probes);
@@ -785,9 +835,11 @@ void draw_tab_models(SketchLabState& s, LabContext& ctx) {
 void draw_tab_sketches(SketchLabState& s, LabContext& ctx) {
   ImGui::BeginChild("sketch_set", ImVec2(350, 0), false);  // a child keeps the separator in its column
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 330);
-  ImGui::Text("%d sketch%s kept (at most %d)", s.set.sketches.count, s.set.sketches.count == 1 ? "" : "es", kMaxSketches);
-  MutedText("Draw in the Draw tab and press Keep. The set stays in this browser across visits; export it to keep "
-            "it elsewhere (an IDX images file, like MNIST's).");
+  ImGui::Text("%d sketch%s kept (at most %d)", s.set.sketches.count, s.set.sketches.count == 1 ? "" : "es",
+              kMaxSketches);
+  MutedText(
+      "Draw in the Draw tab and press Keep. The set stays in this browser across visits; export it to keep "
+      "it elsewhere (an IDX images file, like MNIST's).");
   if (ImGui::Button("Keep the current sketch")) keep_current_sketch(s, ctx.host);
   ImGui::BeginDisabled(s.set.sketches.count == 0);
   if (ImGui::Button("Export…")) export_sketches(s, ctx.host);
@@ -805,8 +857,10 @@ void draw_tab_sketches(SketchLabState& s, LabContext& ctx) {
   }
   ImGui::EndDisabled();
   if (!s.set.message.empty()) {
-    if (s.set.message_is_error) ErrorText(s.set.message);
-    else MutedText(s.set.message.c_str());
+    if (s.set.message_is_error)
+      ErrorText(s.set.message);
+    else
+      MutedText(s.set.message.c_str());
   }
   ImGui::Spacing();
   SectionTitle("Train the count model on them");
@@ -835,7 +889,8 @@ void draw_tab_sketches(SketchLabState& s, LabContext& ctx) {
       s.drawing.sketch.assign(s.set.sketches.image(k).begin(), s.set.sketches.image(k).end());
       ++s.drawing.sketch_version;
     }
-    if (selected) ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), kAccentColor, 0, 0, 2.0f);
+    if (selected)
+      ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), kAccentColor, 0, 0, 2.0f);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("sketch %d: click to load it into the canvas", k + 1);
     ImGui::PopID();
   }
@@ -859,7 +914,8 @@ void draw_model_bar(SketchLabState& s, Probes& probes) {
   } else if (s.models.trainer && s.models.training == s.models.picked) {
     ImGui::ProgressBar(s.models.trainer->progress(), ImVec2(200, 0));
     ImGui::SameLine();
-    if (ImGui::Button("Cancel")) cancel_training(s, std::string(kModelNames[int(s.models.picked)]) + " training cancelled.");
+    if (ImGui::Button("Cancel"))
+      cancel_training(s, std::string(kModelNames[int(s.models.picked)]) + " training cancelled.");
     probes.item("cancel");
     ImGui::SameLine();
     ImGui::TextDisabled("training %s on %s MNIST images; context counts meanwhile", kModelNames[int(s.models.picked)],
@@ -882,7 +938,8 @@ void update_sketch_lab(SketchLabState& s, LabContext& ctx) {
   if (!ctx.data.ready()) return;
   try {
     ensure_binarized(s, ctx.data);
-    if (s.models.trainer && s.models.training != SketchModel::Counts && s.models.binarized_generation != s.models.trainer_generation)
+    if (s.models.trainer && s.models.training != SketchModel::Counts &&
+        s.models.binarized_generation != s.models.trainer_generation)
       cancel_training(s, "The data changed: training stopped.");
     keep_counts_current(s);
     // A model trained on other data than the loaded set is dropped: its NLL would not compare.
@@ -890,7 +947,8 @@ void update_sketch_lab(SketchLabState& s, LabContext& ctx) {
       if (result_of(s, m).model && result_of(s, m).data_generation != s.models.binarized_generation)
         result_of(s, m) = ModelResult(), ++s.models.model_version;
     // Picking an untrained model (or ?model=fvsbn) starts its training.
-    if (s.models.picked != SketchModel::Counts && !result_of(s, s.models.picked).model && !s.models.trainer && !s.models.auto_started[int(s.models.picked)]) {
+    if (s.models.picked != SketchModel::Counts && !result_of(s, s.models.picked).model && !s.models.trainer &&
+        !s.models.auto_started[int(s.models.picked)]) {
       s.models.auto_started[int(s.models.picked)] = true;
       start_training(s, s.models.picked);
     }

@@ -11,9 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "app/host.hpp"
+#include "core/eval/probability.hpp"
 #include "core/pixel/pixel_model.hpp"
 #include "core/pixel/pixel_model_fvsbn.hpp"
-#include "core/eval/probability.hpp"
 
 namespace implay::app {
 
@@ -28,43 +28,43 @@ enum class CountSource { Mnist, Sketches, Mixed };  // what the count model coun
 // One trained model and its score on the loaded test images.
 struct ModelResult {
   std::unique_ptr<PixelModel> model;
-  double test_nll = -1;     // mean −log p(x) in nats over the loaded test images
-  double seconds = 0;       // training time
-  long long parameters = 0; // probabilities or weights the model learned
-  std::string trained_on;   // "10,000 MNIST images · 2 epochs"
+  double test_nll = -1;      // mean −log p(x) in nats over the loaded test images
+  double seconds = 0;        // training time
+  long long parameters = 0;  // probabilities or weights the model learned
+  std::string trained_on;    // "10,000 MNIST images · 2 epochs"
   int data_generation = -1;
 };
 
 // The inputs of each cache, compared with ==: a cache is rebuilt when its key differs.
-struct CountsKey {               // the count model
-  int data_generation = -1;      // binarized MNIST
+struct CountsKey {           // the count model
+  int data_generation = -1;  // binarized MNIST
   int neighbours = 0;
   float alpha = 0;
   bool position_dependent = false;
   CountSource source = CountSource::Mnist;
-  int sketch_weight = 0;         // Mixed only (0 otherwise)
-  int sketches_version = -1;     // when the sketches are counted (-1 otherwise)
+  int sketch_weight = 0;      // Mixed only (0 otherwise)
+  int sketches_version = -1;  // when the sketches are counted (-1 otherwise)
   bool operator==(const CountsKey&) const = default;
 };
-struct AnalysisKey {             // the sketch's conditionals and surprise
+struct AnalysisKey {  // the sketch's conditionals and surprise
   int sketch_version = -1;
   int model_version = -1;
   SketchModel model = SketchModel::Counts;
   bool operator==(const AnalysisKey&) const = default;
 };
-struct CompletionKey {           // the completions
+struct CompletionKey {  // the completions
   AnalysisKey analysed;
-  int start = -1;                // the first pixel drawn by the model
+  int start = -1;  // the first pixel drawn by the model
   float temperature = 0;
   int samples = 0;
   uint64_t seed = 0;
   bool operator==(const CompletionKey&) const = default;
 };
-struct ChainKey {                // the chain-rule count table
+struct ChainKey {  // the chain-rule count table
   bool use_template = false;
   int patch_row = -1, patch_col = -1;
   int k = 0;
-  int source_version = -1;       // model_version (template) or the data generation (patch)
+  int source_version = -1;  // model_version (template) or the data generation (patch)
   bool operator==(const ChainKey&) const = default;
 };
 
@@ -75,11 +75,11 @@ struct SketchModelsState {
   int model_version = 0;                     // bumped whenever a model changes
 
   // Context counts.
-  int neighbours = 10;        // K, 1..12
-  float alpha = 1.0f;         // additive smoothing
+  int neighbours = 10;  // K, 1..12
+  float alpha = 1.0f;   // additive smoothing
   bool position_dependent = false;
   CountSource count_source = CountSource::Mnist;
-  int sketch_weight = 50;     // Mixed: each of your sketches counts as this many MNIST images
+  int sketch_weight = 50;  // Mixed: each of your sketches counts as this many MNIST images
   CountsKey counts_key;
   ModelResult counts, independent, fvsbn, nade;
   std::string counts_error;
@@ -106,7 +106,7 @@ struct SketchDrawState {
   std::vector<uint8_t> sketch = std::vector<uint8_t>(784, 0);
   std::vector<std::vector<uint8_t>> undo;
   bool erase = false;
-  int stroke_value = -1;      // the value a drag paints (decided by the first cell)
+  int stroke_value = -1;  // the value a drag paints (decided by the first cell)
   int sketch_version = 0, sketch_texture_version = -1;
   AnalysisKey analysed_key;
   // Analysis of the sketch under the model.
@@ -124,7 +124,7 @@ struct SketchDrawState {
   uint64_t seed = 1;
   std::vector<uint8_t> completions;  // (completed_key.samples, 784)
   Texture completion_texture;
-  CompletionKey completed_key;       // what `completions` and its texture show
+  CompletionKey completed_key;  // what `completions` and its texture show
   double completion_ms = 0;
 };
 
@@ -134,11 +134,11 @@ struct SketchChainState {
   bool use_template = false;
   int patch_row = 6, patch_col = 12;  // the patch's top-left pixel
   int k = 3;
-  int leaf = 15;                      // the selected leaf (row of the count table)
+  int leaf = 15;  // the selected leaf (row of the count table)
   CountTable table;
-  ChainKey key;                       // what `table` counts
+  ChainKey key;  // what `table` counts
   std::string error;
-  Texture mean_texture;               // the training images' mean, for picking a patch
+  Texture mean_texture;  // the training images' mean, for picking a patch
   int mean_generation = -1;
   std::vector<ImVec2> leaf_centres;
 };
@@ -146,7 +146,7 @@ struct SketchChainState {
 // Your sketches: kept in the browser (host.store), exported and imported as IDX files.
 struct SketchSetState {
   BinaryImages sketches;
-  int version = 0;                    // bumped whenever the set changes
+  int version = 0;                            // bumped whenever the set changes
   int thumbs_version = -1, thumbs_count = 0;  // the set the thumbnails' texture shows
   int selected = -1;
   Texture thumbs_texture;
@@ -173,7 +173,7 @@ void load_stored_sketches(SketchLabState& s, Host& host);
 // An imported file (host.open_file purpose "sketches"): added to the set, or refused with a
 // message that names the problem, the set unchanged.
 void import_sketches(SketchLabState& s, Host& host, const std::string& name, std::span<const uint8_t> bytes);
-void start_sketch_lab(SketchLabState& s, LabContext& ctx);  // load_stored_sketches
+void start_sketch_lab(SketchLabState& s, LabContext& ctx);                        // load_stored_sketches
 bool sketch_on_file(SketchLabState& s, LabContext& ctx, const OpenedFile& file);  // import_sketches
 void update_sketch_lab(SketchLabState& s, LabContext& ctx);
 void draw_sketch_lab(SketchLabState& s, LabContext& ctx);

@@ -46,7 +46,8 @@ TreeLayout layout_of(const CountTable& t) {
   l.frac_w = ImGui::CalcTextSize(edges_as_fractions(t) ? (total + "/" + total).c_str() : "0.0000").x;
   l.node_w = 0;
   for (const auto& v : t.variables)
-    for (const auto& value : v.values) l.node_w = std::max(l.node_w, ImGui::CalcTextSize((value + ": " + total).c_str()).x);
+    for (const auto& value : v.values)
+      l.node_w = std::max(l.node_w, ImGui::CalcTextSize((value + ": " + total).c_str()).x);
   l.gap = 14.0f;
   l.col_w = l.frac_w + 6.0f + l.node_w + l.gap;
   l.leaf_h = ImGui::GetTextLineHeight() + 6.0f;
@@ -83,13 +84,14 @@ bool AggregationTree(const CountTable& t, int& selected_row, std::vector<ImVec2>
       Assignment prefix(static_cast<size_t>(V), kAny);
       for (int v = 0; v < d; ++v) prefix[size_t(v)] = full[size_t(v)];
       const std::string count = std::to_string(probability(t, prefix).numerator);
-      const std::string label = d == 0 ? "all: " + count : t.variables[size_t(d - 1)].values[size_t(full[size_t(d - 1)])] + ": " + count;
+      const std::string label =
+          d == 0 ? "all: " + count : t.variables[size_t(d - 1)].values[size_t(full[size_t(d - 1)])] + ": " + count;
       const ImVec2 p(o.x + l.node_x(d), node_y(first, span[size_t(d)]));
       const float label_w = ImGui::CalcTextSize(label.c_str()).x;
       const bool selected = d == V && first == selected_row;
       if (selected)
-        dl->AddRectFilled(ImVec2(p.x - 3, p.y - l.leaf_h * 0.5f + 1), ImVec2(p.x + label_w + 3, p.y + l.leaf_h * 0.5f - 1),
-                          IM_COL32(0, 114, 178, 36), 3.0f);
+        dl->AddRectFilled(ImVec2(p.x - 3, p.y - l.leaf_h * 0.5f + 1),
+                          ImVec2(p.x + label_w + 3, p.y + l.leaf_h * 0.5f - 1), IM_COL32(0, 114, 178, 36), 3.0f);
       dl->AddText(ImVec2(p.x, p.y - text_h * 0.5f), selected ? kAccentColor : kInkColor, label.c_str());
       if (d < V) {
         // Edges to the children; p(child value | this node) written just before the child.
@@ -104,7 +106,8 @@ bool AggregationTree(const CountTable& t, int& selected_row, std::vector<ImVec2>
         }
       } else {
         if (leaf_centres) leaf_centres->push_back(ImVec2(p.x + label_w * 0.5f, p.y));
-        if (ImGui::IsMouseHoveringRect(ImVec2(p.x - 3, p.y - l.leaf_h * 0.5f), ImVec2(p.x + l.node_w, p.y + l.leaf_h * 0.5f)) &&
+        if (ImGui::IsMouseHoveringRect(ImVec2(p.x - 3, p.y - l.leaf_h * 0.5f),
+                                       ImVec2(p.x + l.node_w, p.y + l.leaf_h * 0.5f)) &&
             ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
           selected_row = first;
           clicked = true;

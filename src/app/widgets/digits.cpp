@@ -17,7 +17,8 @@ Atlas pack_digit_atlas(int count, int rows, int cols, int columns,
     const auto px = images(i);
     const int ox = (i % columns) * cols, oy = (i / columns) * rows;
     for (int y = 0; y < rows; ++y)
-      for (int x = 0; x < cols; ++x) a.rgba[size_t(oy + y) * size_t(a.width) + size_t(ox + x)] = ink_rgba(px[size_t(y * cols + x)]);
+      for (int x = 0; x < cols; ++x)
+        a.rgba[size_t(oy + y) * size_t(a.width) + size_t(ox + x)] = ink_rgba(px[size_t(y * cols + x)]);
   }
   return a;
 }

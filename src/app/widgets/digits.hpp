@@ -18,7 +18,8 @@ struct Atlas {
   std::vector<uint32_t> rgba;
   int width = 0, height = 0, tile_w = 0, tile_h = 0, columns = 0, count = 0;
 };
-Atlas pack_digit_atlas(int count, int rows, int cols, int columns, const std::function<std::span<const uint8_t>(int)>& images);
+Atlas pack_digit_atlas(int count, int rows, int cols, int columns,
+                       const std::function<std::span<const uint8_t>(int)>& images);
 
 // One tile of an uploaded atlas at (size x size) CSS pixels; returns true if hovered.
 bool DigitTile(const Texture& texture, const Atlas& atlas, int tile, float size);

@@ -17,13 +17,13 @@ struct Stroke {
 };
 
 struct DrawCanvasState {
-  int size = 280;              // the ink is (size, size); 10 canvas pixels per MNIST pixel
-  std::vector<float> ink;      // (size, size) row-major ink in [0, 1]
-  std::vector<Stroke> strokes; // every stroke since the last clear, for undo
-  int version = 0;             // bumps whenever the ink changes
+  int size = 280;               // the ink is (size, size); 10 canvas pixels per MNIST pixel
+  std::vector<float> ink;       // (size, size) row-major ink in [0, 1]
+  std::vector<Stroke> strokes;  // every stroke since the last clear, for undo
+  int version = 0;              // bumps whenever the ink changes
   Texture texture;
   int texture_version = -1;
-  bool drawing = false;        // a stroke is in progress
+  bool drawing = false;  // a stroke is in progress
 };
 
 // Starts empty at the given resolution.

@@ -40,7 +40,8 @@ bool EnumCombo(const char* label, E& value, std::span<const EnumChoice<E>> choic
     *out = static_cast<const EnumChoice<E>*>(data)[i].label;
     return true;
   };
-  if (!ImGui::Combo(label, &index, getter, const_cast<EnumChoice<E>*>(choices.data()), int(choices.size()))) return false;
+  if (!ImGui::Combo(label, &index, getter, const_cast<EnumChoice<E>*>(choices.data()), int(choices.size())))
+    return false;
   const bool changed = choices[size_t(index)].value != value;
   value = choices[size_t(index)].value;
   return changed;

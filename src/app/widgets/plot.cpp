@@ -72,7 +72,8 @@ ImVec2 Plot::to_screen(double x, double y) const {
   return ImVec2(float(min_.x + fx * (max_.x - min_.x)), float(max_.y - fy * (max_.y - min_.y)));
 }
 
-void Plot::line(std::span<const double> xs, std::span<const double> ys, ImU32 color, float thickness, const char* legend) {
+void Plot::line(std::span<const double> xs, std::span<const double> ys, ImU32 color, float thickness,
+                const char* legend) {
   std::vector<ImVec2> points;
   for (size_t i = 0; i < xs.size() && i < ys.size(); ++i)
     if (std::isfinite(ys[i])) points.push_back(to_screen(xs[i], ys[i]));
@@ -80,13 +81,15 @@ void Plot::line(std::span<const double> xs, std::span<const double> ys, ImU32 co
   if (legend) legend_.push_back({legend, color});
 }
 
-void Plot::scatter(std::span<const double> xs, std::span<const double> ys, ImU32 color, float radius, const char* legend) {
+void Plot::scatter(std::span<const double> xs, std::span<const double> ys, ImU32 color, float radius,
+                   const char* legend) {
   for (size_t i = 0; i < xs.size() && i < ys.size(); ++i)
     if (std::isfinite(ys[i])) dl_->AddCircleFilled(to_screen(xs[i], ys[i]), radius, color);
   if (legend) legend_.push_back({legend, color});
 }
 
-void Plot::error_bars(std::span<const double> xs, std::span<const double> ys, std::span<const double> err, ImU32 color) {
+void Plot::error_bars(std::span<const double> xs, std::span<const double> ys, std::span<const double> err,
+                      ImU32 color) {
   for (size_t i = 0; i < xs.size() && i < ys.size() && i < err.size(); ++i) {
     if (!std::isfinite(ys[i]) || !std::isfinite(err[i])) continue;
     const ImVec2 a = to_screen(xs[i], ys[i] - err[i]), b = to_screen(xs[i], ys[i] + err[i]);

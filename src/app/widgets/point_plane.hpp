@@ -27,11 +27,11 @@ inline constexpr EnumChoice<ToyPreset> kToyPresetChoices[] = {{ToyPreset::Blobs,
 
 // The mouse gestures edit_points() accepts.
 struct PlaneEditing {
-  bool add = true;            // left click on empty ground adds a point of `add_class` (and drags it)
-  bool move = true;           // left drag on a point moves it
-  bool remove = true;         // right click on a point deletes it
-  int add_class = 0;          // class of added points
-  float pick_radius = 8.0f;   // CSS px: how close a click must be to take a point
+  bool add = true;           // left click on empty ground adds a point of `add_class` (and drags it)
+  bool move = true;          // left drag on a point moves it
+  bool remove = true;        // right click on a point deletes it
+  int add_class = 0;         // class of added points
+  float pick_radius = 8.0f;  // CSS px: how close a click must be to take a point
 };
 
 // What edit_points() did this frame (indices into the points as they are after the call,
@@ -59,8 +59,8 @@ class PointPlane {
   ImVec2 to_plane(ImVec2 screen) const;
 
   bool hovered() const { return hovered_; }
-  bool active() const { return active_; }                 // held by a left or right press
-  ImVec2 mouse() const { return to_plane(mouse_); }       // the mouse in plane coordinates
+  bool active() const { return active_; }            // held by a left or right press
+  ImVec2 mouse() const { return to_plane(mouse_); }  // the mouse in plane coordinates
   ImVec2 mouse_screen() const { return mouse_; }
   bool clicked(ImGuiMouseButton button) const { return hovered_ && ImGui::IsMouseClicked(button); }
   ImVec2 min() const { return min_; }

@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "core/error.hpp"
 #include "core/data/idx.hpp"
+#include "core/error.hpp"
 
 namespace implay {
 namespace {
@@ -151,9 +151,8 @@ LabeledCsv parse_labeled_csv(std::string_view text, const std::string& source) {
         return;
       }
     } else if (fields.size() != columns) {
-      throw Error(where + " has " + values(fields.size()) + ", expected " + to_string(columns) +
-                  " like line " + to_string(reference_line) +
-                  (reference_is_header ? " (the header)" : ""));
+      throw Error(where + " has " + values(fields.size()) + ", expected " + to_string(columns) + " like line " +
+                  to_string(reference_line) + (reference_is_header ? " (the header)" : ""));
     }
 
     // Column 1: the class label.
@@ -163,10 +162,8 @@ LabeledCsv parse_labeled_csv(std::string_view text, const std::string& source) {
     const double label = decimal_value(label_text);
     if (label != std::floor(label))
       throw Error(where + ": label " + quoted(label_text) + " is not an integer (expected a class 0..255)");
-    if (label < 0)
-      throw Error(where + ": label " + quoted(label_text) + " is negative (expected a class 0..255)");
-    if (label > 255)
-      throw Error(where + ": label " + quoted(label_text) + " is above 255 (expected a class 0..255)");
+    if (label < 0) throw Error(where + ": label " + quoted(label_text) + " is negative (expected a class 0..255)");
+    if (label > 255) throw Error(where + ": label " + quoted(label_text) + " is above 255 (expected a class 0..255)");
     out.labels.push_back(uint8_t(label));
 
     // Columns 2..C: the features.
@@ -177,7 +174,8 @@ LabeledCsv parse_labeled_csv(std::string_view text, const std::string& source) {
       if (!is_decimal_number(field)) throw Error(at + quoted(field) + " is not a number");
       const double value = decimal_value(field);
       if (!(std::fabs(value) <= kMaxCsvFeature))
-        throw Error(at + quoted(field) + " is too large: features must lie within ±1e15 (their squared distances "
+        throw Error(at + quoted(field) +
+                    " is too large: features must lie within ±1e15 (their squared distances "
                     "must fit a float)");
       all_u8 = all_u8 && value >= 0 && value <= 255 && value == std::floor(value);
       out.features.push_back(float(value));
@@ -186,8 +184,7 @@ LabeledCsv parse_labeled_csv(std::string_view text, const std::string& source) {
   });
 
   if (columns == 0) throw Error(source + ": empty file: no data rows (blank lines only)");
-  if (out.rows == 0)
-    throw Error(source + ": no data rows: only a header on line " + to_string(reference_line));
+  if (out.rows == 0) throw Error(source + ": no data rows: only a header on line " + to_string(reference_line));
   out.dim = int(columns - 1);
   out.features_are_u8 = all_u8;
   return out;
@@ -195,8 +192,7 @@ LabeledCsv parse_labeled_csv(std::string_view text, const std::string& source) {
 
 LabeledCsv load_labeled_csv(const std::string& path) {
   const std::vector<uint8_t> bytes = read_file_bytes(path);
-  return parse_labeled_csv(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-                           path);
+  return parse_labeled_csv(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), path);
 }
 
 }  // namespace implay

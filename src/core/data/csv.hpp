@@ -24,13 +24,13 @@ namespace implay {
 inline constexpr double kMaxCsvFeature = 1e15;  // |feature| ≤ this: D · (2e15)² fits a float for D < 8·10⁷
 
 struct LabeledCsv {
-  int rows = 0;                      // N data rows
-  int dim = 0;                       // D features per row (columns − 1)
-  std::vector<float> features;       // (N, D) row-major float
-  std::vector<uint8_t> labels;       // (N) class labels 0..255
-  bool features_are_u8 = false;      // every feature is an integer in 0..255 (e.g. MNIST pixels),
-                                     // so the exact uint8 kernels apply (see features_u8())
-  std::vector<std::string> header;   // (D + 1) column names from the header line; empty if none
+  int rows = 0;                     // N data rows
+  int dim = 0;                      // D features per row (columns − 1)
+  std::vector<float> features;      // (N, D) row-major float
+  std::vector<uint8_t> labels;      // (N) class labels 0..255
+  bool features_are_u8 = false;     // every feature is an integer in 0..255 (e.g. MNIST pixels),
+                                    // so the exact uint8 kernels apply (see features_u8())
+  std::vector<std::string> header;  // (D + 1) column names from the header line; empty if none
 
   // Highest label + 1 (0 when there are no rows): the number of classes a vote needs.
   int num_classes() const;

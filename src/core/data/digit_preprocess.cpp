@@ -179,8 +179,7 @@ std::vector<uint8_t> preprocess_like_mnist(std::span<const float> canvas, int wi
   return preprocess_like_mnist_steps(canvas, width, height, params).image;
 }
 
-void draw_stroke(std::span<float> canvas, int width, int height, float x0, float y0, float x1, float y1,
-                 float radius) {
+void draw_stroke(std::span<float> canvas, int width, int height, float x0, float y0, float x1, float y1, float radius) {
   check_image_size(canvas.size(), width, height, "draw_stroke");
   if (!(radius > 0.0f) || !std::isfinite(x0) || !std::isfinite(y0) || !std::isfinite(x1) || !std::isfinite(y1))
     return;  // nothing to paint (a zero brush or a lost pointer position)

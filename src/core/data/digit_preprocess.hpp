@@ -45,13 +45,13 @@ struct CenterOfMass {
 
 // Everything preprocess_like_mnist computes, for the UI to show step by step.
 struct MnistPreprocessSteps {
-  InkBox box;                        // ink on the canvas; empty → `image` is all zeros
-  int scaled_width = 0;              // box size after scaling: the larger side is box_size,
-  int scaled_height = 0;             //   the smaller one round(side · box_size / larger), ≥ 1
-  std::vector<float> scaled;         // (scaled_height, scaled_width) ink in [0,1], area-averaged
-  CenterOfMass scaled_com;           // of `scaled`, in its own pixel coordinates
-  int offset_x = 0, offset_y = 0;    // where scaled pixel (0, 0) lands in the output image
-  std::vector<uint8_t> image;        // (image_size, image_size) row-major, 0 = background
+  InkBox box;                      // ink on the canvas; empty → `image` is all zeros
+  int scaled_width = 0;            // box size after scaling: the larger side is box_size,
+  int scaled_height = 0;           //   the smaller one round(side · box_size / larger), ≥ 1
+  std::vector<float> scaled;       // (scaled_height, scaled_width) ink in [0,1], area-averaged
+  CenterOfMass scaled_com;         // of `scaled`, in its own pixel coordinates
+  int offset_x = 0, offset_y = 0;  // where scaled pixel (0, 0) lands in the output image
+  std::vector<uint8_t> image;      // (image_size, image_size) row-major, 0 = background
 };
 
 // Ink bounding box. canvas: (height, width) row-major ink in [0,1].
@@ -98,7 +98,6 @@ std::vector<uint8_t> preprocess_like_mnist(std::span<const float> canvas, int wi
 // so pixels within radius − ½ are solid, the edge fades over one pixel, and overlapping strokes
 // never darken beyond 1. A zero-length segment paints a dot. Parts off the canvas are clipped.
 // canvas: (height, width) row-major ink in [0,1]. Throws implay::Error on mismatched sizes.
-void draw_stroke(std::span<float> canvas, int width, int height, float x0, float y0, float x1, float y1,
-                 float radius);
+void draw_stroke(std::span<float> canvas, int width, int height, float x0, float y0, float x1, float y1, float radius);
 
 }  // namespace implay

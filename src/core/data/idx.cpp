@@ -44,7 +44,8 @@ struct IdxHeader {
 IdxHeader read_idx_header(std::span<const uint8_t> bytes, const std::string& source) {
   // Magic: two zero bytes, the element type (0x08 = unsigned byte), the number of dimensions.
   if (bytes.size() < 4)
-    throw Error(source + ": not an IDX file (only " + std::to_string(bytes.size()) + " bytes, the header alone needs 4)");
+    throw Error(source + ": not an IDX file (only " + std::to_string(bytes.size()) +
+                " bytes, the header alone needs 4)");
   const uint32_t magic = read_be32(bytes.data());
   const int ndims = bytes[3];
   if (bytes[0] != 0 || bytes[1] != 0 || ndims < 1 || ndims > 4)

@@ -12,14 +12,14 @@ namespace implay {
 
 // An unsigned-byte IDX array (type code 0x08), the only element type MNIST uses.
 struct IdxArray {
-  std::vector<int> dims;       // e.g. (60000, 28, 28) for images, (60000) for labels
-  std::vector<uint8_t> data;   // (product of dims) in row-major order
+  std::vector<int> dims;      // e.g. (60000, 28, 28) for images, (60000) for labels
+  std::vector<uint8_t> data;  // (product of dims) in row-major order
 };
 
 // The most data an IDX file may declare (MNIST's training images are 47 MB) and the most pixels
 // one image of a labelled set may have: anything larger is refused before it is allocated.
-inline constexpr uint64_t kMaxIdxBytes = uint64_t(256) << 20;   // 256 MiB
-inline constexpr int kMaxImagePixels = 1 << 20;                 // e.g. 1024 × 1024
+inline constexpr uint64_t kMaxIdxBytes = uint64_t(256) << 20;  // 256 MiB
+inline constexpr int kMaxImagePixels = 1 << 20;                // e.g. 1024 × 1024
 
 // Throws implay::Error "<source>: images of RxC pixels; at most ..." past kMaxImagePixels.
 void check_image_pixels(int rows, int cols, const std::string& source);
@@ -60,9 +60,7 @@ struct LabeledImages {
 
   int dim() const { return rows * cols; }
   bool empty() const { return count == 0; }
-  std::span<const uint8_t> image(int i) const {
-    return {pixels.data() + size_t(i) * size_t(dim()), size_t(dim())};
-  }
+  std::span<const uint8_t> image(int i) const { return {pixels.data() + size_t(i) * size_t(dim()), size_t(dim())}; }
   // The first n images (or all, if n >= count): default subsets and "training-set size".
   LabeledImages first(int n) const;
 };

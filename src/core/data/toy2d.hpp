@@ -19,7 +19,7 @@ enum class ToyPreset {
 
 // In menu order, for the UI.
 inline constexpr std::array<ToyPreset, 5> kAllToyPresets = {ToyPreset::Blobs, ToyPreset::Spiral, ToyPreset::Circles,
-                                                           ToyPreset::Xor, ToyPreset::Uniform};
+                                                            ToyPreset::Xor, ToyPreset::Uniform};
 
 // "blobs", "spiral", "circles", "xor", "uniform" (exactly these, lower case).
 // Throws implay::Error naming the bad value and the valid ones.

@@ -16,8 +16,7 @@ std::string number_text(double x) {
   return text;
 }
 
-void check_same_length(std::span<const double> a, std::span<const double> b, const char* a_name,
-                       const char* b_name) {
+void check_same_length(std::span<const double> a, std::span<const double> b, const char* a_name, const char* b_name) {
   if (a.empty() || b.empty()) throw Error(std::string(a.empty() ? a_name : b_name) + " is empty");
   if (a.size() != b.size())
     throw Error(std::string(a_name) + " has " + std::to_string(a.size()) + " values, " + b_name + " has " +

@@ -32,8 +32,7 @@ struct CrossEntropySteps {
 
 // p, q: (C) each; throws implay::Error when the lengths differ or either is empty. Values are not
 // required to sum to 1 here (the CLI checks that); a negative value throws.
-CrossEntropySteps cross_entropy_steps(std::span<const double> p, std::span<const double> q,
-                                      double eps = kLogEpsilon);
+CrossEntropySteps cross_entropy_steps(std::span<const double> p, std::span<const double> q, double eps = kLogEpsilon);
 double cross_entropy(std::span<const double> p, std::span<const double> q, double eps = kLogEpsilon);
 double kl_divergence(std::span<const double> p, std::span<const double> q, double eps = kLogEpsilon);
 
@@ -45,11 +44,11 @@ double categorical_cross_entropy_batch(std::span<const int> labels, std::span<co
 
 // Every step of binary cross-entropy, element-wise over y, ŷ: (N).
 struct BinaryCrossEntropySteps {
-  std::vector<double> yhat_clipped;  // (N) min(max(ŷ_i, eps), 1 − eps)
-  std::vector<double> log_yhat;      // (N) −log ŷ_i       (the loss when y_i = 1)
-  std::vector<double> log_one_minus; // (N) −log(1 − ŷ_i)  (the loss when y_i = 0)
-  std::vector<double> losses;        // (N) y_i·(−log ŷ_i) + (1 − y_i)·(−log(1 − ŷ_i))
-  double mean = 0;                   // (1/N) Σ losses
+  std::vector<double> yhat_clipped;   // (N) min(max(ŷ_i, eps), 1 − eps)
+  std::vector<double> log_yhat;       // (N) −log ŷ_i       (the loss when y_i = 1)
+  std::vector<double> log_one_minus;  // (N) −log(1 − ŷ_i)  (the loss when y_i = 0)
+  std::vector<double> losses;         // (N) y_i·(−log ŷ_i) + (1 − y_i)·(−log(1 − ŷ_i))
+  double mean = 0;                    // (1/N) Σ losses
 };
 // y: targets in [0, 1] (usually 0 or 1), yhat: predicted P(y = 1) in [0, 1]. Throws implay::Error
 // on empty input, different lengths or a value outside [0, 1].

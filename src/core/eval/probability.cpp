@@ -72,8 +72,7 @@ int64_t CountTable::count(const Assignment& a) const {
 Fraction probability(const CountTable& table, const Assignment& a) { return {table.count(a), table.total()}; }
 
 Fraction conditional(const CountTable& table, const Assignment& event, const Assignment& given) {
-  if (event.size() != given.size())
-    throw Error("event and condition have different numbers of variables");
+  if (event.size() != given.size()) throw Error("event and condition have different numbers of variables");
   Assignment both = given;
   for (size_t v = 0; v < event.size(); ++v) {
     if (event[v] == kAny) continue;

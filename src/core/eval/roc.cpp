@@ -10,15 +10,14 @@
 #include <utility>
 
 #include "core/data/csv.hpp"
-#include "core/error.hpp"
 #include "core/data/idx.hpp"
+#include "core/error.hpp"
 
 namespace implay {
 namespace {
 
 // Counts the positives and negatives after checking the input; throws implay::Error.
-void check_binary_scores(std::span<const double> scores, std::span<const int> labels, int& positives,
-                         int& negatives) {
+void check_binary_scores(std::span<const double> scores, std::span<const int> labels, int& positives, int& negatives) {
   if (scores.empty()) throw Error("ROC: no examples (need scores and 0/1 labels)");
   if (scores.size() != labels.size())
     throw Error("ROC: " + std::to_string(scores.size()) + " scores but " + std::to_string(labels.size()) +
@@ -70,8 +69,10 @@ ThresholdMetrics metrics_at_threshold(std::span<const double> scores, std::span<
   m.threshold = threshold;
   for (size_t i = 0; i < scores.size(); ++i) {
     const bool predicted = scores[i] >= threshold;
-    if (labels[i] == 1) (predicted ? m.tp : m.fn) += 1;
-    else (predicted ? m.fp : m.tn) += 1;
+    if (labels[i] == 1)
+      (predicted ? m.tp : m.fn) += 1;
+    else
+      (predicted ? m.fp : m.tn) += 1;
   }
   m.tpr = double(m.tp) / positives;
   m.fpr = double(m.fp) / negatives;
@@ -91,15 +92,16 @@ RocData parse_roc_csv(std::string_view text, const std::string& source) {
     const std::string where = source + ": line " + std::to_string(line_number) + ": ";
     if (columns == 0) {
       columns = fields.size();
-      const bool header = std::none_of(fields.begin(), fields.end(), [](std::string_view f) { return parse_csv_number(f).has_value(); });
+      const bool header = std::none_of(fields.begin(), fields.end(),
+                                       [](std::string_view f) { return parse_csv_number(f).has_value(); });
       if (header) {
         label_column = score_column = -1;
         for (size_t i = 0; i < fields.size(); ++i) {
           for (auto [name, column] : {std::pair{"label", &label_column}, std::pair{"score", &score_column}}) {
             if (fields[i] != name) continue;
             if (*column >= 0)
-              throw Error(where + "the header names a column " + name + " twice (columns " + std::to_string(*column + 1) +
-                          " and " + std::to_string(i + 1) + ")");
+              throw Error(where + "the header names a column " + name + " twice (columns " +
+                          std::to_string(*column + 1) + " and " + std::to_string(i + 1) + ")");
             *column = int(i);
           }
         }

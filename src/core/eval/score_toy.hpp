@@ -15,8 +15,8 @@ struct ScoreToyParams {
 };
 
 struct ScoreToy {
-  std::vector<double> scores;   // (P + N) positives first
-  std::vector<int> labels;      // (P + N) 1 for positives, 0 for negatives
+  std::vector<double> scores;  // (P + N) positives first
+  std::vector<int> labels;     // (P + N) 1 for positives, 0 for negatives
 };
 
 // Throws implay::Error for spread <= 0 or non-positive counts.

@@ -32,16 +32,15 @@ int max_fold_size(int n, int folds) { return (n + folds - 1) / folds; }
 void check_cv(int n, const CvParams& params) {
   if (n == 0) throw Error("cross-validation needs examples: the data set is empty");
   if (params.folds < 2 || params.folds > n)
-    throw Error("folds = " + to_string(params.folds) + " must be between 2 and the " +
-                to_string(n) + " examples");
+    throw Error("folds = " + to_string(params.folds) + " must be between 2 and the " + to_string(n) + " examples");
   if (params.ks.empty()) throw Error("cross-validation needs at least one k to try");
   const int smallest_train = n - max_fold_size(n, params.folds);
   for (int k : params.ks) {
     if (k < 1) throw Error("k = " + to_string(k) + " must be at least 1");
     if (k > smallest_train)
       throw Error("k = " + to_string(k) + " is larger than the " + to_string(smallest_train) +
-                  " training examples of a fold (" + to_string(n) + " examples in " +
-                  to_string(params.folds) + " folds)");
+                  " training examples of a fold (" + to_string(n) + " examples in " + to_string(params.folds) +
+                  " folds)");
   }
   if (params.threads < 1) throw Error("threads = " + to_string(params.threads) + " must be ≥ 1");
   check_metric(params.metric);
@@ -80,8 +79,7 @@ std::pair<double, double> mean_and_stddev(std::span<const double> row) {
 std::vector<int32_t> assign_folds(int n, int folds, uint64_t seed) {
   if (n < 0) throw Error("cannot make folds of n = " + to_string(n) + " examples");
   if (folds < 1 || (n > 0 && folds > n))
-    throw Error("folds = " + to_string(folds) + " must be between 1 and the " + to_string(n) +
-                " examples");
+    throw Error("folds = " + to_string(folds) + " must be between 1 and the " + to_string(n) + " examples");
   std::vector<int32_t> order(static_cast<size_t>(n));  // (n) shuffled example indices
   std::iota(order.begin(), order.end(), 0);
   Rng rng(seed);
@@ -95,8 +93,8 @@ std::vector<int32_t> assign_folds(int n, int folds, uint64_t seed) {
   return fold_of;
 }
 
-CrossValidationJob::CrossValidationJob(const U8Rows& data, std::span<const uint8_t> labels,
-                                       int num_classes, CvParams params)
+CrossValidationJob::CrossValidationJob(const U8Rows& data, std::span<const uint8_t> labels, int num_classes,
+                                       CvParams params)
     : data_(data), num_classes_(num_classes), params_(std::move(params)) {
   check_and_prepare(data.rows, data.dim, labels);
   // Prepared once for every step (a step may be a handful of queries in the browser).
@@ -107,8 +105,8 @@ CrossValidationJob::CrossValidationJob(const U8Rows& data, std::span<const uint8
   squared_norms_ = std::move(plan.train_norms);
 }
 
-CrossValidationJob::CrossValidationJob(const F32Rows& data, std::span<const uint8_t> labels,
-                                       int num_classes, CvParams params)
+CrossValidationJob::CrossValidationJob(const F32Rows& data, std::span<const uint8_t> labels, int num_classes,
+                                       CvParams params)
     : data_(data), num_classes_(num_classes), params_(std::move(params)) {
   check_and_prepare(data.rows, data.dim, labels);
 }
@@ -136,8 +134,7 @@ Neighbors CrossValidationJob::search_slice(int first, int count) const {
         queries.rows = count;
         const SampleSums sample{sample_rows_, sample_sum_, sample_sum_sq_};  // a copy: 6 KB
         const SearchPlan plan{sample.sum.empty() ? nullptr : &sample, squared_norms_};
-        return search_other_folds(data, queries, k_max_, params_.metric, options, plan, fold_of,
-                                  first);
+        return search_other_folds(data, queries, k_max_, params_.metric, options, plan, fold_of, first);
       },
       data_);
 }
@@ -150,8 +147,8 @@ void CrossValidationJob::tally(const Neighbors& neighbors, int first) {
     const size_t fold = size_t(fold_of_[size_t(example)]);
     const std::vector<float> dist = true_distances(neighbors.distance_of(q), params_.metric);
     for (size_t i = 0; i < params_.ks.size(); ++i) {
-      const int label = vote_prefix(neighbors.index_of(q), dist, params_.ks[i], labels_,
-                                    num_classes_, params_.weighted);
+      const int label =
+          vote_prefix(neighbors.index_of(q), dist, params_.ks[i], labels_, num_classes_, params_.weighted);
       correct_[i * folds + fold] += label == labels_[size_t(example)];
     }
     ++evaluated_[fold];
@@ -169,9 +166,7 @@ bool CrossValidationJob::step(int max_queries) {
 
 bool CrossValidationJob::done() const { return next_ == int(labels_.size()); }
 
-float CrossValidationJob::progress() const {
-  return labels_.empty() ? 1.0f : float(next_) / float(labels_.size());
-}
+float CrossValidationJob::progress() const { return labels_.empty() ? 1.0f : float(next_) / float(labels_.size()); }
 
 CvResult CrossValidationJob::result() const {
   const size_t K = params_.ks.size(), F = size_t(params_.folds);
@@ -184,9 +179,8 @@ CvResult CrossValidationJob::result() const {
   out.stddev.resize(K);
   for (size_t i = 0; i < K; ++i) {
     for (size_t f = 0; f < F; ++f)
-      out.fold_accuracy[i * F + f] = evaluated_[f] > 0
-                                         ? double(correct_[i * F + f]) / double(evaluated_[f])
-                                         : std::numeric_limits<double>::quiet_NaN();
+      out.fold_accuracy[i * F + f] = evaluated_[f] > 0 ? double(correct_[i * F + f]) / double(evaluated_[f])
+                                                       : std::numeric_limits<double>::quiet_NaN();
     std::tie(out.mean[i], out.stddev[i]) =
         mean_and_stddev(std::span<const double>(out.fold_accuracy).subspan(i * F, F));
   }

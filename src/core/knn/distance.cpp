@@ -82,14 +82,10 @@ float lane_sum_f32(const float* a, const float* b, size_t n, Term term) {
 namespace portable {
 
 uint32_t l1_u8(const uint8_t* a, const uint8_t* b, size_t n) { return l1_body(a, b, n); }
-uint32_t squared_l2_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return squared_l2_body(a, b, n);
-}
+uint32_t squared_l2_u8(const uint8_t* a, const uint8_t* b, size_t n) { return squared_l2_body(a, b, n); }
 uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n) { return linf_body(a, b, n); }
 uint32_t dot_u8(const uint8_t* a, const uint8_t* b, size_t n) { return dot_body(a, b, n); }
-float cosine_distance_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return cosine_body(a, b, n);
-}
+float cosine_distance_u8(const uint8_t* a, const uint8_t* b, size_t n) { return cosine_body(a, b, n); }
 
 float l1_f32(const float* a, const float* b, size_t n) {
   return lane_sum_f32(a, b, n, [](float x, float y) { return std::fabs(x - y); });
@@ -117,8 +113,8 @@ namespace {
 
 // Σ term(a, b) over blocks [first, last) of the order (a: (n), b: (n)).
 template <class Term>
-uint32_t blocks_sum(const uint8_t* a, const uint8_t* b, std::span<const uint32_t> blocks,
-                    size_t first, size_t last, Term term) {
+uint32_t blocks_sum(const uint8_t* a, const uint8_t* b, std::span<const uint32_t> blocks, size_t first, size_t last,
+                    Term term) {
   uint32_t sum = 0;
   for (size_t j = first; j < last; ++j) {
     const size_t at = block_offset(blocks, j);
@@ -132,8 +128,8 @@ uint32_t blocks_sum(const uint8_t* a, const uint8_t* b, std::span<const uint32_t
 // min(sum + Σ term(a, b) over the blocks after the first kFirstCheck and the tail, cap), given
 // sum = the first kFirstCheck blocks' (or all whole blocks', if fewer).
 template <class Term>
-uint32_t finish_sum(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,
-                    uint32_t cap, uint32_t sum, Term term) {
+uint32_t finish_sum(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks, uint32_t cap,
+                    uint32_t sum, Term term) {
   const size_t whole = n / kCappedBlock;
   for (size_t j = std::min(kFirstCheck, whole); sum < cap && j < whole; j += kCheckEvery)
     sum += blocks_sum(a, b, blocks, j, std::min(j + kCheckEvery, whole), term);
@@ -143,40 +139,36 @@ uint32_t finish_sum(const uint8_t* a, const uint8_t* b, size_t n, std::span<cons
 }
 
 template <class Term>
-uint32_t capped_sum(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,
-                    uint32_t cap, Term term) {
+uint32_t capped_sum(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks, uint32_t cap,
+                    Term term) {
   const uint32_t first = blocks_sum(a, b, blocks, 0, std::min(kFirstCheck, n / kCappedBlock), term);
   return finish_sum(a, b, n, blocks, cap, first, term);
 }
 
 // max |a − b| over blocks [first, last) of the order.
-uint32_t blocks_max(const uint8_t* a, const uint8_t* b, std::span<const uint32_t> blocks,
-                    size_t first, size_t last) {
+uint32_t blocks_max(const uint8_t* a, const uint8_t* b, std::span<const uint32_t> blocks, size_t first, size_t last) {
   uint8_t largest = 0;
   for (size_t j = first; j < last; ++j) {
     const size_t at = block_offset(blocks, j);
-    for (size_t v = 0; v < kCappedBlock; ++v)
-      largest = std::max(largest, absolute_difference(a[at + v], b[at + v]));
+    for (size_t v = 0; v < kCappedBlock; ++v) largest = std::max(largest, absolute_difference(a[at + v], b[at + v]));
   }
   return largest;
 }
 
 }  // namespace
 
-uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                      std::span<const uint32_t> blocks, uint32_t cap) {
+uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks, uint32_t cap) {
   if (n > kMaxExactL1) return std::min(l1_u8(a, b, n), cap);
   return capped_sum(a, b, n, blocks, cap, abs_term);
 }
 
-uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                              std::span<const uint32_t> blocks, uint32_t cap) {
+uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,
+                              uint32_t cap) {
   if (n > kMaxExactL2) return std::min(squared_l2_u8(a, b, n), cap);
   return capped_sum(a, b, n, blocks, cap, square_term);
 }
 
-uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                        std::span<const uint32_t> blocks, uint32_t cap) {
+uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks, uint32_t cap) {
   // A max never wraps: it can stop at any length once it reaches cap.
   const size_t whole = n / kCappedBlock;
   uint32_t largest = blocks_max(a, b, blocks, 0, std::min(kFirstCheck, whole));
@@ -192,15 +184,13 @@ void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, siz
   for (size_t i = 0; i < count; ++i) out[i] = l1_u8_capped(a, rows + i * stride, n, blocks, cap);
 }
 
-void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
-                               size_t n, std::span<const uint32_t> blocks, uint32_t cap,
-                               uint32_t* out) {
-  for (size_t i = 0; i < count; ++i)
-    out[i] = squared_l2_u8_capped(a, rows + i * stride, n, blocks, cap);
+void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,
+                               std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
+  for (size_t i = 0; i < count; ++i) out[i] = squared_l2_u8_capped(a, rows + i * stride, n, blocks, cap);
 }
 
-void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
-                         size_t n, std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
+void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,
+                         std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
   for (size_t i = 0; i < count; ++i) out[i] = linf_u8_capped(a, rows + i * stride, n, blocks, cap);
 }
 
@@ -255,69 +245,45 @@ const CappedKernels& capped_kernels() {
 
 // Natively on x86-64 the five integer kernels are distance_x86.cpp's target clones instead.
 #if !IMPLAY_X86_DISPATCH
-uint32_t l1_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return kernels::l1_u8(a, b, n);
-}
-uint32_t squared_l2_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return kernels::squared_l2_u8(a, b, n);
-}
-uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return kernels::linf_u8(a, b, n);
-}
-uint32_t dot_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return kernels::dot_u8(a, b, n);
-}
-float cosine_distance_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return kernels::cosine_distance_u8(a, b, n);
-}
+uint32_t l1_u8(const uint8_t* a, const uint8_t* b, size_t n) { return kernels::l1_u8(a, b, n); }
+uint32_t squared_l2_u8(const uint8_t* a, const uint8_t* b, size_t n) { return kernels::squared_l2_u8(a, b, n); }
+uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n) { return kernels::linf_u8(a, b, n); }
+uint32_t dot_u8(const uint8_t* a, const uint8_t* b, size_t n) { return kernels::dot_u8(a, b, n); }
+float cosine_distance_u8(const uint8_t* a, const uint8_t* b, size_t n) { return kernels::cosine_distance_u8(a, b, n); }
 #endif
 float l1_f32(const float* a, const float* b, size_t n) { return kernels::l1_f32(a, b, n); }
-float squared_l2_f32(const float* a, const float* b, size_t n) {
-  return kernels::squared_l2_f32(a, b, n);
-}
+float squared_l2_f32(const float* a, const float* b, size_t n) { return kernels::squared_l2_f32(a, b, n); }
 float linf_f32(const float* a, const float* b, size_t n) { return kernels::linf_f32(a, b, n); }
 float dot_f32(const float* a, const float* b, size_t n) { return kernels::dot_f32(a, b, n); }
-float cosine_distance_f32(const float* a, const float* b, size_t n) {
-  return kernels::cosine_distance_f32(a, b, n);
-}
+float cosine_distance_f32(const float* a, const float* b, size_t n) { return kernels::cosine_distance_f32(a, b, n); }
 
-uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                      std::span<const uint32_t> blocks, uint32_t cap) {
+uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks, uint32_t cap) {
   return capped_kernels().l1(a, b, n, blocks, cap);
 }
-uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                              std::span<const uint32_t> blocks, uint32_t cap) {
+uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,
+                              uint32_t cap) {
   return capped_kernels().squared_l2(a, b, n, blocks, cap);
 }
-uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                        std::span<const uint32_t> blocks, uint32_t cap) {
+uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks, uint32_t cap) {
   return capped_kernels().linf(a, b, n, blocks, cap);
 }
 
 CappedKernelU8 capped_kernel_u8(Metric metric) {
   switch (metric) {
-    case Metric::L1:
-      return capped_kernels().l1;
-    case Metric::L2:
-      return capped_kernels().squared_l2;
-    case Metric::Linf:
-      return capped_kernels().linf;
-    case Metric::Cosine:
-      return nullptr;
+    case Metric::L1: return capped_kernels().l1;
+    case Metric::L2: return capped_kernels().squared_l2;
+    case Metric::Linf: return capped_kernels().linf;
+    case Metric::Cosine: return nullptr;
   }
   return nullptr;
 }
 
 CappedRowsKernelU8 capped_rows_kernel_u8(Metric metric) {
   switch (metric) {
-    case Metric::L1:
-      return capped_kernels().l1_rows;
-    case Metric::L2:
-      return capped_kernels().squared_l2_rows;
-    case Metric::Linf:
-      return capped_kernels().linf_rows;
-    case Metric::Cosine:
-      return nullptr;
+    case Metric::L1: return capped_kernels().l1_rows;
+    case Metric::L2: return capped_kernels().squared_l2_rows;
+    case Metric::Linf: return capped_kernels().linf_rows;
+    case Metric::Cosine: return nullptr;
   }
   return nullptr;
 }
@@ -326,13 +292,12 @@ void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, siz
                        std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
   capped_kernels().l1_rows(a, rows, stride, count, n, blocks, cap, out);
 }
-void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
-                               size_t n, std::span<const uint32_t> blocks, uint32_t cap,
-                               uint32_t* out) {
+void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,
+                               std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
   capped_kernels().squared_l2_rows(a, rows, stride, count, n, blocks, cap, out);
 }
-void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
-                         size_t n, std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
+void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,
+                         std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
   capped_kernels().linf_rows(a, rows, stride, count, n, blocks, cap, out);
 }
 

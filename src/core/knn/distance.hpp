@@ -115,31 +115,27 @@ float distance_f32(Metric metric, const float* a, const float* b, size_t n);
 inline constexpr size_t kCappedBlock = 16;       // bytes per block of the `blocks` order
 inline constexpr size_t kFirstCheckBlocks = 12;  // blocks summed before the first comparison
 
-using CappedKernelU8 = uint32_t (*)(const uint8_t* a, const uint8_t* b, size_t n,
-                                    std::span<const uint32_t> blocks, uint32_t cap);
+using CappedKernelU8 = uint32_t (*)(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,
+                                    uint32_t cap);
 // The same for `count` rows at once (row i at rows + i·stride, (n) values each):
 // out[i] = min(distance(a, row i), cap). One call per run of rows keeps a's first blocks in
 // registers, sums the first 12 blocks of four rows at a time without a branch, and only the
 // rows still below cap go on. out: (count).
-using CappedRowsKernelU8 = void (*)(const uint8_t* a, const uint8_t* rows, size_t stride,
-                                    size_t count, size_t n, std::span<const uint32_t> blocks,
-                                    uint32_t cap, uint32_t* out);
+using CappedRowsKernelU8 = void (*)(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,
+                                    std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out);
 
-#define IMPLAY_DECLARE_CAPPED_KERNELS                                                              \
-  uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,                              \
-                        std::span<const uint32_t> blocks, uint32_t cap);                           \
-  uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,                      \
-                                std::span<const uint32_t> blocks, uint32_t cap);                   \
-  uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,                            \
-                          std::span<const uint32_t> blocks, uint32_t cap);                         \
-  void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,       \
-                         size_t n, std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out); \
-  void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride,             \
-                                 size_t count, size_t n, std::span<const uint32_t> blocks,         \
-                                 uint32_t cap, uint32_t* out);                                     \
-  void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,     \
-                           size_t n, std::span<const uint32_t> blocks, uint32_t cap,               \
-                           uint32_t* out);
+#define IMPLAY_DECLARE_CAPPED_KERNELS                                                                                  \
+  uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks, uint32_t cap); \
+  uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,        \
+                                uint32_t cap);                                                                         \
+  uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,              \
+                          uint32_t cap);                                                                               \
+  void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,                 \
+                         std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out);                               \
+  void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,         \
+                                 std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out);                       \
+  void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,               \
+                           std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out);
 
 namespace portable {
 IMPLAY_DECLARE_CAPPED_KERNELS

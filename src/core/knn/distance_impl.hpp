@@ -17,8 +17,7 @@ namespace distance_detail {
 
 // cosine_distance_from_parts (distance.hpp) for float parts; cos is clamped to [−1, 1] so the
 // distance stays in [0, 2].
-inline float cosine_distance_from_float_parts(float dot, float squared_norm_a,
-                                              float squared_norm_b) {
+inline float cosine_distance_from_float_parts(float dot, float squared_norm_a, float squared_norm_b) {
   if (squared_norm_a == 0.0f || squared_norm_b == 0.0f) return 1.0f;
   double cosine = double(dot) / std::sqrt(double(squared_norm_a) * double(squared_norm_b));
   return float(1.0 - std::clamp(cosine, -1.0, 1.0));
@@ -56,9 +55,7 @@ IMPLAY_INLINE uint32_t blocked_sum_u8(const uint8_t* a, const uint8_t* b, size_t
   return sum;
 }
 
-IMPLAY_INLINE uint8_t absolute_difference(uint8_t x, uint8_t y) {
-  return x > y ? uint8_t(x - y) : uint8_t(y - x);
-}
+IMPLAY_INLINE uint8_t absolute_difference(uint8_t x, uint8_t y) { return x > y ? uint8_t(x - y) : uint8_t(y - x); }
 IMPLAY_INLINE uint32_t abs_term(uint8_t x, uint8_t y) {  // |x − y|
   return uint32_t(std::abs(int(x) - int(y)));
 }
@@ -83,8 +80,7 @@ IMPLAY_INLINE uint32_t linf_body(const uint8_t* a, const uint8_t* b, size_t n) {
   size_t i = 0;
   for (; i + kBlock <= n; i += kBlock) {
     uint8_t block = 0;
-    for (size_t j = 0; j < kBlock; ++j)
-      block = std::max(block, absolute_difference(a[i + j], b[i + j]));
+    for (size_t j = 0; j < kBlock; ++j) block = std::max(block, absolute_difference(a[i + j], b[i + j]));
     largest = std::max(largest, block);
   }
   for (; i < n; ++i) largest = std::max(largest, absolute_difference(a[i], b[i]));

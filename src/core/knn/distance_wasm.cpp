@@ -31,9 +31,7 @@ uint32_t sum_u32x4(v128_t v) {
 }
 
 // |a − b| per byte: one of the two saturating differences is 0, the other is |a − b|.
-v128_t absdiff_u8x16(v128_t a, v128_t b) {
-  return wasm_v128_or(wasm_u8x16_sub_sat(a, b), wasm_u8x16_sub_sat(b, a));
-}
+v128_t absdiff_u8x16(v128_t a, v128_t b) { return wasm_v128_or(wasm_u8x16_sub_sat(a, b), wasm_u8x16_sub_sat(b, a)); }
 
 // The even and odd bytes of v as 8 u16 lanes each (little-endian: byte 2i is the low half of
 // lane i). One and / one shift: cheaper than extend_low/high, and for sums the order of the
@@ -122,8 +120,7 @@ uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n) {
 uint32_t dot_u8(const uint8_t* a, const uint8_t* b, size_t n) {
   v128_t acc = wasm_i32x4_splat(0);  // (4) u32 partial sums
   size_t i = 0;
-  for (; i + 16 <= n; i += 16)
-    acc = wasm_i32x4_add(acc, dot_u8x16(wasm_v128_load(a + i), wasm_v128_load(b + i)));
+  for (; i + 16 <= n; i += 16) acc = wasm_i32x4_add(acc, dot_u8x16(wasm_v128_load(a + i), wasm_v128_load(b + i)));
   return sum_u32x4(acc) + portable::dot_u8(a + i, b + i, n - i);
 }
 
@@ -175,8 +172,7 @@ float linf_f32(const float* a, const float* b, size_t n) {
 
 float dot_f32(const float* a, const float* b, size_t n) {
   return lane_sum_f32x4(
-      a, b, n, [](v128_t x, v128_t y) { return wasm_f32x4_mul(x, y); },
-      [](float x, float y) { return x * y; });
+      a, b, n, [](v128_t x, v128_t y) { return wasm_f32x4_mul(x, y); }, [](float x, float y) { return x * y; });
 }
 
 float cosine_distance_f32(const float* a, const float* b, size_t n) {
@@ -191,8 +187,7 @@ namespace {
 
 // Largest of 16 bytes: fold halves onto the first byte.
 uint32_t max_of_bytes(v128_t v) {
-  v = wasm_u8x16_max(
-      v, wasm_i8x16_shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 0, 0, 0, 0, 0, 0, 0));
+  v = wasm_u8x16_max(v, wasm_i8x16_shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 0, 0, 0, 0, 0, 0, 0));
   v = wasm_u8x16_max(v, wasm_i8x16_shuffle(v, v, 4, 5, 6, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
   v = wasm_u8x16_max(v, wasm_i8x16_shuffle(v, v, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
   v = wasm_u8x16_max(v, wasm_i8x16_shuffle(v, v, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
@@ -201,12 +196,9 @@ uint32_t max_of_bytes(v128_t v) {
 
 // (4) the lane sums of x0, x1, x2, x3: pairs of lanes, then pairs of pairs.
 v128_t sum_lanes_4x4(v128_t x0, v128_t x1, v128_t x2, v128_t x3) {
-  const v128_t s01 = wasm_i32x4_add(wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5),
-                                    wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7));
-  const v128_t s23 = wasm_i32x4_add(wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5),
-                                    wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7));
-  return wasm_i32x4_add(wasm_i32x4_shuffle(s01, s23, 0, 1, 4, 5),
-                        wasm_i32x4_shuffle(s01, s23, 2, 3, 6, 7));
+  const v128_t s01 = wasm_i32x4_add(wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5), wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7));
+  const v128_t s23 = wasm_i32x4_add(wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5), wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7));
+  return wasm_i32x4_add(wasm_i32x4_shuffle(s01, s23, 0, 1, 4, 5), wasm_i32x4_shuffle(s01, s23, 2, 3, 6, 7));
 }
 
 // The query's first kFirstCheck blocks and their byte offsets (needs n ≥ 16·kFirstCheck).
@@ -240,8 +232,8 @@ struct SquaredL2 {
     }
     return wasm_i32x4_add(acc0, acc1);
   }
-  static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n,
-                         std::span<const uint32_t> blocks, uint32_t cap, uint32_t sum) {
+  static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks, uint32_t cap,
+                         uint32_t sum) {
     const size_t whole = n / kCappedBlock;
     v128_t acc = wasm_u32x4_make(sum, 0, 0, 0);
     for (size_t j = kFirstCheck; j < whole;) {
@@ -261,20 +253,20 @@ struct L1 {
   static v128_t lanes(const QueryBlocks& q, const uint8_t* b) {
     v128_t pairs = wasm_i16x8_splat(0);  // (8) u16 pair sums of |a − b|, ≤ 12 · 510
     for (size_t j = 0; j < kFirstCheck; ++j)
-      pairs = wasm_i16x8_add(pairs, wasm_u16x8_extadd_pairwise_u8x16(
-                                        absdiff_u8x16(q.value[j], wasm_v128_load(b + q.at[j]))));
+      pairs = wasm_i16x8_add(pairs,
+                             wasm_u16x8_extadd_pairwise_u8x16(absdiff_u8x16(q.value[j], wasm_v128_load(b + q.at[j]))));
     return wasm_u32x4_extadd_pairwise_u16x8(pairs);
   }
-  static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n,
-                         std::span<const uint32_t> blocks, uint32_t cap, uint32_t sum) {
+  static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks, uint32_t cap,
+                         uint32_t sum) {
     const size_t whole = n / kCappedBlock;
     for (size_t j = kFirstCheck; j < whole;) {
       if (sum >= cap) return cap;
       v128_t pairs = wasm_i16x8_splat(0);  // ≤ 8 · 510 per lane
       for (const size_t end = std::min(j + kCheckEvery, whole); j < end; ++j) {
         const size_t at = block_offset(blocks, j);
-        pairs = wasm_i16x8_add(pairs, wasm_u16x8_extadd_pairwise_u8x16(absdiff_u8x16(
-                                          wasm_v128_load(a + at), wasm_v128_load(b + at))));
+        pairs = wasm_i16x8_add(
+            pairs, wasm_u16x8_extadd_pairwise_u8x16(absdiff_u8x16(wasm_v128_load(a + at), wasm_v128_load(b + at))));
       }
       sum += sum_u32x4(wasm_u32x4_extadd_pairwise_u16x8(pairs));
     }
@@ -291,9 +283,8 @@ void capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t co
   size_t i = 0;
   for (; i + 4 <= count; i += 4) {  // prefixes, four rows per reduction, no branch
     const uint8_t* b = rows + i * stride;
-    wasm_v128_store(
-        out + i, sum_lanes_4x4(Metric::lanes(q, b), Metric::lanes(q, b + stride),
-                               Metric::lanes(q, b + 2 * stride), Metric::lanes(q, b + 3 * stride)));
+    wasm_v128_store(out + i, sum_lanes_4x4(Metric::lanes(q, b), Metric::lanes(q, b + stride),
+                                           Metric::lanes(q, b + 2 * stride), Metric::lanes(q, b + 3 * stride)));
   }
   for (; i < count; ++i) out[i] = sum_u32x4(Metric::lanes(q, rows + i * stride));
   for (i = 0; i < count; ++i)  // most prefixes already reach cap
@@ -302,44 +293,36 @@ void capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t co
 
 }  // namespace
 
-uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                              std::span<const uint32_t> blocks, uint32_t cap) {
-  if (n > kMaxExactL2 || n < kFirstCheck * kCappedBlock)
-    return portable::squared_l2_u8_capped(a, b, n, blocks, cap);
+uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,
+                              uint32_t cap) {
+  if (n > kMaxExactL2 || n < kFirstCheck * kCappedBlock) return portable::squared_l2_u8_capped(a, b, n, blocks, cap);
   const uint32_t first = sum_u32x4(SquaredL2::lanes(QueryBlocks(a, blocks), b));
   return first >= cap ? cap : SquaredL2::finish(a, b, n, blocks, cap, first);
 }
 
-uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                      std::span<const uint32_t> blocks, uint32_t cap) {
-  if (n > kMaxExactL1 || n < kFirstCheck * kCappedBlock)
-    return portable::l1_u8_capped(a, b, n, blocks, cap);
+uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks, uint32_t cap) {
+  if (n > kMaxExactL1 || n < kFirstCheck * kCappedBlock) return portable::l1_u8_capped(a, b, n, blocks, cap);
   const uint32_t first = sum_u32x4(L1::lanes(QueryBlocks(a, blocks), b));
   return first >= cap ? cap : L1::finish(a, b, n, blocks, cap, first);
 }
 
-uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                        std::span<const uint32_t> blocks, uint32_t cap) {
+uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks, uint32_t cap) {
   const size_t whole = n / kCappedBlock;
   v128_t largest = wasm_i8x16_splat(0);  // (16) running max of |a − b| per byte lane
   for (size_t j = 0; j < whole;) {
     if (j >= kFirstCheck && max_of_bytes(largest) >= cap) return cap;
-    for (const size_t end = std::min(j < kFirstCheck ? kFirstCheck : j + kCheckEvery, whole);
-         j < end; ++j) {
+    for (const size_t end = std::min(j < kFirstCheck ? kFirstCheck : j + kCheckEvery, whole); j < end; ++j) {
       const size_t at = block_offset(blocks, j);
-      largest =
-          wasm_u8x16_max(largest, absdiff_u8x16(wasm_v128_load(a + at), wasm_v128_load(b + at)));
+      largest = wasm_u8x16_max(largest, absdiff_u8x16(wasm_v128_load(a + at), wasm_v128_load(b + at)));
     }
   }
   const size_t done = whole * kCappedBlock;
-  const uint32_t result =
-      std::max(max_of_bytes(largest), portable::linf_u8(a + done, b + done, n - done));
+  const uint32_t result = std::max(max_of_bytes(largest), portable::linf_u8(a + done, b + done, n - done));
   return std::min(result, cap);
 }
 
-void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
-                               size_t n, std::span<const uint32_t> blocks, uint32_t cap,
-                               uint32_t* out) {
+void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,
+                               std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
   if (n > kMaxExactL2 || n < kFirstCheck * kCappedBlock)
     return portable::squared_l2_u8_capped_rows(a, rows, stride, count, n, blocks, cap, out);
   capped_rows<SquaredL2>(a, rows, stride, count, n, blocks, cap, out);
@@ -352,8 +335,8 @@ void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, siz
   capped_rows<L1>(a, rows, stride, count, n, blocks, cap, out);
 }
 
-void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
-                         size_t n, std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
+void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,
+                         std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
   for (size_t i = 0; i < count; ++i) out[i] = linf_u8_capped(a, rows + i * stride, n, blocks, cap);
 }
 

@@ -1,8 +1,8 @@
 // distance_x86.cpp — the x86-64 versions of the distance kernels: the portable integer bodies as
 // GCC target clones (the dispatching l1_u8 and its kin themselves), and the capped kernels in AVX2
-// and AVX-512 intrinsics (namespaces x86_avx2, x86_avx512). Per-function target attributes, not per-file flags, so the binary runs on
-// any x86-64 and distance.cpp's dispatch picks by CPUID (target.hpp). The portable references are
-// in distance.cpp, the wasm versions in distance_wasm.cpp.
+// and AVX-512 intrinsics (namespaces x86_avx2, x86_avx512). Per-function target attributes, not per-file flags, so the
+// binary runs on any x86-64 and distance.cpp's dispatch picks by CPUID (target.hpp). The portable references are in
+// distance.cpp, the wasm versions in distance_wasm.cpp.
 //
 // Index: [Target clones and shared SSE2 pieces] [AVX-512] [AVX2]
 #include "core/knn/distance.hpp"
@@ -45,21 +45,11 @@ using namespace distance_detail;
 
 // The dispatching plain integer kernels of distance.hpp themselves: on x86-64 they are these
 // bodies compiled three times, and the loader's resolver picks the clone for the CPU.
-IMPLAY_CLONES uint32_t l1_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return l1_body(a, b, n);
-}
-IMPLAY_CLONES uint32_t squared_l2_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return squared_l2_body(a, b, n);
-}
-IMPLAY_CLONES uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return linf_body(a, b, n);
-}
-IMPLAY_CLONES uint32_t dot_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return dot_body(a, b, n);
-}
-IMPLAY_CLONES float cosine_distance_u8(const uint8_t* a, const uint8_t* b, size_t n) {
-  return cosine_body(a, b, n);
-}
+IMPLAY_CLONES uint32_t l1_u8(const uint8_t* a, const uint8_t* b, size_t n) { return l1_body(a, b, n); }
+IMPLAY_CLONES uint32_t squared_l2_u8(const uint8_t* a, const uint8_t* b, size_t n) { return squared_l2_body(a, b, n); }
+IMPLAY_CLONES uint32_t linf_u8(const uint8_t* a, const uint8_t* b, size_t n) { return linf_body(a, b, n); }
+IMPLAY_CLONES uint32_t dot_u8(const uint8_t* a, const uint8_t* b, size_t n) { return dot_body(a, b, n); }
+IMPLAY_CLONES float cosine_distance_u8(const uint8_t* a, const uint8_t* b, size_t n) { return cosine_body(a, b, n); }
 
 namespace {
 
@@ -85,8 +75,7 @@ namespace {
 
 // Blocks j .. j + count − 1 of the order (count ≤ 4) as one 64-byte register, zeros past count
 // (|0 − 0| adds nothing to any metric).
-IMPLAY_AVX512 inline __m512i load_blocks(const uint8_t* row, std::span<const uint32_t> blocks,
-                                         size_t j, size_t count) {
+IMPLAY_AVX512 inline __m512i load_blocks(const uint8_t* row, std::span<const uint32_t> blocks, size_t j, size_t count) {
   if (blocks.empty()) {
     if (count == 4) return _mm512_loadu_si512(row + kCappedBlock * j);
     return _mm512_maskz_loadu_epi8(~0ull >> (64 - kCappedBlock * count), row + kCappedBlock * j);
@@ -113,12 +102,9 @@ IMPLAY_AVX512 inline __m512i squares(__m512i x, __m512i y) {
 // (4) the lane sums of four vectors of 16 u32: interleave pairs of rows and add, then pairs of
 // pairs, then fold the four 128-bit lanes.
 IMPLAY_AVX512 inline __m128i sum_lanes_4x16(__m512i x0, __m512i x1, __m512i x2, __m512i x3) {
-  const __m512i s01 =
-      _mm512_add_epi32(_mm512_unpacklo_epi32(x0, x1), _mm512_unpackhi_epi32(x0, x1));
-  const __m512i s23 =
-      _mm512_add_epi32(_mm512_unpacklo_epi32(x2, x3), _mm512_unpackhi_epi32(x2, x3));
-  const __m512i s =
-      _mm512_add_epi32(_mm512_unpacklo_epi64(s01, s23), _mm512_unpackhi_epi64(s01, s23));
+  const __m512i s01 = _mm512_add_epi32(_mm512_unpacklo_epi32(x0, x1), _mm512_unpackhi_epi32(x0, x1));
+  const __m512i s23 = _mm512_add_epi32(_mm512_unpacklo_epi32(x2, x3), _mm512_unpackhi_epi32(x2, x3));
+  const __m512i s = _mm512_add_epi32(_mm512_unpacklo_epi64(s01, s23), _mm512_unpackhi_epi64(s01, s23));
   const __m256i h = _mm256_add_epi32(_mm512_castsi512_si256(s), _mm512_extracti64x4_epi64(s, 1));
   return _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
 }
@@ -143,16 +129,14 @@ IMPLAY_AVX512 inline QueryGroups load_query(const uint8_t* a, std::span<const ui
 // Per metric: `lanes` sums the first kFirstCheck blocks of b against the query into 16 u32
 // lanes (the prefix), `finish` goes on from the prefix sum to min(distance, cap).
 struct SquaredL2 {
-  IMPLAY_AVX512 static __m512i lanes(const QueryGroups& q, const uint8_t* b,
-                                     std::span<const uint32_t> blocks) {
+  IMPLAY_AVX512 static __m512i lanes(const QueryGroups& q, const uint8_t* b, std::span<const uint32_t> blocks) {
     __m512i acc = _mm512_setzero_si512();
     for (size_t g = 0; g < kFirstCheck / 4; ++g)
       acc = _mm512_add_epi32(acc, squares(q.value[g], load_blocks(b, blocks, 4 * g, 4)));
     return acc;
   }
-  IMPLAY_AVX512 static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n,
-                                       std::span<const uint32_t> blocks, uint32_t cap,
-                                       uint32_t sum) {
+  IMPLAY_AVX512 static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,
+                                       uint32_t cap, uint32_t sum) {
     const size_t whole = n / kCappedBlock;
     __m512i acc = _mm512_zextsi128_si512(_mm_cvtsi32_si128(int(sum)));
     for (size_t j = kFirstCheck; j < whole;) {
@@ -160,8 +144,7 @@ struct SquaredL2 {
       const size_t end = std::min(j + kCheckEvery, whole);
       for (; j < end; j += 4) {
         const size_t count = std::min<size_t>(4, end - j);
-        acc = _mm512_add_epi32(
-            acc, squares(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
+        acc = _mm512_add_epi32(acc, squares(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
       }
       sum = uint32_t(_mm512_reduce_add_epi32(acc));
     }
@@ -171,16 +154,14 @@ struct SquaredL2 {
 };
 
 struct L1 {  // psadbw: sums of |x − y| in 8 u64 lanes (< 2³², so also 16 u32 lanes)
-  IMPLAY_AVX512 static __m512i lanes(const QueryGroups& q, const uint8_t* b,
-                                     std::span<const uint32_t> blocks) {
+  IMPLAY_AVX512 static __m512i lanes(const QueryGroups& q, const uint8_t* b, std::span<const uint32_t> blocks) {
     __m512i acc = _mm512_setzero_si512();
     for (size_t g = 0; g < kFirstCheck / 4; ++g)
       acc = _mm512_add_epi64(acc, _mm512_sad_epu8(q.value[g], load_blocks(b, blocks, 4 * g, 4)));
     return acc;
   }
-  IMPLAY_AVX512 static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n,
-                                       std::span<const uint32_t> blocks, uint32_t cap,
-                                       uint32_t sum) {
+  IMPLAY_AVX512 static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,
+                                       uint32_t cap, uint32_t sum) {
     const size_t whole = n / kCappedBlock;
     __m512i acc = _mm512_zextsi128_si512(_mm_cvtsi64_si128(int64_t(sum)));
     for (size_t j = kFirstCheck; j < whole;) {
@@ -188,8 +169,8 @@ struct L1 {  // psadbw: sums of |x − y| in 8 u64 lanes (< 2³², so also 16 u3
       const size_t end = std::min(j + kCheckEvery, whole);
       for (; j < end; j += 4) {
         const size_t count = std::min<size_t>(4, end - j);
-        acc = _mm512_add_epi64(acc, _mm512_sad_epu8(load_blocks(a, blocks, j, count),
-                                                    load_blocks(b, blocks, j, count)));
+        acc =
+            _mm512_add_epi64(acc, _mm512_sad_epu8(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
       }
       sum = uint32_t(_mm512_reduce_add_epi64(acc));
     }
@@ -200,9 +181,8 @@ struct L1 {  // psadbw: sums of |x − y| in 8 u64 lanes (< 2³², so also 16 u3
 
 // min(distance(a, row i), cap) for count rows; n ≥ 16·kFirstCheck and within the exact range.
 template <class Metric>
-IMPLAY_AVX512 void capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
-                               size_t n, std::span<const uint32_t> blocks, uint32_t cap,
-                               uint32_t* out) {
+IMPLAY_AVX512 void capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,
+                               std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
   const QueryGroups q = load_query(a, blocks);
   size_t i = 0;
   for (; i + 4 <= count; i += 4) {  // prefixes, four rows per reduction, no branch
@@ -210,20 +190,17 @@ IMPLAY_AVX512 void capped_rows(const uint8_t* a, const uint8_t* rows, size_t str
     _mm_storeu_si128(
         reinterpret_cast<__m128i*>(out + i),
         sum_lanes_4x16(Metric::lanes(q, b, blocks), Metric::lanes(q, b + stride, blocks),
-                       Metric::lanes(q, b + 2 * stride, blocks),
-                       Metric::lanes(q, b + 3 * stride, blocks)));
+                       Metric::lanes(q, b + 2 * stride, blocks), Metric::lanes(q, b + 3 * stride, blocks)));
   }
-  for (; i < count; ++i)
-    out[i] = uint32_t(_mm512_reduce_add_epi32(Metric::lanes(q, rows + i * stride, blocks)));
+  for (; i < count; ++i) out[i] = uint32_t(_mm512_reduce_add_epi32(Metric::lanes(q, rows + i * stride, blocks)));
   for (i = 0; i < count; ++i)  // most prefixes already reach cap
     out[i] = out[i] >= cap ? cap : Metric::finish(a, rows + i * stride, n, blocks, cap, out[i]);
 }
 
 template <class Metric>
-IMPLAY_AVX512 uint32_t capped(const uint8_t* a, const uint8_t* b, size_t n,
-                              std::span<const uint32_t> blocks, uint32_t cap) {
-  const uint32_t first =
-      uint32_t(_mm512_reduce_add_epi32(Metric::lanes(load_query(a, blocks), b, blocks)));
+IMPLAY_AVX512 uint32_t capped(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,
+                              uint32_t cap) {
+  const uint32_t first = uint32_t(_mm512_reduce_add_epi32(Metric::lanes(load_query(a, blocks), b, blocks)));
   return first >= cap ? cap : Metric::finish(a, b, n, blocks, cap, first);
 }
 
@@ -231,20 +208,18 @@ IMPLAY_AVX512 uint32_t capped(const uint8_t* a, const uint8_t* b, size_t n,
 
 IMPLAY_AVX512 uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
                                             std::span<const uint32_t> blocks, uint32_t cap) {
-  if (n > kMaxExactL2 || n < kFirstCheck * kCappedBlock)
-    return portable::squared_l2_u8_capped(a, b, n, blocks, cap);
+  if (n > kMaxExactL2 || n < kFirstCheck * kCappedBlock) return portable::squared_l2_u8_capped(a, b, n, blocks, cap);
   return capped<SquaredL2>(a, b, n, blocks, cap);
 }
 
-IMPLAY_AVX512 uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                                    std::span<const uint32_t> blocks, uint32_t cap) {
-  if (n > kMaxExactL1 || n < kFirstCheck * kCappedBlock)
-    return portable::l1_u8_capped(a, b, n, blocks, cap);
+IMPLAY_AVX512 uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,
+                                    uint32_t cap) {
+  if (n > kMaxExactL1 || n < kFirstCheck * kCappedBlock) return portable::l1_u8_capped(a, b, n, blocks, cap);
   return capped<L1>(a, b, n, blocks, cap);
 }
 
-IMPLAY_AVX512 uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                                      std::span<const uint32_t> blocks, uint32_t cap) {
+IMPLAY_AVX512 uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,
+                                      uint32_t cap) {
   const size_t whole = n / kCappedBlock;
   __m512i largest = _mm512_setzero_si512();  // (64) running max of |a − b| per byte lane
   for (size_t j = 0; j < whole;) {
@@ -252,35 +227,29 @@ IMPLAY_AVX512 uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t
     const size_t end = std::min(j < kFirstCheck ? kFirstCheck : j + kCheckEvery, whole);
     for (; j < end; j += 4) {
       const size_t count = std::min<size_t>(4, end - j);
-      largest = _mm512_max_epu8(
-          largest, absdiff(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
+      largest = _mm512_max_epu8(largest, absdiff(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
     }
   }
   const size_t done = whole * kCappedBlock;
-  return std::min(std::max(max_of_bytes(largest), portable::linf_u8(a + done, b + done, n - done)),
-                  cap);
+  return std::min(std::max(max_of_bytes(largest), portable::linf_u8(a + done, b + done, n - done)), cap);
 }
 
-IMPLAY_AVX512 void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride,
-                                             size_t count, size_t n,
-                                             std::span<const uint32_t> blocks, uint32_t cap,
-                                             uint32_t* out) {
+IMPLAY_AVX512 void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
+                                             size_t n, std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
   if (n > kMaxExactL2 || n < kFirstCheck * kCappedBlock)
     return portable::squared_l2_u8_capped_rows(a, rows, stride, count, n, blocks, cap, out);
   capped_rows<SquaredL2>(a, rows, stride, count, n, blocks, cap, out);
 }
 
-IMPLAY_AVX512 void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride,
-                                     size_t count, size_t n, std::span<const uint32_t> blocks,
-                                     uint32_t cap, uint32_t* out) {
+IMPLAY_AVX512 void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,
+                                     std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
   if (n > kMaxExactL1 || n < kFirstCheck * kCappedBlock)
     return portable::l1_u8_capped_rows(a, rows, stride, count, n, blocks, cap, out);
   capped_rows<L1>(a, rows, stride, count, n, blocks, cap, out);
 }
 
-IMPLAY_AVX512 void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride,
-                                       size_t count, size_t n, std::span<const uint32_t> blocks,
-                                       uint32_t cap, uint32_t* out) {
+IMPLAY_AVX512 void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,
+                                       std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
   for (size_t i = 0; i < count; ++i) out[i] = linf_u8_capped(a, rows + i * stride, n, blocks, cap);
 }
 
@@ -292,11 +261,9 @@ namespace x86_avx2 {
 namespace {
 
 // Blocks j and j + 1 of the order as one 32-byte register (count 1: the upper half is zero).
-IMPLAY_AVX2 inline __m256i load_blocks(const uint8_t* row, std::span<const uint32_t> blocks,
-                                       size_t j, size_t count) {
+IMPLAY_AVX2 inline __m256i load_blocks(const uint8_t* row, std::span<const uint32_t> blocks, size_t j, size_t count) {
   if (blocks.empty()) {
-    if (count == 2)
-      return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + kCappedBlock * j));
+    if (count == 2) return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row + kCappedBlock * j));
     return _mm256_zextsi128_si256(load_block(row, j));
   }
   const uint32_t* at = blocks.data() + j;
@@ -345,15 +312,14 @@ IMPLAY_AVX2 inline QueryPairs load_query(const uint8_t* a, std::span<const uint3
 
 // As in x86_avx512: `lanes` is the prefix in 8 u32 lanes, `finish` goes on to min(d, cap).
 struct SquaredL2 {
-  IMPLAY_AVX2 static __m256i lanes(const QueryPairs& q, const uint8_t* b,
-                                   std::span<const uint32_t> blocks) {
+  IMPLAY_AVX2 static __m256i lanes(const QueryPairs& q, const uint8_t* b, std::span<const uint32_t> blocks) {
     __m256i acc = _mm256_setzero_si256();
     for (size_t g = 0; g < kFirstCheck / 2; ++g)
       acc = _mm256_add_epi32(acc, squares(q.value[g], load_blocks(b, blocks, 2 * g, 2)));
     return acc;
   }
-  IMPLAY_AVX2 static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n,
-                                     std::span<const uint32_t> blocks, uint32_t cap, uint32_t sum) {
+  IMPLAY_AVX2 static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,
+                                     uint32_t cap, uint32_t sum) {
     const size_t whole = n / kCappedBlock;
     __m256i acc = _mm256_zextsi128_si256(_mm_cvtsi32_si128(int(sum)));
     for (size_t j = kFirstCheck; j < whole;) {
@@ -361,8 +327,7 @@ struct SquaredL2 {
       const size_t end = std::min(j + kCheckEvery, whole);
       for (; j < end; j += 2) {
         const size_t count = std::min<size_t>(2, end - j);
-        acc = _mm256_add_epi32(
-            acc, squares(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
+        acc = _mm256_add_epi32(acc, squares(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
       }
       sum = sum_u32x8(acc);
     }
@@ -372,15 +337,14 @@ struct SquaredL2 {
 };
 
 struct L1 {  // psadbw: sums of |x − y| in 4 u64 lanes (< 2³², so also 8 u32 lanes)
-  IMPLAY_AVX2 static __m256i lanes(const QueryPairs& q, const uint8_t* b,
-                                   std::span<const uint32_t> blocks) {
+  IMPLAY_AVX2 static __m256i lanes(const QueryPairs& q, const uint8_t* b, std::span<const uint32_t> blocks) {
     __m256i acc = _mm256_setzero_si256();
     for (size_t g = 0; g < kFirstCheck / 2; ++g)
       acc = _mm256_add_epi64(acc, _mm256_sad_epu8(q.value[g], load_blocks(b, blocks, 2 * g, 2)));
     return acc;
   }
-  IMPLAY_AVX2 static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n,
-                                     std::span<const uint32_t> blocks, uint32_t cap, uint32_t sum) {
+  IMPLAY_AVX2 static uint32_t finish(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,
+                                     uint32_t cap, uint32_t sum) {
     const size_t whole = n / kCappedBlock;
     __m256i acc = _mm256_zextsi128_si256(_mm_cvtsi64_si128(int64_t(sum)));
     for (size_t j = kFirstCheck; j < whole;) {
@@ -388,8 +352,8 @@ struct L1 {  // psadbw: sums of |x − y| in 4 u64 lanes (< 2³², so also 8 u32
       const size_t end = std::min(j + kCheckEvery, whole);
       for (; j < end; j += 2) {
         const size_t count = std::min<size_t>(2, end - j);
-        acc = _mm256_add_epi64(acc, _mm256_sad_epu8(load_blocks(a, blocks, j, count),
-                                                    load_blocks(b, blocks, j, count)));
+        acc =
+            _mm256_add_epi64(acc, _mm256_sad_epu8(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
       }
       sum = sum_u32x8(acc);  // u64 lanes with zero high halves
     }
@@ -399,18 +363,15 @@ struct L1 {  // psadbw: sums of |x − y| in 4 u64 lanes (< 2³², so also 8 u32
 };
 
 template <class Metric>
-IMPLAY_AVX2 void capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count,
-                             size_t n, std::span<const uint32_t> blocks, uint32_t cap,
-                             uint32_t* out) {
+IMPLAY_AVX2 void capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,
+                             std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
   const QueryPairs q = load_query(a, blocks);
   size_t i = 0;
   for (; i + 4 <= count; i += 4) {  // prefixes, four rows per reduction, no branch
     const uint8_t* b = rows + i * stride;
-    _mm_storeu_si128(
-        reinterpret_cast<__m128i*>(out + i),
-        sum_lanes_4x8(Metric::lanes(q, b, blocks), Metric::lanes(q, b + stride, blocks),
-                      Metric::lanes(q, b + 2 * stride, blocks),
-                      Metric::lanes(q, b + 3 * stride, blocks)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i),
+                     sum_lanes_4x8(Metric::lanes(q, b, blocks), Metric::lanes(q, b + stride, blocks),
+                                   Metric::lanes(q, b + 2 * stride, blocks), Metric::lanes(q, b + 3 * stride, blocks)));
   }
   for (; i < count; ++i) out[i] = sum_u32x8(Metric::lanes(q, rows + i * stride, blocks));
   for (i = 0; i < count; ++i)  // most prefixes already reach cap
@@ -418,8 +379,8 @@ IMPLAY_AVX2 void capped_rows(const uint8_t* a, const uint8_t* rows, size_t strid
 }
 
 template <class Metric>
-IMPLAY_AVX2 uint32_t capped(const uint8_t* a, const uint8_t* b, size_t n,
-                            std::span<const uint32_t> blocks, uint32_t cap) {
+IMPLAY_AVX2 uint32_t capped(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,
+                            uint32_t cap) {
   const uint32_t first = sum_u32x8(Metric::lanes(load_query(a, blocks), b, blocks));
   return first >= cap ? cap : Metric::finish(a, b, n, blocks, cap, first);
 }
@@ -428,20 +389,18 @@ IMPLAY_AVX2 uint32_t capped(const uint8_t* a, const uint8_t* b, size_t n,
 
 IMPLAY_AVX2 uint32_t squared_l2_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
                                           std::span<const uint32_t> blocks, uint32_t cap) {
-  if (n > kMaxExactL2 || n < kFirstCheck * kCappedBlock)
-    return portable::squared_l2_u8_capped(a, b, n, blocks, cap);
+  if (n > kMaxExactL2 || n < kFirstCheck * kCappedBlock) return portable::squared_l2_u8_capped(a, b, n, blocks, cap);
   return capped<SquaredL2>(a, b, n, blocks, cap);
 }
 
-IMPLAY_AVX2 uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                                  std::span<const uint32_t> blocks, uint32_t cap) {
-  if (n > kMaxExactL1 || n < kFirstCheck * kCappedBlock)
-    return portable::l1_u8_capped(a, b, n, blocks, cap);
+IMPLAY_AVX2 uint32_t l1_u8_capped(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,
+                                  uint32_t cap) {
+  if (n > kMaxExactL1 || n < kFirstCheck * kCappedBlock) return portable::l1_u8_capped(a, b, n, blocks, cap);
   return capped<L1>(a, b, n, blocks, cap);
 }
 
-IMPLAY_AVX2 uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n,
-                                    std::span<const uint32_t> blocks, uint32_t cap) {
+IMPLAY_AVX2 uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n, std::span<const uint32_t> blocks,
+                                    uint32_t cap) {
   const size_t whole = n / kCappedBlock;
   __m256i largest = _mm256_setzero_si256();  // (32) running max of |a − b| per byte lane
   for (size_t j = 0; j < whole;) {
@@ -449,34 +408,29 @@ IMPLAY_AVX2 uint32_t linf_u8_capped(const uint8_t* a, const uint8_t* b, size_t n
     const size_t end = std::min(j < kFirstCheck ? kFirstCheck : j + kCheckEvery, whole);
     for (; j < end; j += 2) {
       const size_t count = std::min<size_t>(2, end - j);
-      largest = _mm256_max_epu8(
-          largest, absdiff(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
+      largest = _mm256_max_epu8(largest, absdiff(load_blocks(a, blocks, j, count), load_blocks(b, blocks, j, count)));
     }
   }
   const size_t done = whole * kCappedBlock;
-  return std::min(std::max(max_of_bytes(largest), portable::linf_u8(a + done, b + done, n - done)),
-                  cap);
+  return std::min(std::max(max_of_bytes(largest), portable::linf_u8(a + done, b + done, n - done)), cap);
 }
 
-IMPLAY_AVX2 void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride,
-                                           size_t count, size_t n, std::span<const uint32_t> blocks,
-                                           uint32_t cap, uint32_t* out) {
+IMPLAY_AVX2 void squared_l2_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,
+                                           std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
   if (n > kMaxExactL2 || n < kFirstCheck * kCappedBlock)
     return portable::squared_l2_u8_capped_rows(a, rows, stride, count, n, blocks, cap, out);
   capped_rows<SquaredL2>(a, rows, stride, count, n, blocks, cap, out);
 }
 
-IMPLAY_AVX2 void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride,
-                                   size_t count, size_t n, std::span<const uint32_t> blocks,
-                                   uint32_t cap, uint32_t* out) {
+IMPLAY_AVX2 void l1_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,
+                                   std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
   if (n > kMaxExactL1 || n < kFirstCheck * kCappedBlock)
     return portable::l1_u8_capped_rows(a, rows, stride, count, n, blocks, cap, out);
   capped_rows<L1>(a, rows, stride, count, n, blocks, cap, out);
 }
 
-IMPLAY_AVX2 void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride,
-                                     size_t count, size_t n, std::span<const uint32_t> blocks,
-                                     uint32_t cap, uint32_t* out) {
+IMPLAY_AVX2 void linf_u8_capped_rows(const uint8_t* a, const uint8_t* rows, size_t stride, size_t count, size_t n,
+                                     std::span<const uint32_t> blocks, uint32_t cap, uint32_t* out) {
   for (size_t i = 0; i < count; ++i) out[i] = linf_u8_capped(a, rows + i * stride, n, blocks, cap);
 }
 

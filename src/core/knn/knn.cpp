@@ -40,14 +40,12 @@ namespace knn_detail {
 
 void check_rows(int rows, int dim, const char* what) {
   if (rows < 0) throw Error(std::string(what) + " rows = " + to_string(rows) + " is negative");
-  if (dim < 1)
-    throw Error(std::string(what) + " dimension = " + to_string(dim) + " must be at least 1");
+  if (dim < 1) throw Error(std::string(what) + " dimension = " + to_string(dim) + " must be at least 1");
 }
 
 void check_metric(Metric metric) {
   if (int(metric) < int(Metric::L1) || int(metric) > int(Metric::Cosine))
-    throw Error("unknown metric number " + to_string(int(metric)) +
-                " (valid: l1, l2, linf, cosine)");
+    throw Error("unknown metric number " + to_string(int(metric)) + " (valid: l1, l2, linf, cosine)");
 }
 
 void check_labels(std::span<const uint8_t> labels, int rows, int num_classes) {
@@ -56,8 +54,7 @@ void check_labels(std::span<const uint8_t> labels, int rows, int num_classes) {
     throw Error(to_string(labels.size()) + " labels for " + to_string(rows) + " examples");
   for (uint8_t label : labels)
     if (label >= num_classes)
-      throw Error("label " + to_string(label) +
-                  " is not below num_classes = " + to_string(num_classes));
+      throw Error("label " + to_string(label) + " is not below num_classes = " + to_string(num_classes));
 }
 
 }  // namespace knn_detail
@@ -67,33 +64,29 @@ namespace {
 void check_k(int k, int train_rows) {
   if (k < 1) throw Error("k = " + to_string(k) + " must be at least 1");
   if (k > train_rows)
-    throw Error("k = " + to_string(k) + " is larger than the " + to_string(train_rows) +
-                " training examples");
+    throw Error("k = " + to_string(k) + " is larger than the " + to_string(train_rows) + " training examples");
 }
 
 void check_search(int train_rows, int train_dim, int query_rows, int query_dim, int k) {
-  if (train_rows == 0)
-    throw Error("the training set is empty: k-NN needs at least one training example");
+  if (train_rows == 0) throw Error("the training set is empty: k-NN needs at least one training example");
   check_rows(train_rows, train_dim, "training");
   check_rows(query_rows, query_dim, "query");
   if (query_dim != train_dim)
-    throw Error("queries have dimension " + to_string(query_dim) +
-                " but training rows have dimension " + to_string(train_dim));
+    throw Error("queries have dimension " + to_string(query_dim) + " but training rows have dimension " +
+                to_string(train_dim));
   check_k(k, train_rows);
 }
 
 void check_options(const SearchOptions& options) {
   if (options.threads < 1) throw Error("threads = " + to_string(options.threads) + " must be ≥ 1");
   if (options.train_block < 1 || options.query_block < 1)
-    throw Error("search blocks " + to_string(options.train_block) + " × " +
-                to_string(options.query_block) + " must be at least 1 × 1");
+    throw Error("search blocks " + to_string(options.train_block) + " × " + to_string(options.query_block) +
+                " must be at least 1 × 1");
 }
 
 // [SECTION] Top-k search -------------------------------------------------------------------------
 
-const uint8_t* row_of(const U8Rows& rows, int i) {
-  return rows.data + size_t(i) * size_t(rows.dim);
-}
+const uint8_t* row_of(const U8Rows& rows, int i) { return rows.data + size_t(i) * size_t(rows.dim); }
 const float* row_of(const F32Rows& rows, int i) { return rows.data + size_t(i) * size_t(rows.dim); }
 
 // A possible neighbour: the key we rank on (exact uint32 for uint8 L1/L2/L∞, float otherwise).
@@ -119,9 +112,7 @@ void offer(Candidate<Key>* best, int& size, int k, Key key, int32_t index) {
 }
 
 // Float keys: NaN ranks as +∞ (rule 3) so that `<` stays a strict weak order.
-float rank_key(float distance) {
-  return std::isnan(distance) ? std::numeric_limits<float>::infinity() : distance;
-}
+float rank_key(float distance) { return std::isnan(distance) ? std::numeric_limits<float>::infinity() : distance; }
 
 // [SECTION] Early abandoning ---------------------------------------------------------------------
 // And what a search prepares once for it (block orders, reordered rows, norms).
@@ -141,8 +132,7 @@ constexpr int kOrderSampleRows = 64;
 
 SampleSums knn_detail::sample_sums(const U8Rows& train) {
   const size_t dim = size_t(train.dim);
-  SampleSums s{std::min(train.rows, kOrderSampleRows), std::vector<uint32_t>(dim, 0),
-               std::vector<uint32_t>(dim, 0)};
+  SampleSums s{std::min(train.rows, kOrderSampleRows), std::vector<uint32_t>(dim, 0), std::vector<uint32_t>(dim, 0)};
   for (int i = 0; i < s.rows; ++i) {
     const uint8_t* row = row_of(train, int(int64_t(i) * train.rows / s.rows));
     for (size_t d = 0; d < dim; ++d) {
@@ -158,16 +148,14 @@ namespace {
 // 0 .. n − 1 sorted by decreasing score; equal scores keep the natural order.
 void order_by_decreasing(std::span<const int64_t> score, std::span<uint32_t> order) {
   std::iota(order.begin(), order.end(), 0u);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](uint32_t x, uint32_t y) { return score[x] > score[y]; });
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) { return score[x] > score[y]; });
 }
 
 // The values of a row by decreasing variance, m²·var = m·Σx² − (Σx)², for the reordered copy
 // below: (D) value numbers.
 std::vector<uint32_t> value_order_by_variance(const SampleSums& s) {
   std::vector<int64_t> spread(s.sum.size());  // (D)
-  for (size_t d = 0; d < spread.size(); ++d)
-    spread[d] = int64_t(s.rows) * s.sum_sq[d] - int64_t(s.sum[d]) * s.sum[d];
+  for (size_t d = 0; d < spread.size(); ++d) spread[d] = int64_t(s.rows) * s.sum_sq[d] - int64_t(s.sum[d]) * s.sum[d];
   std::vector<uint32_t> order(spread.size());
   order_by_decreasing(spread, order);
   return order;
@@ -231,7 +219,7 @@ constexpr size_t kReorderedAlign = 64;
 
 struct ReorderedRows {
   std::vector<uint8_t> storage;  // the rows below, plus slack to start on a cache line
-  U8Rows view;  // (rows, padded_dim) row-major in storage: row[j] = original row[order[j]]
+  U8Rows view;                   // (rows, padded_dim) row-major in storage: row[j] = original row[order[j]]
 };
 
 ReorderedRows reorder_rows(const U8Rows& rows, const std::vector<uint32_t>& order) {
@@ -253,8 +241,7 @@ ReorderedRows reorder_rows(const U8Rows& rows, const std::vector<uint32_t>& orde
 
 std::vector<uint32_t> knn_detail::squared_norms(const U8Rows& rows) {
   std::vector<uint32_t> norms(static_cast<size_t>(rows.rows));
-  for (int i = 0; i < rows.rows; ++i)
-    norms[size_t(i)] = squared_norm_u8(row_of(rows, i), size_t(rows.dim));
+  for (int i = 0; i < rows.rows; ++i) norms[size_t(i)] = squared_norm_u8(row_of(rows, i), size_t(rows.dim));
   return norms;
 }
 
@@ -282,12 +269,12 @@ constexpr int kKeyRun = 256;
 // best and offer() rejects it as the full key would be rejected (rule 1); keys below cap are
 // exact. Every query sees its rows in increasing index, in any block shape or thread.
 template <class Key, class KeysOf, class Skip>
-void search_blocked(int train_rows, int q_begin, int q_end, int k, const SearchOptions& options,
-                    KeysOf keys_of, Skip skip, Neighbors& out) {
+void search_blocked(int train_rows, int q_begin, int q_end, int k, const SearchOptions& options, KeysOf keys_of,
+                    Skip skip, Neighbors& out) {
   const int query_block = options.query_block;
   std::vector<Candidate<Key>> best(size_t(query_block) * size_t(k));  // (query_block, k)
   std::vector<int> filled(static_cast<size_t>(query_block));          // (query_block)
-  Key keys[kKeyRun];  // (kKeyRun) keys of the current run of rows
+  Key keys[kKeyRun];                                                  // (kKeyRun) keys of the current run of rows
   for (int qb = q_begin; qb < q_end; qb += query_block) {
     const int qe = std::min(q_end, qb + query_block);
     std::fill(filled.begin(), filled.end(), 0);
@@ -327,9 +314,8 @@ auto pairwise_keys(KeyOf key_of, Skip skip) {
 
 // The metric switch for uint8 rows: exact uint32 keys from the capped kernels, except cosine.
 template <class Skip>
-void search_range(const U8Rows& train, const U8Rows& queries, int q_begin, int q_end, int k,
-                  Metric metric, const SearchOptions& options, const SearchPlan& plan, Skip skip,
-                  Neighbors& out) {
+void search_range(const U8Rows& train, const U8Rows& queries, int q_begin, int q_end, int k, Metric metric,
+                  const SearchOptions& options, const SearchPlan& plan, Skip skip, Neighbors& out) {
   const size_t dim = size_t(train.dim);
   if (metric != Metric::Cosine) {
     // L1, L2, L∞: one capped-rows call per run of rows (skipped rows are computed too: a
@@ -341,59 +327,45 @@ void search_range(const U8Rows& train, const U8Rows& queries, int q_begin, int q
     std::vector<char> taken;                                         // scratch
     for (int q = q_begin; q < q_end && blocks > 0; ++q)
       block_order_for_query(*plan.sample, row_of(queries, q),
-                            std::span(orders).subspan(size_t(q - q_begin) * blocks, blocks), score,
-                            taken);
+                            std::span(orders).subspan(size_t(q - q_begin) * blocks, blocks), score, taken);
     auto keys_of = [&, kernel](int q, int t_begin, int t_end, uint32_t cap, uint32_t* keys) {
       const std::span<const uint32_t> order =
           std::span<const uint32_t>(orders).subspan(size_t(q - q_begin) * blocks, blocks);
-      kernel(row_of(queries, q), row_of(train, t_begin), dim, size_t(t_end - t_begin), dim, order,
-             cap, keys);
+      kernel(row_of(queries, q), row_of(train, t_begin), dim, size_t(t_end - t_begin), dim, order, cap, keys);
     };
     return search_blocked<uint32_t>(train.rows, q_begin, q_end, k, options, keys_of, skip, out);
   }
   auto run = [&](auto key_of) {
-    search_blocked<float>(train.rows, q_begin, q_end, k, options, pairwise_keys(key_of, skip), skip,
-                          out);
+    search_blocked<float>(train.rows, q_begin, q_end, k, options, pairwise_keys(key_of, skip), skip, out);
   };
   if (plan.train_norms.empty())
-    return run([&](int q, int t) {
-      return cosine_distance_u8(row_of(queries, q), row_of(train, t), dim);
-    });
+    return run([&](int q, int t) { return cosine_distance_u8(row_of(queries, q), row_of(train, t), dim); });
   // Cosine from precomputed norms: one dot product per pair instead of three. Bit-for-bit the
   // same value (the same exact integer parts go into the same formula).
   std::vector<uint32_t> query_norms(static_cast<size_t>(q_end - q_begin));  // (this range)
-  for (int q = q_begin; q < q_end; ++q)
-    query_norms[size_t(q - q_begin)] = squared_norm_u8(row_of(queries, q), dim);
+  for (int q = q_begin; q < q_end; ++q) query_norms[size_t(q - q_begin)] = squared_norm_u8(row_of(queries, q), dim);
   const std::span<const uint32_t> train_norms = plan.train_norms;
   run([&](int q, int t) {
-    return cosine_distance_u8(row_of(queries, q), row_of(train, t), dim,
-                              query_norms[size_t(q - q_begin)], train_norms[size_t(t)]);
+    return cosine_distance_u8(row_of(queries, q), row_of(train, t), dim, query_norms[size_t(q - q_begin)],
+                              train_norms[size_t(t)]);
   });
 }
 
 // The metric switch for float rows: float keys, NaN → +∞; no caps.
 template <class Skip>
-void search_range(const F32Rows& train, const F32Rows& queries, int q_begin, int q_end, int k,
-                  Metric metric, const SearchOptions& options, const SearchPlan&, Skip skip,
-                  Neighbors& out) {
+void search_range(const F32Rows& train, const F32Rows& queries, int q_begin, int q_end, int k, Metric metric,
+                  const SearchOptions& options, const SearchPlan&, Skip skip, Neighbors& out) {
   const size_t dim = size_t(train.dim);
   auto run = [&](auto distance) {
-    auto key_of = [&](int q, int t) {
-      return rank_key(distance(row_of(queries, q), row_of(train, t)));
-    };
-    search_blocked<float>(train.rows, q_begin, q_end, k, options, pairwise_keys(key_of, skip), skip,
-                          out);
+    auto key_of = [&](int q, int t) { return rank_key(distance(row_of(queries, q), row_of(train, t))); };
+    search_blocked<float>(train.rows, q_begin, q_end, k, options, pairwise_keys(key_of, skip), skip, out);
   };
   using P = const float*;
   switch (metric) {
-    case Metric::L1:
-      return run([dim](P a, P b) { return l1_f32(a, b, dim); });
-    case Metric::L2:
-      return run([dim](P a, P b) { return squared_l2_f32(a, b, dim); });
-    case Metric::Linf:
-      return run([dim](P a, P b) { return linf_f32(a, b, dim); });
-    case Metric::Cosine:
-      return run([dim](P a, P b) { return cosine_distance_f32(a, b, dim); });
+    case Metric::L1: return run([dim](P a, P b) { return l1_f32(a, b, dim); });
+    case Metric::L2: return run([dim](P a, P b) { return squared_l2_f32(a, b, dim); });
+    case Metric::Linf: return run([dim](P a, P b) { return linf_f32(a, b, dim); });
+    case Metric::Cosine: return run([dim](P a, P b) { return cosine_distance_f32(a, b, dim); });
   }
 }
 
@@ -406,8 +378,8 @@ int usable_threads(int requested, int query_count) {
 // All queries, split into contiguous slices over threads (each slice writes its own rows of
 // out, so no locking). Any exception in a worker is rethrown here after all have joined.
 template <class Rows, class Skip>
-Neighbors search_all(const Rows& train, const Rows& queries, int k, Metric metric,
-                     const SearchOptions& options, const SearchPlan& plan, Skip skip) {
+Neighbors search_all(const Rows& train, const Rows& queries, int k, Metric metric, const SearchOptions& options,
+                     const SearchPlan& plan, Skip skip) {
   Neighbors out{queries.rows, k, {}, {}};
   out.index.assign(size_t(queries.rows) * size_t(k), -1);
   out.distance.assign(out.index.size(), std::numeric_limits<float>::infinity());
@@ -458,16 +430,14 @@ auto other_folds_only(const int32_t* fold_of, int first) {
 
 }  // namespace
 
-Neighbors knn_detail::search_other_folds(const U8Rows& data, const U8Rows& queries, int k,
-                                         Metric metric, const SearchOptions& options,
-                                         const SearchPlan& plan, const int32_t* fold_of,
+Neighbors knn_detail::search_other_folds(const U8Rows& data, const U8Rows& queries, int k, Metric metric,
+                                         const SearchOptions& options, const SearchPlan& plan, const int32_t* fold_of,
                                          int first) {
   return search_all(data, queries, k, metric, options, plan, other_folds_only(fold_of, first));
 }
 
-Neighbors knn_detail::search_other_folds(const F32Rows& data, const F32Rows& queries, int k,
-                                         Metric metric, const SearchOptions& options,
-                                         const SearchPlan& plan, const int32_t* fold_of,
+Neighbors knn_detail::search_other_folds(const F32Rows& data, const F32Rows& queries, int k, Metric metric,
+                                         const SearchOptions& options, const SearchPlan& plan, const int32_t* fold_of,
                                          int first) {
   return search_all(data, queries, k, metric, options, plan, other_folds_only(fold_of, first));
 }
@@ -481,8 +451,7 @@ std::span<const float> Neighbors::distance_of(int query) const {
   return std::span<const float>(distance).subspan(size_t(query) * size_t(k), size_t(k));
 }
 
-Neighbors search(const U8Rows& train, const U8Rows& queries, int k, Metric metric,
-                 const SearchOptions& options) {
+Neighbors search(const U8Rows& train, const U8Rows& queries, int k, Metric metric, const SearchOptions& options) {
   check_search(train.rows, train.dim, queries.rows, queries.dim, k);
   check_metric(metric);
   check_options(options);
@@ -491,15 +460,13 @@ Neighbors search(const U8Rows& train, const U8Rows& queries, int k, Metric metri
     const std::vector<uint32_t> order = value_order_by_variance(sample_sums(train));
     const ReorderedRows reordered_train = reorder_rows(train, order);
     const ReorderedRows reordered_queries = reorder_rows(queries, order);
-    return search_all(reordered_train.view, reordered_queries.view, k, metric, options,
-                      SearchPlan{}, no_skip());
+    return search_all(reordered_train.view, reordered_queries.view, k, metric, options, SearchPlan{}, no_skip());
   }
   const U8PlanStorage plan(train, metric, queries.rows);
   return search_all(train, queries, k, metric, options, plan.plan(), no_skip());
 }
 
-Neighbors search(const F32Rows& train, const F32Rows& queries, int k, Metric metric,
-                 const SearchOptions& options) {
+Neighbors search(const F32Rows& train, const F32Rows& queries, int k, Metric metric, const SearchOptions& options) {
   check_search(train.rows, train.dim, queries.rows, queries.dim, k);
   check_metric(metric);
   check_options(options);
@@ -508,13 +475,11 @@ Neighbors search(const F32Rows& train, const F32Rows& queries, int k, Metric met
 
 // One query needs no blocking: a single block of all rows keeps the loop plain.
 Neighbors search_one(const U8Rows& train, const uint8_t* query, int k, Metric metric) {
-  return search(train, U8Rows{query, 1, train.dim}, k, metric,
-                SearchOptions{1, std::max(train.rows, 1), 1});
+  return search(train, U8Rows{query, 1, train.dim}, k, metric, SearchOptions{1, std::max(train.rows, 1), 1});
 }
 
 Neighbors search_one(const F32Rows& train, const float* query, int k, Metric metric) {
-  return search(train, F32Rows{query, 1, train.dim}, k, metric,
-                SearchOptions{1, std::max(train.rows, 1), 1});
+  return search(train, F32Rows{query, 1, train.dim}, k, metric, SearchOptions{1, std::max(train.rows, 1), 1});
 }
 
 float true_distance(Metric metric, float distance) {
@@ -535,8 +500,8 @@ std::vector<float> true_distances(std::span<const float> distances, Metric metri
 // Vote of the first k of one neighbour list (true_dist: (≥ k) true distances, or empty).
 int vote_prefix(std::span<const int32_t> index, std::span<const float> true_dist, int k,
                 std::span<const uint8_t> labels, int num_classes, bool weighted) {
-  return vote(index.first(size_t(k)), weighted ? true_dist.first(size_t(k)) : true_dist.first(0),
-              labels, num_classes, weighted)
+  return vote(index.first(size_t(k)), weighted ? true_dist.first(size_t(k)) : true_dist.first(0), labels, num_classes,
+              weighted)
       .label;
 }
 
@@ -549,21 +514,18 @@ template <class Rows>
 using ValueOf = std::remove_const_t<std::remove_pointer_t<decltype(Rows::data)>>;
 
 template <class Rows>
-Vote classify_rows(const Rows& train, std::span<const uint8_t> labels, int num_classes,
-                   const ValueOf<Rows>* query, const KnnParams& params) {
+Vote classify_rows(const Rows& train, std::span<const uint8_t> labels, int num_classes, const ValueOf<Rows>* query,
+                   const KnnParams& params) {
   check_labels(labels, train.rows, num_classes);  // O(N), small next to the N·D search
   Neighbors found = search_one(train, query, params.k, params.metric);
-  return vote(found.index, true_distances(found.distance, params.metric), labels, num_classes,
-              params.weighted);
+  return vote(found.index, true_distances(found.distance, params.metric), labels, num_classes, params.weighted);
 }
 
 template <class Rows>
-std::vector<int> predict_rows(const Rows& train, std::span<const uint8_t> labels, int num_classes,
-                              const Rows& queries, const KnnParams& params,
-                              const SearchOptions& options) {
+std::vector<int> predict_rows(const Rows& train, std::span<const uint8_t> labels, int num_classes, const Rows& queries,
+                              const KnnParams& params, const SearchOptions& options) {
   check_labels(labels, train.rows, num_classes);
-  return predict(search(train, queries, params.k, params.metric, options), labels, num_classes,
-                 params);
+  return predict(search(train, queries, params.k, params.metric, options), labels, num_classes, params);
 }
 
 }  // namespace
@@ -580,12 +542,11 @@ Vote vote(std::span<const int32_t> neighbor_index, std::span<const float> neighb
   for (size_t i = 0; i < neighbor_index.size(); ++i) {
     const int32_t row = neighbor_index[i];
     if (row < 0 || size_t(row) >= train_labels.size())
-      throw Error("neighbour index " + to_string(row) + " is outside the " +
-                  to_string(train_labels.size()) + " training labels");
+      throw Error("neighbour index " + to_string(row) + " is outside the " + to_string(train_labels.size()) +
+                  " training labels");
     const int label = train_labels[size_t(row)];
     if (label >= num_classes)
-      throw Error("label " + to_string(label) +
-                  " is not below num_classes = " + to_string(num_classes));
+      throw Error("label " + to_string(label) + " is not below num_classes = " + to_string(num_classes));
     // Weighted: w = 1/(d + ε), near neighbours count more; unweighted: w = 1.
     result.votes[size_t(label)] += weighted ? 1.0f / (neighbor_distance[i] + kVoteEpsilon) : 1.0f;
   }
@@ -598,46 +559,42 @@ Vote vote(std::span<const int32_t> neighbor_index, std::span<const float> neighb
   return result;
 }
 
-Vote classify(const U8Rows& train, std::span<const uint8_t> train_labels, int num_classes,
-              const uint8_t* query, const KnnParams& params) {
+Vote classify(const U8Rows& train, std::span<const uint8_t> train_labels, int num_classes, const uint8_t* query,
+              const KnnParams& params) {
   return classify_rows(train, train_labels, num_classes, query, params);
 }
 
-Vote classify(const F32Rows& train, std::span<const uint8_t> train_labels, int num_classes,
-              const float* query, const KnnParams& params) {
+Vote classify(const F32Rows& train, std::span<const uint8_t> train_labels, int num_classes, const float* query,
+              const KnnParams& params) {
   return classify_rows(train, train_labels, num_classes, query, params);
 }
 
-std::vector<int> predict(const Neighbors& neighbors, std::span<const uint8_t> train_labels,
-                         int num_classes, const KnnParams& params) {
+std::vector<int> predict(const Neighbors& neighbors, std::span<const uint8_t> train_labels, int num_classes,
+                         const KnnParams& params) {
   if (params.k < 1 || params.k > neighbors.k)
-    throw Error("k = " + to_string(params.k) + " must be between 1 and the " +
-                to_string(neighbors.k) + " neighbours searched");
+    throw Error("k = " + to_string(params.k) + " must be between 1 and the " + to_string(neighbors.k) +
+                " neighbours searched");
   std::vector<int> labels(size_t(neighbors.queries));
   for (int q = 0; q < neighbors.queries; ++q) {
     const std::vector<float> dist = true_distances(neighbors.distance_of(q), params.metric);
-    labels[size_t(q)] = vote_prefix(neighbors.index_of(q), dist, params.k, train_labels,
-                                    num_classes, params.weighted);
+    labels[size_t(q)] = vote_prefix(neighbors.index_of(q), dist, params.k, train_labels, num_classes, params.weighted);
   }
   return labels;
 }
 
-std::vector<int> predict(const U8Rows& train, std::span<const uint8_t> train_labels,
-                         int num_classes, const U8Rows& queries, const KnnParams& params,
-                         const SearchOptions& options) {
+std::vector<int> predict(const U8Rows& train, std::span<const uint8_t> train_labels, int num_classes,
+                         const U8Rows& queries, const KnnParams& params, const SearchOptions& options) {
   return predict_rows(train, train_labels, num_classes, queries, params, options);
 }
 
-std::vector<int> predict(const F32Rows& train, std::span<const uint8_t> train_labels,
-                         int num_classes, const F32Rows& queries, const KnnParams& params,
-                         const SearchOptions& options) {
+std::vector<int> predict(const F32Rows& train, std::span<const uint8_t> train_labels, int num_classes,
+                         const F32Rows& queries, const KnnParams& params, const SearchOptions& options) {
   return predict_rows(train, train_labels, num_classes, queries, params, options);
 }
 
 double accuracy(std::span<const int> predicted, std::span<const uint8_t> labels) {
   if (predicted.size() != labels.size())
-    throw Error(to_string(predicted.size()) + " predictions for " + to_string(labels.size()) +
-                " labels");
+    throw Error(to_string(predicted.size()) + " predictions for " + to_string(labels.size()) + " labels");
   if (predicted.empty()) return 0.0;
   size_t correct = 0;
   for (size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == int(labels[i]);
@@ -662,8 +619,7 @@ std::vector<ValueOf<Rows>> gather(const Rows& rows, std::span<const int32_t> ind
   out.reserve(indices.size() * size_t(std::max(rows.dim, 0)));
   for (int32_t i : indices) {
     if (i < 0 || i >= rows.rows)
-      throw Error("row index " + to_string(i) + " is outside the " + to_string(rows.rows) +
-                  " rows");
+      throw Error("row index " + to_string(i) + " is outside the " + to_string(rows.rows) + " rows");
     out.insert(out.end(), row_of(rows, i), row_of(rows, i) + rows.dim);
   }
   return out;
@@ -673,16 +629,15 @@ std::vector<ValueOf<Rows>> gather(const Rows& rows, std::span<const int32_t> ind
 
 Split split_indices(int n, double validation_fraction, double test_fraction, uint64_t seed) {
   if (n < 0) throw Error("cannot split n = " + to_string(n) + " examples");
-  for (auto [name, fraction] : {std::pair{"validation_fraction", validation_fraction},
-                                std::pair{"test_fraction", test_fraction}})
+  for (auto [name, fraction] :
+       {std::pair{"validation_fraction", validation_fraction}, std::pair{"test_fraction", test_fraction}})
     if (!(fraction >= 0.0 && fraction < 1.0))  // also rejects NaN
       throw Error(std::string(name) + " = " + format_number(fraction) + " must be in [0, 1)");
   const int64_t test = std::llround(double(n) * test_fraction);
   const int64_t validation = std::llround(double(n) * validation_fraction);
   if (n > 0 && test + validation >= n)
-    throw Error("validation_fraction = " + format_number(validation_fraction) +
-                " and test_fraction = " + format_number(test_fraction) +
-                " leave no training examples out of " + to_string(n));
+    throw Error("validation_fraction = " + format_number(validation_fraction) + " and test_fraction = " +
+                format_number(test_fraction) + " leave no training examples out of " + to_string(n));
   // (n) shuffled indices: the first `test` are test, the next `validation` validation.
   std::vector<int32_t> order(static_cast<size_t>(n));
   std::iota(order.begin(), order.end(), 0);
@@ -693,26 +648,19 @@ Split split_indices(int n, double validation_fraction, double test_fraction, uin
     std::sort(part.begin(), part.end());
     return part;
   };
-  return Split{sorted_part(test + validation, n), sorted_part(test, test + validation),
-               sorted_part(0, test)};
+  return Split{sorted_part(test + validation, n), sorted_part(test, test + validation), sorted_part(0, test)};
 }
 
-std::vector<uint8_t> gather_rows(const U8Rows& rows, std::span<const int32_t> indices) {
-  return gather(rows, indices);
-}
+std::vector<uint8_t> gather_rows(const U8Rows& rows, std::span<const int32_t> indices) { return gather(rows, indices); }
 
-std::vector<float> gather_rows(const F32Rows& rows, std::span<const int32_t> indices) {
-  return gather(rows, indices);
-}
+std::vector<float> gather_rows(const F32Rows& rows, std::span<const int32_t> indices) { return gather(rows, indices); }
 
-std::vector<uint8_t> gather_labels(std::span<const uint8_t> labels,
-                                   std::span<const int32_t> indices) {
+std::vector<uint8_t> gather_labels(std::span<const uint8_t> labels, std::span<const int32_t> indices) {
   std::vector<uint8_t> out;
   out.reserve(indices.size());
   for (int32_t i : indices) {
     if (i < 0 || size_t(i) >= labels.size())
-      throw Error("label index " + to_string(i) + " is outside the " + to_string(labels.size()) +
-                  " labels");
+      throw Error("label index " + to_string(i) + " is outside the " + to_string(labels.size()) + " labels");
     out.push_back(labels[size_t(i)]);
   }
   return out;

@@ -43,10 +43,10 @@ inline constexpr float kVoteEpsilon = 1e-6f;
 
 // How a batched search walks the data. Blocking only changes speed, never the result.
 struct SearchOptions {
-  int threads = 1;        // native: queries split over this many std::threads (callers may pass
-                          // std::thread::hardware_concurrency()); wasm builds always use 1
-  int train_block = 256;  // training rows per block: 256 × 784 B ≈ 200 KB stays in L2 cache...
-  int query_block = 32;   // ...while this many queries all scan it
+  int threads = 1;                // native: queries split over this many std::threads (callers may pass
+                                  // std::thread::hardware_concurrency()); wasm builds always use 1
+  int train_block = 256;          // training rows per block: 256 × 784 B ≈ 200 KB stays in L2 cache...
+  int query_block = 32;           // ...while this many queries all scan it
   int reorder_min_queries = 256;  // uint8 L1/L2/L∞ batches of at least this many queries search
                                   // a copy of the rows with the most varied values first (faster
                                   // early abandoning; N·D more bytes); smaller ones search in place
@@ -65,10 +65,8 @@ struct Neighbors {
 
 // k nearest training rows of every query, by blocks of train_block rows × query_block queries.
 // Throws implay::Error for an empty training set, k < 1, k > N or a dimension mismatch.
-Neighbors search(const U8Rows& train, const U8Rows& queries, int k, Metric metric,
-                 const SearchOptions& options = {});
-Neighbors search(const F32Rows& train, const F32Rows& queries, int k, Metric metric,
-                 const SearchOptions& options = {});
+Neighbors search(const U8Rows& train, const U8Rows& queries, int k, Metric metric, const SearchOptions& options = {});
+Neighbors search(const F32Rows& train, const F32Rows& queries, int k, Metric metric, const SearchOptions& options = {});
 // One query against all N rows (the live UI's path; no blocking or threads needed).
 // query: (train.dim). Returns Neighbors with queries = 1.
 Neighbors search_one(const U8Rows& train, const uint8_t* query, int k, Metric metric);
@@ -92,22 +90,20 @@ Vote vote(std::span<const int32_t> neighbor_index, std::span<const float> neighb
           std::span<const uint8_t> train_labels, int num_classes, bool weighted);
 
 // search_one + vote for the live UI: the vote of one query (query: (train.dim)).
-Vote classify(const U8Rows& train, std::span<const uint8_t> train_labels, int num_classes,
-              const uint8_t* query, const KnnParams& params);
-Vote classify(const F32Rows& train, std::span<const uint8_t> train_labels, int num_classes,
-              const float* query, const KnnParams& params);
+Vote classify(const U8Rows& train, std::span<const uint8_t> train_labels, int num_classes, const uint8_t* query,
+              const KnnParams& params);
+Vote classify(const F32Rows& train, std::span<const uint8_t> train_labels, int num_classes, const float* query,
+              const KnnParams& params);
 
 // Predicted label per query (Q) from an earlier search, voting with the first params.k
 // neighbours of each list (params.k ≤ neighbors.k), so one search serves every smaller k.
-std::vector<int> predict(const Neighbors& neighbors, std::span<const uint8_t> train_labels,
-                         int num_classes, const KnnParams& params);
+std::vector<int> predict(const Neighbors& neighbors, std::span<const uint8_t> train_labels, int num_classes,
+                         const KnnParams& params);
 // search + vote for a batch: (Q) predicted labels.
-std::vector<int> predict(const U8Rows& train, std::span<const uint8_t> train_labels,
-                         int num_classes, const U8Rows& queries, const KnnParams& params,
-                         const SearchOptions& options = {});
-std::vector<int> predict(const F32Rows& train, std::span<const uint8_t> train_labels,
-                         int num_classes, const F32Rows& queries, const KnnParams& params,
-                         const SearchOptions& options = {});
+std::vector<int> predict(const U8Rows& train, std::span<const uint8_t> train_labels, int num_classes,
+                         const U8Rows& queries, const KnnParams& params, const SearchOptions& options = {});
+std::vector<int> predict(const F32Rows& train, std::span<const uint8_t> train_labels, int num_classes,
+                         const F32Rows& queries, const KnnParams& params, const SearchOptions& options = {});
 
 // Fraction of predicted (Q) equal to labels (Q); 0 for Q = 0.
 double accuracy(std::span<const int> predicted, std::span<const uint8_t> labels);
@@ -151,8 +147,7 @@ std::vector<int32_t> assign_folds(int n, int folds, uint64_t seed);
 // one neighbour list. Ties break on the original example index (rule 1), as if each fold's
 // training rows were gathered in ascending order. Throws implay::Error for bad folds, bad ks
 // (k < 1, k larger than a fold's training set), label/row count mismatch or labels ≥ num_classes.
-CvResult cross_validate_k(const U8Rows& data, std::span<const uint8_t> labels, int num_classes,
-                          const CvParams& params);
+CvResult cross_validate_k(const U8Rows& data, std::span<const uint8_t> labels, int num_classes, const CvParams& params);
 CvResult cross_validate_k(const F32Rows& data, std::span<const uint8_t> labels, int num_classes,
                           const CvParams& params);
 
@@ -161,10 +156,8 @@ CvResult cross_validate_k(const F32Rows& data, std::span<const uint8_t> labels, 
 // data rows must outlive the job (copying a 47 MB training set would double memory).
 class CrossValidationJob {
  public:
-  CrossValidationJob(const U8Rows& data, std::span<const uint8_t> labels, int num_classes,
-                     CvParams params);
-  CrossValidationJob(const F32Rows& data, std::span<const uint8_t> labels, int num_classes,
-                     CvParams params);
+  CrossValidationJob(const U8Rows& data, std::span<const uint8_t> labels, int num_classes, CvParams params);
+  CrossValidationJob(const F32Rows& data, std::span<const uint8_t> labels, int num_classes, CvParams params);
 
   // Evaluates up to max_queries more examples (in index order); true once all are done.
   bool step(int max_queries);
@@ -216,7 +209,6 @@ Split split_indices(int n, double validation_fraction, double test_fraction, uin
 std::vector<uint8_t> gather_rows(const U8Rows& rows, std::span<const int32_t> indices);
 std::vector<float> gather_rows(const F32Rows& rows, std::span<const int32_t> indices);
 // labels[indices]: (M).
-std::vector<uint8_t> gather_labels(std::span<const uint8_t> labels,
-                                   std::span<const int32_t> indices);
+std::vector<uint8_t> gather_labels(std::span<const uint8_t> labels, std::span<const int32_t> indices);
 
 }  // namespace implay

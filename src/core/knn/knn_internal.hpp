@@ -13,7 +13,7 @@ namespace implay::knn_detail {
 
 // Input checks: each throws implay::Error naming the bad value.
 void check_rows(int rows, int dim, const char* what);  // rows ≥ 0, dim ≥ 1
-void check_metric(Metric metric);                       // one of the four metrics
+void check_metric(Metric metric);                      // one of the four metrics
 // (rows) labels, all below num_classes ≥ 1.
 void check_labels(std::span<const uint8_t> labels, int rows, int num_classes);
 
@@ -56,11 +56,9 @@ struct U8PlanStorage {
 // Every query against the rows of `data` outside the query's own fold: query q is example
 // first + q, fold_of: (data.rows) each example's fold. Otherwise as search() (rule 1 holds).
 Neighbors search_other_folds(const U8Rows& data, const U8Rows& queries, int k, Metric metric,
-                             const SearchOptions& options, const SearchPlan& plan,
-                             const int32_t* fold_of, int first);
+                             const SearchOptions& options, const SearchPlan& plan, const int32_t* fold_of, int first);
 Neighbors search_other_folds(const F32Rows& data, const F32Rows& queries, int k, Metric metric,
-                             const SearchOptions& options, const SearchPlan& plan,
-                             const int32_t* fold_of, int first);
+                             const SearchOptions& options, const SearchPlan& plan, const int32_t* fold_of, int first);
 
 // True distances of the first k neighbours of one query, for weighted votes.
 std::vector<float> true_distances(std::span<const float> distances, Metric metric);

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <string>
 
-#include "core/knn/distance.hpp"
 #include "core/error.hpp"
+#include "core/knn/distance.hpp"
 
 namespace implay {
 
@@ -63,7 +63,8 @@ PerceptionVariants equal_distance_variants(std::span<const uint8_t> image, int w
   // The smallest ink blot (value 255) that reaches the target, then the shade of it that
   // comes closest: a small, dark square over the middle of the digit.
   int size = 1;
-  while (size < std::max(width, height) && l2_distance_u8(image, occlude(image, width, height, cx, cy, size, 255)) < target)
+  while (size < std::max(width, height) &&
+         l2_distance_u8(image, occlude(image, width, height, cx, cy, size, 255)) < target)
     ++size;
   double best = 1e300;
   for (int value = 0; value <= 255; ++value) {
@@ -81,8 +82,10 @@ PerceptionVariants equal_distance_variants(std::span<const uint8_t> image, int w
   int lo = 0, hi = 255;
   while (lo < hi) {
     const int mid = (lo + hi) / 2;
-    if (l2_distance_u8(image, tint_image(image, mid)) < target) lo = mid + 1;
-    else hi = mid;
+    if (l2_distance_u8(image, tint_image(image, mid)) < target)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   int tint = lo;
   if (lo > 0 && std::fabs(l2_distance_u8(image, tint_image(image, lo - 1)) - target) <

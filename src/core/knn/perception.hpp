@@ -9,16 +9,17 @@
 namespace implay {
 
 struct PerceptionVariants {
-  std::vector<uint8_t> shifted, occluded, tinted;  // each (h, w) uint8 like the input
+  std::vector<uint8_t> shifted, occluded, tinted;         // each (h, w) uint8 like the input
   double shifted_l2 = 0, occluded_l2 = 0, tinted_l2 = 0;  // ‖variant − original‖₂ (not squared)
-  int shift_pixels = 0;   // moved right and down by this many pixels
-  int occluder_size = 0;  // side of the square blot covering the ink's centre
-  int occluder_value = 0; // its shade (255 = full ink)
-  int tint = 0;           // added to every pixel (clamped at 255)
+  int shift_pixels = 0;                                   // moved right and down by this many pixels
+  int occluder_size = 0;                                  // side of the square blot covering the ink's centre
+  int occluder_value = 0;                                 // its shade (255 = full ink)
+  int tint = 0;                                           // added to every pixel (clamped at 255)
 };
 
 // image: (h, w) uint8. The shift sets the target distance; the blot (the smallest square that
-// reaches it, in the closest shade) and the tint are chosen to come closest to it. Throws implay::Error for a size mismatch.
+// reaches it, in the closest shade) and the tint are chosen to come closest to it. Throws implay::Error for a size
+// mismatch.
 PerceptionVariants equal_distance_variants(std::span<const uint8_t> image, int width, int height, int shift_pixels = 2);
 
 // ‖a − b‖₂ for uint8 images (the square root of the exact integer sum).

@@ -35,8 +35,10 @@ void classify_cells(std::span<const float> points, std::span<const uint8_t> labe
                     const KnnParams& params, const PlaneGrid& grid, std::vector<RegionCell>& out) {
   const int n = int(labels.size()), k = params.k;
   std::vector<float> norm2(size_t(n), 0.0f);  // (N) squared norms, for cosine
-  for (int i = 0; i < n; ++i) norm2[size_t(i)] = points[size_t(2 * i)] * points[size_t(2 * i)] + points[size_t(2 * i + 1)] * points[size_t(2 * i + 1)];
-  std::vector<float> best_d(size_t(k) + 1);      // (k) sorted ascending; one spare slot
+  for (int i = 0; i < n; ++i)
+    norm2[size_t(i)] =
+        points[size_t(2 * i)] * points[size_t(2 * i)] + points[size_t(2 * i + 1)] * points[size_t(2 * i + 1)];
+  std::vector<float> best_d(size_t(k) + 1);  // (k) sorted ascending; one spare slot
   std::vector<int32_t> best_i(size_t(k) + 1);
   std::vector<float> true_d(static_cast<size_t>(k));
   for (int r = 0; r < grid.rows; ++r) {
@@ -61,7 +63,8 @@ void classify_cells(std::span<const float> points, std::span<const uint8_t> labe
         best_i[size_t(j)] = i;
       }
       for (int j = 0; j < k; ++j) true_d[size_t(j)] = true_distance(M, best_d[size_t(j)]);
-      const Vote v = vote(std::span<const int32_t>(best_i.data(), size_t(k)), true_d, labels, num_classes, params.weighted);
+      const Vote v =
+          vote(std::span<const int32_t>(best_i.data(), size_t(k)), true_d, labels, num_classes, params.weighted);
       out[size_t(r * grid.cols + c)] = {uint8_t(v.label), v.tied, v.share};
     }
   }
@@ -77,7 +80,8 @@ std::vector<RegionCell> knn_regions_2d(std::span<const float> points, std::span<
     throw Error("points hold " + std::to_string(points.size()) + " values, expected 2 per label (" +
                 std::to_string(2 * n) + ")");
   if (params.k < 1 || params.k > n)
-    throw Error("k = " + std::to_string(params.k) + " must be between 1 and the " + std::to_string(n) + " training points");
+    throw Error("k = " + std::to_string(params.k) + " must be between 1 and the " + std::to_string(n) +
+                " training points");
   if (grid.rows < 1 || grid.cols < 1) throw Error("grid must have at least one cell");
   std::vector<RegionCell> out(size_t(grid.rows) * size_t(grid.cols));
   switch (params.metric) {

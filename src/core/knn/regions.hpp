@@ -19,9 +19,9 @@ struct PlaneGrid {
 };
 
 struct RegionCell {
-  uint8_t label = 0;   // the vote's winner (ties → smallest label)
-  bool tied = false;   // the top vote was shared before the tie-break
-  float share = 0;     // winner's votes / all votes
+  uint8_t label = 0;  // the vote's winner (ties → smallest label)
+  bool tied = false;  // the top vote was shared before the tie-break
+  float share = 0;    // winner's votes / all votes
 };
 
 // points: (N, 2) row-major; labels: (N) in 0..num_classes-1. Returns (rows, cols) cells.

@@ -32,8 +32,8 @@ int feature_dim(const FeatureOptions& options, int rows, int cols) {
         throw Error("HoG orientation bins " + std::to_string(options.hog_bins) + " outside 1..36");
       if (options.hog_cell < 1 || options.hog_cell > std::min(rows, cols))
         throw Error("HoG cell size " + std::to_string(options.hog_cell) + " outside 1.." +
-                    std::to_string(std::min(rows, cols)) + " for " + std::to_string(rows) + "x" +
-                    std::to_string(cols) + " images");
+                    std::to_string(std::min(rows, cols)) + " for " + std::to_string(rows) + "x" + std::to_string(cols) +
+                    " images");
       const int cy = rows / options.hog_cell, cx = cols / options.hog_cell;
       if (options.hog_normalization == HogNormalization::Cell) return cy * cx * options.hog_bins;
       if (cy < 2 || cx < 2)
@@ -55,7 +55,7 @@ void pixel_features(std::span<const uint8_t> image, std::span<float> out) {
 
 void intensity_histogram(std::span<const uint8_t> image, int bins, std::span<float> out) {
   assert(bins >= 1 && out.size() == size_t(bins));
-  std::vector<int> counts(size_t(bins), 0);  // (bins)
+  std::vector<int> counts(size_t(bins), 0);                       // (bins)
   for (uint8_t v : image) ++counts[size_t(int(v) * bins / 256)];  // bin k covers [256k/bins, 256(k+1)/bins)
   const float inv = image.empty() ? 0.0f : 1.0f / float(image.size());
   for (int k = 0; k < bins; ++k) out[size_t(k)] = float(counts[size_t(k)]) * inv;
@@ -81,7 +81,7 @@ void hog_features(std::span<const uint8_t> image, int rows, int cols, int cell, 
       if (magnitude == 0.0f) continue;
       float theta = std::atan2(gy, gx);  // (−π, π]
       if (theta < 0) theta += std::numbers::pi_v<float>;
-      float pos = theta / bin_width;      // [0, bins], bin k centred on k
+      float pos = theta / bin_width;  // [0, bins], bin k centred on k
       if (pos >= float(bins)) pos -= float(bins);
       const int b0 = std::min(int(pos), bins - 1);
       const float frac = pos - float(b0);
@@ -141,8 +141,10 @@ int parse_int(std::string_view spec, std::string_view key, std::string_view valu
   int v = 0;
   bool ok = !value.empty() && value.size() <= 6;
   for (char ch : value) {
-    if (ch < '0' || ch > '9') ok = false;
-    else v = v * 10 + (ch - '0');
+    if (ch < '0' || ch > '9')
+      ok = false;
+    else
+      v = v * 10 + (ch - '0');
   }
   if (!ok)
     throw Error("feature spec \"" + std::string(spec) + "\": " + std::string(key) + "=" + std::string(value) +
@@ -171,9 +173,12 @@ FeatureOptions parse_feature_spec(std::string_view spec) {
   FeatureOptions options;
   const size_t colon = spec.find(':');
   const std::string_view kind = spec.substr(0, colon);
-  if (kind == "pixels") options.kind = FeatureKind::Pixels;
-  else if (kind == "histogram") options.kind = FeatureKind::Histogram;
-  else if (kind == "hog") options.kind = FeatureKind::Hog;
+  if (kind == "pixels")
+    options.kind = FeatureKind::Pixels;
+  else if (kind == "histogram")
+    options.kind = FeatureKind::Histogram;
+  else if (kind == "hog")
+    options.kind = FeatureKind::Hog;
   else
     throw Error("feature spec \"" + std::string(spec) + "\": unknown kind \"" + std::string(kind) +
                 "\" (expected pixels, histogram or hog)");
@@ -190,9 +195,12 @@ FeatureOptions parse_feature_spec(std::string_view spec) {
                    " (expected " + expected + ")");
     };
     if (key == "scaling") {
-      if (value == "unit") options.scaling = Scaling::Unit;
-      else if (value == "mean") options.scaling = Scaling::MeanSubtracted;
-      else throw bad_value("unit or mean");
+      if (value == "unit")
+        options.scaling = Scaling::Unit;
+      else if (value == "mean")
+        options.scaling = Scaling::MeanSubtracted;
+      else
+        throw bad_value("unit or mean");
     } else if (key == "bins" && options.kind == FeatureKind::Histogram) {
       options.histogram_bins = parse_int(spec, key, value);
     } else if (key == "bins" && options.kind == FeatureKind::Hog) {
@@ -200,9 +208,12 @@ FeatureOptions parse_feature_spec(std::string_view spec) {
     } else if (key == "cell" && options.kind == FeatureKind::Hog) {
       options.hog_cell = parse_int(spec, key, value);
     } else if (key == "norm" && options.kind == FeatureKind::Hog) {
-      if (value == "cell") options.hog_normalization = HogNormalization::Cell;
-      else if (value == "block") options.hog_normalization = HogNormalization::Block;
-      else throw bad_value("cell or block");
+      if (value == "cell")
+        options.hog_normalization = HogNormalization::Cell;
+      else if (value == "block")
+        options.hog_normalization = HogNormalization::Block;
+      else
+        throw bad_value("cell or block");
     } else {
       throw Error("feature spec \"" + std::string(spec) + "\": unknown key \"" + std::string(key) + "\" for " +
                   std::string(kind) + " features");
@@ -234,7 +245,8 @@ RowMatrixXf FeatureExtractor::fit_transform(const LabeledImages& train) {
     throw Error("features were set up for " + std::to_string(rows_) + "x" + std::to_string(cols_) +
                 " images, the training images are " + std::to_string(train.rows) + "x" + std::to_string(train.cols));
   RowMatrixXf out(train.count, dim_);  // (N, F)
-  for (int i = 0; i < train.count; ++i) raw_one(train.pixels.data() + size_t(i) * size_t(train.dim()), out.row(i).data());
+  for (int i = 0; i < train.count; ++i)
+    raw_one(train.pixels.data() + size_t(i) * size_t(train.dim()), out.row(i).data());
   if (options_.scaling == Scaling::MeanSubtracted) {
     if (train.count == 0) throw Error("mean-subtracted features need at least one training image");
     mean_ = (out.cast<double>().colwise().sum() / double(train.count)).cast<float>();  // (F), summed in double
@@ -248,8 +260,8 @@ RowMatrixXf FeatureExtractor::fit_transform(const LabeledImages& train) {
 RowMatrixXf FeatureExtractor::transform(std::span<const uint8_t> pixels, int count) const {
   const size_t dim_in = size_t(rows_) * size_t(cols_);
   if (count < 0 || pixels.size() != size_t(count) * dim_in)
-    throw Error("features: " + std::to_string(pixels.size()) + " bytes are not " + std::to_string(count) + " images of " +
-                std::to_string(rows_) + "x" + std::to_string(cols_));
+    throw Error("features: " + std::to_string(pixels.size()) + " bytes are not " + std::to_string(count) +
+                " images of " + std::to_string(rows_) + "x" + std::to_string(cols_));
   if (options_.scaling == Scaling::MeanSubtracted && !fitted())
     throw Error("mean-subtracted features: fit the mean on the training set (fit_transform) first");
   RowMatrixXf out(count, dim_);  // (count, F)

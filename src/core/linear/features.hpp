@@ -45,11 +45,11 @@ enum class HogNormalization {
 inline constexpr float kHogEpsilon = 0.1f;
 
 struct FeatureOptions {
-  FeatureKind kind = FeatureKind::Pixels;             // which features
-  Scaling scaling = Scaling::Unit;                    // centred or not (any kind)
-  int histogram_bins = 16;                            // Histogram: bins over 0..255, 1..256
-  int hog_cell = 4;                                   // Hog: cell side in pixels (4 → 7×7 cells on 28×28)
-  int hog_bins = 9;                                   // Hog: orientation bins over [0°, 180°), 1..36
+  FeatureKind kind = FeatureKind::Pixels;                       // which features
+  Scaling scaling = Scaling::Unit;                              // centred or not (any kind)
+  int histogram_bins = 16;                                      // Histogram: bins over 0..255, 1..256
+  int hog_cell = 4;                                             // Hog: cell side in pixels (4 → 7×7 cells on 28×28)
+  int hog_bins = 9;                                             // Hog: orientation bins over [0°, 180°), 1..36
   HogNormalization hog_normalization = HogNormalization::Cell;  // Hog: how histograms are normalized
 };
 
@@ -91,9 +91,9 @@ class FeatureExtractor {
   const FeatureOptions& options() const { return options_; }
   int rows() const { return rows_; }
   int cols() const { return cols_; }
-  int dim() const { return dim_; }                         // F
-  bool fitted() const { return mean_.size() == dim_; }     // mean known (MeanSubtracted only)
-  const Eigen::RowVectorXf& mean() const { return mean_; } // (F) training mean; empty for Unit
+  int dim() const { return dim_; }                          // F
+  bool fitted() const { return mean_.size() == dim_; }      // mean known (MeanSubtracted only)
+  const Eigen::RowVectorXf& mean() const { return mean_; }  // (F) training mean; empty for Unit
 
   // Features of the training images (N, F); for MeanSubtracted also fits the mean on them first.
   RowMatrixXf fit_transform(const LabeledImages& train);

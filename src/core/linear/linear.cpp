@@ -8,8 +8,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/error.hpp"
 #include "core/data/idx.hpp"
+#include "core/error.hpp"
 #include "core/eval/metrics.hpp"
 #include "core/rng.hpp"
 
@@ -65,8 +65,8 @@ std::vector<int> predict(const LinearModel& model, const Eigen::Ref<const RowMat
 
 void fold_mean_into_bias(LinearModel& model, const Eigen::Ref<const Eigen::RowVectorXf>& mean) {
   if (mean.size() != model.dim)
-    throw Error("a feature mean of length " + std::to_string(mean.size()) + " does not fit a model with D = " +
-                std::to_string(model.dim));
+    throw Error("a feature mean of length " + std::to_string(mean.size()) +
+                " does not fit a model with D = " + std::to_string(model.dim));
   const Eigen::VectorXf shift = model.W() * mean.transpose();  // (C) = W μ
   model.b() -= shift;
 }
@@ -120,16 +120,17 @@ void evaluate_rows(const LinearModel& model, const Eigen::Ref<const RowMatrixXf>
     throw Error("evaluation: " + std::to_string(features.rows()) + " feature rows but " +
                 std::to_string(labels.size()) + " labels");
   assert(first >= 0 && count >= 0 && Index(first) + count <= features.rows());
-  running.regularization = regularization(objective.regularization, model.params.head(Index(model.num_classes) * model.dim));
+  running.regularization =
+      regularization(objective.regularization, model.params.head(Index(model.num_classes) * model.dim));
   if (count == 0) return;
   const Eigen::MatrixXf s = scores(model, features.middleRows(first, count));              // (count, C)
   const std::vector<int> y = to_int_labels(labels.subspan(size_t(first), size_t(count)));  // (count)
-  const Eigen::VectorXf ce = per_example_loss(LossKind::SoftmaxCrossEntropy, s, y);         // (count)
+  const Eigen::VectorXf ce = per_example_loss(LossKind::SoftmaxCrossEntropy, s, y);        // (count)
   const Eigen::VectorXf hinge = per_example_loss(LossKind::MulticlassHinge, s, y, objective.loss_options);  // (count)
   const bool own_is_ce = objective.loss == LossKind::SoftmaxCrossEntropy;
   const bool own_is_hinge = objective.loss == LossKind::MulticlassHinge;
-  const Eigen::VectorXf own = own_is_ce || own_is_hinge ? Eigen::VectorXf()
-                                                        : per_example_loss(objective.loss, s, y, objective.loss_options);
+  const Eigen::VectorXf own =
+      own_is_ce || own_is_hinge ? Eigen::VectorXf() : per_example_loss(objective.loss, s, y, objective.loss_options);
   const std::vector<int> predicted = argmax_rows(s);  // (count)
   double ce_sum = 0, hinge_sum = 0, own_sum = 0, correct = 0;
   for (int i = 0; i < count; ++i) {
@@ -254,7 +255,8 @@ LinearModel parse_linear_model(std::span<const uint8_t> bytes, const std::string
     const uint32_t bits = get_u32(p);
     std::memcpy(&model.params[k], &bits, 4);
     if (!std::isfinite(model.params[k]))
-      throw Error(source + ": parameter " + std::to_string(k) + " is " + (std::isnan(model.params[k]) ? "NaN" : "infinite") +
+      throw Error(source + ": parameter " + std::to_string(k) + " is " +
+                  (std::isnan(model.params[k]) ? "NaN" : "infinite") +
                   " (a diverged training run?); refusing the model");
   }
   return model;

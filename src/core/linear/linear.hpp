@@ -37,21 +37,21 @@ inline Eigen::Map<const Eigen::VectorXf> bias_view(const float* flat, int num_cl
 }
 
 struct LinearModel {
-  int num_classes = 0;      // C
-  int dim = 0;              // D, the length of a feature vector
-  Eigen::VectorXf params;   // (C·D + C): W (C, D) row-major, then b (C)
-  std::string feature_spec; // how the inputs were made (features.hpp's feature_spec()), saved with
-                            // the model so a loaded model gets the same features; "" = unknown
+  int num_classes = 0;       // C
+  int dim = 0;               // D, the length of a feature vector
+  Eigen::VectorXf params;    // (C·D + C): W (C, D) row-major, then b (C)
+  std::string feature_spec;  // how the inputs were made (features.hpp's feature_spec()), saved with
+                             // the model so a loaded model gets the same features; "" = unknown
 
   LinearModel() = default;
   // All parameters 0. Throws implay::Error for C < 1 or D < 1.
   LinearModel(int num_classes, int dim);
 
   Eigen::Index num_params() const { return Eigen::Index(num_classes) * dim + num_classes; }
-  Eigen::Map<RowMatrixXf> W() { return weights_view(params.data(), num_classes, dim); }              // (C, D)
-  Eigen::Map<const RowMatrixXf> W() const { return weights_view(params.data(), num_classes, dim); }  // (C, D)
-  Eigen::Map<Eigen::VectorXf> b() { return bias_view(params.data(), num_classes, dim); }             // (C)
-  Eigen::Map<const Eigen::VectorXf> b() const { return bias_view(params.data(), num_classes, dim); } // (C)
+  Eigen::Map<RowMatrixXf> W() { return weights_view(params.data(), num_classes, dim); }               // (C, D)
+  Eigen::Map<const RowMatrixXf> W() const { return weights_view(params.data(), num_classes, dim); }   // (C, D)
+  Eigen::Map<Eigen::VectorXf> b() { return bias_view(params.data(), num_classes, dim); }              // (C)
+  Eigen::Map<const Eigen::VectorXf> b() const { return bias_view(params.data(), num_classes, dim); }  // (C)
 };
 
 // W ~ N(0, std²) from a seeded implay::Rng (the same numbers natively and in wasm), b = 0.
@@ -99,13 +99,13 @@ float objective(const LinearModel& model, const Eigen::Ref<const RowMatrixXf>& f
 
 // Both losses the lab plots, whichever one was optimized, the optimized objective and accuracy.
 struct Evaluation {
-  int count = 0;               // examples evaluated
-  double cross_entropy = 0;    // mean softmax cross-entropy (natural log)
-  double hinge = 0;            // mean multiclass (Weston–Watkins) hinge with the objective's Δ
-  double data_loss = 0;        // mean of the objective's own loss L_i (= one of the two above
-                               // for svm, softmax and, when C = 2, bce)
-  double regularization = 0;   // λ R(W) of the model (does not depend on the examples)
-  double accuracy = 0;         // fraction of argmax predictions equal to the label
+  int count = 0;              // examples evaluated
+  double cross_entropy = 0;   // mean softmax cross-entropy (natural log)
+  double hinge = 0;           // mean multiclass (Weston–Watkins) hinge with the objective's Δ
+  double data_loss = 0;       // mean of the objective's own loss L_i (= one of the two above
+                              // for svm, softmax and, when C = 2, bce)
+  double regularization = 0;  // λ R(W) of the model (does not depend on the examples)
+  double accuracy = 0;        // fraction of argmax predictions equal to the label
 
   double objective() const { return data_loss + regularization; }  // L on these examples
 };

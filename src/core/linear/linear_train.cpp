@@ -28,8 +28,8 @@ constexpr uint64_t kShuffleStream = 0x5eed5eed5eed5eedull;
 
 }  // namespace
 
-LinearTrainer::LinearTrainer(const RowMatrixXf& train_features, std::span<const uint8_t> train_labels,
-                             int num_classes, const TrainOptions& options, const RowMatrixXf* validation_features,
+LinearTrainer::LinearTrainer(const RowMatrixXf& train_features, std::span<const uint8_t> train_labels, int num_classes,
+                             const TrainOptions& options, const RowMatrixXf* validation_features,
                              std::span<const uint8_t> validation_labels)
     : train_(&train_features), validation_(validation_features), options_(options) {
   const Eigen::Index n = train_features.rows();
@@ -41,7 +41,8 @@ LinearTrainer::LinearTrainer(const RowMatrixXf& train_features, std::span<const 
   if (options.objective.loss == LossKind::BinaryLogistic && num_classes != 2)
     throw Error("the bce loss needs exactly 2 classes, the data has " + std::to_string(num_classes));
   if (options.batch_size < 1 || options.batch_size > kMaxLinearBatch)
-    throw Error("batch size " + std::to_string(options.batch_size) + " (need 1.." + std::to_string(kMaxLinearBatch) + ")");
+    throw Error("batch size " + std::to_string(options.batch_size) + " (need 1.." + std::to_string(kMaxLinearBatch) +
+                ")");
   if (options.curve_every < 0 || options.curve_probe_rows < 1)
     throw Error("curve every " + std::to_string(options.curve_every) + " minibatches on " +
                 std::to_string(options.curve_probe_rows) + " probe rows (need >= 0 and >= 1)");
@@ -97,10 +98,11 @@ float LinearTrainer::progress() const {
 void LinearTrainer::fail(const char* what) {
   model_.params = last_good_;
   char text[320];
-  std::snprintf(text, sizeof(text),
-                "training diverged in epoch %d, minibatch %d of %d: %s at learning rate %g; the model is kept as it was "
-                "before that step (try a smaller learning rate, momentum or lambda)",
-                epoch_ + 1, batch_ + 1, batches_per_epoch_, what, double(optimizer_.learning_rate));
+  std::snprintf(
+      text, sizeof(text),
+      "training diverged in epoch %d, minibatch %d of %d: %s at learning rate %g; the model is kept as it was "
+      "before that step (try a smaller learning rate, momentum or lambda)",
+      epoch_ + 1, batch_ + 1, batches_per_epoch_, what, double(optimizer_.learning_rate));
   failure_ = text;
   phase_ = TrainPhase::Done;
 }
@@ -150,7 +152,8 @@ void LinearTrainer::train_one_batch() {
   const float loss = objective(model_, batch_x_.topRows(count), std::span<const int>(batch_y_.data(), size_t(count)),
                                options_.objective, grad_);
   // The parameters that gave a non-finite objective came from the latest update: undo it.
-  if (!std::isfinite(loss)) return fail(std::isnan(loss) ? "the objective became NaN" : "the objective became infinite");
+  if (!std::isfinite(loss))
+    return fail(std::isnan(loss) ? "the objective became NaN" : "the objective became infinite");
   batch_objectives_.push_back(loss);
   epoch_objective_sum_ += loss;
   last_good_ = model_.params;
@@ -178,7 +181,8 @@ void LinearTrainer::start_evaluation() {
   eval_next_ = 0;
   // Even with no rows, each record carries λ R(W).
   evaluate_rows(model_, *train_, train_labels_, options_.objective, 0, 0, pending_.train);
-  if (validation_) evaluate_rows(model_, *validation_, validation_labels_, options_.objective, 0, 0, pending_.validation);
+  if (validation_)
+    evaluate_rows(model_, *validation_, validation_labels_, options_.objective, 0, 0, pending_.validation);
 }
 
 void LinearTrainer::evaluate_one_block() {

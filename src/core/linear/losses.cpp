@@ -72,7 +72,7 @@ double row_loss(LossKind kind, const Eigen::Ref<const Eigen::MatrixXf>& scores, 
       Index worst = -1;  // the highest-scoring wrong class; ties → smallest index
       for (Index j = 0; j < c; ++j)
         if (j != y && (worst < 0 || scores(i, j) > scores(i, worst))) worst = j;
-      if (worst < 0) return 0;  // C = 1: no wrong class
+      if (worst < 0) return 0;                                  // C = 1: no wrong class
       const double m = margin + double(scores(i, worst)) - sy;  // Δ + max_{j≠y} s_j − s_y
       if (m <= 0) return 0;
       if (grad) {
@@ -88,7 +88,7 @@ double row_loss(LossKind kind, const Eigen::Ref<const Eigen::MatrixXf>& scores, 
       for (Index j = 0; j < c; ++j) sum += std::exp(double(scores(i, j)) - top);
       if (grad) {
         for (Index j = 0; j < c; ++j) grad[j] = std::exp(double(scores(i, j)) - top) / sum;  // p_j
-        grad[y] -= 1;                                                                       // p − onehot(y)
+        grad[y] -= 1;                                                                        // p − onehot(y)
       }
       return top + std::log(sum) - sy;  // logsumexp(s) − s_y
     }
@@ -98,7 +98,7 @@ double row_loss(LossKind kind, const Eigen::Ref<const Eigen::MatrixXf>& scores, 
       const double softplus = std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z)));
       if (grad) {
         const double p = z >= 0 ? 1 / (1 + std::exp(-z)) : std::exp(z) / (1 + std::exp(z));  // σ(z)
-        const double dz = p - y;                                                           // ∂L/∂z
+        const double dz = p - y;                                                             // ∂L/∂z
         grad[1] = dz;
         grad[0] = -dz;
       }
@@ -180,9 +180,8 @@ float binary_logistic(const Eigen::Ref<const Eigen::MatrixXf>& scores, std::span
   return mean_loss_and_gradient(LossKind::BinaryLogistic, scores, labels, 0.0, dscores);
 }
 
-float loss_and_gradient(LossKind kind, const Eigen::Ref<const Eigen::MatrixXf>& scores,
-                        std::span<const int> labels, const LossOptions& options,
-                        Eigen::Ref<Eigen::MatrixXf> dscores) {
+float loss_and_gradient(LossKind kind, const Eigen::Ref<const Eigen::MatrixXf>& scores, std::span<const int> labels,
+                        const LossOptions& options, Eigen::Ref<Eigen::MatrixXf> dscores) {
   return mean_loss_and_gradient(kind, scores, labels, options.margin, dscores);
 }
 
@@ -221,7 +220,9 @@ float regularize(const RegularizationOptions& options, const Eigen::Ref<const Ei
                  Eigen::Ref<Eigen::VectorXf>* dw) {
   const float lambda = options.lambda;
   if (options.kind == Regularizer::None || lambda == 0.0f) return 0.0f;
-  const double l2 = options.kind == Regularizer::L2 ? 1.0 : options.kind == Regularizer::ElasticNet ? options.beta : 0.0;
+  const double l2 = options.kind == Regularizer::L2           ? 1.0
+                    : options.kind == Regularizer::ElasticNet ? options.beta
+                                                              : 0.0;
   const bool l1 = options.kind == Regularizer::L1 || options.kind == Regularizer::ElasticNet;
   double sum_sq = 0, sum_abs = 0;
   for (Index k = 0; k < w.size(); ++k) {

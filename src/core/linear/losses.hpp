@@ -71,9 +71,8 @@ float binary_logistic(const Eigen::Ref<const Eigen::MatrixXf>& scores, std::span
                       Eigen::Ref<Eigen::MatrixXf> dscores);
 
 // The one dispatch point: the mean loss of `kind` and its gradient, as the functions above.
-float loss_and_gradient(LossKind kind, const Eigen::Ref<const Eigen::MatrixXf>& scores,
-                        std::span<const int> labels, const LossOptions& options,
-                        Eigen::Ref<Eigen::MatrixXf> dscores);
+float loss_and_gradient(LossKind kind, const Eigen::Ref<const Eigen::MatrixXf>& scores, std::span<const int> labels,
+                        const LossOptions& options, Eigen::Ref<Eigen::MatrixXf> dscores);
 
 // Per-example losses L_i (N) of `kind`, no gradient: the rows of the lab's tables. Their mean is
 // what loss_and_gradient returns. Same errors as above.

@@ -35,18 +35,19 @@ Optimizer parse_optimizer(std::string_view name) {
 
 // [SECTION] SGD and Adam -------------------------------------------------------------------------
 
-Sgd::Sgd(Eigen::Index num_params, float momentum_)
-    : momentum(momentum_), velocity(Eigen::VectorXf::Zero(num_params)) {}
+Sgd::Sgd(Eigen::Index num_params, float momentum_) : momentum(momentum_), velocity(Eigen::VectorXf::Zero(num_params)) {}
 
-void Sgd::step(Eigen::Ref<Eigen::VectorXf> params, const Eigen::Ref<const Eigen::VectorXf>& grad,
-               float learning_rate) {
+void Sgd::step(Eigen::Ref<Eigen::VectorXf> params, const Eigen::Ref<const Eigen::VectorXf>& grad, float learning_rate) {
   assert(params.size() == velocity.size() && grad.size() == velocity.size());
   velocity = momentum * velocity - learning_rate * grad;  // v ← μ v − α g
   params += velocity;                                     // θ ← θ + v
 }
 
 Adam::Adam(Eigen::Index num_params, float beta1_, float beta2_, float epsilon_)
-    : beta1(beta1_), beta2(beta2_), epsilon(epsilon_), m(Eigen::VectorXf::Zero(num_params)),
+    : beta1(beta1_),
+      beta2(beta2_),
+      epsilon(epsilon_),
+      m(Eigen::VectorXf::Zero(num_params)),
       v(Eigen::VectorXf::Zero(num_params)) {}
 
 void Adam::step(Eigen::Ref<Eigen::VectorXf> params, const Eigen::Ref<const Eigen::VectorXf>& grad,
@@ -71,8 +72,7 @@ ScheduledOptimizer::ScheduledOptimizer(const OptimizerOptions& options_, Eigen::
     adam = Adam(num_params, options.adam_beta1, options.adam_beta2, options.adam_epsilon);
 }
 
-void ScheduledOptimizer::step(Eigen::Ref<Eigen::VectorXf> params,
-                              const Eigen::Ref<const Eigen::VectorXf>& grad) {
+void ScheduledOptimizer::step(Eigen::Ref<Eigen::VectorXf> params, const Eigen::Ref<const Eigen::VectorXf>& grad) {
   if (options.optimizer == Optimizer::Sgd)
     sgd.step(params, grad, learning_rate);
   else
@@ -108,7 +108,8 @@ void adam_step_f32(float* params, const float* grad, float* m, float* v, size_t 
   for (; i + 4 <= n; i += 4) {
     const v128_t g = wasm_v128_load(grad + i);
     const v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(b1, wasm_v128_load(m + i)), wasm_f32x4_mul(a1, g));
-    const v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(b2, wasm_v128_load(v + i)), wasm_f32x4_mul(a2, wasm_f32x4_mul(g, g)));
+    const v128_t vi =
+        wasm_f32x4_add(wasm_f32x4_mul(b2, wasm_v128_load(v + i)), wasm_f32x4_mul(a2, wasm_f32x4_mul(g, g)));
     wasm_v128_store(m + i, mi);
     wasm_v128_store(v + i, vi);
     const v128_t den = wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(vi, c2)), eps);

@@ -44,8 +44,7 @@ struct Sgd {
   Sgd() = default;
   Sgd(Eigen::Index num_params, float momentum);
   // One update of params (P) by grad (P) at learning rate α.
-  void step(Eigen::Ref<Eigen::VectorXf> params, const Eigen::Ref<const Eigen::VectorXf>& grad,
-            float learning_rate);
+  void step(Eigen::Ref<Eigen::VectorXf> params, const Eigen::Ref<const Eigen::VectorXf>& grad, float learning_rate);
 };
 
 // Adam: t ← t + 1, m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − α (m / c₁) / (√(v / c₂) + ε)
@@ -60,8 +59,7 @@ struct Adam {
   Adam() = default;
   Adam(Eigen::Index num_params, float beta1, float beta2, float epsilon);
   // One update of params (P) by grad (P) at learning rate α, through adam_step_f32.
-  void step(Eigen::Ref<Eigen::VectorXf> params, const Eigen::Ref<const Eigen::VectorXf>& grad,
-            float learning_rate);
+  void step(Eigen::Ref<Eigen::VectorXf> params, const Eigen::Ref<const Eigen::VectorXf>& grad, float learning_rate);
 };
 
 // What a trainer holds: the rule options.optimizer names, with its state, and the schedule of α.

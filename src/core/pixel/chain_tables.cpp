@@ -32,7 +32,8 @@ CountTable patch_count_table(const BinaryImages& images, int row, int col) {
 CountTable template_count_table(const ContextModel& model, int k) {
   const int max_k = std::min(model.options.neighbours, 3);
   if (k < 1 || k > max_k)
-    throw Error("a template tree of " + std::to_string(k) + " neighbours (this model allows 1.." + std::to_string(max_k) + ")");
+    throw Error("a template tree of " + std::to_string(k) + " neighbours (this model allows 1.." +
+                std::to_string(max_k) + ")");
   std::vector<uint32_t> ones, totals;
   model.aggregate_counts(k, ones, totals);
   CountTable t;

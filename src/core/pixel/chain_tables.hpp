@@ -2,8 +2,8 @@
 // lab's aggregation tree: the four pixels of a 2×2 patch counted over a set of images, and the
 // count model's first k template neighbours with the pixel they predict.
 #pragma once
-#include "core/pixel/pixel_model.hpp"
 #include "core/eval/probability.hpp"
+#include "core/pixel/pixel_model.hpp"
 
 namespace implay {
 

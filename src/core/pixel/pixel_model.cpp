@@ -103,7 +103,8 @@ uint64_t nade_param_count(uint64_t d, uint64_t hidden) { return 2 * hidden * d +
 void check_model_params(uint64_t params, const std::string& model, const std::string& shape) {
   if (params > uint64_t(kMaxModelParams))
     throw Error(model + " of " + shape + " would need " + std::to_string(params) + " parameters; at most " +
-                std::to_string(kMaxModelParams) + " are accepted (an FVSBN up to about 76x76 pixels, MNIST's 28x28 "
+                std::to_string(kMaxModelParams) +
+                " are accepted (an FVSBN up to about 76x76 pixels, MNIST's 28x28 "
                 "needs 307,720)");
 }
 

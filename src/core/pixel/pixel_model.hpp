@@ -32,9 +32,7 @@ struct BinaryImages {
   std::vector<uint8_t> pixels;  // (N, rows * cols) row-major, each 0 or 1
 
   int dim() const { return rows * cols; }
-  std::span<const uint8_t> image(int i) const {
-    return {pixels.data() + size_t(i) * size_t(dim()), size_t(dim())};
-  }
+  std::span<const uint8_t> image(int i) const { return {pixels.data() + size_t(i) * size_t(dim()), size_t(dim())}; }
 };
 
 // pixel ≥ threshold → 1, else 0 (MNIST: 128). pixels: (N, D) uint8 → (N, D) 0/1.
@@ -92,9 +90,9 @@ class IndependentModel final : public PixelModel {
   int cols() const override { return cols_; }
   double probability(std::span<const uint8_t> image, int i) const override;
 
-  float alpha = 1.0f;            // additive smoothing (1 = Laplace)
-  uint32_t total = 0;            // n, images counted
-  std::vector<uint32_t> ones;    // (D) n1_i, images with pixel i = 1
+  float alpha = 1.0f;          // additive smoothing (1 = Laplace)
+  uint32_t total = 0;          // n, images counted
+  std::vector<uint32_t> ones;  // (D) n1_i, images with pixel i = 1
 
   int rows_ = 0, cols_ = 0;
 };
@@ -108,16 +106,16 @@ class IndependentModel final : public PixelModel {
 //   bit 10 WWW (0,−3) bit 11 NNWW (−2,−2)
 // The context index is Σ_k x(neighbour k) · 2^k; neighbours outside the image count as 0.
 inline constexpr int kMaxContextNeighbours = 12;
-inline constexpr std::array<std::array<int, 2>, kMaxContextNeighbours> kContextTemplate = {{
-    {0, -1}, {-1, 0}, {-1, -1}, {-1, 1}, {0, -2}, {-2, 0}, {-1, -2}, {-2, 1}, {-1, 2}, {-2, -1}, {0, -3}, {-2, -2}}};
+inline constexpr std::array<std::array<int, 2>, kMaxContextNeighbours> kContextTemplate = {
+    {{0, -1}, {-1, 0}, {-1, -1}, {-1, 1}, {0, -2}, {-2, 0}, {-1, -2}, {-2, 1}, {-1, 2}, {-2, -1}, {0, -3}, {-2, -2}}};
 const char* context_neighbour_name(int k);  // "W", "N", ... for k in 0..11
 
 // Mean test −log p(x) in nats on binarized MNIST (trained on all 60 000, α = 1): K = 4: 96.89,
 // K = 8: 88.18, K = 10: 83.30, K = 12: 82.06; position-dependent: 85.54, 77.67, 74.53, 73.92
 // (independent baseline: 205.85).
 struct ContextOptions {
-  int neighbours = 10;           // K, 1..12 template pixels (2^K contexts)
-  float alpha = 1.0f;            // additive smoothing: p = (n1 + α) / (n + 2α), α = 1 Laplace
+  int neighbours = 10;              // K, 1..12 template pixels (2^K contexts)
+  float alpha = 1.0f;               // additive smoothing: p = (n1 + α) / (n + 2α), α = 1 Laplace
   bool position_dependent = false;  // a separate count table per pixel position (D · 2^K cells)
 };
 
@@ -143,8 +141,12 @@ class ContextModel final : public PixelModel {
   // The context index of pixel i of image (its neighbours' bits), 0..2^K−1.
   int context_of(std::span<const uint8_t> image, int i) const;
   // Raw counts of (table t, context c), for the lab's aggregation tree.
-  uint32_t count_ones(int table, int context) const { return ones[size_t(table) * size_t(num_contexts()) + size_t(context)]; }
-  uint32_t count_total(int table, int context) const { return totals[size_t(table) * size_t(num_contexts()) + size_t(context)]; }
+  uint32_t count_ones(int table, int context) const {
+    return ones[size_t(table) * size_t(num_contexts()) + size_t(context)];
+  }
+  uint32_t count_total(int table, int context) const {
+    return totals[size_t(table) * size_t(num_contexts()) + size_t(context)];
+  }
 
   // The counts of the shorter template of the first k (1..K) neighbours, summed over the dropped
   // bits: exactly what a k-neighbour model counts, since the templates are nested (the lab's
@@ -167,8 +169,8 @@ class ContextModel final : public PixelModel {
 inline constexpr int64_t kMaxModelParams = int64_t(1) << 24;
 // The most cells (T · 2^K) of a context model's tables.
 inline constexpr uint64_t kMaxContextCells = uint64_t(1) << 24;
-uint64_t fvsbn_param_count(uint64_t d);                   // D(D−1)/2 + D
-uint64_t nade_param_count(uint64_t d, uint64_t hidden);   // 2HD + H + D
+uint64_t fvsbn_param_count(uint64_t d);                  // D(D−1)/2 + D
+uint64_t nade_param_count(uint64_t d, uint64_t hidden);  // 2HD + H + D
 // Throws implay::Error "<model> of <shape> would need P parameters; at most ..." past the cap.
 void check_model_params(uint64_t params, const std::string& model, const std::string& shape);
 
@@ -203,7 +205,9 @@ class FvsbnModel final : public PixelModel {
   }
   // W_ij for j < i (pixel j's weight in pixel i's logit).
   float weight(int i, int j) const { return params[weight_column_offset(j) + (i - j - 1)]; }
-  Eigen::Map<Eigen::VectorXf> bias() { return Eigen::Map<Eigen::VectorXf>(params.data() + num_weights(), dim()); }  // (D)
+  Eigen::Map<Eigen::VectorXf> bias() {
+    return Eigen::Map<Eigen::VectorXf>(params.data() + num_weights(), dim());
+  }                                                 // (D)
   Eigen::Map<const Eigen::VectorXf> bias() const {  // (D)
     return Eigen::Map<const Eigen::VectorXf>(params.data() + num_weights(), dim());
   }
@@ -217,7 +221,8 @@ class FvsbnModel final : public PixelModel {
 // Logits A (B, D) column-major of the binary images X (B, D): A_ni = b_i + Σ_{j<i} W_ij X_nj,
 // computed as b plus the columns of W of each image's ink pixels. Throws implay::Error when X
 // has not D columns or holds a value other than 0 and 1.
-void fvsbn_logits(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::MatrixXf> logits);
+void fvsbn_logits(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x,
+                  Eigen::Ref<Eigen::MatrixXf> logits);
 // The same by one dense GEMV per pixel, for any X (the naive loop fvsbn_logits is tested against).
 void fvsbn_logits_reference(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x,
                             Eigen::Ref<Eigen::MatrixXf> logits);
@@ -227,7 +232,8 @@ void fvsbn_logits_reference(const FvsbnModel& model, const Eigen::Ref<const Eige
 // dA = (σ(A) − X)/B, db_i = Σ_n dA_ni, dW_ij = Σ_n dA_ni X_nj for j < i.
 // x: (B, D) column-major 0/1 floats. Throws implay::Error when x has not D columns or holds a
 // value other than 0 and 1.
-double fvsbn_loss(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::VectorXf> grad);
+double fvsbn_loss(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x,
+                  Eigen::Ref<Eigen::VectorXf> grad);
 double fvsbn_loss(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x);  // L alone
 
 // [SECTION] evaluation ---------------------------------------------------------------------------

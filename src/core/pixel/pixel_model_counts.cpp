@@ -49,7 +49,8 @@ double IndependentModel::probability(std::span<const uint8_t>, int i) const {
 // [SECTION] Context counts -----------------------------------------------------------------------
 
 const char* context_neighbour_name(int k) {
-  static const char* names[kMaxContextNeighbours] = {"W", "N", "NW", "NE", "WW", "NN", "NWW", "NNE", "NEE", "NNW", "WWW", "NNWW"};
+  static const char* names[kMaxContextNeighbours] = {"W",   "N",   "NW",  "NE",  "WW",  "NN",
+                                                     "NWW", "NNE", "NEE", "NNW", "WWW", "NNWW"};
   return k >= 0 && k < kMaxContextNeighbours ? names[k] : "?";
 }
 
@@ -74,9 +75,10 @@ ContextModel::ContextModel(const BinaryImages& train, const ContextOptions& opti
   cols_ = train.cols;
   const uint64_t cells = uint64_t(num_tables()) * uint64_t(num_contexts());
   if (cells > kMaxContextCells)
-    throw Error("position-dependent context tables of " + std::to_string(train.rows) + "x" + std::to_string(train.cols) +
-                " pixels x 2^" + std::to_string(options.neighbours) + " contexts: " + std::to_string(cells) +
-                " cells, at most " + std::to_string(kMaxContextCells) + " (use fewer neighbours or smaller images)");
+    throw Error("position-dependent context tables of " + std::to_string(train.rows) + "x" +
+                std::to_string(train.cols) + " pixels x 2^" + std::to_string(options.neighbours) +
+                " contexts: " + std::to_string(cells) + " cells, at most " + std::to_string(kMaxContextCells) +
+                " (use fewer neighbours or smaller images)");
   ones.assign(cells, 0u);
   totals.assign(cells, 0u);
   add_counts(train, 1);
@@ -91,9 +93,9 @@ void ContextModel::add_counts(const BinaryImages& images, uint32_t weight) {
   // reach), so a context is K loads at fixed offsets without bounds checks, the same index as
   // context_of(); K is a template argument so the loads unroll.
   constexpr int kTop = 2, kLeft = 3, kRight = 2;
-  const int pw = cols_ + kLeft + kRight;  // padded row width
+  const int pw = cols_ + kLeft + kRight;                              // padded row width
   std::vector<uint8_t> padded(size_t(rows_ + kTop) * size_t(pw), 0);  // (rows + 2, pw)
-  std::array<int, kMaxContextNeighbours> delta{};  // neighbour k at padded offset p + delta[k]
+  std::array<int, kMaxContextNeighbours> delta{};                     // neighbour k at padded offset p + delta[k]
   for (int k = 0; k < options.neighbours; ++k)
     delta[size_t(k)] = kContextTemplate[size_t(k)][0] * pw + kContextTemplate[size_t(k)][1];
   const size_t table_stride = options.position_dependent ? size_t(num_contexts()) : 0;
@@ -115,13 +117,15 @@ void ContextModel::add_counts(const BinaryImages& images, uint32_t weight) {
       for (int c = 0; c < cols_; ++c) padded[size_t((r + kTop) * pw + c + kLeft)] = x[size_t(r * cols_ + c)] != 0;
     [&]<int... K>(std::integer_sequence<int, K...>) {
       ((options.neighbours == K + 1 ? count_image(std::integral_constant<int, K + 1>{}) : void()), ...);
-    }(std::make_integer_sequence<int, kMaxContextNeighbours>{});
+    }
+    (std::make_integer_sequence<int, kMaxContextNeighbours>{});
   }
 }
 
 void ContextModel::aggregate_counts(int k, std::vector<uint32_t>& ones_out, std::vector<uint32_t>& totals_out) const {
   if (k < 1 || k > options.neighbours)
-    throw Error("aggregation to " + std::to_string(k) + " neighbours (must be 1.." + std::to_string(options.neighbours) + ")");
+    throw Error("aggregation to " + std::to_string(k) + " neighbours (must be 1.." +
+                std::to_string(options.neighbours) + ")");
   const size_t small = size_t(1) << k, big = size_t(num_contexts());
   ones_out.assign(size_t(num_tables()) * small, 0u);
   totals_out.assign(size_t(num_tables()) * small, 0u);

@@ -69,7 +69,7 @@ void FvsbnModel::draw_pixels(std::span<uint8_t> image, int start, const PixelDra
 }
 
 void fvsbn_logits_reference(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x,
-                             Eigen::Ref<Eigen::MatrixXf> logits) {
+                            Eigen::Ref<Eigen::MatrixXf> logits) {
   const int d = model.dim();
   assert(x.cols() == d && logits.rows() == x.rows() && logits.cols() == d);
   const float* b = model.params.data() + model.num_weights();
@@ -198,14 +198,16 @@ void sparse_weight_gradient(const FvsbnModel& model, const BatchInk& ink, const 
 
 }  // namespace
 
-void fvsbn_logits(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::MatrixXf> logits) {
+void fvsbn_logits(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x,
+                  Eigen::Ref<Eigen::MatrixXf> logits) {
   assert(logits.rows() == x.rows() && logits.cols() == model.dim());
   RowMatrixXf a;
   sparse_logits(model, batch_ink(model, x), a);
   logits = a;
 }
 
-double fvsbn_loss(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x, Eigen::Ref<Eigen::VectorXf> grad) {
+double fvsbn_loss(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixXf>& x,
+                  Eigen::Ref<Eigen::VectorXf> grad) {
   assert(grad.size() == model.num_params());
   const BatchInk ink = batch_ink(model, x);
   const int d = model.dim();
@@ -239,7 +241,6 @@ double fvsbn_loss(const FvsbnModel& model, const Eigen::Ref<const Eigen::MatrixX
   for (size_t k = 0; k < size_t(a.size()); ++k) loss += softplus(av[k]) - double(ink.pixels[k]) * av[k];
   return loss / double(x.rows());
 }
-
 
 // [SECTION] FVSBN trainer ------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ namespace implay {
 // but for α).
 struct FvsbnTrainOptions : PixelTrainSchedule {
   FvsbnTrainOptions() { learning_rate = 2e-2f; }
-  float init_alpha = 1.0f;       // b starts at the logits of the α-smoothed pixel frequencies, W = 0
+  float init_alpha = 1.0f;  // b starts at the logits of the α-smoothed pixel frequencies, W = 0
 };
 
 // Views `train` and `validation` (they must outlive the trainer and stay unchanged).

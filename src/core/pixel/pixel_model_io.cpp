@@ -144,11 +144,16 @@ std::vector<uint8_t> serialize_pixel_model(const PixelModel& model) {
 
 std::unique_ptr<PixelModel> parse_pixel_model(std::span<const uint8_t> bytes, const std::string& source) {
   const char* what = "pixel model";
-  if (bytes.size() >= 8 && std::memcmp(bytes.data(), kMagicIndependent, 8) == 0) what = "independent pixel model";
-  else if (bytes.size() >= 8 && std::memcmp(bytes.data(), kMagicContext, 8) == 0) what = "context pixel model";
-  else if (bytes.size() >= 8 && std::memcmp(bytes.data(), kMagicFvsbn, 8) == 0) what = "FVSBN pixel model";
-  else if (bytes.size() >= 8 && std::memcmp(bytes.data(), kMagicNade, 8) == 0) what = "NADE pixel model";
-  else if (bytes.size() < 8 && (bytes.empty() || std::memcmp(bytes.data(), kMagicFvsbn, std::min<size_t>(6, bytes.size())) == 0))
+  if (bytes.size() >= 8 && std::memcmp(bytes.data(), kMagicIndependent, 8) == 0)
+    what = "independent pixel model";
+  else if (bytes.size() >= 8 && std::memcmp(bytes.data(), kMagicContext, 8) == 0)
+    what = "context pixel model";
+  else if (bytes.size() >= 8 && std::memcmp(bytes.data(), kMagicFvsbn, 8) == 0)
+    what = "FVSBN pixel model";
+  else if (bytes.size() >= 8 && std::memcmp(bytes.data(), kMagicNade, 8) == 0)
+    what = "NADE pixel model";
+  else if (bytes.size() < 8 &&
+           (bytes.empty() || std::memcmp(bytes.data(), kMagicFvsbn, std::min<size_t>(6, bytes.size())) == 0))
     throw Error(source + ": truncated pixel model file (" + std::to_string(bytes.size()) + " bytes)");
   else
     throw Error(source + ": not a pixel model file (wrong magic number " +
@@ -157,12 +162,12 @@ std::unique_ptr<PixelModel> parse_pixel_model(std::span<const uint8_t> bytes, co
   Reader r{bytes, source, what, 8};
   const uint32_t version = r.u32();
   if (version != kPixelModelVersion)
-    throw Error(source + ": " + what + " file version " + std::to_string(version) + " is not supported (this build reads " +
-                std::to_string(kPixelModelVersion) + ")");
+    throw Error(source + ": " + what + " file version " + std::to_string(version) +
+                " is not supported (this build reads " + std::to_string(kPixelModelVersion) + ")");
   const uint32_t rows = r.u32(), cols = r.u32();
   if (rows < 1 || rows > kMaxSide || cols < 1 || cols > kMaxSide)
-    throw Error(source + ": implausible image size " + std::to_string(rows) + "x" + std::to_string(cols) + " (each 1.." +
-                std::to_string(kMaxSide) + ")");
+    throw Error(source + ": implausible image size " + std::to_string(rows) + "x" + std::to_string(cols) +
+                " (each 1.." + std::to_string(kMaxSide) + ")");
   const size_t d = size_t(rows) * cols;  // ≤ 4096², no overflow
   auto read_counts = [&](std::vector<uint32_t>& v, size_t n) {
     r.need(checked_mul(4, n, source + ": count table"));
@@ -170,7 +175,8 @@ std::unique_ptr<PixelModel> parse_pixel_model(std::span<const uint8_t> bytes, co
     for (auto& c : v) c = r.u32();
   };
   auto check_alpha = [&](float a) {
-    if (!(a >= 0) || !std::isfinite(a)) throw Error(source + ": smoothing alpha = " + std::to_string(a) + " (must be >= 0)");
+    if (!(a >= 0) || !std::isfinite(a))
+      throw Error(source + ": smoothing alpha = " + std::to_string(a) + " (must be >= 0)");
   };
   std::unique_ptr<PixelModel> result;
   if (what[0] == 'i') {
@@ -226,8 +232,9 @@ std::unique_ptr<PixelModel> parse_pixel_model(std::span<const uint8_t> bytes, co
       throw Error(source + ": NADE of " + std::to_string(hidden) + " hidden units (must be 1.." +
                   std::to_string(kMaxNadeHidden) + ")");
     const uint64_t p = nade_param_count(d, hidden);
-    check_model_params(p, source + ": NADE", std::to_string(rows) + "x" + std::to_string(cols) + " pixels and " +
-                                                 std::to_string(hidden) + " hidden units");
+    check_model_params(
+        p, source + ": NADE",
+        std::to_string(rows) + "x" + std::to_string(cols) + " pixels and " + std::to_string(hidden) + " hidden units");
     r.need(size_t(4 * p));
     auto m = std::make_unique<NadeModel>(int(rows), int(cols), int(hidden));
     for (Index k = 0; k < m->params.size(); ++k) m->params[k] = r.f32();

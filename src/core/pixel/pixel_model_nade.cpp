@@ -11,8 +11,8 @@
 
 #include "core/error.hpp"
 #include "core/pixel/logistic.hpp"
-#include "core/rng.hpp"
 #include "core/pixel/train_kernels.hpp"
+#include "core/rng.hpp"
 
 namespace implay {
 
@@ -40,10 +40,11 @@ NadeModel::NadeModel(int rows, int cols, int hidden) {
   if (rows < 1 || cols < 1)
     throw Error("NADE of " + std::to_string(rows) + "x" + std::to_string(cols) + " pixels (both must be >= 1)");
   if (hidden < 1 || hidden > kMaxNadeHidden)
-    throw Error("NADE of " + std::to_string(hidden) + " hidden units (must be 1.." + std::to_string(kMaxNadeHidden) + ")");
-  check_model_params(nade_param_count(uint64_t(rows) * uint64_t(cols), uint64_t(hidden)), "NADE",
-                     std::to_string(rows) + "x" + std::to_string(cols) + " pixels and " + std::to_string(hidden) +
-                         " hidden units");
+    throw Error("NADE of " + std::to_string(hidden) + " hidden units (must be 1.." + std::to_string(kMaxNadeHidden) +
+                ")");
+  check_model_params(
+      nade_param_count(uint64_t(rows) * uint64_t(cols), uint64_t(hidden)), "NADE",
+      std::to_string(rows) + "x" + std::to_string(cols) + " pixels and " + std::to_string(hidden) + " hidden units");
   rows_ = rows;
   cols_ = cols;
   hidden_ = hidden;
@@ -118,7 +119,7 @@ double nade_sweep(const NadeModel& model, const Eigen::Ref<const Eigen::MatrixXf
   const Index n = x.rows();
   Eigen::MatrixXf a(h, n);  // (H, B) a_i of every image, column r = image r
   a.colwise() = model.hidden_bias();
-  Eigen::MatrixXf s;        // (H, B) S: running Σ_{k≤i} δ_k of every image
+  Eigen::MatrixXf s;  // (H, B) S: running Σ_{k≤i} δ_k of every image
   const Index hd = Index(h) * d;
   if (grad) {
     s.setZero(h, n);
@@ -147,7 +148,7 @@ double nade_sweep(const NadeModel& model, const Eigen::Ref<const Eigen::MatrixXf
     if (grad) grad[2 * hd + h + i] = db;
   }
   if (grad) {
-    Eigen::Map<Eigen::MatrixXf>(grad, h, d).noalias() += s * x;  // + T X: dW_:j += Σ_r X_rj T_r
+    Eigen::Map<Eigen::MatrixXf>(grad, h, d).noalias() += s * x;         // + T X: dW_:j += Σ_r X_rj T_r
     Eigen::Map<Eigen::VectorXf>(grad + 2 * hd, h) = s.rowwise().sum();  // dc = Σ_r T_r
   }
   return loss / double(n);

@@ -100,9 +100,9 @@ double nade_loss(const NadeModel& model, const Eigen::Ref<const Eigen::MatrixXf>
 // 2.0-2.2 s (H = 500, ≈ 20 ms a minibatch: one unit per frame), the 3 default epochs 38 s of CPU
 // (65.97 nats). One full 28 x 28 sample: O(HD), 0.1-0.15 ms in wasm.
 struct NadeTrainOptions : PixelTrainSchedule {  // α = 1e-2, the rest as PixelTrainSchedule's
-  int hidden = 500;              // H hidden units (1..4096)
-  float init_alpha = 1.0f;       // b starts at the logits of the α-smoothed pixel frequencies
-  float init_scale = 0.05f;      // W and V start ~ N(0, scale²)
+  int hidden = 500;                             // H hidden units (1..4096)
+  float init_alpha = 1.0f;                      // b starts at the logits of the α-smoothed pixel frequencies
+  float init_scale = 0.05f;                     // W and V start ~ N(0, scale²)
 };
 
 // Views `train` and `validation` (they must outlive the trainer and stay unchanged).
@@ -120,7 +120,7 @@ class NadeTrainer final : public SlicedPixelTrainer {
   NadeModel model_;
 };
 
-NadeModel train_nade(const BinaryImages& train, const NadeTrainOptions& options, const BinaryImages* validation = nullptr,
-                     std::vector<TrainEpochStats>* history = nullptr);
+NadeModel train_nade(const BinaryImages& train, const NadeTrainOptions& options,
+                     const BinaryImages* validation = nullptr, std::vector<TrainEpochStats>* history = nullptr);
 
 }  // namespace implay

@@ -17,7 +17,7 @@
 namespace implay {
 
 SlicedPixelTrainer::SlicedPixelTrainer(const BinaryImages& train, const PixelTrainSchedule& schedule,
-                                     const BinaryImages* validation, const char* model_name)
+                                       const BinaryImages* validation, const char* model_name)
     : model_name_(model_name), train_(&train), validation_(validation), schedule_(schedule) {
   if (train.count < 1 || train.dim() < 1)
     throw Error(std::string("cannot train ") + model_name + " on an empty training set");

@@ -30,11 +30,11 @@ struct PixelTrainSchedule : OptimizerOptions {
 };
 
 struct TrainEpochStats {
-  int epoch = 0;                  // epochs completed (0 = before training)
-  double train_nll = 0;           // mean of the minibatch losses during the epoch, nats per image
-                                  // (NaN for epoch 0)
-  double validation_nll = 0;      // mean −log p(x) on the validation rows (NaN when there are none)
-  float learning_rate = 0;        // α used during the epoch
+  int epoch = 0;              // epochs completed (0 = before training)
+  double train_nll = 0;       // mean of the minibatch losses during the epoch, nats per image
+                              // (NaN for epoch 0)
+  double validation_nll = 0;  // mean −log p(x) on the validation rows (NaN when there are none)
+  float learning_rate = 0;    // α used during the epoch
 };
 
 // One point of PixelModelTrainer::curve(), in nats per image:
@@ -54,10 +54,10 @@ class PixelModelTrainer {
   // validation images. Returns done().
   virtual bool step(int max_units) = 0;
   virtual bool done() const = 0;
-  virtual int epoch() const = 0;              // epochs completed
-  virtual int batch() const = 0;              // minibatches done in this epoch
+  virtual int epoch() const = 0;  // epochs completed
+  virtual int batch() const = 0;  // minibatches done in this epoch
   virtual int batches_per_epoch() const = 0;
-  virtual float progress() const = 0;         // 0..1
+  virtual float progress() const = 0;  // 0..1
   virtual const PixelModel& model() const = 0;
   virtual const std::vector<TrainEpochStats>& history() const = 0;  // after each epoch
   virtual const std::vector<float>& batch_losses() const = 0;       // every minibatch's L
@@ -98,16 +98,16 @@ class SlicedPixelTrainer : public PixelModelTrainer {
  private:
   void train_one_batch();
   void finish_epoch();
-  void fail(const char* what);          // restores last_good_, records failure_, stops
+  void fail(const char* what);  // restores last_good_, records failure_, stops
   const char* model_name_;
   const BinaryImages* train_;
   const BinaryImages* validation_;
   PixelTrainSchedule schedule_;
-  ScheduledOptimizer optimizer_;        // the rule's state and α of the current epoch
-  std::vector<int32_t> order_;          // (N) this epoch's order
-  Eigen::MatrixXf batch_x_;             // (B, D) column-major 0/1
-  Eigen::VectorXf grad_;                // (P) gradient
-  Eigen::VectorXf last_good_;           // (P) the parameters before the latest update
+  ScheduledOptimizer optimizer_;  // the rule's state and α of the current epoch
+  std::vector<int32_t> order_;    // (N) this epoch's order
+  Eigen::MatrixXf batch_x_;       // (B, D) column-major 0/1
+  Eigen::VectorXf grad_;          // (P) gradient
+  Eigen::VectorXf last_good_;     // (P) the parameters before the latest update
   uint64_t shuffle_seed_ = 0;
   bool done_ = false, evaluating_ = false;
   int epoch_ = 0, batch_ = 0, batches_per_epoch_ = 0;

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "core/error.hpp"
 #include "core/data/idx.hpp"
+#include "core/error.hpp"
 
 namespace implay {
 

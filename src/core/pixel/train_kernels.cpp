@@ -124,7 +124,8 @@ float relu_dot_f32(const float* a, const float* v, size_t n) {
   size_t k = 0;
   for (; k + 8 <= n; k += 8) {
     acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(wasm_v128_load(v + k), wasm_f32x4_pmax(zero, wasm_v128_load(a + k))));
-    acc1 = wasm_f32x4_add(acc1, wasm_f32x4_mul(wasm_v128_load(v + k + 4), wasm_f32x4_pmax(zero, wasm_v128_load(a + k + 4))));
+    acc1 = wasm_f32x4_add(acc1,
+                          wasm_f32x4_mul(wasm_v128_load(v + k + 4), wasm_f32x4_pmax(zero, wasm_v128_load(a + k + 4))));
   }
   if (k + 4 <= n) {
     acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(wasm_v128_load(v + k), wasm_f32x4_pmax(zero, wasm_v128_load(a + k))));
