@@ -24,23 +24,9 @@ using namespace implay;
 using Eigen::MatrixXf;
 using Eigen::VectorXf;
 using implay::testing::error_of;
+using implay::testing::far_from_kinks;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// As in test_losses.cpp: every hinge of every loss at least tol from its kink.
-bool far_from_kinks(const MatrixXf& s, const std::vector<int>& labels, float margin, float tol) {
-  for (Eigen::Index i = 0; i < s.rows(); ++i) {
-    const int y = labels[size_t(i)];
-    for (Eigen::Index j = 0; j < s.cols(); ++j) {
-      if (std::abs(margin - s(i, j)) < tol || std::abs(margin + s(i, j)) < tol) return false;
-      if (j == y) continue;
-      if (std::abs(s(i, j) - s(i, y) + margin) < tol) return false;
-      for (Eigen::Index k = 0; k < j; ++k)
-        if (std::abs(s(i, j) - s(i, k)) < tol) return false;
-    }
-  }
-  return true;
-}
 
 LinearModel random_model(int c, int d, uint64_t seed) {
   LinearModel model(c, d);

@@ -21,6 +21,7 @@ using namespace implay;
 using Eigen::MatrixXf;
 using Eigen::VectorXf;
 using implay::testing::error_of;
+using implay::testing::far_from_kinks;
 
 // The lecture's three images, one row each (cat, car, frog); the columns are the class scores
 // (cat, car, frog), labels 0, 1, 2.
@@ -32,22 +33,6 @@ MatrixXf lecture_scores() {
   return s;
 }
 const std::vector<int> kLectureLabels = {0, 1, 2};
-
-// True when every hinge of every loss is at least tol from its kink for these scores: no margin
-// s_j − s_y + Δ or Δ ∓ s_j near 0 and no two scores of a row within tol (the structured SVM's max).
-bool far_from_kinks(const MatrixXf& s, const std::vector<int>& labels, float margin, float tol) {
-  for (Eigen::Index i = 0; i < s.rows(); ++i) {
-    const int y = labels[size_t(i)];
-    for (Eigen::Index j = 0; j < s.cols(); ++j) {
-      if (std::abs(margin - s(i, j)) < tol || std::abs(margin + s(i, j)) < tol) return false;
-      if (j == y) continue;
-      if (std::abs(s(i, j) - s(i, y) + margin) < tol) return false;
-      for (Eigen::Index k = 0; k < j; ++k)
-        if (std::abs(s(i, j) - s(i, k)) < tol) return false;
-    }
-  }
-  return true;
-}
 
 }  // namespace
 
