@@ -13,10 +13,9 @@
 namespace {
 
 using namespace implay;
+using implay::testing::contains;
 using implay::testing::error_of;
 using implay::testing::four_images;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 

@@ -21,12 +21,9 @@
 namespace {
 
 using namespace implay;
+using namespace implay::testing;  // error_of, contains, far_from_kinks
 using Eigen::MatrixXf;
 using Eigen::VectorXf;
-using implay::testing::error_of;
-using implay::testing::far_from_kinks;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 LinearModel random_model(int c, int d, uint64_t seed) {
   LinearModel model(c, d);

@@ -26,11 +26,10 @@ namespace {
 
 using namespace implay;
 using implay::testing::as_floats;
+using implay::testing::contains;
 using implay::testing::error_of;
 using implay::testing::four_images;
 using implay::testing::random_images;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 FvsbnModel random_fvsbn(int rows, int cols, uint64_t seed, double scale = 1.0) {
   FvsbnModel m(rows, cols);

@@ -20,10 +20,9 @@ namespace {
 
 using namespace implay;
 using implay::testing::as_floats;
+using implay::testing::contains;
 using implay::testing::error_of;
 using implay::testing::random_images;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Every parameter ~ N(0, scale²), the hidden bias shifted by +0.5 so that most units are active.
 NadeModel random_nade(int rows, int cols, int hidden, uint64_t seed, double scale = 1.0) {

@@ -14,9 +14,8 @@
 namespace {
 
 using namespace implay;
+using implay::testing::contains;
 using implay::testing::error_of;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::vector<uint8_t> stroke(int column) {  // a vertical line in one column
   std::vector<uint8_t> s(784, 0);

