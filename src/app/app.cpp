@@ -2,6 +2,12 @@
 // the bottom. [SECTION] URL parameters · navigation · status bar · frame · state.
 #include "app/app.hpp"
 
+#include <algorithm>
+#include <iterator>
+#include <string_view>
+
+#include "imgui_internal.h"
+
 #include "app/format.hpp"
 #include "app/url_params.hpp"
 #include "app/widgets/help.hpp"
@@ -14,7 +20,7 @@ namespace implay::app {
 namespace {
 
 LabContext context_of(AppState& app, LiveLab& live) {
-  return LabContext{app.host, app.fonts, app.data, app.clock, live.probes};
+  return LabContext{app.host, app.fonts, app.data, app.clock, live.probes, live.activity};
 }
 
 }  // namespace
@@ -125,27 +131,93 @@ void draw_not_built(const AppState& app, const LabRow& lab) {
 
 // [SECTION] status bar ------------------------------------------------------------------------
 
+// The status bar speaks to students: what data is loaded and what is loading, in one line of
+// small text. What developers want to see (FPS, kernels, version) is in the About window.
 void draw_status_bar(AppState& app) {
-  const ImGuiIO& io = ImGui::GetIO();
-  ImGui::Separator();
-  ImGui::AlignTextToFramePadding();
-  ImGui::Text("%.0f FPS", io.Framerate);
-  ImGui::SameLine(0, 24);
-  ImGui::TextUnformatted(data_summary(app.data).c_str());
+  if (app.fonts.small) ImGui::PushFont(app.fonts.small);
+  std::string line = data_summary(app.data);
+  for (const LiveLab& live : app.labs)
+    if (!live.activity.empty()) line += "  ·  " + live.activity;
+  ImGui::TextUnformatted(line.c_str());
   if (!app.data.loading_set.empty() && app.data.bytes_total > 0) {
     ImGui::SameLine();
-    ImGui::ProgressBar(app.data.progress(), ImVec2(120, ImGui::GetTextLineHeight()), "");
+    ImGui::ProgressBar(app.data.progress(),
+                       ImVec2(std::min(120.0f, ImGui::GetContentRegionAvail().x * 0.3f), ImGui::GetTextLineHeight()),
+                       "");
   }
   if (app.data.status == DataStatus::Failed) {
     ImGui::SameLine();
     ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "(%s)", app.data.error.c_str());
   }
-  ImGui::SameLine(0, 24);
-  // The kernels that really run: natively CPUID picks AVX-512, AVX2 or the SSE2 baseline.
+  // "About" at the right end of the line (or after the text, when the line is full).
+  const char* about = "About";
+  const float about_w = ImGui::CalcTextSize(about).x + 2 * ImGui::GetStyle().FramePadding.x;
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - about_w));
+  if (ImGui::SmallButton(about)) app.show_about = !app.show_about;
+  if (app.fonts.small) ImGui::PopFont();
+}
+
+// Version, the SIMD kernels that really run (natively CPUID picks AVX-512, AVX2 or the SSE2
+// baseline), frame rate, platform, licence and where the source lives.
+void draw_about(AppState& app) {
+  if (!app.show_about) return;
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y * 0.5f),
+                          ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(vp->WorkSize.x - 16, vp->WorkSize.y - 16));
+  const ImGuiWindowFlags flags =
+      ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse;
+  if (!ImGui::Begin("About Image Model Playground", &app.show_about, flags)) return ImGui::End();
   static const std::string kernels = active_kernels();
+  ImGui::PushTextWrapPos(std::min(ImGui::GetFontSize() * 26.0f, vp->WorkSize.x - 48));
+  ImGui::Text("Image Model Playground v%s", IMPLAY_VERSION);
+  ImGui::Text("Running on %s", app.host.platform_name.c_str());
   ImGui::Text("SIMD kernels: %s", kernels.c_str());
-  ImGui::SameLine(0, 24);
-  ImGui::TextDisabled("%s · v%s", app.host.platform_name.c_str(), IMPLAY_VERSION);
+  ImGui::Text("%.0f frames per second", double(ImGui::GetIO().Framerate));
+  ImGui::Spacing();
+  MutedText(
+      "Free software under the MIT licence. The source code, its tests and the lecture notes "
+      "each lab follows come with the playground; the README says how to build it.");
+  ImGui::PopTextWrapPos();
+  ImGui::End();
+}
+
+// [SECTION] layout report ---------------------------------------------------------------------
+
+// Scrolling lists, where a scrollbar of their own is the point: (short) child window names.
+constexpr std::string_view kScrollingLists[] = {"examples"};
+
+// "Image Model Playground/lab_1234ABCD/controls_5678EF01" → "controls".
+std::string short_window_name(const ImGuiWindow& w) {
+  std::string_view name = w.Name;
+  if (const size_t slash = name.rfind('/'); slash != std::string_view::npos) name.remove_prefix(slash + 1);
+  if (const size_t id = name.rfind('_'); id != std::string_view::npos) name = name.substr(0, id);
+  return std::string(name);
+}
+
+void measure_children(const ImGuiWindow& parent, LayoutReport& report) {
+  for (const ImGuiWindow* child : parent.DC.ChildWindows) {
+    if (!child->Active) continue;
+    const std::string name = short_window_name(*child);
+    report.overflow_x = std::max(report.overflow_x, child->ScrollMax.x);
+    const bool list =
+        std::find(std::begin(kScrollingLists), std::end(kScrollingLists), name) != std::end(kScrollingLists);
+    if ((child->ScrollbarX || child->ScrollbarY) && !list) report.nested_scrollbars.push_back(name);
+    if (child->ScrollMax.y > 0.5f && !child->ScrollbarY) report.clipped.push_back(name);
+    measure_children(*child, report);
+  }
+}
+
+// Call inside the lab child, after the lab drew. ImGui sized every window at its Begin from
+// the content of the frame before, so the report lags one frame (tests wait for frames).
+LayoutReport measure_lab_region() {
+  const ImGuiWindow& lab = *ImGui::GetCurrentWindow();
+  LayoutReport report;
+  report.region_w = lab.InnerRect.GetWidth() - 2 * lab.WindowPadding.x;
+  report.region_h = lab.InnerRect.GetHeight() - 2 * lab.WindowPadding.y;
+  report.overflow_x = lab.ScrollMax.x;
+  measure_children(lab, report);
+  return report;
 }
 
 // Update, then draw: the current lab advances its jobs and refreshes what it shows before any
@@ -154,6 +226,7 @@ void update_and_draw_labs(AppState& app) {
   for (size_t i = 0; i < app.labs.size(); ++i) {
     LiveLab& live = app.labs[i];
     if (!live.lab) continue;
+    live.activity.clear();
     LabContext ctx = context_of(app, live);
     if (i == app.current)
       live.lab->update(ctx);
@@ -181,19 +254,24 @@ void Frame(AppState& app) {
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
   ImGui::Begin("Image Model Playground", nullptr, flags);
-  // Separator + one row of frame height, each followed by item spacing.
-  const float status_height = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y + 1.0f;
+  // One row of small text (a small button's height) and the spacing above it.
+  const float status_height = font_px(app.fonts.small) + ImGui::GetStyle().ItemSpacing.y;
   if (!app.embed) {
     draw_navigation(app, -status_height);
     ImGui::SameLine();
   } else {
     app.nav_rects.clear();
   }
-  ImGui::BeginChild("lab", ImVec2(0, -status_height), true, ImGuiWindowFlags_HorizontalScrollbar);
+  // No horizontal scrollbar: a lab fits the width it gets (layout report, tests/browser/fit).
+  ImGui::BeginChild("lab", ImVec2(0, -status_height), true);
+  ImGui::PushTextWrapPos(0.0f);  // text wraps at the region's edge rather than running off it
   update_and_draw_labs(app);
+  ImGui::PopTextWrapPos();
+  app.layout = measure_lab_region();
   ImGui::EndChild();
   draw_status_bar(app);
   ImGui::End();
+  draw_about(app);
 }
 
 // [SECTION] state for tests -------------------------------------------------------------------
@@ -215,7 +293,13 @@ std::string state_json(const AppState& app) {
               {"test", app.data.test.count},
               {"loading", app.data.loading_set},
               {"error", app.data.error}}},
-            {"nav", nav}};
+            {"nav", nav},
+            {"layout",
+             {{"region", {{"w", app.layout.region_w}, {"h", app.layout.region_h}}},
+              {"overflow_x", app.layout.overflow_x},
+              {"nested_scrollbars", app.layout.nested_scrollbars},
+              {"clipped", app.layout.clipped}}},
+            {"about_open", app.show_about}};
   // Each lab under its key; the data lab's own fields join the data summary.
   for (const LiveLab& live : app.labs) {
     if (!live.lab) continue;

@@ -21,11 +21,21 @@ struct NavRect {
   float x, y, w, h;
 };
 
+// What the lab frame measured after drawing the current lab (CSS px), for the fit test: the
+// lab must fit its region's width, and only the region as a whole may scroll (vertically).
+struct LayoutReport {
+  float region_w = 0, region_h = 0;            // the lab region's visible content size
+  float overflow_x = 0;                        // widest content beyond its window, in the lab or a child
+  std::vector<std::string> nested_scrollbars;  // child windows showing a scrollbar of their own
+  std::vector<std::string> clipped;            // child windows cutting off content without a scrollbar
+};
+
 // One registry row brought to life: the lab's state and its probes.
 struct LiveLab {
   const LabRow* row;
   std::unique_ptr<Lab> lab;  // null for a lab that is not built yet
   Probes probes;
+  std::string activity;  // LabContext::activity of this frame
 };
 
 struct AppState {
@@ -36,6 +46,8 @@ struct AppState {
   size_t current = 0;              // index into labs
   bool embed = false;              // ?embed=1: no navigation, for iframes in course pages
   std::vector<NavRect> nav_rects;  // filled every frame the navigation is drawn
+  LayoutReport layout;             // measured every frame (Frame)
+  bool show_about = false;         // the About window (version, kernels, FPS, licence)
   FrameClock clock;
 };
 

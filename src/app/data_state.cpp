@@ -62,14 +62,14 @@ void set_data(DataState& data, LabeledImages train, LabeledImages test, const st
 std::string data_summary(const DataState& data) {
   std::string s;
   if (data.ready())
-    s = "MNIST " + thousands(data.train.count) + " train + " + thousands(data.test.count) + " test" +
-        (data.full() ? " (full)" : " (default subset)");
+    s = std::string(data.full() ? "MNIST, all of it: " : "MNIST subset: ") + thousands(data.train.count) + " train / " +
+        thousands(data.test.count) + " test images";
   else if (data.status == DataStatus::Failed)
     s = "MNIST not loaded";
   else
     s = "MNIST loading";
   if (!data.loading_set.empty() && data.bytes_total > 0)
-    s += "  ·  loading " + data.loading_set + " " + std::to_string(int(100 * data.progress())) + "%";
+    s += "  ·  loading the " + data.loading_set + " set " + std::to_string(int(100 * data.progress())) + " %";
   return s;
 }
 

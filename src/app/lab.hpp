@@ -33,6 +33,9 @@ struct LabContext {
   DataState& data;  // MNIST, shared by every lab (the data lab loads the full sets)
   const FrameClock& clock;
   Probes& probes;  // this lab's named rectangles for browser tests
+  // What the lab is running, in students' words ("training NADE 40 %"), for the status bar:
+  // set it in update or background while a job runs; the app clears it every frame.
+  std::string& activity;
 };
 
 // A file the user picked after host.open_file(purpose, …).

@@ -8,6 +8,7 @@
 #include "app/widgets/data_needed.hpp"
 #include "app/widgets/help.hpp"
 #include "app/widgets/lab_tabs.hpp"
+#include "app/widgets/layout.hpp"
 
 namespace implay::app {
 namespace {
@@ -32,6 +33,7 @@ void draw_class_balance(const DataState& data) {
   const auto test = count_labels(data.test.labels, 10);
   if (ImGui::BeginTable("balance", 3,
                         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit)) {
+    ImGui::PushTextWrapPos(-1.0f);  // columns fit their text: the lab's wrapping would squeeze them
     ImGui::TableSetupColumn("digit");
     ImGui::TableSetupColumn("train", ImGuiTableColumnFlags_WidthFixed, 150);
     ImGui::TableSetupColumn("test");
@@ -51,6 +53,7 @@ void draw_class_balance(const DataState& data) {
       ImGui::TableNextColumn();
       ImGui::Text("%s", thousands(test[size_t(d)]).c_str());
     }
+    ImGui::PopTextWrapPos();
     ImGui::EndTable();
   }
 }
@@ -82,7 +85,7 @@ void draw_data_lab(DataLabState& s, LabContext& ctx) {
     ImGui::EndDisabled();
     if (loading) {
       ImGui::SameLine();
-      ImGui::ProgressBar(data.progress(), ImVec2(240, 0));
+      ImGui::ProgressBar(data.progress(), ImVec2(FitWidth(240), 0));
     }
   }
   if (!data.error.empty()) ErrorText(data.error);
@@ -90,7 +93,9 @@ void draw_data_lab(DataLabState& s, LabContext& ctx) {
 
   ImGui::BeginGroup();
   ImGui::TextUnformatted("The first ten training examples of each digit");
-  const float tile = 46.0f;
+  // Ten tiles of up to 46 px after the row's label, smaller when the region is narrow.
+  const float label_w = ImGui::CalcTextSize("0").x + 12.0f, gaps = 9 * 3.0f;
+  const float tile = std::clamp((ImGui::GetContentRegionAvail().x - label_w - gaps) / 10.0f, 20.0f, 46.0f);
   int hovered = -1;
   for (int r = 0; r < 10; ++r) {
     ImGui::AlignTextToFramePadding();
@@ -107,7 +112,7 @@ void draw_data_lab(DataLabState& s, LabContext& ctx) {
     DigitTile(s.texture, s.atlas, hovered, 168.0f);
     ImGui::EndTooltip();
   }
-  ImGui::SameLine(0, 32.0f);
+  SameLineIfFits(260, 32.0f);  // beside the tiles, or under them
   ImGui::BeginGroup();
   ImGui::TextUnformatted("Images per digit");
   draw_class_balance(data);

@@ -14,6 +14,7 @@
 #include "app/widgets/frame_budget.hpp"
 #include "app/widgets/help.hpp"
 #include "app/widgets/lab_tabs.hpp"
+#include "app/widgets/layout.hpp"
 #include "app/widgets/plot.hpp"
 #include "app/widgets/point_plane.hpp"
 #include "core/data/digit_preprocess.hpp"
@@ -33,13 +34,13 @@ constexpr int kTrainSizes[] = {1000, 2000, 5000, 10000, 20000, 30000, 60000};
 
 bool draw_shared_settings(KnnLabState& s) {
   bool changed = false;
-  ImGui::SetNextItemWidth(200);
+  ImGui::SetNextItemWidth(FitWidth(200, "k"));
   changed |= ImGui::SliderInt("k", &s.k, 1, 25);
   ImGui::SameLine();
   HelpMarker(
       "How many nearest training examples vote. k = 1 copies the single nearest label (jagged "
       "regions, islands around outliers); larger k smooths the boundary.");
-  ImGui::SetNextItemWidth(200);
+  ImGui::SetNextItemWidth(FitWidth(200, "distance"));
   changed |= EnumCombo<Metric>("distance", s.metric, kMetricChoices);
   ImGui::SameLine();
   HelpMarker(
@@ -166,11 +167,11 @@ void update_points(KnnLabState& s, Host& host) {
 void draw_points_controls(KnnLabState& s) {
   Knn2dState& p = s.points;
   ImGui::TextUnformatted("Data");
-  ImGui::SetNextItemWidth(200);
+  ImGui::SetNextItemWidth(FitWidth(200, "preset"));
   bool regen = EnumCombo<ToyPreset>("preset", p.preset, kToyPresetChoices);
-  ImGui::SetNextItemWidth(200);
+  ImGui::SetNextItemWidth(FitWidth(200, "classes"));
   regen |= ImGui::SliderInt("classes", &p.num_classes, 2, 5);
-  ImGui::SetNextItemWidth(200);
+  ImGui::SetNextItemWidth(FitWidth(200, "points per class"));
   regen |= ImGui::SliderInt("points per class", &p.points_per_class, 1, 200);
   if (ImGui::Button("New sample")) {
     ++p.seed;
@@ -210,8 +211,7 @@ void draw_points_controls(KnnLabState& s) {
 
 void draw_points_plane(KnnLabState& s, LabContext& ctx) {
   Knn2dState& p = s.points;
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float size = std::max(220.0f, std::min(avail.x, avail.y - 4.0f));
+  const float size = FitSquare(220.0f, 1e9f, 4.0f);
   const bool answered = hover_answered(s);  // before this frame's edits change the points
   PointPlane plane("plane", size, ctx.probes, "plane", p.show_regions ? &p.regions : nullptr);
 
@@ -258,13 +258,10 @@ void draw_points_plane(KnnLabState& s, LabContext& ctx) {
 }
 
 void draw_points_tab(KnnLabState& s, LabContext& ctx) {
-  ImGui::BeginChild("controls", ImVec2(330, 0), false);
+  Panes panes("points", 330, 300);
   draw_points_controls(s);
-  ImGui::EndChild();
-  ImGui::SameLine();
-  ImGui::BeginChild("plane_area", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
+  panes.next();
   draw_points_plane(s, ctx);
-  ImGui::EndChild();
 }
 
 // [SECTION] MNIST drawing ---------------------------------------------------------------------
@@ -357,18 +354,18 @@ void draw_mnist_tab(KnnLabState& s, LabContext& ctx) {
   ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::Checkbox("eraser", &m.erase);
-  ImGui::SetNextItemWidth(180);
+  ImGui::SetNextItemWidth(FitWidth(180, "pen width"));
   ImGui::SliderFloat("pen width", &m.pen_radius, 5.0f, 22.0f, "%.0f");
   ImGui::EndGroup();
 
-  ImGui::SameLine(0, 24);
+  SameLineIfFits(320, 24);  // the settings and the answer beside the canvas, or under it
   ImGui::BeginGroup();
   draw_shared_settings(s);
   int size_index = 0;
   for (int i = 0; i < 7; ++i)
     if (kTrainSizes[i] == m.train_size) size_index = i;
   const std::string size_label = thousands(m.train_size);
-  ImGui::SetNextItemWidth(200);
+  ImGui::SetNextItemWidth(FitWidth(200, "training images"));
   if (ImGui::SliderInt("training images", &size_index, 0, 6, size_label.c_str()))
     m.train_size = kTrainSizes[size_index];
   if (m.train_size > data.train.count) {
@@ -539,11 +536,11 @@ void draw_cv_tab(KnnLabState& s, LabContext& ctx) {
     if (kSubsets[i] == cv.subset) subset_index = i;
   const std::string subset_label = thousands(cv.subset) + " images";
   ImGui::BeginDisabled(cv.job != nullptr);
-  ImGui::SetNextItemWidth(200);
+  ImGui::SetNextItemWidth(FitWidth(200, "training subset"));
   if (ImGui::SliderInt("training subset", &subset_index, 0, 4, subset_label.c_str()))
     cv.subset = kSubsets[subset_index];
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(170);
+  ImGui::SetNextItemWidth(FitWidth(170, "distance##cv"));
   EnumCombo<Metric>("distance##cv", s.metric, kMetricChoices);
   ImGui::EndDisabled();
   if (cv.job) {
@@ -569,7 +566,7 @@ void draw_cv_tab(KnnLabState& s, LabContext& ctx) {
       ImGui::Text("Best k = %d: mean accuracy %.4f ± %.4f over %d folds of %s images (%s, %.1f s).", r.best_k,
                   r.mean[size_t(best)], r.stddev[size_t(best)], r.folds, thousands(cv.subset).c_str(),
                   metric_name(cv.metric_used), cv.seconds);
-      ImGui::SetNextItemWidth(200);
+      ImGui::SetNextItemWidth(FitWidth(200, "chosen k"));
       ImGui::SliderInt("chosen k", &cv.chosen_k, 1, cv.k_max);
       ImGui::SameLine();
       ImGui::BeginDisabled(cv.test_running);
@@ -598,7 +595,7 @@ void draw_perception_tab(KnnLabState& s, LabContext& ctx) {
       "Three edits a person barely notices, each at about the same L2 pixel distance from the original. To "
       "kNN on raw pixels they are all equally different, which is why pixel distance is a poor measure of "
       "similarity between images.");
-  ImGui::SetNextItemWidth(200);
+  ImGui::SetNextItemWidth(FitWidth(200, "test image"));
   ImGui::SliderInt("test image", &p.image_index, 0, data.test.count - 1);
   ImGui::SameLine();
   if (ImGui::Button("Another")) p.image_index = (p.image_index * 7919 + 13) % data.test.count;
@@ -610,7 +607,7 @@ void draw_perception_tab(KnnLabState& s, LabContext& ctx) {
   std::snprintf(captions[2], 96, "occluded (%d×%d blot)\nL2 = %.0f", v.occluder_size, v.occluder_size, v.occluded_l2);
   std::snprintf(captions[3], 96, "tinted (+%d)\nL2 = %.0f", v.tint, v.tinted_l2);
   for (int i = 0; i < 4; ++i) {
-    if (i) ImGui::SameLine(0, 24);
+    if (i) SameLineIfFits(150, 24);
     ImGui::BeginGroup();
     DigitTile(p.texture, p.atlas, i, 150);
     ImGui::TextUnformatted(captions[i]);
@@ -651,9 +648,24 @@ void update_knn_lab(KnnLabState& s, LabContext& ctx) {
   update_perception(s, ctx.data, ctx.host);
 }
 
-void background_knn_lab(KnnLabState& s, LabContext& ctx) { step_cv_jobs(s, ctx.data, 8.0); }
+namespace {
+
+// What runs, for the status bar.
+std::string knn_activity(const KnnLabState& s) {
+  if (s.cv.job) return "kNN: cross-validating k " + std::to_string(int(100 * s.cv.job->progress())) + " %";
+  if (s.cv.test_running) return "kNN: testing k = " + std::to_string(s.cv.chosen_k) + " on the test set";
+  return "";
+}
+
+}  // namespace
+
+void background_knn_lab(KnnLabState& s, LabContext& ctx) {
+  step_cv_jobs(s, ctx.data, 8.0);
+  ctx.activity = knn_activity(s);
+}
 
 void draw_knn_lab(KnnLabState& s, LabContext& ctx) {
+  ctx.activity = knn_activity(s);
   LabHeading(ctx.fonts.heading, "k-nearest neighbours",
              "Memorize the training set; label a new point by a vote of its k nearest training examples.");
   static constexpr const char* kTabNames[] = {"2-D points", "MNIST: draw a digit", "Cross-validation of k",

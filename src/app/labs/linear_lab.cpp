@@ -17,6 +17,7 @@
 #include "app/widgets/frame_budget.hpp"
 #include "app/widgets/help.hpp"
 #include "app/widgets/lab_tabs.hpp"
+#include "app/widgets/layout.hpp"
 #include "app/widgets/plot.hpp"
 #include "app/widgets/point_plane.hpp"
 #include "core/data/digit_preprocess.hpp"
@@ -54,24 +55,24 @@ ObjectiveOptions objective_options(const LinearSettings& s, float lambda) {
 // Loss, Δ and regularizer controls; returns true when one changed.
 bool draw_loss_controls(LinearSettings& s, float& lambda, float lambda_max) {
   bool changed = false;
-  ImGui::SetNextItemWidth(250);
+  ImGui::SetNextItemWidth(FitWidth(std::max(250.0f, EnumComboWidth<LossKind>(kLossChoices)), "loss"));
   changed |= EnumCombo<LossKind>("loss", s.loss, kLossChoices);
   ImGui::SameLine();
   HelpMarker(
       "Weston–Watkins: Lᵢ = Σⱼ≠ᵧ max(0, sⱼ − sᵧ + Δ).\nOne-vs-all: Lᵢ = Σⱼ max(0, Δ − tⱼ sⱼ), tⱼ = ±1.\n"
       "Crammer–Singer: Lᵢ = max(0, Δ + maxⱼ≠ᵧ sⱼ − sᵧ).\nSoftmax: Lᵢ = −log(e^sᵧ / Σⱼ e^sⱼ).");
   if (is_hinge(s.loss)) {
-    ImGui::SetNextItemWidth(250);
+    ImGui::SetNextItemWidth(FitWidth(250, "margin Δ"));
     changed |= ImGui::SliderFloat("margin Δ", &s.margin, 0.1f, 5.0f, "%.2f");
   }
-  ImGui::SetNextItemWidth(250);
+  ImGui::SetNextItemWidth(FitWidth(250, "regularizer"));
   changed |= EnumCombo<Regularizer>("regularizer", s.reg, kRegChoices);
   ImGui::SameLine();
   HelpMarker(
       "L = (1/N) Σᵢ Lᵢ + λ R(W). The bias b is not regularized. L2 prefers small, spread-out weights; "
       "L1 prefers sparse ones.");
   if (s.reg != Regularizer::None) {
-    ImGui::SetNextItemWidth(250);
+    ImGui::SetNextItemWidth(FitWidth(250, "λ"));
     changed |= ImGui::SliderFloat("λ", &lambda, 0.0f, lambda_max, "%.2g", ImGuiSliderFlags_Logarithmic);
   }
   return changed;
@@ -171,8 +172,7 @@ std::vector<ImVec2> positive_half(float w0, float w1, float b) {
 
 void draw_2d_plane(LinearLabState& s, LabContext& ctx) {
   Linear2dState& p = s.points;
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float size = std::max(240.0f, std::min(avail.x, avail.y - 4.0f));
+  const float size = FitSquare(240.0f, 1e9f, 4.0f);
   PointPlane plane("lin_plane", size, ctx.probes, "plane", &p.regions);
   const ImVec2 mouse = plane.mouse_screen();
   const int C = p.model.num_classes;
@@ -291,7 +291,9 @@ void draw_example_table(const LinearLabState& s) {
   const std::vector<uint8_t>& labels = p.labels;
   const ImGuiTableFlags flags =
       ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;
-  if (!ImGui::BeginTable("examples", C + 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+  // A scrolling list (the fit test exempts it): the rest of the pane, at least eight rows.
+  const float height = std::max(ImGui::GetContentRegionAvail().y, ImGui::GetTextLineHeightWithSpacing() * 8);
+  if (!ImGui::BeginTable("examples", C + 4, flags, ImVec2(0, height))) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("#");
   ImGui::TableSetupColumn("x₁, x₂");
@@ -330,17 +332,17 @@ void draw_example_table(const LinearLabState& s) {
 
 void draw_points_tab(LinearLabState& s, LabContext& ctx) {
   Linear2dState& p = s.points;
-  ImGui::BeginChild("lin_controls", ImVec2(380, 0), false);
-  ImGui::SetNextItemWidth(200);
+  Panes panes("lin_points", 380, 300);
+  ImGui::SetNextItemWidth(FitWidth(200, "data"));
   bool regen = EnumCombo<ToyPreset>("data", p.preset, kToyPresetChoices);
-  ImGui::SetNextItemWidth(200);
+  ImGui::SetNextItemWidth(FitWidth(200, "classes"));
   regen |= ImGui::SliderInt("classes", &p.num_classes, 3, 5);
-  ImGui::SetNextItemWidth(200);
+  ImGui::SetNextItemWidth(FitWidth(200, "points per class"));
   regen |= ImGui::SliderInt("points per class", &p.points_per_class, 2, 40);
   if (regen) p.reset_data = true;
   ImGui::Separator();
   draw_loss_controls(s.settings, s.settings.lambda, 1.0f);
-  ImGui::SetNextItemWidth(250);
+  ImGui::SetNextItemWidth(FitWidth(250, "learning rate"));
   ImGui::SliderFloat("learning rate", &s.settings.learning_rate, 0.001f, 1.0f, "%.3f", ImGuiSliderFlags_Logarithmic);
   if (ImGui::Button(p.playing ? "Pause" : "Play")) p.playing = !p.playing;
   ctx.probes.item("play2d");
@@ -365,11 +367,8 @@ void draw_points_tab(LinearLabState& s, LabContext& ctx) {
       "Drag a line's round handle to shift it, its arrow to turn it (the arrow points where the class's score "
       "grows). Shaded: the selected class's positive side w·x + b ≥ 0. Points can be dragged too.");
   draw_example_table(s);
-  ImGui::EndChild();
-  ImGui::SameLine();
-  ImGui::BeginChild("lin_plane_area", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
+  panes.next();
   draw_2d_plane(s, ctx);
-  ImGui::EndChild();
 }
 
 // [SECTION] MNIST training --------------------------------------------------------------------
@@ -548,7 +547,10 @@ void draw_loss_plots(LinearMnistState& m) {
     hi = std::max({hi, ce.back(), hinge.back()});
     lo = std::min({lo, ce.back(), hinge.back()});
   }
-  const float w = (ImGui::GetContentRegionAvail().x - 12) * 0.5f;
+  // Side by side, or one under the other when half the width would squeeze a plot below 300 px.
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const bool side_by_side = avail >= 2 * 300 + 12;
+  const float w = side_by_side ? (avail - 12) * 0.5f : avail;
   {
     Plot plot("loss_plot", ImVec2(w, 230), {0, max_epoch}, {m.log_scale ? lo - 0.1 : 0, hi * 1.05 + 0.05}, "epoch",
               m.log_scale ? "log₁₀ loss (training probe)" : "loss (training probe)");
@@ -562,7 +564,7 @@ void draw_loss_plots(LinearMnistState& m) {
                         m.curve[best].cross_entropy, m.curve[best].hinge, m.curve[best].accuracy);
     }
   }
-  ImGui::SameLine(0, 12);
+  if (side_by_side) ImGui::SameLine(0, 12);
   {
     std::vector<double> ex, ev;
     if (m.trainer)
@@ -646,6 +648,7 @@ void draw_digit_table(const LinearMnistState& m) {
   const Eigen::VectorXf e = (s.array() - mx).exp().matrix();
   const Eigen::VectorXf prob = e / e.sum();
   if (ImGui::BeginTable("digit_scores", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+    ImGui::PushTextWrapPos(-1.0f);  // columns fit their text: the lab's wrapping would squeeze them
     ImGui::TableSetupColumn("class");
     ImGui::TableSetupColumn("score sⱼ");
     ImGui::TableSetupColumn("softmax p");
@@ -671,6 +674,7 @@ void draw_digit_table(const LinearMnistState& m) {
       else
         ImGui::Text("%.2f", double(std::max(0.0f, s(c) - s(top) + 1.0f)));
     }
+    ImGui::PopTextWrapPos();
     ImGui::EndTable();
   }
 }
@@ -717,34 +721,34 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   ImGui::BeginGroup();
   const bool locked = m.trainer != nullptr || m.preparing != nullptr;
   ImGui::BeginDisabled(locked);
-  ImGui::SetNextItemWidth(250);
+  ImGui::SetNextItemWidth(FitWidth(250, "features"));
   EnumCombo<FeatureKind>("features", m.features.kind, kFeatureChoices);
   ImGui::SameLine();
   HelpMarker(
       "Raw pixels: 784 values in [0, 1]. Histogram: how much of the image has each intensity (no position at "
       "all). HoG: per 4×4 cell, a histogram of edge directions weighted by edge strength (7×7 cells × 9 bins).");
   if (m.features.kind == FeatureKind::Histogram) {
-    ImGui::SetNextItemWidth(250);
+    ImGui::SetNextItemWidth(FitWidth(250, "histogram bins"));
     ImGui::SliderInt("histogram bins", &m.features.histogram_bins, 2, 64);
   } else if (m.features.kind == FeatureKind::Hog) {
-    ImGui::SetNextItemWidth(120);
+    ImGui::SetNextItemWidth(FitWidth(120, "cell (px)"));
     ImGui::SliderInt("cell (px)", &m.features.hog_cell, 2, 14);
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(120);
+    ImGui::SetNextItemWidth(FitWidth(120, "orientation bins"));
     ImGui::SliderInt("orientation bins", &m.features.hog_bins, 2, 18);
   }
   bool centred = m.features.scaling == Scaling::MeanSubtracted;
   if (ImGui::Checkbox("subtract the training mean", &centred))
     m.features.scaling = centred ? Scaling::MeanSubtracted : Scaling::Unit;
   draw_loss_controls(s.settings, m.lambda, 0.1f);
-  ImGui::SetNextItemWidth(250);
+  ImGui::SetNextItemWidth(FitWidth(250, "optimizer"));
   EnumCombo<Optimizer>("optimizer", m.optimizer, kOptimizerChoices);
-  ImGui::SetNextItemWidth(250);
+  ImGui::SetNextItemWidth(FitWidth(250, "learning rate##mnist"));
   ImGui::SliderFloat("learning rate##mnist", &m.learning_rate, 1e-4f, 1.0f, "%.4f", ImGuiSliderFlags_Logarithmic);
-  ImGui::SetNextItemWidth(120);
+  ImGui::SetNextItemWidth(FitWidth(120, "epochs"));
   ImGui::SliderInt("epochs", &m.epochs, 1, 20);
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(120);
+  ImGui::SetNextItemWidth(FitWidth(120, "batch"));
   ImGui::SliderInt("batch", &m.batch_size, 10, 500);
   ImGui::EndDisabled();
 
@@ -786,11 +790,12 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
     }
   }
   ImGui::EndGroup();
-  ImGui::SameLine(0, 24);
+  // The settings, the drawing and its scores side by side while they fit, else one under another.
+  SameLineIfFits(196, 24);
   ImGui::BeginGroup();
   draw_digit_scores(m, ctx.host);
   ImGui::EndGroup();
-  ImGui::SameLine(0, 12);
+  SameLineIfFits(330, 12);
   ImGui::BeginGroup();
   draw_digit_table(m);
   ImGui::EndGroup();
@@ -808,7 +813,7 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   if (m.features.kind == FeatureKind::Pixels && m.templates.id) {
     ImGui::Text("The ten templates: rows of W as images (red = positive weight, blue = negative)");
     for (int c = 0; c < 10; ++c) {
-      if (c) ImGui::SameLine();
+      if (c) SameLineIfFits(84);
       ImGui::BeginGroup();
       const float u0 = float(c) / 10.0f;
       ImGui::Image(m.templates.id, ImVec2(84, 84), ImVec2(u0, 0), ImVec2(u0 + 0.1f, 1), ImVec4(1, 1, 1, 1),
@@ -831,7 +836,7 @@ void draw_compare_tab(LinearLabState& s) {
       "the correct class wins by the margin Δ, cross-entropy keeps asking for more.");
   static constexpr const char* kNames[] = {"cat", "car", "frog"};
   for (int j = 0; j < 3; ++j) {
-    ImGui::SetNextItemWidth(300);
+    ImGui::SetNextItemWidth(FitWidth(300));
     char label[32];
     std::snprintf(label, sizeof label, "score of %s", kNames[j]);
     ImGui::SliderFloat(label, &c.scores[j], -10.0f, 10.0f, "%.2f");
@@ -842,7 +847,7 @@ void draw_compare_tab(LinearLabState& s) {
     ImGui::RadioButton(kNames[j], &c.label, j);
   }
   const float delta = s.settings.margin;
-  ImGui::SetNextItemWidth(300);
+  ImGui::SetNextItemWidth(FitWidth(300, "margin Δ##cmp"));
   ImGui::SliderFloat("margin Δ##cmp", &s.settings.margin, 0.1f, 5.0f, "%.2f");
   Eigen::MatrixXf S(1, 3);
   S << c.scores[0], c.scores[1], c.scores[2];
@@ -863,7 +868,7 @@ void draw_compare_tab(LinearLabState& s) {
   }
   ImGui::Text("Lᵢ = %.3f", double(hinge));
   ImGui::EndGroup();
-  ImGui::SameLine(0, 40);
+  SameLineIfFits(260, 40);
   ImGui::BeginGroup();
   ImGui::TextUnformatted("Softmax cross-entropy");
   const float mx = std::max({c.scores[0], c.scores[1], c.scores[2]});
@@ -906,9 +911,26 @@ void update_linear_lab(LinearLabState& s, LabContext& ctx) {
   update_mnist(s, ctx, s.tab == LinearTab::Mnist ? 14.0 : 8.0);
 }
 
-void background_linear_lab(LinearLabState& s, LabContext& ctx) { update_mnist(s, ctx, 8.0); }
+namespace {
+
+// What runs, for the status bar.
+std::string linear_activity(const LinearLabState& s) {
+  const LinearMnistState& m = s.mnist;
+  if (m.preparing) return "linear: preparing features " + std::to_string(int(100 * m.preparing->progress())) + " %";
+  if (m.trainer && m.playing && !m.trainer->done())
+    return "linear: training " + std::to_string(int(100 * m.trainer->progress())) + " %";
+  return "";
+}
+
+}  // namespace
+
+void background_linear_lab(LinearLabState& s, LabContext& ctx) {
+  update_mnist(s, ctx, 8.0);
+  ctx.activity = linear_activity(s);
+}
 
 void draw_linear_lab(LinearLabState& s, LabContext& ctx) {
+  ctx.activity = linear_activity(s);
   LabHeading(ctx.fonts.heading, "Linear classifier",
              "Scores s = Wx + b: one row of W and one bias per class. A loss says how bad W is; gradient descent "
              "improves it.");

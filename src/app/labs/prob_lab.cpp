@@ -11,6 +11,7 @@
 #include "app/widgets/aggregation_tree.hpp"
 #include "app/widgets/help.hpp"
 #include "app/widgets/lab_tabs.hpp"
+#include "app/widgets/layout.hpp"
 #include "app/widgets/plot.hpp"
 #include "core/error.hpp"
 #include "core/eval/information.hpp"
@@ -67,7 +68,7 @@ std::vector<Hypothesis> star_wars() {
 // [SECTION] tables & chain rule -------------------------------------------------------------
 
 void draw_tables_tab(ProbLabState& s) {
-  ImGui::SetNextItemWidth(320);
+  ImGui::SetNextItemWidth(FitWidth(320, "data set"));
   if (EnumCombo<ProbDataset>("data set", s.dataset, kDatasets)) load_dataset(s);
   ImGui::SameLine();
   if (ImGui::Button("Reset counts")) load_dataset(s);
@@ -77,9 +78,11 @@ void draw_tables_tab(ProbLabState& s) {
   CountTable& t = s.table;
   const int V = int(t.variables.size()), rows = int(t.counts.size());
   const int64_t total = t.total();
-  ImGui::BeginChild("counts", ImVec2(440, 0), false);
+  // The explanation beside the table when the aggregation tree in it fits, else under it.
+  Panes panes("tables", 440, std::max(340.0f, aggregation_tree_size(t).x));
   if (ImGui::BeginTable("count_table", V + 2,
                         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit)) {
+    ImGui::PushTextWrapPos(-1.0f);  // columns fit their text: the lab's wrapping would squeeze them
     for (const auto& v : t.variables) ImGui::TableSetupColumn(v.name.c_str());
     ImGui::TableSetupColumn("count");
     ImGui::TableSetupColumn("joint p");
@@ -104,11 +107,10 @@ void draw_tables_tab(ProbLabState& s) {
       ImGui::Text("%lld/%lld", (long long)t.counts[size_t(r)], (long long)total);
       ImGui::PopID();
     }
+    ImGui::PopTextWrapPos();
     ImGui::EndTable();
   }
-  ImGui::EndChild();
-  ImGui::SameLine(0, 24);
-  ImGui::BeginChild("explain", ImVec2(0, 0), false);
+  panes.next();
   try {
     const Assignment full = assignment_of(t, s.selected_row);
     const Fraction joint = probability(t, full);
@@ -122,7 +124,7 @@ void draw_tables_tab(ProbLabState& s) {
     const ChainRule chain = chain_rule(t, full);
     std::string product;
     for (const auto& f : chain.factors) {
-      ImGui::BulletText("%s = %s = %.4f", f.text.c_str(), f.p.text().c_str(), f.p.value());
+      BulletWrapped("%s = %s = %.4f", f.text.c_str(), f.p.text().c_str(), f.p.value());
       char buf[32];
       std::snprintf(buf, sizeof buf, "%s%.4f", product.empty() ? "" : " × ", f.p.value());
       product += buf;
@@ -138,7 +140,7 @@ void draw_tables_tab(ProbLabState& s) {
         Assignment a = {int(i)};
         line += "  p(" + t.variables[size_t(v)].values[i] + ") = " + probability(m, a).text();
       }
-      ImGui::BulletText("%s", line.c_str());
+      BulletWrapped("%s", line.c_str());
     }
     ImGui::Spacing();
     ImGui::Separator();
@@ -152,7 +154,6 @@ void draw_tables_tab(ProbLabState& s) {
   } catch (const Error& e) {
     ErrorText(e.what());
   }
-  ImGui::EndChild();
 }
 
 // [SECTION] cross-entropy by hand -------------------------------------------------------------
@@ -174,17 +175,17 @@ void draw_ce_tab(ProbLabState& s) {
   ImGui::BeginGroup();
   for (int i = 0; i < 3; ++i) {
     ImGui::PushID(i);
-    ImGui::SetNextItemWidth(140);
+    ImGui::SetNextItemWidth(FitWidth(140, "##p"));
     ImGui::InputDouble("##p", &s.p[i], 0, 0, "%.3f");
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(140);
+    ImGui::SetNextItemWidth(FitWidth(140, "##q"));
     ImGui::InputDouble("##q", &s.q[i], 0, 0, "%.3f");
     ImGui::SameLine();
     ImGui::Text("p%d, q%d", i, i);
     ImGui::PopID();
   }
   ImGui::EndGroup();
-  ImGui::SameLine(0, 30);
+  SameLineIfFits(300, 30);  // the steps beside the inputs, or under them
   ImGui::BeginGroup();
   try {
     const CrossEntropySteps st = cross_entropy_steps(s.p, s.q);
@@ -201,17 +202,17 @@ void draw_ce_tab(ProbLabState& s) {
   ImGui::TextUnformatted("A batch: the mean of −log q[n, yₙ] over examples (rows of q, the true class yₙ).");
   for (int n = 0; n < 3; ++n) {
     ImGui::PushID(200 + n);
-    ImGui::SetNextItemWidth(90);
+    ImGui::SetNextItemWidth(FitWidth(90, "##label"));
     ImGui::InputInt("##label", &s.batch_labels[n], 1);
     s.batch_labels[n] = std::clamp(s.batch_labels[n], 0, 2);
     for (int c = 0; c < 3; ++c) {
       ImGui::SameLine();
       ImGui::PushID(c);
-      ImGui::SetNextItemWidth(90);
+      ImGui::SetNextItemWidth(FitWidth(90, "##q"));
       ImGui::InputDouble("##q", &s.batch_q[n * 3 + c], 0, 0, "%.3f");
       ImGui::PopID();
     }
-    ImGui::SameLine();
+    SameLineIfFits(240);
     try {
       ImGui::Text("y%d, q%d   −log q[%d, y] = %.4f", n, n, n,
                   categorical_cross_entropy(s.batch_labels[n], std::span<const double>(s.batch_q + n * 3, 3)));
@@ -232,17 +233,17 @@ void draw_ce_tab(ProbLabState& s) {
   ImGui::BeginGroup();
   for (int i = 0; i < 4; ++i) {
     ImGui::PushID(100 + i);
-    ImGui::SetNextItemWidth(140);
+    ImGui::SetNextItemWidth(FitWidth(140, "##y"));
     ImGui::InputDouble("##y", &s.y[i], 0, 0, "%.0f");
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(140);
+    ImGui::SetNextItemWidth(FitWidth(140, "##yhat"));
     ImGui::InputDouble("##yhat", &s.yhat[i], 0, 0, "%.3f");
     ImGui::SameLine();
     ImGui::Text("y%d, ŷ%d", i, i);
     ImGui::PopID();
   }
   ImGui::EndGroup();
-  ImGui::SameLine(0, 30);
+  SameLineIfFits(300, 30);  // the steps beside the inputs, or under them
   ImGui::BeginGroup();
   try {
     const BinaryCrossEntropySteps st = binary_cross_entropy_steps(s.y, s.yhat);
@@ -276,6 +277,7 @@ void draw_bayes_tab(ProbLabState& s) {
       "posterior, MLE the largest likelihood (ignoring the prior).");
   if (ImGui::Button("Reset the example")) s.hypotheses = star_wars();
   if (ImGui::BeginTable("hyp", 3, ImGuiTableFlags_SizingFixedFit)) {
+    ImGui::PushTextWrapPos(-1.0f);  // columns fit their text: the lab's wrapping would squeeze them
     ImGui::TableSetupColumn("hypothesis h");
     ImGui::TableSetupColumn("prior P(h)");
     ImGui::TableSetupColumn("likelihood P(Force | h)");
@@ -295,6 +297,7 @@ void draw_bayes_tab(ProbLabState& s) {
                           &(const double&)1.0, "%.3f");
       ImGui::PopID();
     }
+    ImGui::PopTextWrapPos();
     ImGui::EndTable();
   }
   try {
@@ -303,8 +306,8 @@ void draw_bayes_tab(ProbLabState& s) {
     for (size_t i = 0; i < s.hypotheses.size(); ++i) {
       ImGui::Text("P(%s | Force) = %.3f × %.3f / %.3f = %.4f", s.hypotheses[i].name.c_str(), s.hypotheses[i].likelihood,
                   s.hypotheses[i].prior, r.evidence, r.posterior[i]);
-      ImGui::SameLine(560);
-      ImGui::ProgressBar(float(r.posterior[i]), ImVec2(220, 0));
+      if (ImGui::GetContentRegionMax().x >= 560 + 220) ImGui::SameLine(560);  // bars in a column, or under
+      ImGui::ProgressBar(float(r.posterior[i]), ImVec2(FitWidth(220), 0));
     }
     ImGui::Text("MAP: %s (likelihood × prior = %.3f)   ·   MLE: %s (likelihood %.3f)",
                 s.hypotheses[size_t(r.map)].name.c_str(), r.unnormalised[size_t(r.map)],

@@ -13,6 +13,7 @@
 #include "app/widgets/frame_budget.hpp"
 #include "app/widgets/help.hpp"
 #include "app/widgets/lab_tabs.hpp"
+#include "app/widgets/layout.hpp"
 #include "app/widgets/plot.hpp"
 #include "core/error.hpp"
 #include "core/linear/features.hpp"
@@ -197,6 +198,7 @@ void draw_histograms(RocLabState& s, const ScoredSet& set, Probes& probes) {
     const double x0 = lo + b * w;
     dl->AddRectFilled(plot.to_screen(x0, 0), plot.to_screen(x0 + w, neg[size_t(b)]), IM_COL32(213, 94, 0, 110));
     dl->AddRectFilled(plot.to_screen(x0, 0), plot.to_screen(x0 + w, pos[size_t(b)]), IM_COL32(0, 114, 178, 110));
+    plot.avoid(x0, 0, x0 + w, std::max(neg[size_t(b)], pos[size_t(b)]));  // the legend keeps off the bars
   }
   plot.vline(s.threshold, IM_COL32(20, 20, 20, 255), "threshold");
   plot.line(std::vector<double>{}, std::vector<double>{}, IM_COL32(0, 114, 178, 200), 2.0f, "positives");
@@ -210,6 +212,7 @@ void draw_histograms(RocLabState& s, const ScoredSet& set, Probes& probes) {
 
 void draw_confusion(const ThresholdMetrics& m) {
   if (ImGui::BeginTable("confusion", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
+    ImGui::PushTextWrapPos(-1.0f);  // columns fit their text: the lab's wrapping would squeeze them
     ImGui::TableSetupColumn("");
     ImGui::TableSetupColumn("predicted positive");
     ImGui::TableSetupColumn("predicted negative");
@@ -228,6 +231,7 @@ void draw_confusion(const ThresholdMetrics& m) {
     ImGui::TextColored(ImVec4(0.7f, 0.2f, 0.1f, 1), "FP = %d", m.fp);
     ImGui::TableNextColumn();
     ImGui::TextColored(ImVec4(0, 0.45f, 0.2f, 1), "TN = %d", m.tn);
+    ImGui::PopTextWrapPos();
     ImGui::EndTable();
   }
   ImGui::Text("TPR = TP/(TP+FN) = %d/%d = %.3f", m.tp, m.tp + m.fn, m.tpr);
@@ -248,7 +252,8 @@ const char* segment_meaning(const RocPoint& from, const RocPoint& to) {
 }
 
 void draw_roc(RocLabState& s, const ThresholdMetrics& at) {
-  const float size = std::min(ImGui::GetContentRegionAvail().x, 420.0f);
+  // Square, as large as the pane allows with the AUC note (three lines) under it.
+  const float size = FitSquare(260.0f, 420.0f, ImGui::GetTextLineHeightWithSpacing() * 3);
   Plot plot("roc", ImVec2(size, size), {0, 1}, {0, 1}, "false positive rate (FPR)", "true positive rate (TPR)");
   std::vector<double> fa, ta, fb, tb;
   for (const auto& p : s.a.curve.points) fa.push_back(p.fpr), ta.push_back(p.tpr);
@@ -338,7 +343,18 @@ void update_roc_lab(RocLabState& s, LabContext& ctx) {
   }
 }
 
-void background_roc_lab(RocLabState& s, LabContext&) {
+namespace {
+
+// What runs, for the status bar.
+std::string roc_activity(const RocLabState& s) {
+  if (!s.job) return "";
+  return "ROC: training two classifiers " + std::to_string(int(100 * job_progress(*s.job))) + " %";
+}
+
+}  // namespace
+
+void background_roc_lab(RocLabState& s, LabContext& ctx) {
+  ctx.activity = roc_activity(s);
   if (!s.job) return;
   try {
     if (step_job(*s.job, kFrameBudgetMs)) finish_job(s);
@@ -368,6 +384,7 @@ void draw_job_progress(const RocLabState& s) {
 }  // namespace
 
 void draw_roc_lab(RocLabState& s, LabContext& ctx) {
+  ctx.activity = roc_activity(s);
   LabHeading(ctx.fonts.heading, "ROC & AUC",
              "A discriminator scores each example; a threshold turns scores into decisions. Sliding it trades true "
              "positives for false positives: the ROC curve, and the area under it.");
@@ -376,21 +393,21 @@ void draw_roc_lab(RocLabState& s, LabContext& ctx) {
   if (s.source != s.shown_source) s.a.valid = s.b.valid = false;  // update brings the new curves
   if (s.source == RocSource::Toy) {
     float sep = float(s.toy.separation), spread = float(s.toy.spread);
-    ImGui::SetNextItemWidth(220);
+    ImGui::SetNextItemWidth(FitWidth(220, "separation of A"));
     ImGui::SliderFloat("separation of A", &sep, 0.0f, 4.0f, "%.2f");
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(220);
+    ImGui::SetNextItemWidth(FitWidth(220, "spread"));
     ImGui::SliderFloat("spread", &spread, 0.2f, 2.5f, "%.2f");
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(220);
+    ImGui::SetNextItemWidth(FitWidth(220, "separation of B"));
     ImGui::SliderFloat("separation of B", &s.toy_b_separation, 0.0f, 4.0f, "%.2f");
     s.toy.separation = sep, s.toy.spread = spread;
   } else {
     if (!draw_data_needed(ctx)) return;
-    ImGui::SetNextItemWidth(160);
+    ImGui::SetNextItemWidth(FitWidth(160, "positive digit A"));
     ImGui::SliderInt("positive digit A", &s.digit_a, 0, 9);
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(160);
+    ImGui::SetNextItemWidth(FitWidth(160, "negative digit B"));
     ImGui::SliderInt("negative digit B", &s.digit_b, 0, 9);
     ctx.probes.item("digit_b");
     if (s.digit_a == s.digit_b) s.digit_b = (s.digit_a + 1) % 10;
@@ -408,30 +425,25 @@ void draw_roc_lab(RocLabState& s, LabContext& ctx) {
     ImGui::Text("AUC %.3f vs %.3f: %+.3f", s.a.curve.auc, s.b.curve.auc, s.a.curve.auc - s.b.curve.auc);
   }
   const ThresholdMetrics at = metrics_at_threshold(s.a.scores, s.a.labels, s.threshold);
-  ImGui::BeginGroup();
-  const float left = ImGui::GetContentRegionAvail().x - 450;
-  ImGui::BeginChild("roc_left", ImVec2(std::max(360.0f, left), 0), false);
+  // The scores and the confusion on the left, the ROC square (up to 420 px) on the right; one
+  // under the other when the square would be smaller than 300 px.
+  const float roc_side = std::min(420.0f, ImGui::GetContentRegionAvail().x * 0.45f);
+  Panes panes("roc", ImGui::GetContentRegionAvail().x - roc_side - ImGui::GetStyle().ItemSpacing.x, 300.0f);
   ImGui::TextWrapped("Scores of %s (%d positives, %d negatives). Drag on the plot to move the threshold.",
                      s.a.name.c_str(), s.a.curve.positives, s.a.curve.negatives);
   draw_histograms(s, s.a, ctx.probes);
   float t = float(s.threshold);
-  ImGui::SetNextItemWidth(260);
+  ImGui::SetNextItemWidth(FitWidth(260, "threshold"));
   if (ImGui::SliderFloat("threshold", &t, float(s.a.curve.points.back().threshold) - 0.5f,
                          float(s.a.curve.points[1].threshold) + 0.5f, "%.3f"))
     s.threshold = t;
   draw_confusion(at);
-  ImGui::EndChild();
-  ImGui::EndGroup();
-  ImGui::SameLine();
-  ImGui::BeginGroup();
+  panes.next();
   draw_roc(s, at);
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 420);
   ImGui::TextWrapped(
       "AUC = %.4f: the trapezoid area, equal to the chance that a random positive scores above a "
       "random negative (ties count ½). Hover the curve to read what each step means.",
       s.a.curve.auc);
-  ImGui::PopTextWrapPos();
-  ImGui::EndGroup();
 }
 
 nlohmann::json roc_state_json(const RocLabState& s) {

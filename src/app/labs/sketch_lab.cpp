@@ -19,6 +19,7 @@
 #include "app/widgets/frame_budget.hpp"
 #include "app/widgets/help.hpp"
 #include "app/widgets/lab_tabs.hpp"
+#include "app/widgets/layout.hpp"
 #include "app/widgets/plot.hpp"
 #include "core/error.hpp"
 #include "core/pixel/chain_tables.hpp"
@@ -454,9 +455,9 @@ void draw_tab_draw(SketchLabState& s, LabContext& ctx) {
   }
   ImGui::EndGroup();
 
-  ImGui::SameLine(0, 24);
-  ImGui::BeginGroup();
   const float map = 136.0f;
+  SameLineIfFits(2 * map + 12, 24);
+  ImGui::BeginGroup();
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 2 * map + 12);
   ImGui::Text("log p(sketch) = %.1f nats", s.drawing.likelihood.nats);
   char bits[96];
@@ -484,7 +485,7 @@ void draw_tab_draw(SketchLabState& s, LabContext& ctx) {
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
 
-  ImGui::SameLine(0, 24);
+  SameLineIfFits(4 * 68 + 3 * ImGui::GetStyle().ItemSpacing.x, 24);
   ImGui::BeginGroup();
   ImGui::TextUnformatted("What would the model draw next?");
   if (ImGui::RadioButton("from a row", !s.drawing.from_cursor)) s.drawing.from_cursor = false;
@@ -495,16 +496,16 @@ void draw_tab_draw(SketchLabState& s, LabContext& ctx) {
       "The cursor is the pixel after your last ink pixel in reading order: the model keeps everything before "
       "it and draws the rest, one pixel at a time, each from p(xᵢ | all pixels before it).");
   ImGui::BeginDisabled(s.drawing.from_cursor);
-  ImGui::SetNextItemWidth(160);
+  ImGui::SetNextItemWidth(FitWidth(160, "row"));
   ImGui::SliderInt("row", &s.drawing.from_row, 0, 27);
   ImGui::EndDisabled();
-  ImGui::SetNextItemWidth(160);
+  ImGui::SetNextItemWidth(FitWidth(160, "temperature"));
   ImGui::SliderFloat("temperature", &s.drawing.temperature, 0.0f, 2.0f, "%.2f");
   ImGui::SameLine();
   HelpMarker(
       "Each pixel is drawn from σ(logit(p) / T). T = 0 always takes the more likely value; T > 1 flattens "
       "the probabilities towards coin flips.");
-  ImGui::SetNextItemWidth(160);
+  ImGui::SetNextItemWidth(FitWidth(160, "samples"));
   ImGui::SliderInt("samples", &s.drawing.samples, 1, 12);
   if (ImGui::Button("Re-sample")) ++s.drawing.seed;  // a new seed: update samples again
   ImGui::SameLine();
@@ -630,7 +631,7 @@ void draw_tab_chain(SketchLabState& s, LabContext& ctx) {
     draw_patch_picker(s, ctx);
     ImGui::Text("patch at row %d, column %d", s.chain.patch_row, s.chain.patch_col);
   } else {
-    ImGui::SetNextItemWidth(120);
+    ImGui::SetNextItemWidth(FitWidth(120, "neighbours k"));
     ImGui::SliderInt("neighbours k", &s.chain.k, 1, 3);
     MutedText(
         "The first k template neighbours (W, N, NW) and the pixel x they predict, counted at every position "
@@ -639,7 +640,7 @@ void draw_tab_chain(SketchLabState& s, LabContext& ctx) {
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
 
-  ImGui::SameLine(0, 20);
+  SameLineIfFits(aggregation_tree_size(s.chain.table).x, 20);
   ImGui::BeginGroup();
   if (!s.chain.error.empty() || s.chain.table.counts.empty()) {
     ErrorText(s.chain.error);
@@ -652,7 +653,7 @@ void draw_tab_chain(SketchLabState& s, LabContext& ctx) {
   const Assignment leaf = assignment_of(t, s.chain.leaf);
   ImGui::Spacing();
   draw_leaf_picture(s, leaf);
-  ImGui::SameLine(0, 16);
+  SameLineIfFits(260, 16);
   ImGui::BeginGroup();
   const ChainRule chain = chain_rule(t, leaf);
   std::string product;
@@ -706,6 +707,7 @@ void draw_nll_comparison(const SketchLabState& s) {
               thousands(s.models.test_bin.count).c_str());
   if (ImGui::BeginTable("nll", 6,
                         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit)) {
+    ImGui::PushTextWrapPos(-1.0f);  // columns fit their text: the lab's wrapping would squeeze them
     ImGui::TableSetupColumn("model");
     ImGui::TableSetupColumn("nats / image");
     ImGui::TableSetupColumn("bits / pixel");
@@ -735,6 +737,7 @@ void draw_nll_comparison(const SketchLabState& s) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(row.r->trained_on.c_str());
     }
+    ImGui::PopTextWrapPos();
     ImGui::EndTable();
   }
   // Bars scaled to the baseline.
@@ -785,7 +788,7 @@ void draw_count_source(SketchLabState& s) {
   ImGui::RadioButton("both", &source, 2);
   s.models.count_source = CountSource(source);
   if (s.models.count_source == CountSource::Mixed) {
-    ImGui::SetNextItemWidth(200);
+    ImGui::SetNextItemWidth(FitWidth(200, "weight of a sketch"));
     ImGui::SliderInt("weight of a sketch", &s.models.sketch_weight, 1, 1000, "×%d", ImGuiSliderFlags_Logarithmic);
     ImGui::SameLine();
     HelpMarker("Each of your sketches is counted this many times, as if it were that many MNIST images.");
@@ -793,8 +796,8 @@ void draw_count_source(SketchLabState& s) {
 }
 
 void draw_tab_models(SketchLabState& s, LabContext& ctx) {
-  ImGui::BeginChild("model_settings", ImVec2(370, 0), false);
-  ImGui::PushItemWidth(200);
+  Panes panes("models", 370, 320);
+  ImGui::PushItemWidth(FitWidth(200, "hidden units H"));
   SectionTitle("Context counts");
   ImGui::SliderInt("neighbours K", &s.models.neighbours, 1, 12);
   ImGui::SameLine();
@@ -821,20 +824,15 @@ void draw_tab_models(SketchLabState& s, LabContext& ctx) {
   draw_training_controls(s, SketchModel::Nade, ctx.probes);
   if (!s.models.training_message.empty()) MutedText(s.models.training_message.c_str());
   ImGui::PopItemWidth();
-  ImGui::EndChild();
-
-  ImGui::SameLine(0, 20);
-  ImGui::BeginChild("model_comparison", ImVec2(0, 0), false);
+  panes.next();
   draw_nll_comparison(s);
   draw_data_hint(ctx);
-  ImGui::EndChild();
 }
 
 // [SECTION] sketches tab -----------------------------------------------------------------------
 
 void draw_tab_sketches(SketchLabState& s, LabContext& ctx) {
-  ImGui::BeginChild("sketch_set", ImVec2(350, 0), false);  // a child keeps the separator in its column
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 330);
+  Panes panes("sketches", 350, 200);  // a pane keeps the separator in its column
   ImGui::Text("%d sketch%s kept (at most %d)", s.set.sketches.count, s.set.sketches.count == 1 ? "" : "es",
               kMaxSketches);
   MutedText(
@@ -868,11 +866,7 @@ void draw_tab_sketches(SketchLabState& s, LabContext& ctx) {
   if (s.models.counts.model) ImGui::Text("counted: %s", s.models.counts.trained_on.c_str());
   if (!s.models.counts_error.empty()) ErrorText(s.models.counts_error);
   MutedText("Completions in the Draw tab follow the new counts at once.");
-  ImGui::PopTextWrapPos();
-  ImGui::EndChild();
-
-  ImGui::SameLine(0, 20);
-  ImGui::BeginChild("thumbs", ImVec2(0, 0), false);
+  panes.next();
   const int columns = std::max(1, int(ImGui::GetContentRegionAvail().x / 62.0f));
   // The thumbnails update uploaded: a sketch kept or removed this frame shows from the next.
   const int shown = std::min(s.set.thumbs_count, s.set.sketches.count);
@@ -895,7 +889,6 @@ void draw_tab_sketches(SketchLabState& s, LabContext& ctx) {
     ImGui::PopID();
   }
   if (s.set.sketches.count == 0) MutedText("No sketches yet.");
-  ImGui::EndChild();
 }
 
 // [SECTION] lab ------------------------------------------------------------------------------
@@ -905,7 +898,7 @@ void draw_model_bar(SketchLabState& s, Probes& probes) {
   if (!s.models.counts_error.empty()) ErrorText(s.models.counts_error);
   static constexpr EnumChoice<SketchModel> kModelChoices[] = {
       {SketchModel::Counts, kModelNames[0]}, {SketchModel::Fvsbn, kModelNames[1]}, {SketchModel::Nade, kModelNames[2]}};
-  ImGui::SetNextItemWidth(170);
+  ImGui::SetNextItemWidth(FitWidth(170, "model"));
   if (EnumCombo<SketchModel>("model", s.models.picked, kModelChoices)) ++s.models.model_version;
   ImGui::SameLine(0, 16);
   const ModelResult& r = result_of(s, s.models.picked);
@@ -970,6 +963,9 @@ void update_sketch_lab(SketchLabState& s, LabContext& ctx) {
 }
 
 void draw_sketch_lab(SketchLabState& s, LabContext& ctx) {
+  if (s.models.trainer)  // what runs, for the status bar
+    ctx.activity = std::string("sketch: training ") + (s.models.training == SketchModel::Nade ? "NADE " : "FVSBN ") +
+                   std::to_string(int(100 * s.models.trainer->progress())) + " %";
   LabHeading(ctx.fonts.heading, "Sketch model",
              "p(x) = Π p(xᵢ | x₍<ᵢ₎): each pixel, in reading order, gets a probability given the pixels before it, "
              "learned from binarized MNIST (pixel ≥ 128 → 1) or your own sketches.");

@@ -1,6 +1,7 @@
 // plot.cpp — see plot.hpp.
 #include "app/widgets/plot.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -78,13 +79,18 @@ void Plot::line(std::span<const double> xs, std::span<const double> ys, ImU32 co
   for (size_t i = 0; i < xs.size() && i < ys.size(); ++i)
     if (std::isfinite(ys[i])) points.push_back(to_screen(xs[i], ys[i]));
   if (points.size() >= 2) dl_->AddPolyline(points.data(), int(points.size()), color, 0, thickness);
+  for (size_t i = 1; i < points.size(); ++i) mark_segment(points[i - 1], points[i]);
   if (legend) legend_.push_back({legend, color});
 }
 
 void Plot::scatter(std::span<const double> xs, std::span<const double> ys, ImU32 color, float radius,
                    const char* legend) {
   for (size_t i = 0; i < xs.size() && i < ys.size(); ++i)
-    if (std::isfinite(ys[i])) dl_->AddCircleFilled(to_screen(xs[i], ys[i]), radius, color);
+    if (std::isfinite(ys[i])) {
+      const ImVec2 p = to_screen(xs[i], ys[i]);
+      dl_->AddCircleFilled(p, radius, color);
+      marks_.push_back(p);
+    }
   if (legend) legend_.push_back({legend, color});
 }
 
@@ -102,13 +108,23 @@ void Plot::error_bars(std::span<const double> xs, std::span<const double> ys, st
 void Plot::vline(double x, ImU32 color, const char* label) {
   const ImVec2 p = to_screen(x, y_.max);
   dl_->AddLine(ImVec2(p.x, min_.y), ImVec2(p.x, max_.y), color, 1.5f);
-  if (label) dl_->AddText(ImVec2(p.x + 4, min_.y + 2), color, label);
+  mark_segment(ImVec2(p.x, min_.y), ImVec2(p.x, max_.y));
+  if (label) {
+    const ImVec2 at(p.x + 4, min_.y + 2), size = ImGui::CalcTextSize(label);
+    dl_->AddText(at, color, label);
+    obstacles_.push_back({at, ImVec2(at.x + size.x, at.y + size.y), 100.0f});
+  }
 }
 
 void Plot::hline(double y, ImU32 color, const char* label) {
   const ImVec2 p = to_screen(x_.min, y);
   dl_->AddLine(ImVec2(min_.x, p.y), ImVec2(max_.x, p.y), color, 1.5f);
-  if (label) dl_->AddText(ImVec2(min_.x + 4, p.y - ImGui::GetTextLineHeight() - 1), color, label);
+  mark_segment(ImVec2(min_.x, p.y), ImVec2(max_.x, p.y));
+  if (label) {
+    const ImVec2 at(min_.x + 4, p.y - ImGui::GetTextLineHeight() - 1), size = ImGui::CalcTextSize(label);
+    dl_->AddText(at, color, label);
+    obstacles_.push_back({at, ImVec2(at.x + size.x, at.y + size.y), 100.0f});
+  }
 }
 
 void Plot::fill_under(std::span<const double> xs, std::span<const double> ys, double base, ImU32 color) {
@@ -125,17 +141,61 @@ void Plot::fill_under(std::span<const double> xs, std::span<const double> ys, do
   dl_->Flags = saved;
 }
 
+void Plot::avoid(double x0, double y0, double x1, double y1) {
+  const ImVec2 a = to_screen(x0, y0), b = to_screen(x1, y1);
+  obstacles_.push_back({ImVec2(std::min(a.x, b.x), std::min(a.y, b.y)), ImVec2(std::max(a.x, b.x), std::max(a.y, b.y)),
+                        1.0f / 36.0f});  // a 6×6 px patch of bar weighs as much as a point of a line
+}
+
+// Points every few px along a line, so a legend box between two far-apart vertices still sees it.
+void Plot::mark_segment(ImVec2 a, ImVec2 b) {
+  const float len = std::hypot(b.x - a.x, b.y - a.y);
+  const int steps = std::max(1, int(len / 6.0f));
+  for (int k = 0; k < steps; ++k) {
+    const float t = float(k) / float(steps);
+    marks_.push_back(ImVec2(a.x + t * (b.x - a.x), a.y + t * (b.y - a.y)));
+  }
+  marks_.push_back(b);
+}
+
+float Plot::legend_overlap(ImVec2 min, ImVec2 max) const {
+  float overlap = 0;
+  for (const ImVec2& p : marks_)
+    if (p.x >= min.x && p.x <= max.x && p.y >= min.y && p.y <= max.y) overlap += 1;
+  for (const Obstacle& o : obstacles_) {
+    const float w = std::min(max.x, o.max.x) - std::max(min.x, o.min.x);
+    const float h = std::min(max.y, o.max.y) - std::max(min.y, o.min.y);
+    if (w > 0 && h > 0) overlap += w * h * o.weight;
+  }
+  return overlap;
+}
+
 void Plot::end() {
   if (ended_) return;
   ended_ = true;
   dl_->PopClipRect();
-  // Legend in the top-right corner of the data area.
-  float y = min_.y + 6;
+  if (legend_.empty()) return;
   const float line = ImGui::GetTextLineHeight();
+  float label_w = 0;
+  for (const auto& e : legend_) label_w = std::max(label_w, ImGui::CalcTextSize(e.label.c_str()).x);
+  const ImVec2 box(label_w + 28, float(legend_.size()) * (line + 4) + 4);
+  // The four corners of the data area, top-right first (where readers look for a legend):
+  // the one covering the least data wins.
+  const float m = 4;
+  const ImVec2 corners[] = {{max_.x - m - box.x, min_.y + m},
+                            {min_.x + m, min_.y + m},
+                            {max_.x - m - box.x, max_.y - m - box.y},
+                            {min_.x + m, max_.y - m - box.y}};
+  ImVec2 at = corners[0];
+  float best = legend_overlap(at, ImVec2(at.x + box.x, at.y + box.y));
+  for (const ImVec2& c : corners) {
+    const float overlap = legend_overlap(c, ImVec2(c.x + box.x, c.y + box.y));
+    if (overlap < best - 0.5f) best = overlap, at = c;
+  }
+  dl_->AddRectFilled(at, ImVec2(at.x + box.x, at.y + box.y), IM_COL32(255, 255, 255, 220));
+  float y = at.y + 4;
   for (const auto& e : legend_) {
-    const float w = ImGui::CalcTextSize(e.label.c_str()).x;
-    const ImVec2 p(max_.x - w - 28, y);
-    dl_->AddRectFilled(ImVec2(p.x - 4, p.y - 2), ImVec2(max_.x - 4, p.y + line + 2), IM_COL32(255, 255, 255, 220));
+    const ImVec2 p(at.x + 4, y);
     dl_->AddLine(ImVec2(p.x, p.y + line * 0.5f), ImVec2(p.x + 16, p.y + line * 0.5f), e.color, 3.0f);
     dl_->AddText(ImVec2(p.x + 20, p.y), kInkColor, e.label.c_str());
     y += line + 4;

@@ -39,9 +39,14 @@ class Plot {
   void hline(double y, ImU32 color, const char* label = nullptr);
   // A filled polygon under a curve down to y = base (e.g. the area under a ROC curve).
   void fill_under(std::span<const double> xs, std::span<const double> ys, double base, ImU32 color);
+  // Data drawn straight on draw_list() (bars, say) that the legend should not cover: the
+  // rectangle between two corners in data coordinates.
+  void avoid(double x0, double y0, double x1, double y1);
   ImDrawList* draw_list() const { return dl_; }
 
-  // Draws the legend and ends clipping. Called by the destructor if not called before.
+  // Draws the legend in the corner of the data area where it covers the least data (lines,
+  // dots, rectangles to avoid, marker labels), and ends clipping. Called by the destructor if
+  // not called before.
   void end();
 
  private:
@@ -55,6 +60,16 @@ class Plot {
     ImU32 color;
   };
   std::vector<LegendEntry> legend_;
+  // What the legend should not cover, in screen coordinates: points along lines and dots, and
+  // rectangles (avoided areas; marker labels, which must never be covered, weigh much more).
+  struct Obstacle {
+    ImVec2 min, max;
+    float weight;  // per px² of overlap
+  };
+  std::vector<ImVec2> marks_;
+  std::vector<Obstacle> obstacles_;
+  void mark_segment(ImVec2 a, ImVec2 b);
+  float legend_overlap(ImVec2 min, ImVec2 max) const;
 };
 
 // "Nice" tick positions (1, 2, 5 × 10^n steps) covering the range, about `target` of them.

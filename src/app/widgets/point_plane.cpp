@@ -10,18 +10,25 @@
 
 namespace implay::app {
 
+namespace {
+// The view shows a margin around [-1, 1]², so a point at the edge (the spiral reaches radius 1)
+// is drawn whole, inside the frame.
+constexpr float kViewPadding = 9.0f;  // CSS px
+}  // namespace
+
 PointPlane::PointPlane(const char* id, float size, Probes& probes, const char* probe_name, const Texture* regions)
     : size_(size) {
   min_ = ImGui::GetCursorScreenPos();
   max_ = ImVec2(min_.x + size, min_.y + size);
   ImGui::InvisibleButton(id, ImVec2(size, size), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
-  probes.item(probe_name);
+  // Tests map plane coordinates onto the probe: it is [-1, 1]², without the view's padding.
+  probes.rect(probe_name, to_screen(-1, 1), to_screen(1, -1));
   hovered_ = ImGui::IsItemHovered();
   active_ = ImGui::IsItemActive();
   mouse_ = ImGui::GetIO().MousePos;
   dl_ = ImGui::GetWindowDrawList();
   dl_->AddRectFilled(min_, max_, IM_COL32(255, 255, 255, 255));
-  if (regions && regions->id) dl_->AddImage(regions->id, min_, max_);
+  if (regions && regions->id) dl_->AddImage(regions->id, to_screen(-1, 1), to_screen(1, -1));
   dl_->AddLine(to_screen(-1, 0), to_screen(1, 0), IM_COL32(0, 0, 0, 25));
   dl_->AddLine(to_screen(0, -1), to_screen(0, 1), IM_COL32(0, 0, 0, 25));
 }
@@ -29,12 +36,14 @@ PointPlane::PointPlane(const char* id, float size, Probes& probes, const char* p
 PointPlane::~PointPlane() { end(); }
 
 ImVec2 PointPlane::to_screen(float x, float y) const {
-  return ImVec2(min_.x + (x + 1.0f) * 0.5f * size_, min_.y + (1.0f - y) * 0.5f * size_);
+  const float inner = size_ - 2 * kViewPadding;
+  return ImVec2(min_.x + kViewPadding + (x + 1.0f) * 0.5f * inner, min_.y + kViewPadding + (1.0f - y) * 0.5f * inner);
 }
 
 ImVec2 PointPlane::to_plane(ImVec2 screen) const {
-  return ImVec2(std::clamp((screen.x - min_.x) / size_ * 2.0f - 1.0f, -1.0f, 1.0f),
-                std::clamp(1.0f - (screen.y - min_.y) / size_ * 2.0f, -1.0f, 1.0f));
+  const float inner = size_ - 2 * kViewPadding;
+  return ImVec2(std::clamp((screen.x - min_.x - kViewPadding) / inner * 2.0f - 1.0f, -1.0f, 1.0f),
+                std::clamp(1.0f - (screen.y - min_.y - kViewPadding) / inner * 2.0f, -1.0f, 1.0f));
 }
 
 int PointPlane::point_at(std::span<const float> points, ImVec2 screen, float radius) const {
@@ -101,6 +110,7 @@ void PointPlane::draw_points(std::span<const float> points, std::span<const uint
 void PointPlane::end() {
   if (ended_) return;
   ended_ = true;
+  dl_->AddRect(to_screen(-1, 1), to_screen(1, -1), IM_COL32(0, 0, 0, 30));  // the edge of [-1, 1]²
   dl_->AddRect(min_, max_, IM_COL32(0, 0, 0, 90));
 }
 

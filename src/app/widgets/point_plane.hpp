@@ -47,7 +47,8 @@ class PointPlane {
  public:
   // Lays out a square of side `size` (CSS px) at the cursor as one item taking left and right
   // clicks, records its rectangle under `probe_name`, and draws the ground: white, then the
-  // `regions` texture stretched over [-1, 1]² (when given and created), then faint axes.
+  // `regions` texture stretched over [-1, 1]² (when given and created), then faint axes. The
+  // view pads [-1, 1]² by a few px on every side, so points on its edge are drawn whole.
   PointPlane(const char* id, float size, Probes& probes, const char* probe_name, const Texture* regions = nullptr);
   ~PointPlane();
   PointPlane(const PointPlane&) = delete;
