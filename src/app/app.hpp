@@ -26,6 +26,7 @@ struct LiveLab {
   const LabRow* row;
   std::unique_ptr<Lab> lab;  // null for a lab that is not built yet
   Probes probes;
+  bool try_open = true;  // its "Try this" panel; remembered in host storage (app.cpp)
 };
 
 struct AppState {
@@ -36,6 +37,7 @@ struct AppState {
   size_t current = 0;              // index into labs
   bool embed = false;              // ?embed=1: no navigation, for iframes in course pages
   std::vector<NavRect> nav_rects;  // filled every frame the navigation is drawn
+  bool show_try = true;            // false: no "Try this" panel (an embed's hide=try)
   FrameClock clock;
 };
 
