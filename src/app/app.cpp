@@ -11,6 +11,7 @@
 #include "app/format.hpp"
 #include "app/url_params.hpp"
 #include "app/widgets/help.hpp"
+#include "app/widgets/try_this.hpp"
 #include "core/target.hpp"
 
 namespace implay::app {
@@ -21,6 +22,15 @@ namespace {
 
 LabContext context_of(AppState& app, LiveLab& live) {
   return LabContext{app.host, app.fonts, app.data, app.clock, live.probes, live.activity};
+}
+
+// Host storage key of a lab's "Try this" panel state: "1" open, "0" closed.
+std::string try_open_key(const LabRow& row) { return std::string("implay.try_open.") + row.key; }
+
+void load_try_open(AppState& app, LiveLab& live) {
+  if (!app.host.load_stored) return;
+  const std::vector<uint8_t> bytes = app.host.load_stored(try_open_key(*live.row));
+  if (bytes.size() == 1) live.try_open = bytes[0] != '0';
 }
 
 }  // namespace
@@ -49,6 +59,7 @@ void init_app(AppState& app, std::string_view query) {
   for (const auto& w : params.finish()) app.host.warn(w);
   for (LiveLab& live : app.labs) {
     if (!live.lab) continue;
+    load_try_open(app, live);
     LabContext ctx = context_of(app, live);
     live.lab->start(ctx);
   }
@@ -117,16 +128,31 @@ void draw_navigation(AppState& app, float height) {
   ImGui::EndChild();
 }
 
-// A lab that is not built yet says so plainly: no mock-ups, no fake numbers.
+// A lab that is not built yet says so plainly, in a student's words: what it will teach (its
+// summary) and what to open meanwhile. No mock-ups, no fake numbers.
 void draw_not_built(const AppState& app, const LabRow& lab) {
-  LabHeading(app.fonts.heading, lab.title, lab.summary);
+  LabHeading(app.fonts.heading, lab.title, nullptr);
   ImGui::Separator();
   ImGui::Spacing();
-  ImGui::Text("This lab is not built yet.");
-  ImGui::Text("It is planned as step %d of the roadmap; the navigation keeps its place so links to it keep working.",
-              lab.step);
+  ImGui::TextUnformatted("This lab is coming soon. What it will teach:");
+  ImGui::Indent();
+  ImGui::TextWrapped("%s", lab.summary);
+  ImGui::Unindent();
   ImGui::Spacing();
-  MutedText("Meanwhile, the MNIST data view (left, under DATA) shows the real images the labs will use.");
+  MutedText(
+      "Meanwhile, the Linear classifier lab shows the model such a lab builds on (scores s = Wx + b, "
+      "trained live), and MNIST data (under DATA) shows the handwritten digits every lab learns from.");
+}
+
+// The "Try this" panel above the lab, for every lab whose row lists tasks; a click on its header
+// is remembered for the next visit.
+void draw_try_this(AppState& app, LiveLab& live) {
+  if (!app.show_try || live.row->try_this.empty()) return;
+  if (!TryThis(live.row->try_this, live.try_open, live.probes) || !app.host.store) return;
+  const uint8_t byte = live.try_open ? '1' : '0';
+  std::string error;
+  if (!app.host.store(try_open_key(*live.row), std::span(&byte, 1), error))
+    app.host.warn("the Try this panel state was not stored: " + error);
 }
 
 // [SECTION] status bar ------------------------------------------------------------------------
@@ -235,6 +261,7 @@ void update_and_draw_labs(AppState& app) {
   }
   LiveLab& current = app.labs[app.current];
   if (!current.lab) return draw_not_built(app, *current.row);
+  draw_try_this(app, current);
   LabContext ctx = context_of(app, current);
   current.lab->draw(ctx);
 }
@@ -276,6 +303,19 @@ void Frame(AppState& app) {
 
 // [SECTION] state for tests -------------------------------------------------------------------
 
+namespace {
+
+// The current lab's "Try this" panel: whether it is drawn and open, how many tasks it lists,
+// (its rectangles are the lab's probes "try" and "try_header").
+nlohmann::json try_json(const AppState& app) {
+  const LiveLab& live = app.labs[app.current];
+  return {{"shown", app.show_try && live.lab && !live.row->try_this.empty()},
+          {"open", live.try_open},
+          {"tasks", live.row->try_this.size()}};
+}
+
+}  // namespace
+
 std::string state_json(const AppState& app) {
   using nlohmann::json;
   json nav = json::array();
@@ -299,7 +339,8 @@ std::string state_json(const AppState& app) {
               {"overflow_x", app.layout.overflow_x},
               {"nested_scrollbars", app.layout.nested_scrollbars},
               {"clipped", app.layout.clipped}}},
-            {"about_open", app.show_about}};
+            {"about_open", app.show_about},
+            {"try", try_json(app)}};
   // Each lab under its key; the data lab's own fields join the data summary.
   for (const LiveLab& live : app.labs) {
     if (!live.lab) continue;

@@ -36,6 +36,7 @@ struct LiveLab {
   std::unique_ptr<Lab> lab;  // null for a lab that is not built yet
   Probes probes;
   std::string activity;  // LabContext::activity of this frame
+  bool try_open = true;  // its "Try this" panel; remembered in host storage (app.cpp)
 };
 
 struct AppState {
@@ -48,6 +49,7 @@ struct AppState {
   std::vector<NavRect> nav_rects;  // filled every frame the navigation is drawn
   LayoutReport layout;             // measured every frame (Frame)
   bool show_about = false;         // the About window (version, kernels, FPS, licence)
+  bool show_try = true;            // false: no "Try this" panel (an embed's hide=try)
   FrameClock clock;
 };
 

@@ -111,6 +111,9 @@ struct LabRow {
   int step;             // the roadmap step that builds it
   LabGroup group = LabGroup::Labs;
   std::function<std::unique_ptr<Lab>()> make;
+  // The "Try this" panel the lab opens with: 3–5 tasks tied to the lecture, each saying what to
+  // look for. The frame draws it before the lab (app.cpp), so a new lab only lists its tasks.
+  std::span<const char* const> try_this = {};
 };
 
 // A registry row for a lab with state `State` and its hooks.

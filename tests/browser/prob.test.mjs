@@ -21,3 +21,30 @@ for (const [mode, extra] of [['tables', '&table=dogs'], ['ce', ''], ['bayes', ''
     await context.close();
   });
 }
+
+test('Bayes: dragging a prior keeps the priors a distribution (the others share the rest)', async () => {
+  const { page, context, problems } = await openPage(session, '?lab=prob&mode=bayes');
+  await waitForApp(page, { data: false });
+  await page.waitForFunction(() => window.implay.state().prob.prior_0?.w > 0, null, { timeout: 10000 });
+  let s = await page.evaluate(() => window.implay.state());
+  assert.deepEqual(s.prob.priors.map((p) => +p.toFixed(6)), [0.2, 0.1, 0.7]);
+  // Drag Grogu's prior slider to 90 % of its track.
+  const r = s.prob.prior_0;
+  await page.mouse.move(r.x + r.w * 0.2, r.y + r.h / 2);
+  await waitFrames(page, 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 6; ++i) {
+    await page.mouse.move(r.x + r.w * (0.2 + 0.12 * i), r.y + r.h / 2);
+    await waitFrames(page, 1);
+  }
+  await page.mouse.up();
+  await page.waitForFunction(() => window.implay.state().prob.priors[0] > 0.6, null, { timeout: 10000 });
+  await waitFrames(page);
+  s = await page.evaluate(() => window.implay.state());
+  const [grogu, jedi, other] = s.prob.priors;
+  assert.ok(Math.abs(grogu + jedi + other - 1) < 1e-9, `priors ${s.prob.priors} sum to ${grogu + jedi + other}`);
+  assert.ok(Math.abs(other / jedi - 7) < 1e-6, `the others keep their 1 : 7 ratio: ${jedi}, ${other}`);
+  await screenshot(page, 'prob-bayes-dragged');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

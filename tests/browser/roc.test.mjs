@@ -34,6 +34,26 @@ test('toy: AUC matches the two-Gaussian theory and dragging on the histogram mov
   const after = await state(page);
   assert.ok(after.roc.threshold > 0.75 + 0.2, `threshold ${after.roc.threshold} after the drag`);
   await screenshot(page, 'roc-toy');
+
+  // A click on the ROC plot moves the threshold to the curve's nearest point: the dot lands near
+  // the click, low-FPR for a click at the upper left, high-FPR for one at the top right.
+  const clickRoc = async (fpr, tpr) => {
+    const r = (await state(page)).roc.roc_area;
+    await page.mouse.move(r.x + r.w * fpr, r.y + r.h * (1 - tpr));
+    await waitFrames(page, 2);
+    await page.mouse.down();
+    await waitFrames(page, 1);
+    await page.mouse.up();
+    await waitFrames(page);
+    return (await state(page)).roc;
+  };
+  const upperLeft = await clickRoc(0.2, 0.75);
+  assert.notEqual(upperLeft.threshold, after.roc.threshold);
+  assert.ok(Math.hypot(upperLeft.at.fpr - 0.2, upperLeft.at.tpr - 0.75) < 0.12,
+    `clicked (0.2, 0.75), the threshold ${upperLeft.threshold} gives (${upperLeft.at.fpr}, ${upperLeft.at.tpr})`);
+  const topRight = await clickRoc(0.8, 0.99);
+  assert.ok(topRight.threshold < upperLeft.threshold, 'further along the curve is a lower threshold');
+  assert.ok(topRight.at.fpr > 0.6 && topRight.at.tpr > 0.95, `(${topRight.at.fpr}, ${topRight.at.tpr})`);
   assert.deepEqual(warnings.filter((w) => w.includes('[implay]')), []);
   assert.deepEqual(problems, []);
   await context.close();

@@ -131,6 +131,7 @@ test('FVSBN trains in slices while frames keep coming; its test NLL joins the ta
     `${s.frames - frames0} frames drawn from 5 % of the training to its end`);
   assert.equal(s.sketch.active_model, 'fvsbn');
   assert.ok(s.sketch.fvsbn_nll < 0.6 * s.sketch.baseline_nll);
+  await page.waitForFunction(() => window.implay.state().sketch.analysed_model === 'fvsbn', null, { timeout: 10000 });
   await waitFrames(page);
   await screenshot(page, 'sketch-models');
   assert.deepEqual(problems, []);
@@ -152,6 +153,8 @@ test('NADE training can be cancelled; the count model stays in use', async () =>
     null, { timeout: 30000 });
   const s0 = await state(page);
   assert.equal(s0.sketch.active_model, 'counts');
+  // While NADE trains the banner says "context counts meanwhile": the maps and log p are theirs.
+  assert.equal(s0.sketch.analysed_model, 'counts');
   await page.mouse.click(...centre(s0.sketch.cancel));
   await page.waitForFunction(() => !window.implay.state().sketch.training, null, { timeout: 10000 });
   const s = await state(page);
@@ -215,6 +218,12 @@ test('your sketches: kept across a reload, exported, imported; a corrupt import 
   s = await state(page);
   assert.equal(s.sketch.sketches, 1);
   const ink = s.sketch.ink;
+  // The same sketch again is refused, with a word, not stored twice.
+  await page.mouse.click(...centre(s.sketch.keep));
+  await page.waitForFunction(() => /Already kept/.test(window.implay.state().sketch.sketches_message), null, { timeout: 10000 });
+  s = await state(page);
+  assert.equal(s.sketch.sketches, 1, 'a duplicate is not kept');
+  assert.equal(s.sketch.sketches_error, false);
 
   await page.reload();
   await waitForApp(page);

@@ -76,6 +76,34 @@ TEST_CASE("Grogu: Bayes 0.95 · 0.2 / 0.3 ≈ 0.633; MAP compares 0.19 with 0.08
   CHECK(s.map == 1);  // 0.09 vs 0.45
 }
 
+TEST_CASE("set_prior keeps the priors a distribution: the others share 1 - prior in proportion") {
+  // The lab's example: Grogu 0.2, another Jedi 0.1, not Force-sensitive 0.7.
+  std::vector<Hypothesis> h = {{"Grogu", 0.2, 0.95}, {"Jedi", 0.1, 0.8}, {"neither", 0.7, 0.03 / 0.7}};
+  set_prior(h, 0, 0.6);
+  // The other two had 0.1 : 0.7 and now share 0.4 in that ratio: 0.05 and 0.35.
+  CHECK(h[0].prior == doctest::Approx(0.6));
+  CHECK(h[1].prior == doctest::Approx(0.05));
+  CHECK(h[2].prior == doctest::Approx(0.35));
+  CHECK(h[0].prior + h[1].prior + h[2].prior == doctest::Approx(1.0));
+  // The likelihoods are untouched, and P(Force) now comes from a distribution.
+  CHECK(h[1].likelihood == doctest::Approx(0.8));
+  CHECK(bayes(h).evidence == doctest::Approx(0.6 * 0.95 + 0.05 * 0.8 + 0.35 * 0.03 / 0.7));
+  // Dragging one prior to 1 leaves nothing for the others; dragging it back shares evenly.
+  set_prior(h, 2, 1.0);
+  CHECK(h[0].prior == doctest::Approx(0.0));
+  CHECK(h[1].prior == doctest::Approx(0.0));
+  set_prior(h, 2, 0.5);
+  CHECK(h[0].prior == doctest::Approx(0.25));
+  CHECK(h[1].prior == doctest::Approx(0.25));
+  // Out of range is clamped, and a lone hypothesis is certain.
+  set_prior(h, 1, 1.7);
+  CHECK(h[1].prior == doctest::Approx(1.0));
+  CHECK(h[0].prior + h[2].prior == doctest::Approx(0.0));
+  std::vector<Hypothesis> one = {{"only", 0.3, 0.5}};
+  set_prior(one, 0, 0.3);
+  CHECK(one[0].prior == doctest::Approx(1.0));
+}
+
 TEST_CASE("bad tables and hypotheses are implay::Errors") {
   CountTable t = dog_table();
   CHECK(error_of([&] { t.assignment({{"colour", "red"}}); }) == "no variable named \"colour\"");

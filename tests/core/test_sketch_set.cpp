@@ -45,6 +45,20 @@ TEST_CASE("sketch set: append, remove, IDX round trip") {
   CHECK(sketch_set_from_idx(sketch_set_to_idx(empty_sketch_set()), "empty").count == 0);
 }
 
+TEST_CASE("find_sketch finds a sketch already kept, pixel for pixel, and nothing else") {
+  BinaryImages set = empty_sketch_set();
+  CHECK(find_sketch(set, stroke(10)) == -1);
+  append_sketch(set, stroke(10));
+  append_sketch(set, stroke(14));
+  CHECK(find_sketch(set, stroke(10)) == 0);
+  CHECK(find_sketch(set, stroke(14)) == 1);
+  CHECK(find_sketch(set, stroke(18)) == -1);
+  std::vector<uint8_t> almost = stroke(14);
+  almost[0] = 1;  // one pixel more is another sketch
+  CHECK(find_sketch(set, almost) == -1);
+  CHECK(find_sketch(set, std::vector<uint8_t>(10, 0)) == -1);  // another size is never in the set
+}
+
 TEST_CASE("sketch set: bad sketches and files are refused by name") {
   BinaryImages set = empty_sketch_set();
   CHECK(contains(error_of([&] { append_sketch(set, std::vector<uint8_t>(100, 0)); }), "784 pixels, not 100"));

@@ -201,7 +201,8 @@ void draw_points_controls(KnnLabState& s) {
   ImGui::Checkbox("shade decision regions", &p.show_regions);
   ImGui::Spacing();
   ImGui::Separator();
-  ImGui::Text("%d points, %d classes", int(p.labels.size()), p.num_classes);
+  ImGui::Text("%s, %s", counted(int(p.labels.size()), "point", "points").c_str(),
+              counted(p.num_classes, "class", "classes").c_str());
   ImGui::Text("regions: %d×%d cells in %.1f ms", p.regions_res, p.regions_res, p.regions_ms);
   ImGui::SameLine();
   HelpMarker(
@@ -407,7 +408,7 @@ void draw_mnist_tab(KnnLabState& s, LabContext& ctx) {
       const int label = data.train.labels[size_t(m.neighbors.index[size_t(j)])];
       ImGui::TextColored(label == m.vote.label ? ImVec4(0, 0.45f, 0.7f, 1) : ImVec4(0.6f, 0.3f, 0.1f, 1), "%d", label);
       ImGui::SameLine();
-      ImGui::TextDisabled("%.0f", double(true_distance(s.metric, m.neighbors.distance[size_t(j)])));
+      ImGui::TextDisabled("%s", significant(true_distance(s.metric, m.neighbors.distance[size_t(j)])).c_str());
       ImGui::EndGroup();
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip("training image #%d, label %d, distance %.4g", m.neighbors.index[size_t(j)], label,
@@ -592,9 +593,10 @@ void draw_perception_tab(KnnLabState& s, LabContext& ctx) {
   const DataState& data = ctx.data;
   if (!draw_data_needed(ctx)) return;
   MutedText(
-      "Three edits a person barely notices, each at about the same L2 pixel distance from the original. To "
-      "kNN on raw pixels they are all equally different, which is why pixel distance is a poor measure of "
-      "similarity between images.");
+      "Three edits at about the same L2 pixel distance from the original: a 1-pixel shift and a uniform grey "
+      "tint, which leave the digit as easy to read as before, and a square blot over its middle, which hides "
+      "part of it. To kNN on raw pixels all three are equally different, which is why pixel distance is a poor "
+      "measure of similarity between images.");
   ImGui::SetNextItemWidth(FitWidth(200, "test image"));
   ImGui::SliderInt("test image", &p.image_index, 0, data.test.count - 1);
   ImGui::SameLine();
@@ -623,7 +625,7 @@ void update_perception(KnnLabState& s, const DataState& data, Host& host) {
   const PerceptionKey key{p.image_index, data.generation};
   if (p.built == key) return;
   const auto image = data.test.image(p.image_index);
-  p.variants = equal_distance_variants(image, 28, 28, 2);
+  p.variants = equal_distance_variants(image, 28, 28);  // a 1-pixel shift
   const std::span<const uint8_t> tiles[] = {image, p.variants.shifted, p.variants.occluded, p.variants.tinted};
   p.atlas = pack_digit_atlas(4, 28, 28, 4, [&](int i) { return tiles[i]; });
   host.update_texture(p.texture, p.atlas.rgba.data(), p.atlas.width, p.atlas.height);

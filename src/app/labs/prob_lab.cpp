@@ -271,7 +271,7 @@ void draw_ce_tab(ProbLabState& s) {
 
 // [SECTION] Bayes ----------------------------------------------------------------------------
 
-void draw_bayes_tab(ProbLabState& s) {
+void draw_bayes_tab(ProbLabState& s, Probes& probes) {
   MutedText(
       "A hooded figure used the Force. Who is it? Posterior ∝ likelihood × prior: MAP picks the largest "
       "posterior, MLE the largest likelihood (ignoring the prior).");
@@ -289,8 +289,12 @@ void draw_bayes_tab(ProbLabState& s) {
       ImGui::TextUnformatted(s.hypotheses[i].name.c_str());
       ImGui::TableNextColumn();
       ImGui::SetNextItemWidth(160);
-      ImGui::SliderScalar("##prior", ImGuiDataType_Double, &s.hypotheses[i].prior, &(const double&)0.0,
-                          &(const double&)1.0, "%.3f");
+      // A dragged prior takes its share from the others, so the priors stay a distribution.
+      double prior = s.hypotheses[i].prior;
+      if (ImGui::SliderScalar("##prior", ImGuiDataType_Double, &prior, &(const double&)0.0, &(const double&)1.0,
+                              "%.3f"))
+        set_prior(s.hypotheses, i, prior);
+      probes.item("prior_" + std::to_string(i));
       ImGui::TableNextColumn();
       ImGui::SetNextItemWidth(160);
       ImGui::SliderScalar("##lik", ImGuiDataType_Double, &s.hypotheses[i].likelihood, &(const double&)0.0,
@@ -300,6 +304,13 @@ void draw_bayes_tab(ProbLabState& s) {
     ImGui::PopTextWrapPos();
     ImGui::EndTable();
   }
+  double prior_sum = 0;
+  for (const Hypothesis& h : s.hypotheses) prior_sum += h.prior;
+  ImGui::Text("Σ P(h) = %.3f", prior_sum);
+  ImGui::SameLine();
+  HelpMarker(
+      "The hypotheses cover every case, so their priors form a distribution: dragging one prior "
+      "rescales the others to share what is left.");
   try {
     const BayesResult r = bayes(s.hypotheses);
     ImGui::Text("P(Force) = Σ P(Force | h) P(h) = %.4f", r.evidence);
@@ -342,12 +353,14 @@ void draw_prob_lab(ProbLabState& s, LabContext& ctx) {
   switch (s.tab) {
     case ProbTab::Tables: draw_tables_tab(s); break;
     case ProbTab::CrossEntropy: draw_ce_tab(s); break;
-    case ProbTab::Bayes: draw_bayes_tab(s); break;
+    case ProbTab::Bayes: draw_bayes_tab(s, ctx.probes); break;
   }
 }
 
 nlohmann::json prob_state_json(const ProbLabState& s) {
-  return {{"tab", int(s.tab)}, {"dataset", int(s.dataset)}, {"row", s.selected_row}};
+  nlohmann::json priors = nlohmann::json::array();
+  for (const Hypothesis& h : s.hypotheses) priors.push_back(h.prior);
+  return {{"tab", int(s.tab)}, {"dataset", int(s.dataset)}, {"row", s.selected_row}, {"priors", priors}};
 }
 
 }  // namespace implay::app

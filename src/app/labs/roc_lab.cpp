@@ -37,6 +37,18 @@ void apply_roc_url(RocLabState& s, UrlParams& params) {
 
 namespace {
 
+// One meaning per colour on this page: the histogram's classes (blue, orange) and the ROC plot's
+// classifiers (green, purple) never share a colour, so "orange" is always "negatives".
+constexpr ImU32 kPositivesColor = IM_COL32(0, 114, 178, 110);
+constexpr ImU32 kNegativesColor = IM_COL32(213, 94, 0, 110);
+constexpr ImU32 kClassifierAColor = IM_COL32(0, 158, 115, 255);
+constexpr ImU32 kClassifierBColor = IM_COL32(204, 121, 167, 255);
+constexpr ImU32 kClassifierAFill = IM_COL32(0, 158, 115, 40);  // the area under A's curve
+
+}  // namespace
+
+namespace {
+
 // [SECTION] scorers -----------------------------------------------------------------------
 
 void score(ScoredSet& set, std::string name, std::vector<double> scores, std::vector<int> labels) {
@@ -196,13 +208,13 @@ void draw_histograms(RocLabState& s, const ScoredSet& set, Probes& probes) {
   const double w = (hi - lo) / bins;
   for (int b = 0; b < bins; ++b) {
     const double x0 = lo + b * w;
-    dl->AddRectFilled(plot.to_screen(x0, 0), plot.to_screen(x0 + w, neg[size_t(b)]), IM_COL32(213, 94, 0, 110));
-    dl->AddRectFilled(plot.to_screen(x0, 0), plot.to_screen(x0 + w, pos[size_t(b)]), IM_COL32(0, 114, 178, 110));
+    dl->AddRectFilled(plot.to_screen(x0, 0), plot.to_screen(x0 + w, neg[size_t(b)]), kNegativesColor);
+    dl->AddRectFilled(plot.to_screen(x0, 0), plot.to_screen(x0 + w, pos[size_t(b)]), kPositivesColor);
     plot.avoid(x0, 0, x0 + w, std::max(neg[size_t(b)], pos[size_t(b)]));  // the legend keeps off the bars
   }
   plot.vline(s.threshold, IM_COL32(20, 20, 20, 255), "threshold");
-  plot.line(std::vector<double>{}, std::vector<double>{}, IM_COL32(0, 114, 178, 200), 2.0f, "positives");
-  plot.line(std::vector<double>{}, std::vector<double>{}, IM_COL32(213, 94, 0, 200), 2.0f, "negatives");
+  plot.line(std::vector<double>{}, std::vector<double>{}, kPositivesColor | IM_COL32_A_MASK, 2.0f, "positives");
+  plot.line(std::vector<double>{}, std::vector<double>{}, kNegativesColor | IM_COL32_A_MASK, 2.0f, "negatives");
   // Drag the threshold: press anywhere on the plot and move.
   if (plot.hovered() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) s.threshold = std::clamp(plot.mouse_x(), lo, hi);
   if (plot.hovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
@@ -251,22 +263,36 @@ const char* segment_meaning(const RocPoint& from, const RocPoint& to) {
   return "diagonal: positives and negatives with the same score enter together";
 }
 
-void draw_roc(RocLabState& s, const ThresholdMetrics& at) {
+// A click on the ROC plot picks the curve's point nearest to it (in FPR/TPR units) and moves the
+// threshold there; the first point (nothing positive, threshold +∞) maps to the slider's top.
+void set_threshold_at_nearest_point(RocLabState& s, double fpr, double tpr) {
+  const auto& pts = s.a.curve.points;
+  if (pts.size() < 2) return;
+  size_t best = 0;
+  for (size_t k = 1; k < pts.size(); ++k)
+    if (std::hypot(pts[k].fpr - fpr, pts[k].tpr - tpr) < std::hypot(pts[best].fpr - fpr, pts[best].tpr - tpr)) best = k;
+  s.threshold = best == 0 ? pts[1].threshold + 0.5 : pts[best].threshold;
+}
+
+void draw_roc(RocLabState& s, const ThresholdMetrics& at, Probes& probes) {
   // Square, as large as the pane allows with the AUC note (three lines) under it.
   const float size = FitSquare(260.0f, 420.0f, ImGui::GetTextLineHeightWithSpacing() * 3);
   Plot plot("roc", ImVec2(size, size), {0, 1}, {0, 1}, "false positive rate (FPR)", "true positive rate (TPR)");
+  probes.rect("roc_area", plot.to_screen(0, 1), plot.to_screen(1, 0));  // the unit square of FPR × TPR
+  if (plot.hovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Left))
+    set_threshold_at_nearest_point(s, plot.mouse_x(), plot.mouse_y());
   std::vector<double> fa, ta, fb, tb;
   for (const auto& p : s.a.curve.points) fa.push_back(p.fpr), ta.push_back(p.tpr);
-  plot.fill_under(fa, ta, 0.0, IM_COL32(0, 114, 178, 40));
+  plot.fill_under(fa, ta, 0.0, kClassifierAFill);
   const double diag[] = {0, 1};
   plot.line(diag, diag, IM_COL32(0, 0, 0, 60), 1.0f);
   char label[96];
   std::snprintf(label, sizeof label, "%s (AUC %.3f)", s.a.name.c_str(), s.a.curve.auc);
-  plot.line(fa, ta, IM_COL32(0, 114, 178, 255), 2.5f, label);
+  plot.line(fa, ta, kClassifierAColor, 2.5f, label);
   if (s.compare && s.b.valid) {
     for (const auto& p : s.b.curve.points) fb.push_back(p.fpr), tb.push_back(p.tpr);
     std::snprintf(label, sizeof label, "%s (AUC %.3f)", s.b.name.c_str(), s.b.curve.auc);
-    plot.line(fb, tb, IM_COL32(213, 94, 0, 255), 2.0f, label);
+    plot.line(fb, tb, kClassifierBColor, 2.0f, label);
   }
   const double px[] = {at.fpr}, py[] = {at.tpr};
   plot.scatter(px, py, IM_COL32(20, 20, 20, 255), 6.0f);
@@ -439,18 +465,31 @@ void draw_roc_lab(RocLabState& s, LabContext& ctx) {
     s.threshold = t;
   draw_confusion(at);
   panes.next();
-  draw_roc(s, at);
+  draw_roc(s, at, ctx.probes);
   ImGui::TextWrapped(
       "AUC = %.4f: the trapezoid area, equal to the chance that a random positive scores above a "
-      "random negative (ties count ½). Hover the curve to read what each step means.",
+      "random negative (ties count ½). Hover the curve to read what each step means; click it to set the "
+      "threshold there.",
       s.a.curve.auc);
 }
+
+namespace {
+
+// The confusion at the current threshold as the ROC plot's dot shows it.
+nlohmann::json at_threshold_json(const RocLabState& s) {
+  if (!s.a.valid) return nullptr;
+  const ThresholdMetrics m = metrics_at_threshold(s.a.scores, s.a.labels, s.threshold);
+  return {{"tpr", m.tpr}, {"fpr", m.fpr}};
+}
+
+}  // namespace
 
 nlohmann::json roc_state_json(const RocLabState& s) {
   return {{"source", int(s.source)},
           {"auc_a", s.a.valid ? s.a.curve.auc : -1.0},
           {"auc_b", s.b.valid ? s.b.curve.auc : -1.0},
           {"threshold", s.threshold},
+          {"at", at_threshold_json(s)},
           {"valid", s.a.valid},
           {"training", s.job != nullptr},
           {"progress", s.job ? double(job_progress(*s.job)) : 0.0},

@@ -103,8 +103,8 @@ void recount(SketchLabState& s) {
     case CountSource::Mixed:
       m = std::make_unique<ContextModel>(s.models.train_bin, options);
       m->add_counts(s.set.sketches, uint32_t(s.models.sketch_weight));
-      on = images_text(s.models.train_bin.count, "MNIST") + " + " + images_text(s.set.sketches.count, "sketches") +
-           " ×" + std::to_string(s.models.sketch_weight);
+      on = images_text(s.models.train_bin.count, "MNIST") + " + " +
+           counted(s.set.sketches.count, "sketch", "sketches") + " ×" + std::to_string(s.models.sketch_weight);
       break;
   }
   s.models.counts.seconds = ms_since(t0) / 1000.0;
@@ -229,6 +229,12 @@ void persist_sketches(SketchLabState& s, Host& host) {
 
 void keep_current_sketch(SketchLabState& s, Host& host) {
   try {
+    // The same sketch twice would only weigh it double in the counts, unseen: say so instead.
+    if (const int kept = find_sketch(s.set.sketches, s.drawing.sketch); kept >= 0) {
+      s.set.selected = kept;
+      set_message(s, "Already kept: this is sketch " + std::to_string(kept + 1) + " of your set.", false);
+      return;
+    }
     append_sketch(s.set.sketches, s.drawing.sketch);
     s.set.selected = s.set.sketches.count - 1;
     set_message(s, "Kept sketch " + std::to_string(s.set.sketches.count) + ".", false);
@@ -241,7 +247,7 @@ void keep_current_sketch(SketchLabState& s, Host& host) {
 void export_sketches(SketchLabState& s, Host& host) {
   const std::string where = host.save_file("my-sketches.idx", sketch_set_to_idx(s.set.sketches));
   set_message(s,
-              "Exported " + std::to_string(s.set.sketches.count) + " sketches to " + where +
+              "Exported " + counted(s.set.sketches.count, "sketch", "sketches") + " to " + where +
                   " (an IDX images file: implay ar train --data my-sketches.idx).",
               false);
 }
@@ -266,15 +272,15 @@ void import_sketches(SketchLabState& s, Host& host, const std::string& name, std
     BinaryImages incoming = sketch_set_from_idx(bytes, name);
     const int room = kMaxSketches - s.set.sketches.count;
     if (incoming.count > room)
-      throw Error(name + ": " + std::to_string(incoming.count) + " sketches do not fit (room for " +
+      throw Error(name + ": " + counted(incoming.count, "sketch", "sketches") + " do not fit (room for " +
                   std::to_string(room) + ")");
     for (int i = 0; i < incoming.count; ++i) append_sketch(s.set.sketches, incoming.image(i));
-    set_message(s, "Imported " + std::to_string(incoming.count) + " sketches from " + name + ".", false);
+    set_message(s, "Imported " + counted(incoming.count, "sketch", "sketches") + " from " + name + ".", false);
     persist_sketches(s, host);
   } catch (const Error& e) {
     set_message(s,
-                "Import refused: " + std::string(e.what()) + ". Your " + std::to_string(s.set.sketches.count) +
-                    " sketches are unchanged.",
+                "Import refused: " + std::string(e.what()) + ". Your " +
+                    counted(s.set.sketches.count, "sketch is", "sketches are") + " unchanged.",
                 true);
   }
 }
@@ -457,6 +463,19 @@ void draw_tab_draw(SketchLabState& s, LabContext& ctx) {
 
   const float map = 136.0f;
   SameLineIfFits(2 * map + 12, 24);
+  // A blank canvas has nothing to explain or complete: say what to do instead of showing two
+  // empty maps and blob completions.
+  if (std::find(s.drawing.sketch.begin(), s.drawing.sketch.end(), 1) == s.drawing.sketch.end()) {
+    ImGui::BeginGroup();
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 2 * map + 12);
+    ImGui::TextWrapped("Draw a digit on the left (or just its top half).");
+    MutedText(
+        "Then this side shows where the model expects ink next, where your strokes surprise it, the log "
+        "likelihood of your sketch, and the model's own completions of it.");
+    ImGui::PopTextWrapPos();
+    ImGui::EndGroup();
+    return;
+  }
   ImGui::BeginGroup();
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 2 * map + 12);
   ImGui::Text("log p(sketch) = %.1f nats", s.drawing.likelihood.nats);
@@ -833,8 +852,7 @@ void draw_tab_models(SketchLabState& s, LabContext& ctx) {
 
 void draw_tab_sketches(SketchLabState& s, LabContext& ctx) {
   Panes panes("sketches", 350, 200);  // a pane keeps the separator in its column
-  ImGui::Text("%d sketch%s kept (at most %d)", s.set.sketches.count, s.set.sketches.count == 1 ? "" : "es",
-              kMaxSketches);
+  ImGui::Text("%s kept (at most %d)", counted(s.set.sketches.count, "sketch", "sketches").c_str(), kMaxSketches);
   MutedText(
       "Draw in the Draw tab and press Keep. The set stays in this browser across visits; export it to keep "
       "it elsewhere (an IDX images file, like MNIST's).");
@@ -1004,6 +1022,8 @@ nlohmann::json sketch_state_json(const SketchLabState& s) {
   return {{"tab", std::array{"draw", "chain", "models", "sketches"}[size_t(s.tab)]},
           {"model", kModelKeys[int(s.models.picked)]},
           {"active_model", kModelKeys[int(active_kind(s))]},
+          {"analysed_model",
+           s.drawing.analysed_key.sketch_version < 0 ? "" : kModelKeys[int(s.drawing.analysed_key.model)]},
           {"neighbours", s.models.neighbours},
           {"test_nll", nll(s.models.counts)},
           {"baseline_nll", nll(s.models.independent)},

@@ -1,6 +1,8 @@
 // probability.cpp — counts to probabilities, the chain rule and Bayes; see probability.hpp.
 #include "core/eval/probability.hpp"
 
+#include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <cstdio>
 #include <numeric>
@@ -160,6 +162,25 @@ BayesResult bayes(const std::vector<Hypothesis>& hypotheses) {
     if (hypotheses[i].likelihood > hypotheses[size_t(r.mle)].likelihood) r.mle = int(i);
   }
   return r;
+}
+
+void set_prior(std::vector<Hypothesis>& hypotheses, size_t i, double prior) {
+  assert(i < hypotheses.size());
+  if (hypotheses.size() == 1) {
+    hypotheses[0].prior = 1;
+    return;
+  }
+  prior = std::clamp(prior, 0.0, 1.0);
+  double others = 0;
+  for (size_t j = 0; j < hypotheses.size(); ++j)
+    if (j != i) others += hypotheses[j].prior;
+  const double rest = 1 - prior;
+  for (size_t j = 0; j < hypotheses.size(); ++j) {
+    if (j == i) continue;
+    // In proportion to what each had; evenly when the others had nothing to scale.
+    hypotheses[j].prior = others > 0 ? hypotheses[j].prior / others * rest : rest / double(hypotheses.size() - 1);
+  }
+  hypotheses[i].prior = prior;
 }
 
 }  // namespace implay

@@ -81,4 +81,9 @@ struct BayesResult {
 // Throws implay::Error for no hypotheses, a prior or likelihood outside [0, 1], or zero evidence.
 BayesResult bayes(const std::vector<Hypothesis>& hypotheses);
 
+// Sets hypothesis i's prior to `prior` (clamped to [0, 1]) and keeps the priors a distribution:
+// the others are rescaled in proportion to share 1 − prior (evenly when they were all 0), so
+// P(h₀) + … + P(hₙ) = 1 after every drag. A single hypothesis always has prior 1.
+void set_prior(std::vector<Hypothesis>& hypotheses, size_t i, double prior);
+
 }  // namespace implay

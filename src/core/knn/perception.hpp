@@ -1,6 +1,6 @@
-// perception.hpp — "pixel distance is not perception" (CS231n): three edits of one image that
-// a person barely notices — shifted, partly occluded, uniformly tinted — tuned so each sits at
-// about the same L2 distance from the original as the shift does.
+// perception.hpp — "pixel distance is not perception" (CS231n): three edits of one image tuned
+// so each sits at about the same L2 distance from the original as a 1-pixel shift: the shift and
+// a uniform tint leave the digit as readable as before, a square blot over its middle hides part.
 #pragma once
 #include <cstdint>
 #include <span>
@@ -20,7 +20,7 @@ struct PerceptionVariants {
 // image: (h, w) uint8. The shift sets the target distance; the blot (the smallest square that
 // reaches it, in the closest shade) and the tint are chosen to come closest to it. Throws implay::Error for a size
 // mismatch.
-PerceptionVariants equal_distance_variants(std::span<const uint8_t> image, int width, int height, int shift_pixels = 2);
+PerceptionVariants equal_distance_variants(std::span<const uint8_t> image, int width, int height, int shift_pixels = 1);
 
 // ‖a − b‖₂ for uint8 images (the square root of the exact integer sum).
 double l2_distance_u8(std::span<const uint8_t> a, std::span<const uint8_t> b);

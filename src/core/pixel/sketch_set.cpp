@@ -30,6 +30,15 @@ void append_sketch(BinaryImages& set, std::span<const uint8_t> sketch) {
   ++set.count;
 }
 
+int find_sketch(const BinaryImages& set, std::span<const uint8_t> sketch) {
+  if (sketch.size() != size_t(set.dim())) return -1;
+  for (int i = 0; i < set.count; ++i) {
+    const std::span<const uint8_t> kept = set.image(i);
+    if (std::equal(kept.begin(), kept.end(), sketch.begin())) return i;
+  }
+  return -1;
+}
+
 void remove_sketch(BinaryImages& set, int index) {
   if (index < 0 || index >= set.count)
     throw Error("no sketch " + std::to_string(index) + " in a set of " + std::to_string(set.count));

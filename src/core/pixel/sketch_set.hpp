@@ -21,6 +21,9 @@ BinaryImages empty_sketch_set();
 // Appends a (784) 0/1 sketch. Throws implay::Error for another size, values other than 0/1, or a
 // set already holding kMaxSketches.
 void append_sketch(BinaryImages& set, std::span<const uint8_t> sketch);
+// The index of the first sketch in `set` equal pixel for pixel to `sketch`, or -1: Keep refuses
+// to store the same sketch twice.
+int find_sketch(const BinaryImages& set, std::span<const uint8_t> sketch);
 // Removes sketch `index`. Throws implay::Error for an index outside 0..count−1.
 void remove_sketch(BinaryImages& set, int index);
 
