@@ -27,7 +27,10 @@ LabContext context_of(AppState& app, LiveLab& live) {
 // Host storage key of a lab's "Try this" panel state: "1" open, "0" closed.
 std::string try_open_key(const LabRow& row) { return std::string("implay.try_open.") + row.key; }
 
+// Open on a first visit; closed in an embed, where the lab has little room (one header line
+// until the student opens it). A stored click wins over both.
 void load_try_open(AppState& app, LiveLab& live) {
+  live.try_open = !app.embed;
   if (!app.host.load_stored) return;
   const std::vector<uint8_t> bytes = app.host.load_stored(try_open_key(*live.row));
   if (bytes.size() == 1) live.try_open = bytes[0] != '0';

@@ -59,6 +59,51 @@ test('MNIST: training runs in slices while the page draws, both losses fall, acc
   await context.close();
 });
 
+test('MNIST slowly: a loss point per batch through the first epoch; a confusion cell shows its images', async () => {
+  const { page, context, problems } = await openPage(session, '?lab=linear&mode=mnist&loss=softmax&speed=slow');
+  await waitForApp(page);
+  await page.waitForFunction(() => window.implay.state().linear.play?.w > 0, null, { timeout: 10000 });
+  let s = await state(page);
+  assert.equal(s.linear.speed, 1);
+  await click(page, s.linear.play);
+  // 9,000 training images in batches of 100: 90 batches an epoch, each one a point of the curve
+  // (at full speed a point every 15 batches: 6 an epoch). 70: room for where the epoch count turns.
+  await page.waitForFunction(() => window.implay.state().linear.epoch >= 1, null, { timeout: 120000, polling: 250 });
+  s = await state(page);
+  assert.ok(s.linear.curve_points >= 70, `${s.linear.curve_points} loss points in the first epoch`);
+  assert.equal(s.linear.done, false, 'slow: still training after the first epoch');
+  await screenshot(page, 'linear-mnist-slow');
+  await click(page, s.linear.play);  // Pause: the confusion matrix of the model so far
+  await page.waitForFunction(() => window.implay.state().linear.confusion?.w > 0, null, { timeout: 20000 });
+  // The matrix is below the fold: scroll the lab until it is in view, as a person would.
+  for (let i = 0; i < 20; ++i) {
+    s = await state(page);
+    if (s.linear.confusion.y + s.linear.confusion.h < 780 && s.linear.confusion.y > 0) break;
+    await page.mouse.move(640, 400);
+    await page.mouse.wheel(0, 300);
+    await waitFrames(page, 3);
+  }
+  s = await state(page);
+  const m = s.linear.confusion;
+  assert.ok(m.y + m.h < 800, `the matrix is in view (y ${m.y}, h ${m.h})`);
+  // Cell (true 4, predicted 9): column 9 + 1 and row 4 + 1 of the 11 × 11 grid (labels first).
+  const cell = m.w / 11;
+  await page.mouse.move(m.x + cell * 10.5, m.y + cell * 5.5);
+  await waitFrames(page, 2);
+  await page.mouse.down();
+  await waitFrames(page, 1);
+  await page.mouse.up();
+  await page.waitForFunction(() => window.implay.state().linear.cell.true === 4, null, { timeout: 10000 });
+  s = await state(page);
+  assert.equal(s.linear.cell.predicted, 9);
+  assert.ok(s.linear.cell.count > 0, 'a linear model mixes up some 4s and 9s');
+  assert.equal(s.linear.cell.images, s.linear.cell.count, 'the images listed are those the cell counts');
+  await waitFrames(page);
+  await screenshot(page, 'linear-confusion-cell');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('Softmax vs SVM view renders the lecture example', async () => {
   const { page, context, problems } = await openPage(session, '?lab=linear&mode=compare');
   await waitForApp(page, { data: false });

@@ -62,6 +62,19 @@ test('closing the panel is remembered for that lab across a reload, not for the 
   await context.close();
 });
 
+test('in an embed the panel starts closed: one header line, the lab keeps its room', async () => {
+  const { page, context, problems } = await openPage(session, '?lab=knn&embed=1', { viewport: { width: 900, height: 600 } });
+  await waitForApp(page, { data: false });
+  await page.waitForFunction(() => window.implay.state().knn?.try?.h > 0, null, { timeout: 20000 });
+  const s = await state(page);
+  assert.equal(s.try.shown, true);
+  assert.equal(s.try.open, false);
+  assert.ok(s.knn.try.h < 2 * s.knn.try_header.h, `closed panel ${s.knn.try.h} px`);
+  await screenshot(page, 'try-this-embed-900x600');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a lab still to come has no panel and says what it will teach', async () => {
   const { page, context, problems } = await openPage(session, '?lab=nn');
   const s = await waitForApp(page, { data: false });

@@ -54,6 +54,38 @@ TEST_CASE("linear model: W (C, D) and b (C) are views of one flat vector") {
   CHECK(error_of([] { LinearModel(0, 3); }).find("at least 1 class") != std::string::npos);
 }
 
+TEST_CASE("init_spread_2d: the lines pass through distinct points and the handles sit apart") {
+  for (int C : {3, 4, 5}) {
+    CAPTURE(C);
+    LinearModel m(C, 2);
+    init_spread_2d(m, 0.35f, 11);
+    std::vector<std::pair<double, double>> handles;  // each line's point nearest the origin
+    for (int c = 0; c < C; ++c) {
+      const double w0 = m.W()(c, 0), w1 = m.W()(c, 1), n2 = w0 * w0 + w1 * w1;
+      CHECK(std::sqrt(n2) >= 0.8 - 1e-6);
+      CHECK(std::sqrt(n2) < 1.6);
+      const double hx = -m.b()(c) * w0 / n2, hy = -m.b()(c) * w1 / n2;
+      CHECK(std::hypot(hx, hy) == doctest::Approx(0.35).epsilon(1e-5));
+      CHECK(w0 * hx + w1 * hy + m.b()(c) == doctest::Approx(0.0).scale(1.0));
+      handles.push_back({hx, hy});
+    }
+    // On a circle of radius 0.35 at equal angles: neighbours are 2 · 0.35 · sin(π/C) apart
+    // (0.61 for 3 classes, 0.41 for 5), never on top of each other as with b = 0.
+    const double apart = 2 * 0.35 * std::sin(3.14159265358979 / C);
+    for (int i = 0; i < C; ++i)
+      for (int j = i + 1; j < C; ++j)
+        CHECK(std::hypot(handles[size_t(i)].first - handles[size_t(j)].first,
+                         handles[size_t(i)].second - handles[size_t(j)].second) >= apart - 1e-5);
+  }
+  // Seeded: the same seed gives the same start, another seed another one.
+  LinearModel a(3, 2), b(3, 2), c(3, 2);
+  init_spread_2d(a, 0.35f, 5);
+  init_spread_2d(b, 0.35f, 5);
+  init_spread_2d(c, 0.35f, 6);
+  CHECK(a.params == b.params);
+  CHECK(a.params != c.params);
+}
+
 TEST_CASE("linear model: scores = X W^T + b and argmax predictions, by hand") {
   LinearModel model(2, 3);
   model.W() << 1, 0, -1,  //

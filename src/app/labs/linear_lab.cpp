@@ -97,6 +97,8 @@ void apply_linear_url(LinearLabState& s, UrlParams& params) {
   if (params.take_float("lambda", lambda, 0.0f, 10.0f)) s.settings.lambda = s.mnist.lambda = lambda;
   float lr = 0;
   if (params.take_float("lr", lr, 1e-6f, 10.0f)) s.settings.learning_rate = s.mnist.learning_rate = lr;
+  int speed = 0;
+  if (params.take_choice("speed", speed, {"fast", "slow", "veryslow"})) s.mnist.speed = TrainSpeed(speed);
 }
 
 namespace {
@@ -116,7 +118,8 @@ void reset_2d(Linear2dState& p, bool new_data) {
     p.labels = d.labels;
   }
   p.model = LinearModel(p.num_classes, 2);
-  init_weights(p.model, 1.0f, p.seed * 7 + uint64_t(p.steps));
+  // Spread out, not N(0, 1) with b = 0: then every line crosses the origin and the handles overlap.
+  init_spread_2d(p.model, 0.35f, p.seed * 7 + uint64_t(p.steps));
   p.steps = 0;
   p.playing = false;
   p.selected = std::min(p.selected, p.num_classes - 1);
@@ -186,12 +189,16 @@ void draw_2d_plane(LinearLabState& s, LabContext& ctx) {
     return tip ? ImVec2(p0.x + 0.22f * w0 / n, p0.y + 0.22f * w1 / n) : p0;
   };
 
-  // A click takes a line handle first; elsewhere the plane drags the data points.
+  // A click takes the nearest line handle within a fingertip's reach (kGrabRadius, as large as a
+  // touch target); elsewhere the plane drags the data points.
+  constexpr float kGrabRadius = 22.0f;
   if (plane.clicked(ImGuiMouseButton_Left)) {
     p.drag_handle = -1;
-    for (int h = 0; h < 2 * C && p.drag_handle < 0; ++h) {
+    float nearest = kGrabRadius * kGrabRadius;
+    for (int h = 0; h < 2 * C; ++h) {
       const ImVec2 sp = plane.to_screen(handle(h / 2, h % 2));
-      if ((sp.x - mouse.x) * (sp.x - mouse.x) + (sp.y - mouse.y) * (sp.y - mouse.y) < 81) p.drag_handle = h;
+      const float d2 = (sp.x - mouse.x) * (sp.x - mouse.x) + (sp.y - mouse.y) * (sp.y - mouse.y);
+      if (d2 < nearest) nearest = d2, p.drag_handle = h;
     }
     if (p.drag_handle >= 0) p.selected = p.drag_handle / 2;
   }
@@ -363,9 +370,13 @@ void draw_points_tab(LinearLabState& s, LabContext& ctx) {
   ImGui::Text("regularization λR(W) = %.4f", double(p.parts.regularization));
   ImGui::Text("total L = %.4f   ·   step %d   ·   accuracy %d/%d", double(p.parts.data_loss + p.parts.regularization),
               p.steps, p.correct, int(p.labels.size()));
+  ImGui::SetNextItemWidth(200);
+  ImGui::SliderInt("shaded class", &p.selected, 0, p.num_classes - 1);
+  ctx.probes.item("shaded_class");
   MutedText(
       "Drag a line's round handle to shift it, its arrow to turn it (the arrow points where the class's score "
-      "grows). Shaded: the selected class's positive side w·x + b ≥ 0. Points can be dragged too.");
+      "grows). Shaded: the positive side w·x + b ≥ 0 of the class picked above (or of the line you drag). "
+      "Points can be dragged too.");
   draw_example_table(s);
   panes.next();
   draw_2d_plane(s, ctx);
@@ -492,11 +503,19 @@ void step_feature_job(LinearLabState& s, const DataState& data, double budget_ms
   m.preparing.reset();
 }
 
+// Batches per second at a slow speed: 20 makes an epoch of 81 batches take about 4 s, 4 about 20 s.
+double train_speed_batches_per_second(TrainSpeed speed) { return speed == TrainSpeed::Slow ? 20.0 : 4.0; }
+
 void sample_curve(LinearMnistState& m) {
   const LinearTrainer& t = *m.trainer;
+  // While an epoch's end is evaluated, epoch() already counts it but batch() is still the last
+  // batch: that would plot a point one epoch ahead.
+  if (t.phase() == TrainPhase::Evaluating) return;
   const int global_batch = t.epoch() * t.batches_per_epoch() + t.batch();
+  // Every 15 batches at full speed; every batch when slow, so the curve falls step by step.
+  const int every = m.speed == TrainSpeed::Fast ? 15 : 1;
   if (global_batch == m.last_sample_batch ||
-      (global_batch - m.last_sample_batch < 15 && m.last_sample_batch >= 0 && !t.done()))
+      (global_batch - m.last_sample_batch < every && m.last_sample_batch >= 0 && !t.done()))
     return;
   m.last_sample_batch = global_batch;
   // Both losses on a fixed probe of 1,000 training images, whichever one is optimized.
@@ -528,10 +547,29 @@ void update_templates(LinearMnistState& m, Host& host) {
 }
 
 void update_confusion(LinearMnistState& m, const DataState& data) {
-  const std::vector<int> predicted = predict(m.trainer->model(), m.test_x);
-  m.confusion = confusion_matrix(predicted, data.test.labels, 10);
+  m.test_predicted = predict(m.trainer->model(), m.test_x);
+  m.confusion = confusion_matrix(m.test_predicted, data.test.labels, 10);
   m.test_accuracy = accuracy(m.confusion);
   m.confusion_stale = false;
+  ++m.confusion_version;
+}
+
+constexpr int kCellImages = 24;  // test images shown for a clicked confusion cell
+
+// The test images of the clicked cell (true digit t, predicted p), again when the model changed.
+void update_confusion_cell(LinearMnistState& m, const DataState& data, Host& host) {
+  if (m.cell_wanted.true_digit < 0 || m.cell_wanted == m.cell_shown || m.test_predicted.empty()) return;
+  m.cell_images.clear();
+  for (int i = 0; i < data.test.count && i < int(m.test_predicted.size()); ++i)
+    if (data.test.labels[size_t(i)] == m.cell_wanted.true_digit &&
+        m.test_predicted[size_t(i)] == m.cell_wanted.predicted)
+      m.cell_images.push_back(i);
+  const int shown = std::min(kCellImages, int(m.cell_images.size()));
+  m.cell_atlas = pack_digit_atlas(std::max(1, shown), 28, 28, 12, [&](int k) {
+    return k < shown ? data.test.image(m.cell_images[size_t(k)]) : std::span<const uint8_t>();
+  });
+  host.update_texture(m.cell_texture, m.cell_atlas.rgba.data(), m.cell_atlas.width, m.cell_atlas.height);
+  m.cell_shown = m.cell_wanted;
 }
 
 void draw_loss_plots(LinearMnistState& m) {
@@ -573,22 +611,54 @@ void draw_loss_plots(LinearMnistState& m) {
     double alo = 1;
     for (double a : acc) alo = std::min(alo, a);
     for (double a : ev) alo = std::min(alo, a);
-    Plot plot("acc_plot", ImVec2(w, 230), {0, max_epoch}, {std::max(0.0, std::floor(alo * 20) / 20), 1.0}, "epoch",
-              "accuracy");
-    plot.line(xs, acc, IM_COL32(120, 120, 130, 255), 1.5f, "training probe");
-    plot.line(ex, ev, class_color(2), 2.5f, "validation (per epoch)");
+    // The legend sits above the plot: inside, it covered the validation curve near accuracy 1.
+    ImGui::BeginGroup();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(IM_COL32(120, 120, 130, 255)), "— training probe");
+    ImGui::SameLine(0, 16);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(class_color(2)), "—• validation (per epoch)");
+    Plot plot("acc_plot", ImVec2(w, 230 - ImGui::GetTextLineHeightWithSpacing()), {0, max_epoch},
+              {std::max(0.0, std::floor(alo * 20) / 20), 1.0}, "epoch", "accuracy");
+    plot.line(xs, acc, IM_COL32(120, 120, 130, 255), 1.5f);
+    plot.line(ex, ev, class_color(2), 2.5f);
     plot.scatter(ex, ev, class_color(2), 4.0f);
+    plot.end();
+    ImGui::EndGroup();
   }
 }
 
-void draw_confusion(const LinearMnistState& m) {
+// The clicked cell's test images beside the matrix: what the model mixed up, in pictures.
+void draw_confusion_cell_images(const LinearMnistState& m) {
+  const ConfusionCellKey& c = m.cell_shown;
+  if (c.true_digit < 0) {
+    MutedText("Click a cell to see the test images it counts.");
+    return;
+  }
+  const int n = int(m.cell_images.size());
+  ImGui::Text("True %d, predicted %d: %s%s", c.true_digit, c.predicted, counted(n, "test image", "test images").c_str(),
+              n > kCellImages ? " (the first 24)" : "");
+  for (int k = 0; k < std::min(n, kCellImages); ++k) {
+    if (k % 6) ImGui::SameLine();
+    if (DigitTile(m.cell_texture, m.cell_atlas, k, 48)) ImGui::SetTooltip("test image #%d", m.cell_images[size_t(k)]);
+  }
+}
+
+void draw_confusion(LinearMnistState& m, Probes& probes) {
   if (m.confusion.size() == 0) return;
   ImGui::Text("Confusion matrix on the %d test images: accuracy %.4f", m.confusion.sum(), m.test_accuracy);
   ImGui::SameLine();
-  HelpMarker("Row = true digit, column = predicted digit. The diagonal holds the correct predictions.");
+  HelpMarker(
+      "Row = true digit, column = predicted digit. The diagonal holds the correct predictions. Click a cell to "
+      "see its images.");
   const float cell = 34;
   const ImVec2 o = ImGui::GetCursorScreenPos();
-  ImGui::Dummy(ImVec2(cell * 11, cell * 11));
+  ImGui::InvisibleButton("confusion_cells", ImVec2(cell * 11, cell * 11));
+  probes.item("confusion");  // cell (t, p) spans [(p + 1)/11, (p + 2)/11) of the width, rows alike
+  if (ImGui::IsItemClicked()) {
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    const int p = int((mouse.x - o.x) / cell) - 1, t = int((mouse.y - o.y) / cell) - 1;
+    if (p >= 0 && p < 10 && t >= 0 && t < 10) m.cell_wanted = {t, p, m.confusion_version};
+  }
+  m.cell_wanted.confusion_version = m.confusion_version;  // a retrained model recounts the cell
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const int max_off = [&] {
     int mx = 1;
@@ -613,7 +683,13 @@ void draw_confusion(const LinearMnistState& m) {
       const float tw = ImGui::CalcTextSize(buf).x;
       dl->AddText(ImVec2(a.x + (cell - tw) * 0.5f, a.y + 9), v * 2 > max_off && t != p ? IM_COL32_WHITE : kInkColor,
                   buf);
+      if (m.cell_shown.true_digit == t && m.cell_shown.predicted == p)
+        dl->AddRect(a, ImVec2(a.x + cell - 1, a.y + cell - 1), kAccentColor, 0, 0, 2.5f);
     }
+  ImGui::SameLine(0, 16);
+  ImGui::BeginGroup();
+  draw_confusion_cell_images(m);
+  ImGui::EndGroup();
 }
 
 void draw_digit_scores(LinearMnistState& m, Host& host) {
@@ -696,9 +772,17 @@ void update_mnist(LinearLabState& s, LabContext& ctx, double budget_ms) {
   LinearTrainer& t = *m.trainer;
   if (m.playing && !t.done()) {
     const auto t0 = Clock::now();
-    while (!t.done() && ms_since(t0) < budget_ms) {  // a slice per frame: the UI keeps its frame rate
-      t.step(4);
-      sample_curve(m);
+    if (m.speed == TrainSpeed::Fast) {
+      while (!t.done() && ms_since(t0) < budget_ms) {  // a slice per frame: the UI keeps its frame rate
+        t.step(4);
+        sample_curve(m);
+      }
+    } else {  // the batches owed at this speed since the last frame, at most two (no burst after a stall)
+      m.batch_credit = std::min(2.0, m.batch_credit + train_speed_batches_per_second(m.speed) * ctx.clock.delta);
+      for (; m.batch_credit >= 1 && !t.done() && ms_since(t0) < budget_ms; m.batch_credit -= 1) {
+        t.step(1);
+        sample_curve(m);
+      }
     }
     m.train_seconds += ms_since(t0) / 1000.0;
     m.confusion_stale = true;
@@ -707,6 +791,7 @@ void update_mnist(LinearLabState& s, LabContext& ctx, double budget_ms) {
   if (!t.failure().empty() && m.error.empty()) m.error = t.failure();  // diverged
   if ((t.done() || !m.playing) && m.confusion_stale) update_confusion(m, data);
   if (s.tab != LinearTab::Mnist) return;
+  update_confusion_cell(m, data, ctx.host);
   update_digit_scores(m);
   if (m.extractor.options().kind == FeatureKind::Pixels &&
       (ctx.clock.frame - m.templates_frame >= 10 || m.templates.id == nullptr)) {
@@ -769,6 +854,14 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   ctx.probes.item("play");
   ImGui::SameLine();
   if (ImGui::Button("Reset")) reset_mnist_training(m);
+  static constexpr EnumChoice<TrainSpeed> kSpeedChoices[] = {{TrainSpeed::Fast, "fast: as much as a frame allows"},
+                                                             {TrainSpeed::Slow, "slow: 20 batches a second"},
+                                                             {TrainSpeed::VerySlow, "very slow: 4 batches a second"}};
+  ImGui::SetNextItemWidth(250);
+  EnumCombo<TrainSpeed>("speed", m.speed, kSpeedChoices);
+  ctx.probes.item("speed_combo");
+  ImGui::SameLine();
+  HelpMarker("Slow down to watch the first epoch: the loss curve then gains a point after every batch.");
   if (!m.error.empty()) ErrorText(m.error);
   if (m.preparing) {
     const FeatureJob& job = *m.preparing;
@@ -790,8 +883,24 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
     }
   }
   ImGui::EndGroup();
-  // The settings, the drawing and its scores side by side while they fit, else one under another.
-  SameLineIfFits(196, 24);
+  // The loss curves beside the controls while they fit (in view while training runs), else under them.
+  SameLineIfFits(320, 24);
+  ImGui::BeginGroup();
+  if (m.trainer) {
+    ImGui::Checkbox("log scale", &m.log_scale);
+    draw_loss_plots(m);
+  } else {
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 320);
+    MutedText(
+        m.preparing
+            ? "Training starts when the features are ready."
+            : "Press Train: the classifier learns in slices between frames, and both losses are plotted here as it "
+              "goes. Pick a slow speed to watch the first epoch.");
+    ImGui::PopTextWrapPos();
+  }
+  ImGui::EndGroup();
+  if (!m.trainer) return;
+  ImGui::Separator();
   ImGui::BeginGroup();
   draw_digit_scores(m, ctx.host);
   ImGui::EndGroup();
@@ -799,17 +908,6 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   ImGui::BeginGroup();
   draw_digit_table(m);
   ImGui::EndGroup();
-
-  if (!m.trainer) {
-    MutedText(
-        m.preparing
-            ? "Training starts when the features are ready."
-            : "Press Train: the classifier learns in slices between frames, and both losses are plotted as it goes.");
-    return;
-  }
-  ImGui::Separator();
-  ImGui::Checkbox("log scale", &m.log_scale);
-  draw_loss_plots(m);
   if (m.features.kind == FeatureKind::Pixels && m.templates.id) {
     ImGui::Text("The ten templates: rows of W as images (red = positive weight, blue = negative)");
     for (int c = 0; c < 10; ++c) {
@@ -824,7 +922,7 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   } else {
     MutedText("Templates are images only for raw-pixel features.");
   }
-  draw_confusion(m);
+  draw_confusion(m, ctx.probes);
 }
 
 // [SECTION] Softmax vs SVM --------------------------------------------------------------------
@@ -969,7 +1067,15 @@ nlohmann::json linear_state_json(const LinearLabState& s) {
           {"hinge", hinge},
           {"validation_accuracy", val},
           {"test_accuracy", m.test_accuracy},
-          {"train_seconds", m.train_seconds}};
+          {"train_seconds", m.train_seconds},
+          {"speed", int(m.speed)},
+          {"cell",
+           {{"true", m.cell_shown.true_digit},
+            {"predicted", m.cell_shown.predicted},
+            {"images", m.cell_images.size()},
+            {"count", m.cell_shown.true_digit >= 0 && m.confusion.size() > 0
+                          ? m.confusion(m.cell_shown.true_digit, m.cell_shown.predicted)
+                          : -1}}}};
 }
 
 }  // namespace implay::app

@@ -46,6 +46,21 @@ void init_weights(LinearModel& model, float std, uint64_t seed) {
   model.b().setZero();
 }
 
+void init_spread_2d(LinearModel& model, float radius, uint64_t seed) {
+  assert(model.dim == 2);
+  constexpr double kPi = 3.14159265358979323846;
+  Rng rng(seed);
+  const double phase = 2 * kPi * rng.uniform();
+  auto W = model.W();
+  auto b = model.b();
+  for (int c = 0; c < model.num_classes; ++c) {
+    const double angle = phase + 2 * kPi * c / model.num_classes, length = 0.8 + 0.8 * rng.uniform();
+    W(c, 0) = float(length * std::cos(angle));
+    W(c, 1) = float(length * std::sin(angle));
+    b(c) = float(-length * radius);  // w·(radius · w/|w|) + b = 0
+  }
+}
+
 void scores(const LinearModel& model, const Eigen::Ref<const RowMatrixXf>& features, Eigen::Ref<Eigen::MatrixXf> out) {
   check_features(model, features);
   assert(out.rows() == features.rows() && out.cols() == model.num_classes);

@@ -57,6 +57,12 @@ struct LinearModel {
 // W ~ N(0, std²) from a seeded implay::Rng (the same numbers natively and in wasm), b = 0.
 void init_weights(LinearModel& model, float std, uint64_t seed);
 
+// A start for a 2-D model (dim 2) whose lines do not all cross at the origin: class c's w points
+// at angle φ + 2πc/C with a length in [0.8, 1.6) (φ and the lengths from `seed`), and its line
+// w·x + b = 0 passes through the point `radius` along w. Each class starts owning one sector of
+// the plane and the handles (each line's point nearest the origin) sit 2·radius·sin(π/C) apart.
+void init_spread_2d(LinearModel& model, float radius, uint64_t seed);
+
 // scores (N, C) = X Wᵀ + 1 bᵀ for features X (N, D). Throws implay::Error when X has not D
 // columns. The second form writes into out, which must be (N, C) (asserted).
 Eigen::MatrixXf scores(const LinearModel& model, const Eigen::Ref<const RowMatrixXf>& features);
