@@ -78,8 +78,7 @@ void draw_tables_tab(ProbLabState& s) {
   CountTable& t = s.table;
   const int V = int(t.variables.size()), rows = int(t.counts.size());
   const int64_t total = t.total();
-  // The explanation beside the table when the aggregation tree in it fits, else under it.
-  Panes panes("tables", 440, std::max(340.0f, aggregation_tree_size(t).x));
+  Panes panes("tables", 440, 340);
   if (ImGui::BeginTable("count_table", V + 2,
                         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit)) {
     ImGui::PushTextWrapPos(-1.0f);  // columns fit their text: the lab's wrapping would squeeze them
@@ -148,6 +147,7 @@ void draw_tables_tab(ProbLabState& s) {
     ImGui::TextUnformatted(
         "p(\"you are rich\") = p(you) · p(are | you) · p(rich | you, are) = 0.2 × 0.3 × 0.4 = 0.024");
     ImGui::Spacing();
+    panes.end();  // the tree takes the full width, under the table and the explanation
     ImGui::Separator();
     ImGui::TextUnformatted("The aggregation tree: counts split one variable at a time, p(branch | above) on each edge");
     AggregationTree(s.table, s.selected_row);

@@ -815,7 +815,7 @@ void draw_count_source(SketchLabState& s) {
 }
 
 void draw_tab_models(SketchLabState& s, LabContext& ctx) {
-  Panes panes("models", 370, 320);
+  Panes panes("models", 370, 540);  // the comparison table needs about 540 px, or goes under
   ImGui::PushItemWidth(FitWidth(200, "hidden units H"));
   SectionTitle("Context counts");
   ImGui::SliderInt("neighbours K", &s.models.neighbours, 1, 12);

@@ -27,10 +27,19 @@ float last_content_height(const char* name) {
   return child->DC.CursorMaxPos.y - child->DC.CursorStartPos.y;
 }
 
+// The width available as if the window showed its vertical scrollbar. Deciding a layout on the
+// plain width would oscillate: stacking makes the content taller, the scrollbar appears, the
+// width shrinks by its size, and the decision flips back the next frame.
+float stable_avail_x() {
+  const ImGuiWindow* window = ImGui::GetCurrentWindow();
+  const float scrollbar = window->ScrollbarY ? 0.0f : ImGui::GetStyle().ScrollbarSize;
+  return ImGui::GetContentRegionAvail().x - scrollbar;
+}
+
 }  // namespace
 
 Panes::Panes(const char* id, float first_width, float min_second_width) : id_(id) {
-  const float avail = ImGui::GetContentRegionAvail().x;
+  const float avail = stable_avail_x();
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   stacked_ = avail < first_width + spacing + min_second_width;
   first_width_ = stacked_ ? 0.0f : first_width;
@@ -52,24 +61,27 @@ void Panes::begin_pane(const char* name, float width, float min_height) {
 void Panes::next() {
   ImGui::PopTextWrapPos();
   ImGui::EndChild();
-  in_second_ = true;
   if (!stacked_) ImGui::SameLine();
   const float min_height = stacked_ ? visible_height_ : ImGui::GetContentRegionAvail().y;
   begin_pane("second", 0.0f, min_height);
 }
 
-Panes::~Panes() {
+void Panes::end() {
+  if (ended_) return;
+  ended_ = true;
   ImGui::PopTextWrapPos();
   ImGui::EndChild();
   ImGui::PopID();
 }
+
+Panes::~Panes() { end(); }
 
 void SameLineIfFits(float width, float spacing) {
   if (spacing < 0) spacing = ImGui::GetStyle().ItemSpacing.x;
   // The last item ends at `right`; the cursor is now at the start of the next line, from where
   // the space available reaches the line's right end.
   const float right = ImGui::GetItemRectMax().x + spacing;
-  const float edge = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+  const float edge = ImGui::GetCursorScreenPos().x + stable_avail_x();
   if (right + width <= edge) ImGui::SameLine(0, spacing);
 }
 

@@ -25,12 +25,14 @@ class Panes {
   bool stacked() const { return stacked_; }
   // Ends the first pane and begins the second.
   void next();
+  // Ends the second pane (what follows takes the full width); the destructor does it otherwise.
+  void end();
 
  private:
   void begin_pane(const char* name, float width, float min_height);
   const char* id_;
   float first_width_ = 0, visible_height_ = 0;
-  bool stacked_ = false, in_second_ = false;
+  bool stacked_ = false, ended_ = false;
 };
 
 // SameLine when an item (or a group of items) `width` px wide still fits on the line after the
