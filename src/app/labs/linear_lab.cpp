@@ -10,7 +10,7 @@
 
 #include "app/format.hpp"
 #include "app/lab.hpp"
-#include "app/url_params.hpp"
+#include "app/url_table.hpp"
 #include "app/widgets/colormap.hpp"
 #include "app/widgets/data_needed.hpp"
 #include "app/widgets/digits.hpp"
@@ -81,21 +81,69 @@ bool draw_loss_controls(LinearSettings& s, float& lambda, float lambda_max) {
 
 }  // namespace
 
-void apply_linear_url(LinearLabState& s, UrlParams& params) {
-  int mode = 0;
-  if (params.take_choice("mode", mode, {"2d", "mnist", "compare"})) {
-    s.tab = LinearTab(mode);
-    s.select_tab = true;
-  }
-  int loss = 0;
-  if (params.take_choice("loss", loss, {"svm", "ova", "structured", "softmax"}))
-    s.settings.loss = kLossChoices[loss].value;
-  int reg = 0;
-  if (params.take_choice("reg", reg, {"none", "l2", "l1", "elastic"})) s.settings.reg = kRegChoices[reg].value;
-  float lambda = 0;
-  if (params.take_float("lambda", lambda, 0.0f, 10.0f)) s.settings.lambda = s.mnist.lambda = lambda;
-  float lr = 0;
-  if (params.take_float("lr", lr, 1e-6f, 10.0f)) s.settings.learning_rate = s.mnist.learning_rate = lr;
+namespace {
+
+constexpr UrlWord<LinearTab> kTabWords[] = {
+    {LinearTab::Points2d, "2d"}, {LinearTab::Mnist, "mnist"}, {LinearTab::Compare, "compare"}};
+constexpr UrlWord<LossKind> kLossWords[] = {{LossKind::MulticlassHinge, "svm"},
+                                            {LossKind::OneVsAllHinge, "ova"},
+                                            {LossKind::StructuredHinge, "structured"},
+                                            {LossKind::SoftmaxCrossEntropy, "softmax"}};
+constexpr UrlWord<Regularizer> kRegWords[] = {{Regularizer::None, "none"},
+                                              {Regularizer::L2, "l2"},
+                                              {Regularizer::L1, "l1"},
+                                              {Regularizer::ElasticNet, "elastic"}};
+constexpr UrlWord<FeatureKind> kFeatureWords[] = {
+    {FeatureKind::Pixels, "pixels"}, {FeatureKind::Histogram, "histogram"}, {FeatureKind::Hog, "hog"}};
+constexpr UrlWord<Optimizer> kOptimizerWords[] = {{Optimizer::Sgd, "sgd"}, {Optimizer::Adam, "adam"}};
+
+// λ and the learning rate: the MNIST tab has its own (its scale differs); a link sets both, as
+// it always did, and holds the one of the tab it shows.
+double shown_lambda(const LinearLabState& s) { return s.tab == LinearTab::Mnist ? s.mnist.lambda : s.settings.lambda; }
+double shown_lr(const LinearLabState& s) {
+  return s.tab == LinearTab::Mnist ? s.mnist.learning_rate : s.settings.learning_rate;
+}
+
+}  // namespace
+
+const UrlTable<LinearLabState>& linear_url_table() {
+  using S = LinearLabState;
+  static const UrlTable<S> table = {
+      {url_tab<S, kTabWords>(
+           "the tab: 2-D points, MNIST training, softmax vs SVM", [](auto& s) -> auto& { return s.tab; }),
+       url_enum<S, kLossWords>(
+           "loss", "the loss", [](auto& s) -> auto& { return s.settings.loss; }),
+       url_float<S>(
+           "margin", 0.1, 5, "Δ of the hinge losses", [](auto& s) -> auto& { return s.settings.margin; }),
+       url_enum<S, kRegWords>(
+           "reg", "the regularizer", [](auto& s) -> auto& { return s.settings.reg; }),
+       {{"lambda", "λ, the regularization strength (of the tab shown)", UrlKind::Float, 0, 10, {}},
+        shown_lambda,
+        [](S& s, double v) { s.settings.lambda = s.mnist.lambda = float(v); }},
+       {{"lr", "the learning rate (of the tab shown)", UrlKind::Float, 1e-6, 10, {}},
+        shown_lr,
+        [](S& s, double v) { s.settings.learning_rate = s.mnist.learning_rate = float(v); }},
+       url_enum<S, kToyPresetWords>(
+           "preset", "the 2-D point set", [](auto& s) -> auto& { return s.points.preset; }),
+       url_int<S>(
+           "classes", 3, 5, "classes of the 2-D set", [](auto& s) -> auto& { return s.points.num_classes; }),
+       url_int<S>(
+           "points", 2, 40, "2-D points per class", [](auto& s) -> auto& { return s.points.points_per_class; }),
+       url_int<S>(
+           "seed", 0, 1000000, "the 2-D sample and first W (Reset data, Randomize W count up)",
+           [](auto& s) -> auto& { return s.points.seed; }),
+       url_enum<S, kFeatureWords>(
+           "features", "MNIST features", [](auto& s) -> auto& { return s.mnist.features.kind; }),
+       url_enum<S, kOptimizerWords>(
+           "optimizer", "MNIST optimizer", [](auto& s) -> auto& { return s.mnist.optimizer; }),
+       url_int<S>(
+           "epochs", 1, 20, "MNIST training epochs", [](auto& s) -> auto& { return s.mnist.epochs; }),
+       url_int<S>(
+           "batch", 10, 500, "MNIST minibatch size", [](auto& s) -> auto& { return s.mnist.batch_size; })},
+      {{"settings", "the settings column of the 2-D and MNIST tabs"},
+       {"table", "the per-example score table of the 2-D tab"},
+       {"summary", "the sentence under the lab's heading"}}};
+  return table;
 }
 
 namespace {
@@ -328,9 +376,11 @@ void draw_example_table(const LinearLabState& s) {
   ImGui::EndTable();
 }
 
-void draw_points_tab(LinearLabState& s, LabContext& ctx) {
+// The left column of the 2-D tab: the data and loss settings, the step buttons, the loss terms.
+void draw_points_column(LinearLabState& s, LabContext& ctx) {
   Linear2dState& p = s.points;
   ImGui::BeginChild("lin_controls", ImVec2(380, 0), false);
+  ImGui::BeginDisabled(ctx.locked);
   ImGui::SetNextItemWidth(200);
   bool regen = EnumCombo<ToyPreset>("data", p.preset, kToyPresetChoices);
   ImGui::SetNextItemWidth(200);
@@ -342,6 +392,7 @@ void draw_points_tab(LinearLabState& s, LabContext& ctx) {
   draw_loss_controls(s.settings, s.settings.lambda, 1.0f);
   ImGui::SetNextItemWidth(250);
   ImGui::SliderFloat("learning rate", &s.settings.learning_rate, 0.001f, 1.0f, "%.3f", ImGuiSliderFlags_Logarithmic);
+  ImGui::EndDisabled();
   if (ImGui::Button(p.playing ? "Pause" : "Play")) p.playing = !p.playing;
   ctx.probes.item("play2d");
   ImGui::SameLine();
@@ -364,9 +415,13 @@ void draw_points_tab(LinearLabState& s, LabContext& ctx) {
   MutedText(
       "Drag a line's round handle to shift it, its arrow to turn it (the arrow points where the class's score "
       "grows). Shaded: the selected class's positive side w·x + b ≥ 0. Points can be dragged too.");
-  draw_example_table(s);
+  if (ctx.shown("table")) draw_example_table(s);
   ImGui::EndChild();
   ImGui::SameLine();
+}
+
+void draw_points_tab(LinearLabState& s, LabContext& ctx) {
+  if (ctx.shown("settings")) draw_points_column(s, ctx);
   ImGui::BeginChild("lin_plane_area", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
   draw_2d_plane(s, ctx);
   ImGui::EndChild();
@@ -715,7 +770,7 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   LinearMnistState& m = s.mnist;
   if (!draw_data_needed(ctx)) return;
   ImGui::BeginGroup();
-  const bool locked = m.trainer != nullptr || m.preparing != nullptr;
+  const bool locked = m.trainer != nullptr || m.preparing != nullptr || ctx.locked;
   ImGui::BeginDisabled(locked);
   ImGui::SetNextItemWidth(250);
   EnumCombo<FeatureKind>("features", m.features.kind, kFeatureChoices);
@@ -910,8 +965,10 @@ void background_linear_lab(LinearLabState& s, LabContext& ctx) { update_mnist(s,
 
 void draw_linear_lab(LinearLabState& s, LabContext& ctx) {
   LabHeading(ctx.fonts.heading, "Linear classifier",
-             "Scores s = Wx + b: one row of W and one bias per class. A loss says how bad W is; gradient descent "
-             "improves it.");
+             ctx.shown("summary")
+                 ? "Scores s = Wx + b: one row of W and one bias per class. A loss says how bad W is; gradient descent "
+                   "improves it."
+                 : nullptr);
   static constexpr const char* kTabNames[] = {"2-D points", "MNIST: train live", "Softmax vs SVM"};
   if (!LabTabs("linear_tabs", kTabNames, s.tab, s.select_tab)) return;
   switch (s.tab) {
@@ -933,6 +990,9 @@ nlohmann::json linear_state_json(const LinearLabState& s) {
           {"lambda", s.settings.lambda},
           {"lr", s.settings.learning_rate},
           {"steps", s.points.steps},
+          {"points", s.points.labels.size()},
+          {"first_point", s.points.points.size() >= 2 ? nlohmann::json{s.points.points[0], s.points.points[1]}
+                                                      : nlohmann::json::array()},
           {"data_loss", s.points.parts.data_loss},
           {"reg_loss", s.points.parts.regularization},
           {"preparing", m.preparing != nullptr},

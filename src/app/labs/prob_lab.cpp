@@ -7,7 +7,7 @@
 #include <cstdio>
 
 #include "app/lab.hpp"
-#include "app/url_params.hpp"
+#include "app/url_table.hpp"
 #include "app/widgets/aggregation_tree.hpp"
 #include "app/widgets/help.hpp"
 #include "app/widgets/lab_tabs.hpp"
@@ -66,14 +66,8 @@ std::vector<Hypothesis> star_wars() {
 // The assignment of row r of the table (the last variable varies fastest).
 // [SECTION] tables & chain rule -------------------------------------------------------------
 
-void draw_tables_tab(ProbLabState& s) {
-  ImGui::SetNextItemWidth(320);
-  if (EnumCombo<ProbDataset>("data set", s.dataset, kDatasets)) load_dataset(s);
-  ImGui::SameLine();
-  if (ImGui::Button("Reset counts")) load_dataset(s);
-  MutedText(
-      "Edit a count, click a row: its joint probability, the chain rule that builds it, and the conditionals, "
-      "as fractions of counts.");
+// The editable count table; a row click selects the assignment the explanation shows.
+void draw_count_table(ProbLabState& s, const LabContext& ctx) {
   CountTable& t = s.table;
   const int V = int(t.variables.size()), rows = int(t.counts.size());
   const int64_t total = t.total();
@@ -99,7 +93,9 @@ void draw_tables_tab(ProbLabState& s) {
       ImGui::TableNextColumn();
       int c = int(t.counts[size_t(r)]);
       ImGui::SetNextItemWidth(70);
+      ImGui::BeginDisabled(ctx.locked);
       if (ImGui::InputInt("##c", &c, 0)) t.counts[size_t(r)] = std::max(0, c);
+      ImGui::EndDisabled();
       ImGui::TableNextColumn();
       ImGui::Text("%lld/%lld", (long long)t.counts[size_t(r)], (long long)total);
       ImGui::PopID();
@@ -108,6 +104,22 @@ void draw_tables_tab(ProbLabState& s) {
   }
   ImGui::EndChild();
   ImGui::SameLine(0, 24);
+}
+
+void draw_tables_tab(ProbLabState& s, const LabContext& ctx) {
+  ImGui::BeginDisabled(ctx.locked);
+  ImGui::SetNextItemWidth(320);
+  if (EnumCombo<ProbDataset>("data set", s.dataset, kDatasets)) load_dataset(s);
+  ImGui::SameLine();
+  if (ImGui::Button("Reset counts")) load_dataset(s);
+  ImGui::EndDisabled();
+  MutedText(
+      "Edit a count, click a row: its joint probability, the chain rule that builds it, and the conditionals, "
+      "as fractions of counts.");
+  CountTable& t = s.table;
+  const int V = int(t.variables.size());
+  if (ctx.shown("counts")) draw_count_table(s, ctx);
+  if (!ctx.shown("explain")) return;
   ImGui::BeginChild("explain", ImVec2(0, 0), false);
   try {
     const Assignment full = assignment_of(t, s.selected_row);
@@ -318,26 +330,48 @@ void draw_bayes_tab(ProbLabState& s) {
 
 // [SECTION] lab ----------------------------------------------------------------------------
 
-void apply_prob_url(ProbLabState& s, UrlParams& params) {
-  int mode = 0;
-  if (params.take_choice("mode", mode, {"tables", "ce", "bayes"})) s.tab = ProbTab(mode), s.select_tab = true;
-  int dataset = int(s.dataset);
-  if (params.take_choice("table", dataset, {"dogs", "greetings", "sky"})) s.dataset = ProbDataset(dataset);
+namespace {
+
+constexpr UrlWord<ProbTab> kTabWords[] = {
+    {ProbTab::Tables, "tables"}, {ProbTab::CrossEntropy, "ce"}, {ProbTab::Bayes, "bayes"}};
+constexpr UrlWord<ProbDataset> kDatasetWords[] = {
+    {ProbDataset::DogSounds, "dogs"}, {ProbDataset::Greetings, "greetings"}, {ProbDataset::SkyLand, "sky"}};
+
+}  // namespace
+
+const UrlTable<ProbLabState>& prob_url_table() {
+  using S = ProbLabState;
+  static const UrlTable<S> table = {
+      {url_tab<S, kTabWords>(
+           "the tab: tables & the chain rule, cross-entropy, Bayes", [](auto& s) -> auto& { return s.tab; }),
+       url_enum<S, kDatasetWords>(
+           "table", "the example count table", [](auto& s) -> auto& { return s.dataset; }),
+       url_int<S>(
+           "row", 0, 63, "the table's selected row", [](auto& s) -> auto& { return s.selected_row; })},
+      {{"counts", "the editable count table"},
+       {"explain", "the joint, marginal and chain-rule explanation beside it"},
+       {"summary", "the sentence under the lab's heading"}}};
+  return table;
 }
 
 void start_prob_lab(ProbLabState& s, LabContext&) {
+  const int row = s.selected_row;  // a link's row= survives loading its table
   load_dataset(s);
+  s.selected_row = std::clamp(row, 0, int(s.table.counts.size()) - 1);
   s.hypotheses = star_wars();
 }
 
 void draw_prob_lab(ProbLabState& s, LabContext& ctx) {
-  LabHeading(ctx.fonts.heading, "Probability & losses",
-             "Image models are built from joint and conditional probabilities and trained with cross-entropy: every "
-             "exercise of the lecture, live.");
+  LabHeading(
+      ctx.fonts.heading, "Probability & losses",
+      ctx.shown("summary")
+          ? "Image models are built from joint and conditional probabilities and trained with cross-entropy: every "
+            "exercise of the lecture, live."
+          : nullptr);
   static constexpr const char* kTabNames[] = {"Tables & the chain rule", "Cross-entropy by hand", "Bayes, MAP and MLE"};
   if (!LabTabs("prob_tabs", kTabNames, s.tab, s.select_tab)) return;
   switch (s.tab) {
-    case ProbTab::Tables: draw_tables_tab(s); break;
+    case ProbTab::Tables: draw_tables_tab(s, ctx); break;
     case ProbTab::CrossEntropy: draw_ce_tab(s); break;
     case ProbTab::Bayes: draw_bayes_tab(s); break;
   }
