@@ -168,13 +168,13 @@ void draw_share_buttons(AppState& app) {
 // In an embed, the one way out: the same view as a full page, in a new tab.
 void draw_open_full_page(AppState& app) {
   const char* label = "Open full page ↗";
-  const ImVec2 keep = ImGui::GetCursorPos();
   const float w = ImGui::CalcTextSize(label).x + 2 * ImGui::GetStyle().FramePadding.x;
   ImGui::SetCursorPos(ImVec2(ImGui::GetWindowContentRegionMax().x - w + ImGui::GetScrollX(),
                              ImGui::GetStyle().WindowPadding.y + ImGui::GetScrollY()));
   if (ImGui::SmallButton(label)) app.host.open_url(page_link(app));
   app.frame_probes.item("open_full");
-  ImGui::SetCursorPos(keep);
+  // The cursor stays up there: moving it back would grow the content by a line (SetCursorPos
+  // extends it), and the lab would get scrollbars it does not need.
 }
 
 }  // namespace
