@@ -2,7 +2,7 @@
 // WebAssembly SIMD (and says plainly what is missing otherwise), shows a progress bar while the
 // app and the default MNIST subset download, fetches and gunzips MNIST files for the app, shows
 // what went wrong when the app cannot start or a file cannot be used, and exposes
-// window.implay.state() for tests. Every URL here is relative: dist/ runs on any static host.
+// window.implay.state() and urlTable() for tests. Every URL here is relative: dist/ runs on any static host.
 'use strict';
 
 (function () {
@@ -197,6 +197,8 @@
   window.implay = {
     firstFrameAt: null,
     state() { return JSON.parse(Module.UTF8ToString(Module.ccall('implay_state_json', 'number', [], []))); },
+    // Every lab's URL parameters and panels (the tables in each lab's .cpp): what README lists.
+    urlTable() { return JSON.parse(Module.UTF8ToString(Module.ccall('implay_url_table_json', 'number', [], []))); },
   };
 
   window.Module = {

@@ -1,5 +1,6 @@
 // app.cpp — the frame: navigation on the left, the current lab in the middle, a status bar at
-// the bottom. [SECTION] URL parameters · navigation · status bar · frame · state.
+// the bottom. [SECTION] URL parameters · address, share & embed · navigation · status bar ·
+// frame · state.
 #include "app/app.hpp"
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 
 #include "app/format.hpp"
 #include "app/url_params.hpp"
+#include "app/url_table.hpp"
 #include "app/widgets/help.hpp"
 #include "app/widgets/try_this.hpp"
 #include "core/target.hpp"
@@ -21,7 +23,18 @@ namespace implay::app {
 namespace {
 
 LabContext context_of(AppState& app, LiveLab& live) {
-  return LabContext{app.host, app.fonts, app.data, app.clock, live.probes, live.activity};
+  return LabContext{app.host, app.fonts, app.data, app.clock, live.probes, live.activity, &app.address.hidden,
+                    app.address.locked};
+}
+
+// Panels of the frame itself that hide= may name besides the lab's ("try": the Try this panel).
+constexpr UrlPanel kFramePanels[] = {{"try", "the Try this panel above the lab"}};
+
+std::vector<std::string> hideable_panels(const AppState& app) {
+  std::vector<std::string> names;
+  if (const Lab* lab = app.labs[app.current].lab.get()) names = lab->panel_names();
+  for (const UrlPanel& p : kFramePanels) names.push_back(p.name);
+  return names;
 }
 
 // Host storage key of a lab's "Try this" panel state: "1" open, "0" closed.
@@ -57,6 +70,9 @@ void init_app(AppState& app, std::string_view query) {
     }
   }
   params.take_bool("embed", app.embed);
+  params.take_bool("lock", app.address.locked);
+  params.take_list("hide", app.address.hidden, hideable_panels(app));
+  app.show_try = std::find(app.address.hidden.begin(), app.address.hidden.end(), "try") == app.address.hidden.end();
   // Only the current lab takes its settings; for another lab they are unknown parameters.
   if (Lab* lab = app.labs[app.current].lab.get()) lab->apply_url(params);
   for (const auto& w : params.finish()) app.host.warn(w);
@@ -78,6 +94,110 @@ void on_file_opened(AppState& app, const std::string& purpose, const std::string
   }
   app.host.warn("a file for an unknown purpose \"" + purpose + "\" was ignored");
 }
+
+// [SECTION] address, share & embed --------------------------------------------------------------
+
+std::string current_query(const AppState& app) {
+  const LiveLab& live = app.labs[app.current];
+  std::string q = "?";
+  append_query(q, "lab", live.row->key);
+  if (live.lab) live.lab->write_url(q);
+  if (app.embed) append_query(q, "embed", "1");
+  // Only the names this lab knows: after a switch in the navigation the others mean nothing.
+  const std::vector<std::string> known = hideable_panels(app);
+  std::string hide;
+  for (const std::string& h : app.address.hidden)
+    if (std::find(known.begin(), known.end(), h) != known.end()) hide += (hide.empty() ? "" : ",") + h;
+  if (!hide.empty()) append_query(q, "hide", hide);
+  if (app.address.locked) append_query(q, "lock", "1");
+  return q;
+}
+
+std::string url_tables_json(const AppState& app) {
+  using nlohmann::json;
+  json labs = json::object(), frame = json::array();
+  for (const LiveLab& live : app.labs) {
+    if (!live.lab) continue;
+    json table = live.lab->url_table_json();
+    table["title"] = live.row->title;
+    labs[live.row->key] = table;
+  }
+  for (const UrlPanel& p : kFramePanels) frame.push_back({{"name", p.name}, {"doc", p.doc}});
+  json keys = json::array();
+  for (const LabRow& row : lab_registry()) keys.push_back(row.key);
+  return json{{"labs", labs}, {"lab_keys", keys}, {"frame_panels", frame}}.dump();
+}
+
+namespace {
+
+// The address follows the view: a new query goes to the host as soon as it differs (the page
+// debounces history.replaceState, so a dragged slider writes once it rests).
+void sync_address(AppState& app) {
+  const std::string q = current_query(app);
+  if (q == app.address.query) return;
+  app.address.query = q;
+  if (app.host.replace_query) app.host.replace_query(q);
+}
+
+void copy_to_clipboard(AppState& app, const std::string& text, const char* by) {
+  if (app.host.copy_text) app.host.copy_text(text);
+  app.address.copied = text;
+  app.address.copied_by = by;
+  app.address.copied_at = app.clock.seconds;
+}
+
+std::string without_embed(std::string query) {
+  for (const char* part : {"&embed=1", "?embed=1&", "?embed=1"}) {
+    const size_t at = query.find(part);
+    if (at != std::string::npos) query.replace(at, std::string_view(part).size(), part[0] == '?' ? "?" : "");
+  }
+  return query;
+}
+
+std::string page_link(const AppState& app) { return app.host.page_url + without_embed(current_query(app)); }
+
+std::string embed_snippet(const AppState& app) {
+  std::string q = without_embed(current_query(app));
+  append_query(q, "embed", "1");
+  return "<iframe src=\"" + app.host.page_url + q + "\" width=\"900\" height=\"600\" title=\"" +
+         app.labs[app.current].row->title + " · Image Model Playground\" loading=\"lazy\"></iframe>";
+}
+
+// A button whose label says "Copied" for two seconds after it copied.
+bool CopyButton(AppState& app, const char* label, const char* copied_label, const char* id) {
+  const bool just_copied = app.address.copied_by == id && app.clock.seconds - app.address.copied_at < 2.0;
+  ImGui::PushID(id);
+  const bool pressed = ImGui::Button(just_copied ? copied_label : label, ImVec2(-FLT_MIN, 0));
+  ImGui::PopID();
+  app.frame_probes.item(id);
+  return pressed;
+}
+
+// At the bottom of the navigation: the link to this view, and the snippet for a course page.
+void draw_share_buttons(AppState& app) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float needed = 2 * ImGui::GetFrameHeightWithSpacing() + style.WindowPadding.y;
+  ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY() + style.ItemSpacing.y, ImGui::GetWindowHeight() - needed));
+  if (CopyButton(app, "Share link", "Copied link", "share")) copy_to_clipboard(app, page_link(app), "share");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copies a link to this view: the lab, its tab and settings.");
+  if (CopyButton(app, "Embed", "Copied <iframe>", "embed")) copy_to_clipboard(app, embed_snippet(app), "embed");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Copies an <iframe> of this view (900 × 600) to paste into a course page.");
+}
+
+// In an embed, the one way out: the same view as a full page, in a new tab.
+void draw_open_full_page(AppState& app) {
+  const char* label = "Open full page ↗";
+  const float w = ImGui::CalcTextSize(label).x + 2 * ImGui::GetStyle().FramePadding.x;
+  ImGui::SetCursorPos(ImVec2(ImGui::GetWindowContentRegionMax().x - w + ImGui::GetScrollX(),
+                             ImGui::GetStyle().WindowPadding.y + ImGui::GetScrollY()));
+  if (ImGui::SmallButton(label)) app.host.open_url(page_link(app));
+  app.frame_probes.item("open_full");
+  // The cursor stays up there: moving it back would grow the content by a line (SetCursorPos
+  // extends it), and the lab would get scrollbars it does not need.
+}
+
+}  // namespace
 
 // [SECTION] navigation ------------------------------------------------------------------------
 
@@ -128,6 +248,7 @@ void draw_navigation(AppState& app, float height) {
     }
     ImGui::PopID();
   }
+  draw_share_buttons(app);
   ImGui::EndChild();
 }
 
@@ -265,6 +386,7 @@ void update_and_draw_labs(AppState& app) {
   LiveLab& current = app.labs[app.current];
   if (!current.lab) return draw_not_built(app, *current.row);
   draw_try_this(app, current);
+  if (app.address.locked) MutedText("Settings locked by the course page.");
   LabContext ctx = context_of(app, current);
   current.lab->draw(ctx);
 }
@@ -296,12 +418,14 @@ void Frame(AppState& app) {
   ImGui::BeginChild("lab", ImVec2(0, -status_height), true);
   ImGui::PushTextWrapPos(0.0f);  // text wraps at the region's edge rather than running off it
   update_and_draw_labs(app);
+  if (app.embed) draw_open_full_page(app);
   ImGui::PopTextWrapPos();
   app.layout = measure_lab_region();
   ImGui::EndChild();
   draw_status_bar(app);
   ImGui::End();
   draw_about(app);
+  sync_address(app);
 }
 
 // [SECTION] state for tests -------------------------------------------------------------------
@@ -343,11 +467,20 @@ std::string state_json(const AppState& app) {
               {"nested_scrollbars", app.layout.nested_scrollbars},
               {"clipped", app.layout.clipped}}},
             {"about_open", app.show_about},
-            {"try", try_json(app)}};
+            {"try", try_json(app)},
+
+{"url", app.address.query},
+            {"copied", app.address.copied},
+            {"locked", app.address.locked},
+            {"hidden", app.address.hidden}};
+  json frame;
+  app.frame_probes.write_to(frame);
+  j["frame"] = frame.is_null() ? json::object() : frame;
   // Each lab under its key; the data lab's own fields join the data summary.
   for (const LiveLab& live : app.labs) {
     if (!live.lab) continue;
     json lab = live.lab->state_json();
+    lab["url"] = live.lab->url_values_json();
     live.probes.write_to(lab);
     j[live.row->key].update(lab);
   }

@@ -39,6 +39,16 @@ struct LiveLab {
   bool try_open = true;  // its "Try this" panel; remembered in host storage (app.cpp)
 };
 
+// What a link asks of the view besides the lab's settings, and the address kept in step with it.
+struct AddressState {
+  std::vector<std::string> hidden;  // hide=: panels left out (the lab's UrlTable panels, "try")
+  bool locked = false;              // lock=1: the lab's settings are read-only
+  std::string query;                // the query last handed to host.replace_query
+  std::string copied;               // what Share or Embed put on the clipboard last
+  std::string copied_by;            // "share" or "embed"
+  double copied_at = -1;            // ImGui time of that copy, for the "Copied" feedback
+};
+
 struct AppState {
   Host host;
   Fonts fonts;
@@ -50,6 +60,8 @@ struct AppState {
   LayoutReport layout;             // measured every frame (Frame)
   bool show_about = false;         // the About window (version, kernels, FPS, licence)
   bool show_try = true;            // false: no "Try this" panel (an embed's hide=try)
+  AddressState address;
+  Probes frame_probes;  // the frame's own controls (share, embed, open_full)
   FrameClock clock;
 };
 
@@ -59,6 +71,13 @@ void init_app(AppState& app, std::string_view query);
 
 // A file the user picked after host.open_file(purpose, …): handed to the lab that asked.
 void on_file_opened(AppState& app, const std::string& purpose, const std::string& name, std::span<const uint8_t> bytes);
+
+// The query that reproduces the view: ?lab=…, the lab's settings that differ from its defaults,
+// embed, hide, lock. Frame hands it to host.replace_query whenever it changes.
+std::string current_query(const AppState& app);
+
+// Every lab's URL table and the frame's panels, as JSON (window.implay.urlTable(), the docs test).
+std::string url_tables_json(const AppState& app);
 
 // Draws one frame of the whole UI.
 void Frame(AppState& app);

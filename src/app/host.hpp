@@ -40,6 +40,12 @@ struct Host {
   // Asks the user for a file (`accept`: ".idx,.gz"-style hint). Its bytes arrive later through
   // app::on_file_opened(app, purpose, name, bytes); natively the file is dropped onto the window.
   std::function<void(const std::string& purpose, const std::string& accept)> open_file;
+  // The address follows the view: the browser replaces the page's query (history.replaceState,
+  // debounced by the page); natively it is kept in `query` only.
+  std::function<void(const std::string& query)> replace_query;
+  // Puts text on the clipboard (navigator.clipboard, or a fallback); natively it is printed.
+  std::function<void(const std::string& text)> copy_text;
+  std::string page_url;       // the page without its query: "https://host/playground/index.html"
   std::string platform_name;  // "browser (WebAssembly)" or "native"
 };
 

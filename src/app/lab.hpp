@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -15,10 +16,9 @@
 #include "app/host.hpp"
 #include "app/probes.hpp"
 #include "app/theme.hpp"
+#include "app/url_table.hpp"
 
 namespace implay::app {
-
-class UrlParams;
 
 // Time as the frame sees it; labs use it for animation and for their per-frame compute budget.
 struct FrameClock {
@@ -36,6 +36,16 @@ struct LabContext {
   // What the lab is running, in students' words ("training NADE 40 %"), for the status bar:
   // set it in update or background while a job runs; the app clears it every frame.
   std::string& activity;
+  // hide= and lock=1 of a course page's link: the panels to leave out, read-only settings.
+  const std::vector<std::string>* hidden = nullptr;
+  bool locked = false;
+  // False for a panel hide= named (the names are the lab's UrlTable panels).
+  bool shown(const char* panel) const {
+    if (hidden)
+      for (const std::string& h : *hidden)
+        if (h == panel) return false;
+    return true;
+  }
 };
 
 // A file the user picked after host.open_file(purpose, …).
@@ -49,7 +59,8 @@ struct OpenedFile {
 // frame, update (advance jobs, refresh derived results; no ImGui calls) and then draw.
 template <class State>
 struct LabHooks {
-  void (*apply_url)(State&, UrlParams&) = nullptr;    // ?k=5&metric=l1: take what it knows
+  const UrlTable<State>& (*url_table)() = nullptr;    // the settings the address holds, its panels
+  void (*apply_url)(State&, UrlParams&) = nullptr;    // after the table's reader: fix-ups across settings
   void (*start)(State&, LabContext&) = nullptr;       // once, after the URL (e.g. stored sketches)
   void (*update)(State&, LabContext&) = nullptr;      // every frame the lab is shown, before draw
   void (*background)(State&, LabContext&) = nullptr;  // every frame it is not shown (jobs keep running)
@@ -63,6 +74,10 @@ class Lab {
  public:
   virtual ~Lab() = default;
   virtual void apply_url(UrlParams& params) = 0;
+  virtual void write_url(std::string& query) const = 0;  // appends the settings that differ from defaults
+  virtual nlohmann::json url_table_json() const = 0;     // {settings: [...], panels: [...]}
+  virtual nlohmann::json url_values_json() const = 0;    // {key: value as the address spells it}
+  virtual std::vector<std::string> panel_names() const = 0;
   virtual void start(LabContext& ctx) = 0;
   virtual void update(LabContext& ctx) = 0;
   virtual void background(LabContext& ctx) = 0;
@@ -76,7 +91,25 @@ class LabOf final : public Lab {
  public:
   explicit LabOf(LabHooks<State> hooks) : hooks_(hooks) {}
   void apply_url(UrlParams& params) override {
+    if (hooks_.url_table) apply_url_table(hooks_.url_table(), state_, params);
     if (hooks_.apply_url) hooks_.apply_url(state_, params);
+  }
+  void write_url(std::string& query) const override {
+    if (hooks_.url_table) write_url_table(hooks_.url_table(), state_, query);
+  }
+  nlohmann::json url_table_json() const override {
+    return hooks_.url_table
+               ? app::url_table_json(hooks_.url_table())
+               : nlohmann::json{{"settings", nlohmann::json::array()}, {"panels", nlohmann::json::array()}};
+  }
+  nlohmann::json url_values_json() const override {
+    return hooks_.url_table ? app::url_values_json(hooks_.url_table(), state_) : nlohmann::json::object();
+  }
+  std::vector<std::string> panel_names() const override {
+    std::vector<std::string> out;
+    if (hooks_.url_table)
+      for (const UrlPanel& p : hooks_.url_table().panels) out.push_back(p.name);
+    return out;
   }
   void start(LabContext& ctx) override {
     if (hooks_.start) hooks_.start(state_, ctx);

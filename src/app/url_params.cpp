@@ -115,7 +115,7 @@ bool UrlParams::take_bool(std::string_view key, bool& out) {
   return true;
 }
 
-bool UrlParams::take_choice(std::string_view key, int& out, std::initializer_list<const char*> choices) {
+bool UrlParams::take_choice(std::string_view key, int& out, std::span<const char* const> choices) {
   UrlParam* p = find(key);
   if (!p) return false;
   int i = 0;
@@ -129,6 +129,29 @@ bool UrlParams::take_choice(std::string_view key, int& out, std::initializer_lis
   }
   warnings_.push_back("URL parameter " + p->key + "=" + p->value + " ignored: expected one of " + list);
   return false;
+}
+
+bool UrlParams::take_list(std::string_view key, std::vector<std::string>& out, std::span<const std::string> allowed) {
+  UrlParam* p = find(key);
+  if (!p) return false;
+  out.clear();
+  std::string_view rest = p->value;
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    const std::string name(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    if (name.empty()) continue;
+    bool known = false;
+    for (const std::string& a : allowed) known |= a == name;
+    if (known) {
+      out.push_back(name);
+      continue;
+    }
+    std::string list;
+    for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    warnings_.push_back("URL parameter " + p->key + ": unknown name '" + name + "' ignored: expected some of " + list);
+  }
+  return true;
 }
 
 std::vector<std::string> UrlParams::finish() {

@@ -4,6 +4,7 @@
 // page must still open the playground.
 #pragma once
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +28,13 @@ class UrlParams {
   bool take_float(std::string_view key, float& out, float lo, float hi);
   bool take_bool(std::string_view key, bool& out);  // 1/0/true/false/yes/no
   // `out` becomes the index of the value among `choices`.
-  bool take_choice(std::string_view key, int& out, std::initializer_list<const char*> choices);
+  bool take_choice(std::string_view key, int& out, std::span<const char* const> choices);
+  bool take_choice(std::string_view key, int& out, std::initializer_list<const char*> choices) {
+    return take_choice(key, out, std::span<const char* const>(choices.begin(), choices.size()));
+  }
+  // hide=settings,plot: the comma-separated names in `out`; a name not among `allowed` is
+  // dropped with a warning that lists the allowed ones.
+  bool take_list(std::string_view key, std::vector<std::string>& out, std::span<const std::string> allowed);
 
   // Warnings for invalid values so far plus one per unused key; call once, after every taker.
   std::vector<std::string> finish();

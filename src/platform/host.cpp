@@ -49,6 +49,42 @@ EM_JS(char*, js_location_search, (), {
   stringToUTF8(s, p, n);
   return p;
 });
+// The address follows the view, 300 ms after the last change: a dragged slider writes once it
+// rests, and the browser's limit on history calls is never reached.
+EM_JS(void, js_replace_query, (const char* query), {
+  const q = UTF8ToString(query);
+  clearTimeout(window.__implayQueryTimer);
+  window.__implayQueryTimer = setTimeout(() => {
+    try { history.replaceState(history.state, "", q + window.location.hash); }
+    catch (e) { console.warn("[implay] the address could not be updated: " + e.message); }
+  }, 300);
+});
+// navigator.clipboard needs a secure context (https, localhost) and the page's focus; a hidden
+// textarea and execCommand("copy") is the fallback elsewhere (and inside some iframes).
+EM_JS(void, js_copy_text, (const char* text), {
+  const t = UTF8ToString(text);
+  const fallback = () => {
+    const area = document.createElement("textarea");
+    area.value = t;
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    let ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    area.remove();
+    if (!ok) console.warn("[implay] the browser refused to copy; the text was: " + t);
+  };
+  if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(t).catch(fallback);
+  else fallback();
+});
+EM_JS(char*, js_page_url, (), {
+  const s = window.location.origin + window.location.pathname;
+  const n = lengthBytesUTF8(s) + 1;
+  const p = _malloc(n);
+  if (p) stringToUTF8(s, p, n);
+  return p;
+});
 EM_JS(void, js_first_frame, (), {
   if (window.implayShell) window.implayShell.firstFrame();
 });
@@ -147,6 +183,12 @@ void install_host(app::AppState& app) {
   app.host.warn = [](const std::string& m) { js_console_warn(m.c_str()); };
   app.host.request_dataset = [](const std::string& set) { js_request_dataset(set.c_str()); };
   app.host.open_url = [](const std::string& url) { js_open_url(url.c_str()); };
+  app.host.replace_query = [](const std::string& query) { js_replace_query(query.c_str()); };
+  app.host.copy_text = [](const std::string& text) { js_copy_text(text.c_str()); };
+  if (char* url = js_page_url()) {
+    app.host.page_url = url;
+    std::free(url);
+  }
   app.host.load_stored = [](const std::string& key) {
     uint8_t* p = nullptr;
     const int n = js_load_stored(key.c_str(), &p);
@@ -205,6 +247,12 @@ EMSCRIPTEN_KEEPALIVE void implay_data_failed(const char* set, const char* messag
 EMSCRIPTEN_KEEPALIVE void implay_file_opened(const char* purpose, const char* name, const uint8_t* bytes, int size) {
   if (implay::platform::g_app)
     implay::app::on_file_opened(*implay::platform::g_app, purpose, name, {bytes, size_t(size)});
+}
+// Every lab's URL table (window.implay.urlTable()): what the docs test compares with the README.
+EMSCRIPTEN_KEEPALIVE const char* implay_url_table_json() {
+  static std::string json;
+  json = implay::platform::g_app ? implay::app::url_tables_json(*implay::platform::g_app) : "{}";
+  return json.c_str();
 }
 EMSCRIPTEN_KEEPALIVE const char* implay_state_json() {
   static std::string json;
@@ -291,6 +339,9 @@ void install_host(app::AppState& app) {
   };
   app.host.request_dataset = [&app](const std::string& set) { load_native(app, set); };
   app.host.open_url = [](const std::string& url) { std::printf("%s\n", url.c_str()); };
+  app.host.replace_query = [](const std::string&) {};  // the app keeps it (AppState::address)
+  app.host.copy_text = [](const std::string& text) { std::printf("implay-gui: copied %s\n", text.c_str()); };
+  app.host.page_url = "implay-gui";
   app.host.platform_name = "native";
 }
 

@@ -9,7 +9,7 @@
 
 #include "app/format.hpp"
 #include "app/lab.hpp"
-#include "app/url_params.hpp"
+#include "app/url_table.hpp"
 #include "app/widgets/data_needed.hpp"
 #include "app/widgets/frame_budget.hpp"
 #include "app/widgets/help.hpp"
@@ -29,13 +29,16 @@ constexpr EnumChoice<Metric> kMetricChoices[] = {{Metric::L1, "L1 (Manhattan)"},
                                                  {Metric::Linf, "L∞ (Chebyshev)"},
                                                  {Metric::Cosine, "cosine (1 − cos)"}};
 constexpr int kTrainSizes[] = {1000, 2000, 5000, 10000, 20000, 30000, 60000};
+constexpr UrlWord<int> kTrainSizeWords[] = {{1000, "1000"},   {2000, "2000"},   {5000, "5000"},  {10000, "10000"},
+                                            {20000, "20000"}, {30000, "30000"}, {60000, "60000"}};
 
 // [SECTION] settings & URL ----------------------------------------------------------------
 
-bool draw_shared_settings(KnnLabState& s) {
+bool draw_shared_settings(KnnLabState& s, Probes& probes) {
   bool changed = false;
   ImGui::SetNextItemWidth(FitWidth(200, "k"));
   changed |= ImGui::SliderInt("k", &s.k, 1, 25);
+  probes.item("k_slider");
   ImGui::SameLine();
   HelpMarker(
       "How many nearest training examples vote. k = 1 copies the single nearest label (jagged "
@@ -56,22 +59,48 @@ bool draw_shared_settings(KnnLabState& s) {
 
 }  // namespace
 
-void apply_knn_url(KnnLabState& s, UrlParams& params) {
-  int mode = 0;
-  if (params.take_choice("mode", mode, {"2d", "mnist", "cv", "perception"})) {
-    s.tab = KnnTab(mode);
-    s.select_tab = true;
-  }
-  params.take_int("k", s.k, 1, 25);
-  int metric = 0;
-  if (params.take_choice("metric", metric, {"l1", "l2", "linf", "cosine"})) s.metric = kMetricChoices[metric].value;
-  bool weighted = false;
-  if (params.take_bool("weighted", weighted)) s.weighted = weighted;
-  int preset = 0;
-  if (params.take_choice("preset", preset, {"blobs", "spiral", "circles", "xor", "uniform"}))
-    s.points.preset = kToyPresetChoices[preset].value;
-  params.take_int("classes", s.points.num_classes, 2, 5);
-  params.take_int("points", s.points.points_per_class, 1, 500);
+namespace {
+
+constexpr UrlWord<KnnTab> kTabWords[] = {{KnnTab::Points2d, "2d"},
+                                         {KnnTab::Mnist, "mnist"},
+                                         {KnnTab::CrossValidation, "cv"},
+                                         {KnnTab::Perception, "perception"}};
+constexpr UrlWord<Metric> kMetricWords[] = {
+    {Metric::L1, "l1"}, {Metric::L2, "l2"}, {Metric::Linf, "linf"}, {Metric::Cosine, "cosine"}};
+
+}  // namespace
+
+const UrlTable<KnnLabState>& knn_url_table() {
+  using S = KnnLabState;
+  static const UrlTable<S> table = {
+      {url_tab<S, kTabWords>(
+           "the tab: 2-D points, MNIST drawing, cross-validation, pixel distance",
+           [](auto& s) -> auto& { return s.tab; }),
+       url_int<S>(
+           "k", 1, 25, "neighbours that vote", [](auto& s) -> auto& { return s.k; }),
+       url_enum<S, kMetricWords>(
+           "metric", "the distance", [](auto& s) -> auto& { return s.metric; }),
+       url_bool<S>(
+           "weighted", "votes weighted by 1/distance", [](auto& s) -> auto& { return s.weighted; }),
+       url_enum<S, kToyPresetWords>(
+           "preset", "the 2-D point set", [](auto& s) -> auto& { return s.points.preset; }),
+       url_int<S>(
+           "classes", 2, 5, "classes of the 2-D set", [](auto& s) -> auto& { return s.points.num_classes; }),
+       url_int<S>(
+           "points", 1, 500, "2-D points per class", [](auto& s) -> auto& { return s.points.points_per_class; }),
+       url_int<S>(
+           "seed", 0, 1000000, "the 2-D sample (New sample counts up)", [](auto& s) -> auto& { return s.points.seed; }),
+       url_bool<S>(
+           "regions", "shade the decision regions", [](auto& s) -> auto& { return s.points.show_regions; }),
+       url_enum<S, kTrainSizeWords>(
+           "train", "MNIST training images searched", [](auto& s) -> auto& { return s.mnist.train_size; }),
+       url_int<S>(
+           "image", 0, 9999, "the test image of the perception tab",
+           [](auto& s) -> auto& { return s.perception.image_index; })},
+      {{"settings", "the settings column of the 2-D tab"},
+       {"plane", "the 2-D plane and its hover vote"},
+       {"summary", "the sentence under the lab's heading"}}};
+  return table;
 }
 
 namespace {
@@ -164,7 +193,7 @@ void update_points(KnnLabState& s, Host& host) {
     compute_regions(s, key, interacting || stale ? 100 : 200, host);
 }
 
-void draw_points_controls(KnnLabState& s) {
+void draw_points_controls(KnnLabState& s, Probes& probes) {
   Knn2dState& p = s.points;
   ImGui::TextUnformatted("Data");
   ImGui::SetNextItemWidth(FitWidth(200, "preset"));
@@ -197,7 +226,7 @@ void draw_points_controls(KnnLabState& s) {
   ImGui::Spacing();
   ImGui::Separator();
   ImGui::TextUnformatted("Classifier");
-  draw_shared_settings(s);
+  draw_shared_settings(s, probes);
   ImGui::Checkbox("shade decision regions", &p.show_regions);
   ImGui::Spacing();
   ImGui::Separator();
@@ -259,9 +288,16 @@ void draw_points_plane(KnnLabState& s, LabContext& ctx) {
 }
 
 void draw_points_tab(KnnLabState& s, LabContext& ctx) {
+  if (!ctx.shown("settings")) {  // hide=settings: the plane alone, full width
+    if (ctx.shown("plane")) draw_points_plane(s, ctx);
+    return;
+  }
   Panes panes("points", 330, 300);
-  draw_points_controls(s);
+  ImGui::BeginDisabled(ctx.locked);
+  draw_points_controls(s, ctx.probes);
+  ImGui::EndDisabled();
   panes.next();
+  if (!ctx.shown("plane")) return;
   draw_points_plane(s, ctx);
 }
 
@@ -361,7 +397,9 @@ void draw_mnist_tab(KnnLabState& s, LabContext& ctx) {
 
   SameLineIfFits(320, 24);  // the settings and the answer beside the canvas, or under it
   ImGui::BeginGroup();
-  draw_shared_settings(s);
+  ImGui::BeginDisabled(ctx.locked);
+  draw_shared_settings(s, ctx.probes);
+  ImGui::EndDisabled();
   int size_index = 0;
   for (int i = 0; i < 7; ++i)
     if (kTrainSizes[i] == m.train_size) size_index = i;
@@ -536,7 +574,7 @@ void draw_cv_tab(KnnLabState& s, LabContext& ctx) {
   for (int i = 0; i < 5; ++i)
     if (kSubsets[i] == cv.subset) subset_index = i;
   const std::string subset_label = thousands(cv.subset) + " images";
-  ImGui::BeginDisabled(cv.job != nullptr);
+  ImGui::BeginDisabled(cv.job != nullptr || ctx.locked);
   ImGui::SetNextItemWidth(FitWidth(200, "training subset"));
   if (ImGui::SliderInt("training subset", &subset_index, 0, 4, subset_label.c_str()))
     cv.subset = kSubsets[subset_index];
@@ -669,7 +707,9 @@ void background_knn_lab(KnnLabState& s, LabContext& ctx) {
 void draw_knn_lab(KnnLabState& s, LabContext& ctx) {
   ctx.activity = knn_activity(s);
   LabHeading(ctx.fonts.heading, "k-nearest neighbours",
-             "Memorize the training set; label a new point by a vote of its k nearest training examples.");
+             ctx.shown("summary") ? "Memorize the training set; label a new point by a vote of its k nearest training "
+                                    "examples."
+                                  : nullptr);
   static constexpr const char* kTabNames[] = {"2-D points", "MNIST: draw a digit", "Cross-validation of k",
                                               "Pixel distance ≠ perception"};
   if (!LabTabs("knn_tabs", kTabNames, s.tab, s.select_tab)) return;
@@ -689,6 +729,8 @@ nlohmann::json knn_state_json(const KnnLabState& s) {
           {"weighted", s.weighted},
           {"points", s.points.labels.size()},
           {"preset", toy_preset_name(s.points.preset)},
+          {"first_point", s.points.points.size() >= 2 ? nlohmann::json{s.points.points[0], s.points.points[1]}
+                                                      : nlohmann::json::array()},
           {"regions_ms", s.points.regions_ms},
           {"prediction", m.has_result ? m.vote.label : -1},
           {"query_ms", m.query_ms},

@@ -19,7 +19,8 @@
 namespace implay::app {
 
 struct LabContext;
-class UrlParams;
+template <class State>
+struct UrlTable;
 
 enum class KnnTab { Points2d, Mnist, CrossValidation, Perception };
 
@@ -142,8 +143,8 @@ struct KnnLabState {
   KnnPerceptionState perception;
 };
 
-// ?mode=2d|mnist&k=5&metric=l1&preset=spiral
-void apply_knn_url(KnnLabState& s, UrlParams& params);
+// ?mode=2d|mnist&k=5&metric=l1&preset=spiral&seed=2: what the address holds; hide= panels.
+const UrlTable<KnnLabState>& knn_url_table();
 // Every job and derived result: the sample, regions, hover vote, the drawing's classification,
 // cross-validation and the test evaluation, the perception variants. No ImGui calls.
 void update_knn_lab(KnnLabState& s, LabContext& ctx);

@@ -10,7 +10,7 @@
 
 #include "app/format.hpp"
 #include "app/lab.hpp"
-#include "app/url_params.hpp"
+#include "app/url_table.hpp"
 #include "app/widgets/colormap.hpp"
 #include "app/widgets/data_needed.hpp"
 #include "app/widgets/digits.hpp"
@@ -82,23 +82,8 @@ bool draw_loss_controls(LinearSettings& s, float& lambda, float lambda_max) {
 
 }  // namespace
 
-void apply_linear_url(LinearLabState& s, UrlParams& params) {
-  int mode = 0;
-  if (params.take_choice("mode", mode, {"2d", "mnist", "compare"})) {
-    s.tab = LinearTab(mode);
-    s.select_tab = true;
-  }
-  int loss = 0;
-  if (params.take_choice("loss", loss, {"svm", "ova", "structured", "softmax"}))
-    s.settings.loss = kLossChoices[loss].value;
-  int reg = 0;
-  if (params.take_choice("reg", reg, {"none", "l2", "l1", "elastic"})) s.settings.reg = kRegChoices[reg].value;
-  float lambda = 0;
-  if (params.take_float("lambda", lambda, 0.0f, 10.0f)) s.settings.lambda = s.mnist.lambda = lambda;
-  float lr = 0;
-  if (params.take_float("lr", lr, 1e-6f, 10.0f)) s.settings.learning_rate = s.mnist.learning_rate = lr;
-  int speed = 0;
-  if (params.take_choice("speed", speed, {"fast", "slow", "veryslow"})) s.mnist.speed = TrainSpeed(speed);
+  ImGui::BeginDisabled(ctx.locked);
+  ImGui::SetNextItemWidth(FitWidth(200, "data"));
 }
 
 namespace {
@@ -337,10 +322,22 @@ void draw_example_table(const LinearLabState& s) {
   ImGui::EndTable();
 }
 
-void draw_points_tab(LinearLabState& s, LabContext& ctx) {
+// The left column of the 2-D tab: the data and loss settings, the step buttons, the loss terms.
+void draw_points_column(LinearLabState& s, LabContext& ctx) {
   Linear2dState& p = s.points;
+      "grows). Shaded: the positive side w·x + b ≥ 0 of the class picked above (or of the line you drag). "
+      "Points can be dragged too.");
+  if (ctx.shown("table")) draw_example_table(s);
+}
+
+void draw_points_tab(LinearLabState& s, LabContext& ctx) {
+  if (!ctx.shown("settings")) {  // hide=settings: the plane alone, full width
+    draw_2d_plane(s, ctx);
+    return;
+  }
   Panes panes("lin_points", 380, 300);
-  ImGui::SetNextItemWidth(FitWidth(200, "data"));
+  draw_points_column(s, ctx);
+  panes.next();
   bool regen = EnumCombo<ToyPreset>("data", p.preset, kToyPresetChoices);
   ImGui::SetNextItemWidth(FitWidth(200, "classes"));
   regen |= ImGui::SliderInt("classes", &p.num_classes, 3, 5);
@@ -351,6 +348,7 @@ void draw_points_tab(LinearLabState& s, LabContext& ctx) {
   draw_loss_controls(s.settings, s.settings.lambda, 1.0f);
   ImGui::SetNextItemWidth(FitWidth(250, "learning rate"));
   ImGui::SliderFloat("learning rate", &s.settings.learning_rate, 0.001f, 1.0f, "%.3f", ImGuiSliderFlags_Logarithmic);
+  ImGui::EndDisabled();
   if (ImGui::Button(p.playing ? "Pause" : "Play")) p.playing = !p.playing;
   ctx.probes.item("play2d");
   ImGui::SameLine();
@@ -377,7 +375,16 @@ void draw_points_tab(LinearLabState& s, LabContext& ctx) {
       "Drag a line's round handle to shift it, its arrow to turn it (the arrow points where the class's score "
       "grows). Shaded: the positive side w·x + b ≥ 0 of the class picked above (or of the line you drag). "
       "Points can be dragged too.");
-  draw_example_table(s);
+  if (ctx.shown("table")) draw_example_table(s);
+}
+
+void draw_points_tab(LinearLabState& s, LabContext& ctx) {
+  if (!ctx.shown("settings")) {  // hide=settings: the plane alone, full width
+    draw_2d_plane(s, ctx);
+    return;
+  }
+  Panes panes("lin_points", 380, 300);
+  draw_points_column(s, ctx);
   panes.next();
   draw_2d_plane(s, ctx);
 }
@@ -804,7 +811,7 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   LinearMnistState& m = s.mnist;
   if (!draw_data_needed(ctx)) return;
   ImGui::BeginGroup();
-  const bool locked = m.trainer != nullptr || m.preparing != nullptr;
+  const bool locked = m.trainer != nullptr || m.preparing != nullptr || ctx.locked;
   ImGui::BeginDisabled(locked);
   ImGui::SetNextItemWidth(FitWidth(250, "features"));
   EnumCombo<FeatureKind>("features", m.features.kind, kFeatureChoices);
@@ -1030,8 +1037,10 @@ void background_linear_lab(LinearLabState& s, LabContext& ctx) {
 void draw_linear_lab(LinearLabState& s, LabContext& ctx) {
   ctx.activity = linear_activity(s);
   LabHeading(ctx.fonts.heading, "Linear classifier",
-             "Scores s = Wx + b: one row of W and one bias per class. A loss says how bad W is; gradient descent "
-             "improves it.");
+             ctx.shown("summary")
+                 ? "Scores s = Wx + b: one row of W and one bias per class. A loss says how bad W is; gradient descent "
+                   "improves it."
+                 : nullptr);
   static constexpr const char* kTabNames[] = {"2-D points", "MNIST: train live", "Softmax vs SVM"};
   if (!LabTabs("linear_tabs", kTabNames, s.tab, s.select_tab)) return;
   switch (s.tab) {
@@ -1053,6 +1062,9 @@ nlohmann::json linear_state_json(const LinearLabState& s) {
           {"lambda", s.settings.lambda},
           {"lr", s.settings.learning_rate},
           {"steps", s.points.steps},
+          {"points", s.points.labels.size()},
+          {"first_point", s.points.points.size() >= 2 ? nlohmann::json{s.points.points[0], s.points.points[1]}
+                                                      : nlohmann::json::array()},
           {"data_loss", s.points.parts.data_loss},
           {"reg_loss", s.points.parts.regularization},
           {"preparing", m.preparing != nullptr},

@@ -19,7 +19,8 @@
 namespace implay::app {
 
 struct LabContext;
-class UrlParams;
+template <class State>
+struct UrlTable;
 
 enum class LinearTab { Points2d, Mnist, Compare };
 
@@ -152,8 +153,8 @@ struct LinearLabState {
   LinearCompareState compare;
 };
 
-// ?mode=2d|mnist|compare&loss=svm&reg=l2&lambda=0.01&lr=0.1
-void apply_linear_url(LinearLabState& s, UrlParams& params);
+// ?mode=2d|mnist|compare&loss=svm&reg=l2&lambda=0.01&lr=0.1&seed=4: what the address holds.
+const UrlTable<LinearLabState>& linear_url_table();
 // The 2-D gradient steps, regions and loss terms; MNIST training in slices, the confusion
 // matrix, the templates and the drawn digit's scores. No ImGui calls.
 void update_linear_lab(LinearLabState& s, LabContext& ctx);

@@ -3,11 +3,12 @@
 #include "app/labs/prob_lab.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <cmath>
 #include <cstdio>
 
 #include "app/lab.hpp"
-#include "app/url_params.hpp"
+#include "app/url_table.hpp"
 #include "app/widgets/aggregation_tree.hpp"
 #include "app/widgets/help.hpp"
 #include "app/widgets/lab_tabs.hpp"
@@ -67,18 +68,11 @@ std::vector<Hypothesis> star_wars() {
 // The assignment of row r of the table (the last variable varies fastest).
 // [SECTION] tables & chain rule -------------------------------------------------------------
 
-void draw_tables_tab(ProbLabState& s) {
-  ImGui::SetNextItemWidth(FitWidth(320, "data set"));
-  if (EnumCombo<ProbDataset>("data set", s.dataset, kDatasets)) load_dataset(s);
-  ImGui::SameLine();
-  if (ImGui::Button("Reset counts")) load_dataset(s);
-  MutedText(
-      "Edit a count, click a row: its joint probability, the chain rule that builds it, and the conditionals, "
-      "as fractions of counts.");
+// The editable count table; a row click selects the assignment the explanation shows.
+void draw_count_table(ProbLabState& s, const LabContext& ctx) {
   CountTable& t = s.table;
   const int V = int(t.variables.size()), rows = int(t.counts.size());
   const int64_t total = t.total();
-  Panes panes("tables", 440, 340);
   if (ImGui::BeginTable("count_table", V + 2,
                         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit)) {
     ImGui::PushTextWrapPos(-1.0f);  // columns fit their text: the lab's wrapping would squeeze them
@@ -101,7 +95,9 @@ void draw_tables_tab(ProbLabState& s) {
       ImGui::TableNextColumn();
       int c = int(t.counts[size_t(r)]);
       ImGui::SetNextItemWidth(70);
+      ImGui::BeginDisabled(ctx.locked);
       if (ImGui::InputInt("##c", &c, 0)) t.counts[size_t(r)] = std::max(0, c);
+      ImGui::EndDisabled();
       ImGui::TableNextColumn();
       ImGui::Text("%lld/%lld", (long long)t.counts[size_t(r)], (long long)total);
       ImGui::PopID();
@@ -109,7 +105,26 @@ void draw_tables_tab(ProbLabState& s) {
     ImGui::PopTextWrapPos();
     ImGui::EndTable();
   }
-  panes.next();
+}
+
+void draw_tables_tab(ProbLabState& s, const LabContext& ctx) {
+  ImGui::BeginDisabled(ctx.locked);
+  ImGui::SetNextItemWidth(FitWidth(320, "data set"));
+  if (EnumCombo<ProbDataset>("data set", s.dataset, kDatasets)) load_dataset(s);
+  ImGui::SameLine();
+  if (ImGui::Button("Reset counts")) load_dataset(s);
+  ImGui::EndDisabled();
+  MutedText(
+      "Edit a count, click a row: its joint probability, the chain rule that builds it, and the conditionals, "
+      "as fractions of counts.");
+  CountTable& t = s.table;
+  const int V = int(t.variables.size());
+  const bool counts = ctx.shown("counts"), explain = ctx.shown("explain");
+  std::optional<Panes> panes;  // side by side (or stacked) only when both are shown
+  if (counts && explain) panes.emplace("tables", 440, 340);
+  if (counts) draw_count_table(s, ctx);
+  if (!explain) return;
+  if (panes) panes->next();
   try {
     const Assignment full = assignment_of(t, s.selected_row);
     const Fraction joint = probability(t, full);
@@ -332,26 +347,48 @@ void draw_bayes_tab(ProbLabState& s, Probes& probes) {
 
 // [SECTION] lab ----------------------------------------------------------------------------
 
-void apply_prob_url(ProbLabState& s, UrlParams& params) {
-  int mode = 0;
-  if (params.take_choice("mode", mode, {"tables", "ce", "bayes"})) s.tab = ProbTab(mode), s.select_tab = true;
-  int dataset = int(s.dataset);
-  if (params.take_choice("table", dataset, {"dogs", "greetings", "sky"})) s.dataset = ProbDataset(dataset);
+namespace {
+
+constexpr UrlWord<ProbTab> kTabWords[] = {
+    {ProbTab::Tables, "tables"}, {ProbTab::CrossEntropy, "ce"}, {ProbTab::Bayes, "bayes"}};
+constexpr UrlWord<ProbDataset> kDatasetWords[] = {
+    {ProbDataset::DogSounds, "dogs"}, {ProbDataset::Greetings, "greetings"}, {ProbDataset::SkyLand, "sky"}};
+
+}  // namespace
+
+const UrlTable<ProbLabState>& prob_url_table() {
+  using S = ProbLabState;
+  static const UrlTable<S> table = {
+      {url_tab<S, kTabWords>(
+           "the tab: tables & the chain rule, cross-entropy, Bayes", [](auto& s) -> auto& { return s.tab; }),
+       url_enum<S, kDatasetWords>(
+           "table", "the example count table", [](auto& s) -> auto& { return s.dataset; }),
+       url_int<S>(
+           "row", 0, 63, "the table's selected row", [](auto& s) -> auto& { return s.selected_row; })},
+      {{"counts", "the editable count table"},
+       {"explain", "the joint, marginal and chain-rule explanation beside it"},
+       {"summary", "the sentence under the lab's heading"}}};
+  return table;
 }
 
 void start_prob_lab(ProbLabState& s, LabContext&) {
+  const int row = s.selected_row;  // a link's row= survives loading its table
   load_dataset(s);
+  s.selected_row = std::clamp(row, 0, int(s.table.counts.size()) - 1);
   s.hypotheses = star_wars();
 }
 
 void draw_prob_lab(ProbLabState& s, LabContext& ctx) {
-  LabHeading(ctx.fonts.heading, "Probability & losses",
-             "Image models are built from joint and conditional probabilities and trained with cross-entropy: every "
-             "exercise of the lecture, live.");
+  LabHeading(
+      ctx.fonts.heading, "Probability & losses",
+      ctx.shown("summary")
+          ? "Image models are built from joint and conditional probabilities and trained with cross-entropy: every "
+            "exercise of the lecture, live."
+          : nullptr);
   static constexpr const char* kTabNames[] = {"Tables & the chain rule", "Cross-entropy by hand", "Bayes, MAP and MLE"};
   if (!LabTabs("prob_tabs", kTabNames, s.tab, s.select_tab)) return;
   switch (s.tab) {
-    case ProbTab::Tables: draw_tables_tab(s); break;
+    case ProbTab::Tables: draw_tables_tab(s, ctx); break;
     case ProbTab::CrossEntropy: draw_ce_tab(s); break;
     case ProbTab::Bayes: draw_bayes_tab(s, ctx.probes); break;
   }

@@ -13,7 +13,8 @@
 namespace implay::app {
 
 struct LabContext;
-class UrlParams;
+template <class State>
+struct UrlTable;
 
 enum class ProbTab { Tables, CrossEntropy, Bayes };
 enum class ProbDataset { DogSounds, Greetings, SkyLand };  // the example count tables
@@ -35,8 +36,8 @@ struct ProbLabState {
   std::vector<Hypothesis> hypotheses;
 };
 
-// ?mode=tables|ce|bayes&table=dogs|greetings|sky
-void apply_prob_url(ProbLabState& s, UrlParams& params);
+// ?mode=tables|ce|bayes&table=dogs|greetings|sky&row=3: what the address holds.
+const UrlTable<ProbLabState>& prob_url_table();
 void start_prob_lab(ProbLabState& s, LabContext& ctx);  // loads the example table and hypotheses
 void draw_prob_lab(ProbLabState& s, LabContext& ctx);
 nlohmann::json prob_state_json(const ProbLabState& s);

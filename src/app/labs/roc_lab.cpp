@@ -8,7 +8,7 @@
 
 #include "app/format.hpp"
 #include "app/lab.hpp"
-#include "app/url_params.hpp"
+#include "app/url_table.hpp"
 #include "app/widgets/data_needed.hpp"
 #include "app/widgets/frame_budget.hpp"
 #include "app/widgets/help.hpp"
@@ -23,15 +23,41 @@ namespace implay::app {
 
 // [SECTION] URL ---------------------------------------------------------------------------
 
-void apply_roc_url(RocLabState& s, UrlParams& params) {
-  int mode = 0;
-  if (params.take_choice("mode", mode, {"toy", "mnist"})) s.source = RocSource(mode);
-  float v = 0;
-  if (params.take_float("threshold", v, -10.0f, 10.0f)) s.threshold = v;
-  if (params.take_float("separation", v, 0.0f, 5.0f)) s.toy.separation = v;
-  if (params.take_float("spread", v, 0.1f, 3.0f)) s.toy.spread = v;
-  params.take_int("a", s.digit_a, 0, 9);
-  params.take_int("b", s.digit_b, 0, 9);
+namespace {
+
+constexpr UrlWord<RocSource> kSourceWords[] = {{RocSource::Toy, "toy"}, {RocSource::Mnist, "mnist"}};
+
+}  // namespace
+
+const UrlTable<RocLabState>& roc_url_table() {
+  using S = RocLabState;
+  static const UrlTable<S> table = {
+      {url_tab<S, kSourceWords>(
+           "the tab: the 1-D toy or MNIST digit A vs digit B", [](auto& s) -> auto& { return s.source; }),
+       url_float<S>(
+           "threshold", -10, 10, "the decision threshold", [](auto& s) -> auto& { return s.threshold; }),
+       url_float<S>(
+           "separation", 0, 5, "the toy's separation of A", [](auto& s) -> auto& { return s.toy.separation; }),
+       url_float<S>(
+           "spread", 0.1, 3, "the toy's spread", [](auto& s) -> auto& { return s.toy.spread; }),
+       url_float<S>(
+           "separation_b", 0, 5, "the toy's separation of B", [](auto& s) -> auto& { return s.toy_b_separation; }),
+       url_int<S>(
+           "seed", 0, 1000000, "the toy's scores", [](auto& s) -> auto& { return s.toy.seed; }),
+       url_int<S>(
+           "a", 0, 9, "MNIST: the positive digit", [](auto& s) -> auto& { return s.digit_a; }),
+       url_int<S>(
+           "b", 0, 9, "MNIST: the negative digit (not a)", [](auto& s) -> auto& { return s.digit_b; }),
+       url_bool<S>(
+           "compare", "draw the second classifier too", [](auto& s) -> auto& { return s.compare; })},
+      {{"settings", "the sliders above the plots"},
+       {"histogram", "the score histograms and the confusion table"},
+       {"summary", "the sentence under the lab's heading"}}};
+  return table;
+}
+
+// Digit B is another digit than A (the sliders keep it so too).
+void apply_roc_url(RocLabState& s, UrlParams&) {
   if (s.digit_a == s.digit_b) s.digit_b = (s.digit_a + 1) % 10;
 }
 
@@ -411,13 +437,17 @@ void draw_job_progress(const RocLabState& s) {
 
 void draw_roc_lab(RocLabState& s, LabContext& ctx) {
   ctx.activity = roc_activity(s);
-  LabHeading(ctx.fonts.heading, "ROC & AUC",
-             "A discriminator scores each example; a threshold turns scores into decisions. Sliding it trades true "
-             "positives for false positives: the ROC curve, and the area under it.");
+  LabHeading(
+      ctx.fonts.heading, "ROC & AUC",
+      ctx.shown("summary")
+          ? "A discriminator scores each example; a threshold turns scores into decisions. Sliding it trades true "
+            "positives for false positives: the ROC curve, and the area under it."
+          : nullptr);
   static constexpr const char* kTabNames[] = {"1-D toy", "MNIST: digit A vs digit B"};
   LabTabs("roc_tabs", kTabNames, s.source, s.select_tab);
   if (s.source != s.shown_source) s.a.valid = s.b.valid = false;  // update brings the new curves
-  if (s.source == RocSource::Toy) {
+  ImGui::BeginDisabled(ctx.locked);
+  if (s.source == RocSource::Toy && ctx.shown("settings")) {
     float sep = float(s.toy.separation), spread = float(s.toy.spread);
     ImGui::SetNextItemWidth(FitWidth(220, "separation of A"));
     ImGui::SliderFloat("separation of A", &sep, 0.0f, 4.0f, "%.2f");
@@ -428,8 +458,13 @@ void draw_roc_lab(RocLabState& s, LabContext& ctx) {
     ImGui::SetNextItemWidth(FitWidth(220, "separation of B"));
     ImGui::SliderFloat("separation of B", &s.toy_b_separation, 0.0f, 4.0f, "%.2f");
     s.toy.separation = sep, s.toy.spread = spread;
-  } else {
-    if (!draw_data_needed(ctx)) return;
+  } else if (s.source == RocSource::Mnist) {
+    if (!draw_data_needed(ctx)) {
+      ImGui::EndDisabled();
+      return;
+    }
+  }
+  if (s.source == RocSource::Mnist && ctx.shown("settings")) {
     ImGui::SetNextItemWidth(FitWidth(160, "positive digit A"));
     ImGui::SliderInt("positive digit A", &s.digit_a, 0, 9);
     ImGui::SameLine();
@@ -441,11 +476,15 @@ void draw_roc_lab(RocLabState& s, LabContext& ctx) {
     HelpMarker(
         "Two logistic-regression (BCE) classifiers are trained here on the loaded training images of the two "
         "digits, one on raw pixels, one on HoG features; the curves are on the test images.");
-    if (s.job) draw_job_progress(s);
   }
+  if (s.source == RocSource::Mnist && s.job) draw_job_progress(s);
   if (!s.error.empty()) ErrorText(s.error);
-  if (!s.a.valid) return;
+  if (!s.a.valid) {
+    ImGui::EndDisabled();
+    return;
+  }
   ImGui::Checkbox("compare with the second classifier", &s.compare);
+  ImGui::EndDisabled();
   if (s.compare && s.b.valid) {
     ImGui::SameLine(0, 20);
     ImGui::Text("AUC %.3f vs %.3f: %+.3f", s.a.curve.auc, s.b.curve.auc, s.a.curve.auc - s.b.curve.auc);
@@ -457,13 +496,15 @@ void draw_roc_lab(RocLabState& s, LabContext& ctx) {
   Panes panes("roc", ImGui::GetContentRegionAvail().x - roc_side - ImGui::GetStyle().ItemSpacing.x, 300.0f);
   ImGui::TextWrapped("Scores of %s (%d positives, %d negatives). Drag on the plot to move the threshold.",
                      s.a.name.c_str(), s.a.curve.positives, s.a.curve.negatives);
-  draw_histograms(s, s.a, ctx.probes);
+  if (ctx.shown("histogram")) draw_histograms(s, s.a, ctx.probes);
   float t = float(s.threshold);
+  ImGui::BeginDisabled(ctx.locked);
   ImGui::SetNextItemWidth(FitWidth(260, "threshold"));
   if (ImGui::SliderFloat("threshold", &t, float(s.a.curve.points.back().threshold) - 0.5f,
                          float(s.a.curve.points[1].threshold) + 0.5f, "%.3f"))
     s.threshold = t;
-  draw_confusion(at);
+  ImGui::EndDisabled();
+  if (ctx.shown("histogram")) draw_confusion(at);
   panes.next();
   draw_roc(s, at, ctx.probes);
   ImGui::TextWrapped(

@@ -18,6 +18,8 @@ namespace implay::app {
 
 struct LabContext;
 class UrlParams;
+template <class State>
+struct UrlTable;
 
 enum class RocSource { Toy, Mnist };
 
@@ -83,8 +85,9 @@ struct RocLabState {
   std::string error;
 };
 
-// ?mode=toy|mnist&threshold=0.5&separation=1.5&spread=1&a=3&b=8
-void apply_roc_url(RocLabState& s, UrlParams& params);
+// ?mode=toy|mnist&threshold=0.5&separation=1.5&spread=1&a=3&b=8: what the address holds.
+const UrlTable<RocLabState>& roc_url_table();
+void apply_roc_url(RocLabState& s, UrlParams& params);  // after the table: b is not a
 // Redraws the toy or advances the MNIST training job by one bounded slice: before draw.
 void update_roc_lab(RocLabState& s, LabContext& ctx);
 void background_roc_lab(RocLabState& s, LabContext& ctx);  // a running job keeps going

@@ -11,7 +11,7 @@
 
 #include "app/format.hpp"
 #include "app/lab.hpp"
-#include "app/url_params.hpp"
+#include "app/url_table.hpp"
 #include "app/widgets/aggregation_tree.hpp"
 #include "app/widgets/colormap.hpp"
 #include "app/widgets/data_needed.hpp"
@@ -40,21 +40,61 @@ constexpr const char* kModelNames[] = {"context counts", "FVSBN", "NADE"};
 
 // [SECTION] URL ---------------------------------------------------------------------------
 
-void apply_sketch_url(SketchLabState& s, UrlParams& params) {
-  int mode = int(s.tab), model = int(s.models.picked);
-  if (params.take_choice("mode", mode, {"draw", "chain", "models", "sketches"}))
-    s.tab = SketchTab(mode), s.select_tab = true;
-  if (params.take_choice("model", model, {"counts", "fvsbn", "nade"})) s.models.picked = SketchModel(model);
-  params.take_int("template", s.models.neighbours, 1, 12);
-  int source = int(s.models.count_source);
-  if (params.take_choice("counts", source, {"mnist", "sketches", "both"})) s.models.count_source = CountSource(source);
-  params.take_float("temperature", s.drawing.temperature, 0.0f, 3.0f);
-  params.take_int("row", s.drawing.from_row, 0, 27);
-  int epochs = 0;
-  if (params.take_int("epochs", epochs, 1, 10)) s.models.fvsbn_epochs = s.models.nade_epochs = epochs;
-  params.take_int("hidden", s.models.nade_hidden, 10, 500);
-  int chain = s.chain.use_template ? 1 : 0;
-  if (params.take_choice("chain", chain, {"patch", "template"})) s.chain.use_template = chain == 1;
+namespace {
+
+constexpr UrlWord<SketchTab> kTabWords[] = {{SketchTab::Draw, "draw"},
+                                            {SketchTab::ChainRule, "chain"},
+                                            {SketchTab::Models, "models"},
+                                            {SketchTab::MySketches, "sketches"}};
+constexpr UrlWord<SketchModel> kModelWords[] = {
+    {SketchModel::Counts, "counts"}, {SketchModel::Fvsbn, "fvsbn"}, {SketchModel::Nade, "nade"}};
+constexpr UrlWord<CountSource> kSourceWords[] = {
+    {CountSource::Mnist, "mnist"}, {CountSource::Sketches, "sketches"}, {CountSource::Mixed, "both"}};
+constexpr UrlWord<bool> kChainWords[] = {{false, "patch"}, {true, "template"}};
+
+}  // namespace
+
+const UrlTable<SketchLabState>& sketch_url_table() {
+  using S = SketchLabState;
+  static const UrlTable<S> table = {
+      {url_tab<S, kTabWords>(
+           "the tab: draw & complete, the chain rule, models, your sketches", [](auto& s) -> auto& { return s.tab; }),
+       url_enum<S, kModelWords>(
+           "model", "the model every view uses (FVSBN and NADE train when the page opens)",
+           [](auto& s) -> auto& { return s.models.picked; }),
+       url_int<S>(
+           "template", 1, 12, "the count model's neighbours K", [](auto& s) -> auto& { return s.models.neighbours; }),
+       url_float<S>(
+           "alpha", 0.01, 5, "the count model's smoothing α", [](auto& s) -> auto& { return s.models.alpha; }),
+       url_bool<S>(
+           "per_position", "a count table per pixel position",
+           [](auto& s) -> auto& { return s.models.position_dependent; }),
+       url_enum<S, kSourceWords>(
+           "counts", "what the count model counts", [](auto& s) -> auto& { return s.models.count_source; }),
+       url_float<S>(
+           "temperature", 0, 3, "the completions' temperature", [](auto& s) -> auto& { return s.drawing.temperature; }),
+       url_int<S>(
+           "row", 0, 27, "the row completions start from", [](auto& s) -> auto& { return s.drawing.from_row; }),
+       url_int<S>(
+           "samples", 1, 12, "completions drawn", [](auto& s) -> auto& { return s.drawing.samples; }),
+       url_int<S>(
+           "seed", 0, 1000000, "the completions (Re-sample counts up)",
+           [](auto& s) -> auto& { return s.drawing.seed; }),
+       // epochs= has always set both models' epochs; nade_epochs=, after it, sets NADE's alone.
+       {{"epochs", "FVSBN's training epochs (and NADE's, unless nade_epochs says)", UrlKind::Int, 1, 10, {}},
+        [](const S& s) { return double(s.models.fvsbn_epochs); },
+        [](S& s, double v) { s.models.fvsbn_epochs = s.models.nade_epochs = int(v); }},
+       url_int<S>(
+           "nade_epochs", 1, 10, "NADE's training epochs", [](auto& s) -> auto& { return s.models.nade_epochs; }),
+       url_int<S>(
+           "hidden", 10, 500, "NADE's hidden units H", [](auto& s) -> auto& { return s.models.nade_hidden; }),
+       url_enum<S, kChainWords>(
+           "chain", "the chain-rule view: a 2×2 patch or the count model's template",
+           [](auto& s) -> auto& { return s.chain.use_template; })},
+      {{"settings", "the model settings column of the models tab"},
+       {"completions", "the completions of the draw tab"},
+       {"summary", "the sentence under the lab's heading"}}};
+  return table;
 }
 
 namespace {
@@ -437,6 +477,45 @@ void draw_running_log_p(const SketchLabState& s) {
   }
 }
 
+// Beside the sketch: completions from a row or the cursor, at a temperature.
+void draw_completions(SketchLabState& s, const LabContext& ctx) {
+  SameLineIfFits(4 * 68 + 3 * ImGui::GetStyle().ItemSpacing.x, 24);
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("What would the model draw next?");
+  ImGui::BeginDisabled(ctx.locked);
+  if (ImGui::RadioButton("from a row", !s.drawing.from_cursor)) s.drawing.from_cursor = false;
+  ImGui::SameLine();
+  if (ImGui::RadioButton("from the cursor", s.drawing.from_cursor)) s.drawing.from_cursor = true;
+  ImGui::SameLine();
+  HelpMarker(
+      "The cursor is the pixel after your last ink pixel in reading order: the model keeps everything before "
+      "it and draws the rest, one pixel at a time, each from p(xᵢ | all pixels before it).");
+  ImGui::BeginDisabled(s.drawing.from_cursor);
+  ImGui::SetNextItemWidth(FitWidth(160, "row"));
+  ImGui::SliderInt("row", &s.drawing.from_row, 0, 27);
+  ImGui::EndDisabled();
+  ImGui::SetNextItemWidth(FitWidth(160, "temperature"));
+  ImGui::SliderFloat("temperature", &s.drawing.temperature, 0.0f, 2.0f, "%.2f");
+  ImGui::SameLine();
+  HelpMarker(
+      "Each pixel is drawn from σ(logit(p) / T). T = 0 always takes the more likely value; T > 1 flattens "
+      "the probabilities towards coin flips.");
+  ImGui::SetNextItemWidth(FitWidth(160, "samples"));
+  ImGui::SliderInt("samples", &s.drawing.samples, 1, 12);
+  ImGui::EndDisabled();
+  if (ImGui::Button("Re-sample")) ++s.drawing.seed;  // a new seed: update samples again
+  ImGui::SameLine();
+  ImGui::TextDisabled("%.2f ms per sample", s.drawing.completion_ms);
+  // The completions update drew (for the settings of the previous frame until the next).
+  const int per_row = 4, shown = s.drawing.completed_key.samples;
+  for (int k = 0; k < shown; ++k) {
+    if (k % per_row) ImGui::SameLine();
+    const float u0 = float(k) / float(shown);
+    bordered_image(s.drawing.completion_texture, 68, ImVec2(u0, 0), ImVec2(u0 + 1.0f / float(shown), 1));
+  }
+  ImGui::EndGroup();
+}
+
 void draw_tab_draw(SketchLabState& s, LabContext& ctx) {
   ImGui::BeginGroup();
   draw_sketch_canvas(s, ctx, 11.0f);
@@ -504,39 +583,7 @@ void draw_tab_draw(SketchLabState& s, LabContext& ctx) {
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
 
-  SameLineIfFits(4 * 68 + 3 * ImGui::GetStyle().ItemSpacing.x, 24);
-  ImGui::BeginGroup();
-  ImGui::TextUnformatted("What would the model draw next?");
-  if (ImGui::RadioButton("from a row", !s.drawing.from_cursor)) s.drawing.from_cursor = false;
-  ImGui::SameLine();
-  if (ImGui::RadioButton("from the cursor", s.drawing.from_cursor)) s.drawing.from_cursor = true;
-  ImGui::SameLine();
-  HelpMarker(
-      "The cursor is the pixel after your last ink pixel in reading order: the model keeps everything before "
-      "it and draws the rest, one pixel at a time, each from p(xᵢ | all pixels before it).");
-  ImGui::BeginDisabled(s.drawing.from_cursor);
-  ImGui::SetNextItemWidth(FitWidth(160, "row"));
-  ImGui::SliderInt("row", &s.drawing.from_row, 0, 27);
-  ImGui::EndDisabled();
-  ImGui::SetNextItemWidth(FitWidth(160, "temperature"));
-  ImGui::SliderFloat("temperature", &s.drawing.temperature, 0.0f, 2.0f, "%.2f");
-  ImGui::SameLine();
-  HelpMarker(
-      "Each pixel is drawn from σ(logit(p) / T). T = 0 always takes the more likely value; T > 1 flattens "
-      "the probabilities towards coin flips.");
-  ImGui::SetNextItemWidth(FitWidth(160, "samples"));
-  ImGui::SliderInt("samples", &s.drawing.samples, 1, 12);
-  if (ImGui::Button("Re-sample")) ++s.drawing.seed;  // a new seed: update samples again
-  ImGui::SameLine();
-  ImGui::TextDisabled("%.2f ms per sample", s.drawing.completion_ms);
-  // The completions update drew (for the settings of the previous frame until the next).
-  const int per_row = 4, shown = s.drawing.completed_key.samples;
-  for (int k = 0; k < shown; ++k) {
-    if (k % per_row) ImGui::SameLine();
-    const float u0 = float(k) / float(shown);
-    bordered_image(s.drawing.completion_texture, 68, ImVec2(u0, 0), ImVec2(u0 + 1.0f / float(shown), 1));
-  }
-  ImGui::EndGroup();
+  if (ctx.shown("completions")) draw_completions(s, ctx);
   draw_running_log_p(s);
 }
 
@@ -814,8 +861,9 @@ void draw_count_source(SketchLabState& s) {
   }
 }
 
-void draw_tab_models(SketchLabState& s, LabContext& ctx) {
-  Panes panes("models", 370, 540);  // the comparison table needs about 540 px, or goes under
+// The left column of the models tab: each model's settings and its Train button.
+void draw_model_settings(SketchLabState& s, LabContext& ctx) {
+  ImGui::BeginDisabled(ctx.locked);
   ImGui::PushItemWidth(FitWidth(200, "hidden units H"));
   SectionTitle("Context counts");
   ImGui::SliderInt("neighbours K", &s.models.neighbours, 1, 12);
@@ -843,6 +891,17 @@ void draw_tab_models(SketchLabState& s, LabContext& ctx) {
   draw_training_controls(s, SketchModel::Nade, ctx.probes);
   if (!s.models.training_message.empty()) MutedText(s.models.training_message.c_str());
   ImGui::PopItemWidth();
+  ImGui::EndDisabled();
+}
+
+void draw_tab_models(SketchLabState& s, LabContext& ctx) {
+  if (!ctx.shown("settings")) {  // hide=settings: the comparison alone
+    draw_nll_comparison(s);
+    draw_data_hint(ctx);
+    return;
+  }
+  Panes panes("models", 370, 540);  // the comparison table needs about 540 px, or goes under
+  draw_model_settings(s, ctx);
   panes.next();
   draw_nll_comparison(s);
   draw_data_hint(ctx);
@@ -984,14 +1043,19 @@ void draw_sketch_lab(SketchLabState& s, LabContext& ctx) {
   if (s.models.trainer)  // what runs, for the status bar
     ctx.activity = std::string("sketch: training ") + (s.models.training == SketchModel::Nade ? "NADE " : "FVSBN ") +
                    std::to_string(int(100 * s.models.trainer->progress())) + " %";
-  LabHeading(ctx.fonts.heading, "Sketch model",
-             "p(x) = Π p(xᵢ | x₍<ᵢ₎): each pixel, in reading order, gets a probability given the pixels before it, "
-             "learned from binarized MNIST (pixel ≥ 128 → 1) or your own sketches.");
+  LabHeading(
+      ctx.fonts.heading, "Sketch model",
+      ctx.shown("summary")
+          ? "p(x) = Π p(xᵢ | x₍<ᵢ₎): each pixel, in reading order, gets a probability given the pixels before it, "
+            "learned from binarized MNIST (pixel ≥ 128 → 1) or your own sketches."
+          : nullptr);
   if (!draw_data_needed(ctx)) return;
   if (!s.error.empty()) ErrorText(s.error);
   const PixelModel* model = active_model(s);
   if (!model) return;
+  ImGui::BeginDisabled(ctx.locked);
   draw_model_bar(s, ctx.probes);
+  ImGui::EndDisabled();
   static constexpr const char* kTabNames[] = {"Draw & complete", "The chain rule", "Models", "Your sketches"};
   if (!LabTabs("sketch_tabs", kTabNames, s.tab, s.select_tab)) return;
   switch (s.tab) {

@@ -19,7 +19,8 @@ namespace implay::app {
 
 struct LabContext;
 struct OpenedFile;
-class UrlParams;
+template <class State>
+struct UrlTable;
 
 enum class SketchTab { Draw, ChainRule, Models, MySketches };
 enum class SketchModel { Counts, Fvsbn, Nade };
@@ -164,9 +165,9 @@ struct SketchLabState {
   std::string error;
 };
 
-// ?mode=draw|chain|models|sketches&model=counts|fvsbn|nade&template=10&counts=mnist|sketches|both
-//  &temperature=1&row=14&epochs=2&hidden=100 (FVSBN / NADE training)&chain=patch|template
-void apply_sketch_url(SketchLabState& s, UrlParams& params);
+// ?mode=draw|chain|models|sketches&model=nade&template=10&temperature=1&seed=2: what the
+// address holds (FVSBN / NADE training settings included); its panels for hide=.
+const UrlTable<SketchLabState>& sketch_url_table();
 // Reads the sketch set kept by an earlier visit (host.load_stored); a set that cannot be read is
 // reported in the lab and left in storage untouched until the student changes the set.
 void load_stored_sketches(SketchLabState& s, Host& host);

@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "app/url_table.hpp"
 #include "app/widgets/lab_tabs.hpp"
 #include "core/data/toy2d.hpp"
 #include "imgui.h"
@@ -24,6 +25,12 @@ inline constexpr EnumChoice<ToyPreset> kToyPresetChoices[] = {{ToyPreset::Blobs,
                                                               {ToyPreset::Circles, "concentric circles"},
                                                               {ToyPreset::Xor, "XOR"},
                                                               {ToyPreset::Uniform, "uniform random"}};
+// The same sets as a link spells them (?preset=spiral).
+inline constexpr UrlWord<ToyPreset> kToyPresetWords[] = {{ToyPreset::Blobs, "blobs"},
+                                                         {ToyPreset::Spiral, "spiral"},
+                                                         {ToyPreset::Circles, "circles"},
+                                                         {ToyPreset::Xor, "xor"},
+                                                         {ToyPreset::Uniform, "uniform"}};
 
 // The mouse gestures edit_points() accepts.
 struct PlaneEditing {
