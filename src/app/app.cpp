@@ -5,6 +5,7 @@
 #include "app/format.hpp"
 #include "app/url_params.hpp"
 #include "app/widgets/help.hpp"
+#include "app/widgets/lab_tabs.hpp"
 #include "core/target.hpp"
 
 namespace implay::app {
@@ -14,7 +15,7 @@ namespace implay::app {
 namespace {
 
 LabContext context_of(AppState& app, LiveLab& live) {
-  return LabContext{app.host, app.fonts, app.data, app.clock, live.probes};
+  return LabContext{app.host, app.fonts, app.data, app.clock, live.probes, &app.keep_awake};
 }
 
 }  // namespace
@@ -67,7 +68,7 @@ constexpr float kNavWidth = 210.0f;
 
 void draw_navigation(AppState& app, float height) {
   app.nav_rects.clear();
-  ImGui::BeginChild("nav", ImVec2(kNavWidth, height), true);
+  ImGui::BeginChild("nav", ImVec2(kNavWidth, height), true, ImGuiWindowFlags_NavFlattened);
   if (app.fonts.heading) ImGui::PushFont(app.fonts.heading);
   ImGui::TextUnformatted("Image Model");
   ImGui::TextUnformatted("Playground");
@@ -189,7 +190,9 @@ void Frame(AppState& app) {
   } else {
     app.nav_rects.clear();
   }
-  ImGui::BeginChild("lab", ImVec2(0, -status_height), true, ImGuiWindowFlags_HorizontalScrollbar);
+  // NavFlattened: Tab and the arrows reach the lab's controls without entering the child first.
+  ImGui::BeginChild("lab", ImVec2(0, -status_height), true,
+                    ImGuiWindowFlags_HorizontalScrollbar | ImGuiWindowFlags_NavFlattened);
   update_and_draw_labs(app);
   ImGui::EndChild();
   draw_status_bar(app);
@@ -207,6 +210,7 @@ std::string state_json(const AppState& app) {
             {"embed", app.embed},
             {"nav_visible", !app.nav_rects.empty()},
             {"frames", app.clock.frame},
+            {"idle", app.idle},
             {"simd", kWasmSimd},
             {"kernels", active_kernels()},
             {"data",
@@ -216,6 +220,7 @@ std::string state_json(const AppState& app) {
               {"loading", app.data.loading_set},
               {"error", app.data.error}}},
             {"nav", nav}};
+  for (const ImVec4& r : lab_tab_rects()) j["tabs"].push_back({{"x", r.x}, {"y", r.y}, {"w", r.z}, {"h", r.w}});
   // Each lab under its key; the data lab's own fields join the data summary.
   for (const LiveLab& live : app.labs) {
     if (!live.lab) continue;

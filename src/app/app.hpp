@@ -37,6 +37,10 @@ struct AppState {
   bool embed = false;              // ?embed=1: no navigation, for iframes in course pages
   std::vector<NavRect> nav_rects;  // filled every frame the navigation is drawn
   FrameClock clock;
+  // Idling (platform/main.cpp): keep_awake asks for the next frame (set by labs during a frame
+  // and by the page's callbacks between frames); idle is true while frames are skipped.
+  bool keep_awake = false;
+  bool idle = false;
 };
 
 // Makes every lab, applies URL parameters (lab, embed, the current lab's settings) and warns

@@ -32,7 +32,15 @@ struct LabContext {
   const Fonts& fonts;
   DataState& data;  // MNIST, shared by every lab (the data lab loads the full sets)
   const FrameClock& clock;
-  Probes& probes;  // this lab's named rectangles for browser tests
+  Probes& probes;         // this lab's named rectangles for browser tests
+  bool* awake = nullptr;  // AppState::keep_awake
+
+  // A job advanced (training, cross-validation, a download) or something moves: draw the next
+  // frame even if no input comes. Without it the app stops drawing about a second after the
+  // last input (platform/main.cpp's idling).
+  void keep_awake() const {
+    if (awake) *awake = true;
+  }
 };
 
 // A file the user picked after host.open_file(purpose, …).

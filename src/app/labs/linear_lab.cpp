@@ -19,6 +19,7 @@
 #include "app/widgets/lab_tabs.hpp"
 #include "app/widgets/plot.hpp"
 #include "app/widgets/point_plane.hpp"
+#include "app/widgets/shortcut_button.hpp"
 #include "core/data/digit_preprocess.hpp"
 #include "core/error.hpp"
 #include "core/eval/metrics.hpp"
@@ -342,17 +343,17 @@ void draw_points_tab(LinearLabState& s, LabContext& ctx) {
   draw_loss_controls(s.settings, s.settings.lambda, 1.0f);
   ImGui::SetNextItemWidth(250);
   ImGui::SliderFloat("learning rate", &s.settings.learning_rate, 0.001f, 1.0f, "%.3f", ImGuiSliderFlags_Logarithmic);
-  if (ImGui::Button(p.playing ? "Pause" : "Play")) p.playing = !p.playing;
+  if (ShortcutButton(p.playing ? "Pause" : "Play", kPlayPauseKey)) p.playing = !p.playing;
   ctx.probes.item("play2d");
   ImGui::SameLine();
-  if (ImGui::Button("Single step")) ++p.pending_steps;
+  if (ShortcutButton("Single step", kStepKey)) ++p.pending_steps;
   ImGui::SameLine();
   if (ImGui::Button("Randomize W")) {
     ++p.seed;
     p.reset_weights = true;
   }
   ImGui::SameLine();
-  if (ImGui::Button("Reset data")) {
+  if (ShortcutButton("Reset data", kResetKey)) {
     ++p.seed;
     p.reset_data = true;
   }
@@ -617,7 +618,7 @@ void draw_confusion(const LinearMnistState& m) {
 void draw_digit_scores(LinearMnistState& m, Host& host) {
   ImGui::TextUnformatted("Draw a digit: its ten scores");
   DrawCanvas("lin_canvas", m.canvas, 196, 11.0f, false, host);
-  if (ImGui::Button("Clear##lin")) canvas_clear(m.canvas);
+  if (ShortcutButton("Clear##lin", kClearKey)) canvas_clear(m.canvas);
 }
 
 // The drawn digit's scores, again when the drawing changed or while the model learns.
@@ -711,6 +712,14 @@ void update_mnist(LinearLabState& s, LabContext& ctx, double budget_ms) {
   }
 }
 
+// Playing, preparing features or training needs the next frame, input or not.
+void keep_awake_while_running(const LinearLabState& s, const LabContext& ctx) {
+  const LinearMnistState& m = s.mnist;
+  const bool training = m.trainer && m.playing && !m.trainer->done();
+  if (training || m.preparing || m.train_requested || (s.points.playing && s.tab == LinearTab::Points2d))
+    ctx.keep_awake();
+}
+
 void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   LinearMnistState& m = s.mnist;
   if (!draw_data_needed(ctx)) return;
@@ -756,7 +765,7 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   } else if (!m.trainer) {
     if (ImGui::Button("Train")) m.train_requested = true;
   } else if (!m.trainer->done()) {
-    if (ImGui::Button(m.playing ? "Pause" : "Resume")) m.playing = !m.playing;
+    if (ShortcutButton(m.playing ? "Pause" : "Resume", kPlayPauseKey)) m.playing = !m.playing;
   } else {
     ImGui::BeginDisabled();
     ImGui::Button("Done");
@@ -764,7 +773,7 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   }
   ctx.probes.item("play");
   ImGui::SameLine();
-  if (ImGui::Button("Reset")) reset_mnist_training(m);
+  if (ShortcutButton("Reset", kResetKey)) reset_mnist_training(m);
   if (!m.error.empty()) ErrorText(m.error);
   if (m.preparing) {
     const FeatureJob& job = *m.preparing;
@@ -904,9 +913,13 @@ void draw_compare_tab(LinearLabState& s) {
 void update_linear_lab(LinearLabState& s, LabContext& ctx) {
   update_points(s, ctx.host);
   update_mnist(s, ctx, s.tab == LinearTab::Mnist ? 14.0 : 8.0);
+  keep_awake_while_running(s, ctx);
 }
 
-void background_linear_lab(LinearLabState& s, LabContext& ctx) { update_mnist(s, ctx, 8.0); }
+void background_linear_lab(LinearLabState& s, LabContext& ctx) {
+  update_mnist(s, ctx, 8.0);
+  keep_awake_while_running(s, ctx);
+}
 
 void draw_linear_lab(LinearLabState& s, LabContext& ctx) {
   LabHeading(ctx.fonts.heading, "Linear classifier",

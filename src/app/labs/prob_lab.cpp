@@ -66,7 +66,7 @@ std::vector<Hypothesis> star_wars() {
 // The assignment of row r of the table (the last variable varies fastest).
 // [SECTION] tables & chain rule -------------------------------------------------------------
 
-void draw_tables_tab(ProbLabState& s) {
+void draw_tables_tab(ProbLabState& s, Probes& probes) {
   ImGui::SetNextItemWidth(320);
   if (EnumCombo<ProbDataset>("data set", s.dataset, kDatasets)) load_dataset(s);
   ImGui::SameLine();
@@ -93,6 +93,7 @@ void draw_tables_tab(ProbLabState& s) {
         if (v == 0 && ImGui::Selectable("##row", s.selected_row == r,
                                         ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap))
           s.selected_row = r;
+        if (v == 0) probes.item("row" + std::to_string(r));  // for tests that tap a row
         if (v == 0) ImGui::SameLine(0, 0);
         ImGui::TextUnformatted(t.variables[size_t(v)].values[size_t(a[size_t(v)])].c_str());
       }
@@ -337,7 +338,7 @@ void draw_prob_lab(ProbLabState& s, LabContext& ctx) {
   static constexpr const char* kTabNames[] = {"Tables & the chain rule", "Cross-entropy by hand", "Bayes, MAP and MLE"};
   if (!LabTabs("prob_tabs", kTabNames, s.tab, s.select_tab)) return;
   switch (s.tab) {
-    case ProbTab::Tables: draw_tables_tab(s); break;
+    case ProbTab::Tables: draw_tables_tab(s, ctx.probes); break;
     case ProbTab::CrossEntropy: draw_ce_tab(s); break;
     case ProbTab::Bayes: draw_bayes_tab(s); break;
   }
