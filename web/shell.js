@@ -1,8 +1,9 @@
 // shell.js — the page around the WebAssembly app: checks that the browser has WebGL2 and
 // WebAssembly SIMD (and says plainly what is missing otherwise), shows a progress bar while the
 // app and the default MNIST subset download, fetches and gunzips MNIST files for the app, shows
-// what went wrong when the app cannot start or a file cannot be used, and exposes
-// window.implay.state() and urlTable() for tests. Every URL here is relative: dist/ runs on any static host.
+// what went wrong when the app cannot start or a file cannot be used, lets the wheel scroll the
+// page when the app has nothing to scroll, and exposes window.implay.state() and urlTable() for
+// tests. Every URL here is relative: dist/ runs on any static host.
 'use strict';
 
 (function () {
@@ -194,6 +195,15 @@
     formatBytes,
     describeError,
   };
+  // The wheel over the lab scrolls the page around it (a course page embedding it in an iframe)
+  // unless the app has something under the pointer that scrolls. SDL preventDefault()s every
+  // wheel event on the canvas; this capture-phase listener runs first and keeps from SDL the
+  // events the app does not want, without preventDefault, so the browser scrolls the page.
+  window.addEventListener('wheel', (event) => {
+    if (event.target !== window.Module.canvas || !window.Module._implay_wants_wheel) return;
+    if (!window.Module._implay_wants_wheel()) event.stopImmediatePropagation();
+  }, { capture: true, passive: true });
+
   window.implay = {
     firstFrameAt: null,
     state() { return JSON.parse(Module.UTF8ToString(Module.ccall('implay_state_json', 'number', [], []))); },

@@ -13,6 +13,7 @@
 #include "app/url_params.hpp"
 #include "app/url_table.hpp"
 #include "app/widgets/help.hpp"
+#include "app/widgets/lab_tabs.hpp"
 #include "app/widgets/try_this.hpp"
 #include "core/target.hpp"
 
@@ -23,8 +24,8 @@ namespace implay::app {
 namespace {
 
 LabContext context_of(AppState& app, LiveLab& live) {
-  return LabContext{app.host, app.fonts, app.data, app.clock, live.probes, live.activity, &app.address.hidden,
-                    app.address.locked};
+  return LabContext{app.host,      app.fonts,           app.data,           app.clock,      live.probes,
+                    live.activity, &app.address.hidden, app.address.locked, &app.keep_awake};
 }
 
 // Panels of the frame itself that hide= may name besides the lab's ("try": the Try this panel).
@@ -207,7 +208,7 @@ constexpr float kNavWidth = 210.0f;
 
 void draw_navigation(AppState& app, float height) {
   app.nav_rects.clear();
-  ImGui::BeginChild("nav", ImVec2(kNavWidth, height), true);
+  ImGui::BeginChild("nav", ImVec2(kNavWidth, height), true, ImGuiWindowFlags_NavFlattened);
   if (app.fonts.heading) ImGui::PushFont(app.fonts.heading);
   ImGui::TextUnformatted("Image Model");
   ImGui::TextUnformatted("Playground");
@@ -415,7 +416,8 @@ void Frame(AppState& app) {
     app.nav_rects.clear();
   }
   // No horizontal scrollbar: a lab fits the width it gets (layout report, tests/browser/fit).
-  ImGui::BeginChild("lab", ImVec2(0, -status_height), true);
+  // NavFlattened: Tab and the arrows reach the lab's controls without entering the child first.
+  ImGui::BeginChild("lab", ImVec2(0, -status_height), true, ImGuiWindowFlags_NavFlattened);
   ImGui::PushTextWrapPos(0.0f);  // text wraps at the region's edge rather than running off it
   update_and_draw_labs(app);
   if (app.embed) draw_open_full_page(app);
@@ -452,6 +454,7 @@ std::string state_json(const AppState& app) {
             {"embed", app.embed},
             {"nav_visible", !app.nav_rects.empty()},
             {"frames", app.clock.frame},
+            {"idle", app.idle},
             {"simd", kWasmSimd},
             {"kernels", active_kernels()},
             {"data",
@@ -468,14 +471,14 @@ std::string state_json(const AppState& app) {
               {"clipped", app.layout.clipped}}},
             {"about_open", app.show_about},
             {"try", try_json(app)},
-
-{"url", app.address.query},
+            {"url", app.address.query},
             {"copied", app.address.copied},
             {"locked", app.address.locked},
             {"hidden", app.address.hidden}};
   json frame;
   app.frame_probes.write_to(frame);
   j["frame"] = frame.is_null() ? json::object() : frame;
+  for (const ImVec4& r : lab_tab_rects()) j["tabs"].push_back({{"x", r.x}, {"y", r.y}, {"w", r.z}, {"h", r.w}});
   // Each lab under its key; the data lab's own fields join the data summary.
   for (const LiveLab& live : app.labs) {
     if (!live.lab) continue;

@@ -63,6 +63,10 @@ struct AppState {
   AddressState address;
   Probes frame_probes;  // the frame's own controls (share, embed, open_full)
   FrameClock clock;
+  // Idling (platform/main.cpp): keep_awake asks for the next frame (set by labs during a frame
+  // and by the page's callbacks between frames); idle is true while frames are skipped.
+  bool keep_awake = false;
+  bool idle = false;
 };
 
 // Makes every lab, applies URL parameters (lab, embed, the current lab's settings) and warns

@@ -46,6 +46,14 @@ struct LabContext {
         if (h == panel) return false;
     return true;
   }
+  bool* awake = nullptr;  // AppState::keep_awake
+
+  // A job advanced (training, cross-validation, a download) or something moves: draw the next
+  // frame even if no input comes. Without it the app stops drawing about a second after the
+  // last input (platform/main.cpp's idling).
+  void keep_awake() const {
+    if (awake) *awake = true;
+  }
 };
 
 // A file the user picked after host.open_file(purpose, …).

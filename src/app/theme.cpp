@@ -27,7 +27,7 @@ void apply_theme(ImGuiStyle& style) {
   style.ItemSpacing = ImVec2(10, 8);
   style.ItemInnerSpacing = ImVec2(6, 4);
   style.ScrollbarSize = 14;
-  style.GrabMinSize = 12;
+  style.GrabMinSize = 8;
   style.WindowRounding = 0;
   style.ChildRounding = 6;
   style.FrameRounding = 5;
@@ -49,8 +49,12 @@ void apply_theme(ImGuiStyle& style) {
   c[ImGuiCol_Header] = ImVec4(0.80f, 0.88f, 0.98f, 1.0f);
   c[ImGuiCol_HeaderHovered] = ImVec4(0.86f, 0.91f, 0.98f, 1.0f);
   c[ImGuiCol_HeaderActive] = ImVec4(0.72f, 0.83f, 0.97f, 1.0f);
-  c[ImGuiCol_SliderGrab] = ImVec4(0.0f, 0.45f, 0.70f, 1.0f);
-  c[ImGuiCol_SliderGrabActive] = ImVec4(0.0f, 0.36f, 0.58f, 1.0f);
+  // The slider's value is drawn over its grab: a narrow, translucent grab keeps the dark digits
+  // readable wherever the handle is (ImGui's solid 12 px grab hid them).
+  c[ImGuiCol_SliderGrab] = ImVec4(0.0f, 0.45f, 0.70f, 0.45f);
+  c[ImGuiCol_SliderGrabActive] = ImVec4(0.0f, 0.36f, 0.58f, 0.60f);
+  // Keyboard focus: a strong vermillion frame, distinct from the blues of hover and selection.
+  c[ImGuiCol_NavHighlight] = ImVec4(0.84f, 0.37f, 0.0f, 1.0f);
   c[ImGuiCol_CheckMark] = ImVec4(0.0f, 0.45f, 0.70f, 1.0f);
   c[ImGuiCol_PlotHistogram] = ImVec4(0.0f, 0.45f, 0.70f, 1.0f);
 }

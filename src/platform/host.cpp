@@ -230,23 +230,28 @@ void load_initial_data(app::AppState& app) {
 
 void first_frame_shown() { js_first_frame(); }
 
+// What the page hands over changes the screen: draw the next frames (main.cpp's idling).
+static app::AppState* woken_app() {
+  if (g_app) g_app->keep_awake = true, g_app->idle = false;
+  return g_app;
+}
+
 }  // namespace implay::platform
 
 // Called by web/shell.js. Bytes are copied by the app; the page frees its buffer afterwards.
 extern "C" {
 EMSCRIPTEN_KEEPALIVE void implay_data_progress(const char* set, double received, double total) {
-  if (implay::platform::g_app) implay::app::on_data_progress(implay::platform::g_app->data, set, received, total);
+  if (auto* app = implay::platform::woken_app()) implay::app::on_data_progress(app->data, set, received, total);
 }
 EMSCRIPTEN_KEEPALIVE void implay_data_file(const char* set, const char* file, const uint8_t* bytes, int size) {
-  if (implay::platform::g_app)
-    implay::app::on_data_file(implay::platform::g_app->data, set, file, {bytes, size_t(size)});
+  if (auto* app = implay::platform::woken_app()) implay::app::on_data_file(app->data, set, file, {bytes, size_t(size)});
 }
 EMSCRIPTEN_KEEPALIVE void implay_data_failed(const char* set, const char* message) {
-  if (implay::platform::g_app) implay::app::on_data_failed(implay::platform::g_app->data, set, message);
+  if (auto* app = implay::platform::woken_app()) implay::app::on_data_failed(app->data, set, message);
 }
 EMSCRIPTEN_KEEPALIVE void implay_file_opened(const char* purpose, const char* name, const uint8_t* bytes, int size) {
-  if (implay::platform::g_app)
-    implay::app::on_file_opened(*implay::platform::g_app, purpose, name, {bytes, size_t(size)});
+  if (auto* app = implay::platform::woken_app())
+    implay::app::on_file_opened(*app, purpose, name, {bytes, size_t(size)});
 }
 // Every lab's URL table (window.implay.urlTable()): what the docs test compares with the README.
 EMSCRIPTEN_KEEPALIVE const char* implay_url_table_json() {

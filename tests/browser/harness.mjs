@@ -41,8 +41,9 @@ export async function startSession() {
 // Opens a page in a new context and records console errors, page errors, failed requests and
 // HTTP errors in `problems` (and console warnings in `warnings`). `routes`: [[url glob, handler]]
 // pairs for context.route, installed before the page loads (to serve a broken or missing file).
-export async function openPage(session, query = '', { viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, init, routes = [] } = {}) {
-  const context = await session.browser.newContext({ viewport, deviceScaleFactor });
+// hasTouch: a touch screen (page.touchscreen.tap).
+export async function openPage(session, query = '', { viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, hasTouch = false, init, routes = [] } = {}) {
+  const context = await session.browser.newContext({ viewport, deviceScaleFactor, hasTouch });
   if (init) await context.addInitScript(init);
   for (const [url, handler] of routes) await context.route(url, handler);
   const page = await context.newPage();
@@ -70,13 +71,23 @@ export async function waitForApp(page, { frames = 3, data = true, timeout = 3000
   return page.evaluate(() => window.implay.state());
 }
 
-// Waits until the app has drawn `count` more frames. Input sent before this call is then seen:
-// the browser hands events to SDL before the next frame, which reads them, and ImGui acts on a
-// click in the frame after. Tests count frames, never milliseconds, so a busy machine that draws
-// 5 frames a second instead of 60 only makes them slower.
+// Waits until the app has drawn `count` more frames, or is idle. Input sent before this call is
+// then seen: the browser hands events to SDL before the next frame, which reads them, and ImGui
+// acts on a click in the frame after. An app that is idle has taken every input (an event marks
+// it awake as it arrives) and drew at least 10 frames after the last one (platform/main.cpp),
+// so for count ≤ 10 "idle" means the same. Tests count frames, never milliseconds, so a busy
+// machine that draws 5 frames a second instead of 60 only makes them slower.
 export async function waitFrames(page, count = 3, { timeout = 30000 } = {}) {
   const start = await page.evaluate(() => window.implay.state().frames);
-  await page.waitForFunction((target) => window.implay.state().frames >= target, start + count, { timeout });
+  await page.waitForFunction((target) => {
+    const s = window.implay.state();
+    return s.frames >= target || s.idle;
+  }, start + count, { timeout });
+}
+
+// Waits until the app stopped drawing: no input, no job, the grace period over.
+export async function waitIdle(page, { timeout = 30000 } = {}) {
+  await page.waitForFunction(() => window.implay.state().idle, null, { timeout, polling: 100 });
 }
 
 // Waits while a sliced job (training, cross-validation) runs until `frames` more frames were

@@ -17,6 +17,7 @@
 #include "app/widgets/layout.hpp"
 #include "app/widgets/plot.hpp"
 #include "app/widgets/point_plane.hpp"
+#include "app/widgets/shortcut_button.hpp"
 #include "core/data/digit_preprocess.hpp"
 #include "core/error.hpp"
 #include "core/knn/regions.hpp"
@@ -384,10 +385,10 @@ void draw_mnist_tab(KnnLabState& s, LabContext& ctx) {
   const float display = 336.0f;
   DrawCanvas("digit_canvas", m.canvas, display, m.pen_radius, m.erase, ctx.host);
   ctx.probes.rect("canvas", canvas_pos, ImVec2(canvas_pos.x + display, canvas_pos.y + display));
-  if (ImGui::Button("Clear")) canvas_clear(m.canvas);
+  if (ShortcutButton("Clear", kClearKey)) canvas_clear(m.canvas);
   ImGui::SameLine();
   ImGui::BeginDisabled(m.canvas.strokes.empty());
-  if (ImGui::Button("Undo")) canvas_undo(m.canvas);
+  if (ShortcutButton("Undo", kUndoKey)) canvas_undo(m.canvas);
   ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::Checkbox("eraser", &m.erase);
@@ -677,6 +678,11 @@ void step_cv_jobs(KnnLabState& s, const DataState& data, double budget_ms) {
   step_test_eval(s, data, budget_ms);
 }
 
+// A job that is still running needs the next frame, input or not.
+void keep_awake_while_running(const KnnLabState& s, const LabContext& ctx) {
+  if (s.cv.job || s.cv.test_running) ctx.keep_awake();
+}
+
 }  // namespace
 
 // [SECTION] lab -------------------------------------------------------------------------------
@@ -686,6 +692,7 @@ void update_knn_lab(KnnLabState& s, LabContext& ctx) {
   update_mnist(s, ctx.data, ctx.host);
   step_cv_jobs(s, ctx.data, s.tab == KnnTab::CrossValidation ? 12.0 : 8.0);
   update_perception(s, ctx.data, ctx.host);
+  keep_awake_while_running(s, ctx);
 }
 
 namespace {
@@ -702,6 +709,7 @@ std::string knn_activity(const KnnLabState& s) {
 void background_knn_lab(KnnLabState& s, LabContext& ctx) {
   step_cv_jobs(s, ctx.data, 8.0);
   ctx.activity = knn_activity(s);
+  keep_awake_while_running(s, ctx);
 }
 
 void draw_knn_lab(KnnLabState& s, LabContext& ctx) {

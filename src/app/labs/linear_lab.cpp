@@ -20,6 +20,7 @@
 #include "app/widgets/layout.hpp"
 #include "app/widgets/plot.hpp"
 #include "app/widgets/point_plane.hpp"
+#include "app/widgets/shortcut_button.hpp"
 #include "core/data/digit_preprocess.hpp"
 #include "core/error.hpp"
 #include "core/eval/metrics.hpp"
@@ -82,8 +83,8 @@ bool draw_loss_controls(LinearSettings& s, float& lambda, float lambda_max) {
 
 }  // namespace
 
-  ImGui::BeginDisabled(ctx.locked);
-  ImGui::SetNextItemWidth(FitWidth(200, "data"));
+ImGui::BeginDisabled(ctx.locked);
+ImGui::SetNextItemWidth(FitWidth(200, "data"));
 }
 
 namespace {
@@ -327,7 +328,7 @@ void draw_points_column(LinearLabState& s, LabContext& ctx) {
   Linear2dState& p = s.points;
       "grows). Shaded: the positive side w·x + b ≥ 0 of the class picked above (or of the line you drag). "
       "Points can be dragged too.");
-  if (ctx.shown("table")) draw_example_table(s);
+      if (ctx.shown("table")) draw_example_table(s);
 }
 
 void draw_points_tab(LinearLabState& s, LabContext& ctx) {
@@ -349,17 +350,17 @@ void draw_points_tab(LinearLabState& s, LabContext& ctx) {
   ImGui::SetNextItemWidth(FitWidth(250, "learning rate"));
   ImGui::SliderFloat("learning rate", &s.settings.learning_rate, 0.001f, 1.0f, "%.3f", ImGuiSliderFlags_Logarithmic);
   ImGui::EndDisabled();
-  if (ImGui::Button(p.playing ? "Pause" : "Play")) p.playing = !p.playing;
+  if (ShortcutButton(p.playing ? "Pause" : "Play", kPlayPauseKey)) p.playing = !p.playing;
   ctx.probes.item("play2d");
   ImGui::SameLine();
-  if (ImGui::Button("Single step")) ++p.pending_steps;
+  if (ShortcutButton("Single step", kStepKey)) ++p.pending_steps;
   ImGui::SameLine();
   if (ImGui::Button("Randomize W")) {
     ++p.seed;
     p.reset_weights = true;
   }
   ImGui::SameLine();
-  if (ImGui::Button("Reset data")) {
+  if (ShortcutButton("Reset data", kResetKey)) {
     ++p.seed;
     p.reset_data = true;
   }
@@ -702,7 +703,7 @@ void draw_confusion(LinearMnistState& m, Probes& probes) {
 void draw_digit_scores(LinearMnistState& m, Host& host) {
   ImGui::TextUnformatted("Draw a digit: its ten scores");
   DrawCanvas("lin_canvas", m.canvas, 196, 11.0f, false, host);
-  if (ImGui::Button("Clear##lin")) canvas_clear(m.canvas);
+  if (ShortcutButton("Clear##lin", kClearKey)) canvas_clear(m.canvas);
 }
 
 // The drawn digit's scores, again when the drawing changed or while the model learns.
@@ -807,6 +808,14 @@ void update_mnist(LinearLabState& s, LabContext& ctx, double budget_ms) {
   }
 }
 
+// Playing, preparing features or training needs the next frame, input or not.
+void keep_awake_while_running(const LinearLabState& s, const LabContext& ctx) {
+  const LinearMnistState& m = s.mnist;
+  const bool training = m.trainer && m.playing && !m.trainer->done();
+  if (training || m.preparing || m.train_requested || (s.points.playing && s.tab == LinearTab::Points2d))
+    ctx.keep_awake();
+}
+
 void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   LinearMnistState& m = s.mnist;
   if (!draw_data_needed(ctx)) return;
@@ -852,7 +861,7 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   } else if (!m.trainer) {
     if (ImGui::Button("Train")) m.train_requested = true;
   } else if (!m.trainer->done()) {
-    if (ImGui::Button(m.playing ? "Pause" : "Resume")) m.playing = !m.playing;
+    if (ShortcutButton(m.playing ? "Pause" : "Resume", kPlayPauseKey)) m.playing = !m.playing;
   } else {
     ImGui::BeginDisabled();
     ImGui::Button("Done");
@@ -860,7 +869,7 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   }
   ctx.probes.item("play");
   ImGui::SameLine();
-  if (ImGui::Button("Reset")) reset_mnist_training(m);
+  if (ShortcutButton("Reset", kResetKey)) reset_mnist_training(m);
   static constexpr EnumChoice<TrainSpeed> kSpeedChoices[] = {{TrainSpeed::Fast, "fast: as much as a frame allows"},
                                                              {TrainSpeed::Slow, "slow: 20 batches a second"},
                                                              {TrainSpeed::VerySlow, "very slow: 4 batches a second"}};
@@ -1014,6 +1023,7 @@ void draw_compare_tab(LinearLabState& s) {
 void update_linear_lab(LinearLabState& s, LabContext& ctx) {
   update_points(s, ctx.host);
   update_mnist(s, ctx, s.tab == LinearTab::Mnist ? 14.0 : 8.0);
+  keep_awake_while_running(s, ctx);
 }
 
 namespace {
@@ -1032,6 +1042,7 @@ std::string linear_activity(const LinearLabState& s) {
 void background_linear_lab(LinearLabState& s, LabContext& ctx) {
   update_mnist(s, ctx, 8.0);
   ctx.activity = linear_activity(s);
+  keep_awake_while_running(s, ctx);
 }
 
 void draw_linear_lab(LinearLabState& s, LabContext& ctx) {

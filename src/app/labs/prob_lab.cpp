@@ -3,9 +3,9 @@
 #include "app/labs/prob_lab.hpp"
 
 #include <algorithm>
-#include <optional>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "app/lab.hpp"
 #include "app/url_table.hpp"
@@ -89,6 +89,7 @@ void draw_count_table(ProbLabState& s, const LabContext& ctx) {
         if (v == 0 && ImGui::Selectable("##row", s.selected_row == r,
                                         ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap))
           s.selected_row = r;
+        if (v == 0) ctx.probes.item("row" + std::to_string(r));  // for tests that tap a row
         if (v == 0) ImGui::SameLine(0, 0);
         ImGui::TextUnformatted(t.variables[size_t(v)].values[size_t(a[size_t(v)])].c_str());
       }

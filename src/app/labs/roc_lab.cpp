@@ -354,6 +354,7 @@ void draw_roc(RocLabState& s, const ThresholdMetrics& at, Probes& probes) {
 // [SECTION] lab ----------------------------------------------------------------------------
 
 void update_roc_lab(RocLabState& s, LabContext& ctx) {
+  if (s.job) ctx.keep_awake();       // the training job steps this frame and needs the next one
   if (s.source != s.shown_source) {  // a tab click: the other source's curves go
     s.a.valid = s.b.valid = false;
     s.toy_key = {};
@@ -408,6 +409,7 @@ std::string roc_activity(const RocLabState& s) {
 void background_roc_lab(RocLabState& s, LabContext& ctx) {
   ctx.activity = roc_activity(s);
   if (!s.job) return;
+  ctx.keep_awake();
   try {
     if (step_job(*s.job, kFrameBudgetMs)) finish_job(s);
   } catch (const Error& e) {

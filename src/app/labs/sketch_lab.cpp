@@ -21,6 +21,7 @@
 #include "app/widgets/lab_tabs.hpp"
 #include "app/widgets/layout.hpp"
 #include "app/widgets/plot.hpp"
+#include "app/widgets/shortcut_button.hpp"
 #include "core/error.hpp"
 #include "core/pixel/chain_tables.hpp"
 #include "core/pixel/pixel_model_nade.hpp"
@@ -519,12 +520,12 @@ void draw_completions(SketchLabState& s, const LabContext& ctx) {
 void draw_tab_draw(SketchLabState& s, LabContext& ctx) {
   ImGui::BeginGroup();
   draw_sketch_canvas(s, ctx, 11.0f);
-  if (ImGui::Button("Clear"))
+  if (ShortcutButton("Clear", kClearKey))
     s.drawing.undo.push_back(s.drawing.sketch), std::fill(s.drawing.sketch.begin(), s.drawing.sketch.end(), 0),
         ++s.drawing.sketch_version;
   ImGui::SameLine();
   ImGui::BeginDisabled(s.drawing.undo.empty());
-  if (ImGui::Button("Undo"))
+  if (ShortcutButton("Undo", kUndoKey))
     s.drawing.sketch = s.drawing.undo.back(), s.drawing.undo.pop_back(), ++s.drawing.sketch_version;
   ImGui::EndDisabled();
   ImGui::SameLine();
@@ -1004,6 +1005,7 @@ void draw_model_bar(SketchLabState& s, Probes& probes) {
 // Keeps the models in step with the data and the settings, advances training by one slice and
 // re-analyses the sketch when it or the model changed: everything before the first ImGui call.
 void update_sketch_lab(SketchLabState& s, LabContext& ctx) {
+  if (s.models.trainer) ctx.keep_awake();  // training steps this frame and needs the next one
   upload_thumbnails(s.set, ctx.host);
   if (!ctx.data.ready()) return;
   try {

@@ -5,15 +5,32 @@
 
 namespace implay::app {
 
+namespace {
+
+void HelpText(const char* text) {
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
+  ImGui::TextUnformatted(text);
+  ImGui::PopTextWrapPos();
+}
+
+}  // namespace
+
+// Hover shows the text as a tooltip; a click or a tap (a touch screen has no hover) pins it in
+// a popup until the next click elsewhere.
 void HelpMarker(const char* text) {
   ImGui::TextDisabled("(?)");
-  if (ImGui::IsItemHovered()) {
+  const bool hovered = ImGui::IsItemHovered();
+  ImGui::PushID(text);
+  if (ImGui::IsItemClicked()) ImGui::OpenPopup("help");
+  if (ImGui::BeginPopup("help")) {
+    HelpText(text);
+    ImGui::EndPopup();
+  } else if (hovered) {
     ImGui::BeginTooltip();
-    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
-    ImGui::TextUnformatted(text);
-    ImGui::PopTextWrapPos();
+    HelpText(text);
     ImGui::EndTooltip();
   }
+  ImGui::PopID();
 }
 
 void LabHeading(ImFont* heading_font, const char* title, const char* subtitle) {

@@ -4,7 +4,8 @@
 
 namespace implay::app {
 
-// A greyed "(?)" that shows `text` in a tooltip when hovered (ImGui's demo HelpMarker).
+// A greyed "(?)" that shows `text` in a tooltip when hovered (ImGui's demo HelpMarker) and in
+// a popup when clicked or tapped, so it is reachable without hover (touch screens).
 void HelpMarker(const char* text);
 
 // A lab title in the heading font with a one-line muted subtitle.

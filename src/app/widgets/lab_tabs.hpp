@@ -4,6 +4,7 @@
 #pragma once
 #include <span>
 #include <string>
+#include <vector>
 
 #include "imgui.h"
 
@@ -13,6 +14,10 @@ namespace implay::app {
 // While `select` is set (a URL named the tab) that tab is selected and `select` is cleared.
 // Draw the content of `tab` after the call. Returns false when the bar is not visible.
 bool LabTabs(const char* id, std::span<const char* const> names, int& tab, bool& select);
+
+// The headers of the tab bar LabTabs drew last, (x, y, w, h) in CSS pixels per tab, for browser
+// tests that click or tap a tab like a person (state_json's "tabs").
+const std::vector<ImVec4>& lab_tab_rects();
 
 template <class Tab>
 bool LabTabs(const char* id, std::span<const char* const> names, Tab& tab, bool& select) {

@@ -1,0 +1,72 @@
+// idle.test.mjs — the app stops drawing when nothing changes and starts again at once: frames
+// over 3 idle seconds after load, a drag over the kNN plane that draws a frame on every move,
+// and kNN cross-validation that keeps frames coming until it ends.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSession, openPage, waitForApp, waitIdle } from './harness.mjs';
+
+let session;
+before(async () => { session = await startSession(); });
+after(async () => { await session?.close(); });
+
+const state = (page) => page.evaluate(() => window.implay.state());
+const frameCount = async (page) => (await state(page)).frames;
+
+test('idle after load: at most 5 frames in 3 s; every move of a drag draws a frame', async () => {
+  const { page, context, problems } = await openPage(session, '?lab=knn&mode=2d');
+  await waitForApp(page);
+  await waitIdle(page);
+  const before = await frameCount(page);
+  await page.waitForTimeout(3000);  // the measurement window itself, not a wait for a state
+  const idleFrames = (await frameCount(page)) - before;
+  console.log(`  frames drawn in 3 idle seconds: ${idleFrames}`);
+  assert.ok(idleFrames <= 5, `${idleFrames} frames drawn while idle (goal ≤ 5)`);
+  assert.equal((await state(page)).idle, true);
+
+  // Drag across the plane (the right half of the lab): each move must be drawn.
+  const viewport = page.viewportSize();
+  const x0 = viewport.width * 0.6, y0 = viewport.height * 0.45;
+  await page.mouse.move(x0, y0);
+  await page.mouse.down({ button: 'right' });  // a right drag on empty plane adds no point
+  let drawn = 0;
+  for (let i = 1; i <= 12; ++i) {
+    const start = await frameCount(page);
+    await page.mouse.move(x0 + i * 8, y0 + i * 4);
+    await page.waitForFunction((n) => window.implay.state().frames > n, start, { timeout: 10000 });
+    drawn++;
+  }
+  await page.mouse.up({ button: 'right' });
+  assert.equal(drawn, 12, 'a frame was drawn after every one of 12 moves');
+  await waitIdle(page);  // and it goes quiet again
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a job keeps the frames coming while it runs, then the app idles', async () => {
+  const { page, context, problems } = await openPage(session, '?lab=knn&mode=cv');
+  await waitForApp(page);
+  await page.waitForFunction(() => window.implay.state().knn.cv_run?.w > 0, null, { timeout: 10000 });
+  await waitIdle(page);
+  const s = await state(page);
+  await page.mouse.click(s.knn.cv_run.x + s.knn.cv_run.w / 2, s.knn.cv_run.y + s.knn.cv_run.h / 2);
+  await page.waitForFunction(() => window.implay.state().knn.cv_running, null, { timeout: 20000 });
+  // Past the click's grace period the job alone keeps the app drawing: sample the frame counter
+  // every half second while it runs, with no input at all.
+  let samples = 0, advancing = 0, last = await frameCount(page);
+  for (;;) {
+    await page.waitForTimeout(500);
+    const t = await state(page);
+    if (!t.knn.cv_running) break;
+    samples++;
+    if (t.frames > last) advancing++;
+    assert.equal(t.idle, false, 'not idle while cross-validating');
+    last = t.frames;
+  }
+  console.log(`  cross-validation: frames advanced in ${advancing} of ${samples} half-second samples`);
+  assert.ok(samples >= 3, `the job ran long enough to sample (${samples} samples)`);
+  assert.equal(advancing, samples, 'frames advanced in every sample while the job ran');
+  assert.ok((await state(page)).knn.cv_best_k > 0, 'the job finished with a result');
+  await waitIdle(page);  // and then the app goes quiet
+  assert.deepEqual(problems, []);
+  await context.close();
+});
