@@ -83,8 +83,73 @@ bool draw_loss_controls(LinearSettings& s, float& lambda, float lambda_max) {
 
 }  // namespace
 
-ImGui::BeginDisabled(ctx.locked);
-ImGui::SetNextItemWidth(FitWidth(200, "data"));
+namespace {
+
+constexpr UrlWord<LinearTab> kTabWords[] = {
+    {LinearTab::Points2d, "2d"}, {LinearTab::Mnist, "mnist"}, {LinearTab::Compare, "compare"}};
+constexpr UrlWord<LossKind> kLossWords[] = {{LossKind::MulticlassHinge, "svm"},
+                                            {LossKind::OneVsAllHinge, "ova"},
+                                            {LossKind::StructuredHinge, "structured"},
+                                            {LossKind::SoftmaxCrossEntropy, "softmax"}};
+constexpr UrlWord<Regularizer> kRegWords[] = {{Regularizer::None, "none"},
+                                              {Regularizer::L2, "l2"},
+                                              {Regularizer::L1, "l1"},
+                                              {Regularizer::ElasticNet, "elastic"}};
+constexpr UrlWord<FeatureKind> kFeatureWords[] = {
+    {FeatureKind::Pixels, "pixels"}, {FeatureKind::Histogram, "histogram"}, {FeatureKind::Hog, "hog"}};
+constexpr UrlWord<Optimizer> kOptimizerWords[] = {{Optimizer::Sgd, "sgd"}, {Optimizer::Adam, "adam"}};
+constexpr UrlWord<TrainSpeed> kSpeedWords[] = {
+    {TrainSpeed::Fast, "fast"}, {TrainSpeed::Slow, "slow"}, {TrainSpeed::VerySlow, "veryslow"}};
+
+// λ and the learning rate: the MNIST tab has its own (its scale differs); a link sets both, as
+// it always did, and holds the one of the tab it shows.
+double shown_lambda(const LinearLabState& s) { return s.tab == LinearTab::Mnist ? s.mnist.lambda : s.settings.lambda; }
+double shown_lr(const LinearLabState& s) {
+  return s.tab == LinearTab::Mnist ? s.mnist.learning_rate : s.settings.learning_rate;
+}
+
+}  // namespace
+
+const UrlTable<LinearLabState>& linear_url_table() {
+  using S = LinearLabState;
+  static const UrlTable<S> table = {
+      {url_tab<S, kTabWords>(
+           "the tab: 2-D points, MNIST training, softmax vs SVM", [](auto& s) -> auto& { return s.tab; }),
+       url_enum<S, kLossWords>(
+           "loss", "the loss", [](auto& s) -> auto& { return s.settings.loss; }),
+       url_float<S>(
+           "margin", 0.1, 5, "Δ of the hinge losses", [](auto& s) -> auto& { return s.settings.margin; }),
+       url_enum<S, kRegWords>(
+           "reg", "the regularizer", [](auto& s) -> auto& { return s.settings.reg; }),
+       {{"lambda", "λ, the regularization strength (of the tab shown)", UrlKind::Float, 0, 10, {}},
+        shown_lambda,
+        [](S& s, double v) { s.settings.lambda = s.mnist.lambda = float(v); }},
+       {{"lr", "the learning rate (of the tab shown)", UrlKind::Float, 1e-6, 10, {}},
+        shown_lr,
+        [](S& s, double v) { s.settings.learning_rate = s.mnist.learning_rate = float(v); }},
+       url_enum<S, kToyPresetWords>(
+           "preset", "the 2-D point set", [](auto& s) -> auto& { return s.points.preset; }),
+       url_int<S>(
+           "classes", 3, 5, "classes of the 2-D set", [](auto& s) -> auto& { return s.points.num_classes; }),
+       url_int<S>(
+           "points", 2, 40, "2-D points per class", [](auto& s) -> auto& { return s.points.points_per_class; }),
+       url_int<S>(
+           "seed", 0, 1000000, "the 2-D sample and first W (Reset data, Randomize W count up)",
+           [](auto& s) -> auto& { return s.points.seed; }),
+       url_enum<S, kFeatureWords>(
+           "features", "MNIST features", [](auto& s) -> auto& { return s.mnist.features.kind; }),
+       url_enum<S, kOptimizerWords>(
+           "optimizer", "MNIST optimizer", [](auto& s) -> auto& { return s.mnist.optimizer; }),
+       url_int<S>(
+           "epochs", 1, 20, "MNIST training epochs", [](auto& s) -> auto& { return s.mnist.epochs; }),
+       url_int<S>(
+           "batch", 10, 500, "MNIST minibatch size", [](auto& s) -> auto& { return s.mnist.batch_size; }),
+       url_enum<S, kSpeedWords>(
+           "speed", "MNIST training speed: slow shows every batch", [](auto& s) -> auto& { return s.mnist.speed; })},
+      {{"settings", "the settings column of the 2-D and MNIST tabs"},
+       {"table", "the per-example score table of the 2-D tab"},
+       {"summary", "the sentence under the lab's heading"}}};
+  return table;
 }
 
 namespace {
@@ -326,19 +391,8 @@ void draw_example_table(const LinearLabState& s) {
 // The left column of the 2-D tab: the data and loss settings, the step buttons, the loss terms.
 void draw_points_column(LinearLabState& s, LabContext& ctx) {
   Linear2dState& p = s.points;
-      "grows). Shaded: the positive side w·x + b ≥ 0 of the class picked above (or of the line you drag). "
-      "Points can be dragged too.");
-      if (ctx.shown("table")) draw_example_table(s);
-}
-
-void draw_points_tab(LinearLabState& s, LabContext& ctx) {
-  if (!ctx.shown("settings")) {  // hide=settings: the plane alone, full width
-    draw_2d_plane(s, ctx);
-    return;
-  }
-  Panes panes("lin_points", 380, 300);
-  draw_points_column(s, ctx);
-  panes.next();
+  ImGui::BeginDisabled(ctx.locked);
+  ImGui::SetNextItemWidth(FitWidth(200, "data"));
   bool regen = EnumCombo<ToyPreset>("data", p.preset, kToyPresetChoices);
   ImGui::SetNextItemWidth(FitWidth(200, "classes"));
   regen |= ImGui::SliderInt("classes", &p.num_classes, 3, 5);

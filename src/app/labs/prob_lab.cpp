@@ -163,7 +163,7 @@ void draw_tables_tab(ProbLabState& s, const LabContext& ctx) {
     ImGui::TextUnformatted(
         "p(\"you are rich\") = p(you) · p(are | you) · p(rich | you, are) = 0.2 × 0.3 × 0.4 = 0.024");
     ImGui::Spacing();
-    panes.end();  // the tree takes the full width, under the table and the explanation
+    if (panes) panes->end();  // the tree takes the full width, under the table and the explanation
     ImGui::Separator();
     ImGui::TextUnformatted("The aggregation tree: counts split one variable at a time, p(branch | above) on each edge");
     AggregationTree(s.table, s.selected_row);
