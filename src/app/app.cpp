@@ -14,6 +14,7 @@
 #include "app/url_table.hpp"
 #include "app/widgets/help.hpp"
 #include "app/widgets/lab_tabs.hpp"
+#include "app/widgets/layout.hpp"
 #include "app/widgets/try_this.hpp"
 #include "core/target.hpp"
 
@@ -165,10 +166,11 @@ std::string embed_snippet(const AppState& app) {
 }
 
 // A button whose label says "Copied" for two seconds after it copied.
-bool CopyButton(AppState& app, const char* label, const char* copied_label, const char* id) {
+// `width` 0: the full width of the column.
+bool CopyButton(AppState& app, const char* label, const char* copied_label, const char* id, float width = 0) {
   const bool just_copied = app.address.copied_by == id && app.clock.seconds - app.address.copied_at < 2.0;
   ImGui::PushID(id);
-  const bool pressed = ImGui::Button(just_copied ? copied_label : label, ImVec2(-FLT_MIN, 0));
+  const bool pressed = ImGui::Button(just_copied ? copied_label : label, ImVec2(width > 0 ? width : -FLT_MIN, 0));
   ImGui::PopID();
   app.frame_probes.item(id);
   return pressed;
@@ -184,6 +186,37 @@ void draw_share_buttons(AppState& app) {
   if (CopyButton(app, "Embed", "Copied <iframe>", "embed")) copy_to_clipboard(app, embed_snippet(app), "embed");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Copies an <iframe> of this view (900 × 600) to paste into a course page.");
+}
+
+// Under kNarrowWidth (a phone, a split screen, 200 % zoom of a laptop) the 210 px column would
+// leave the lab too little room: the navigation becomes one row over the lab, a lab picker and
+// the two copy buttons.
+constexpr float kNarrowWidth = 800.0f;
+
+void draw_compact_navigation(AppState& app) {
+  app.nav_rects.clear();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Lab");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(FitWidth(220));
+  if (ImGui::BeginCombo("##lab_picker", app.labs[app.current].row->title)) {
+    for (size_t i = 0; i < app.labs.size(); ++i) {
+      const LabRow& lab = *app.labs[i].row;
+      const std::string label = std::string(lab.title) + (app.labs[i].lab ? "" : "  (soon)");
+      if (ImGui::Selectable(label.c_str(), app.current == i)) app.current = i;
+    }
+    ImGui::EndCombo();
+  }
+  app.frame_probes.item("lab_picker");
+  const float copy_w = ButtonWidth("Copied <iframe>");
+  SameLineIfFits(2 * copy_w + ImGui::GetStyle().ItemSpacing.x, 16);
+  ImGui::PushItemWidth(copy_w);
+  ImGui::BeginGroup();
+  if (CopyButton(app, "Share link", "Copied link", "share", copy_w)) copy_to_clipboard(app, page_link(app), "share");
+  ImGui::SameLine();
+  if (CopyButton(app, "Embed", "Copied <iframe>", "embed", copy_w)) copy_to_clipboard(app, embed_snippet(app), "embed");
+  ImGui::EndGroup();
+  ImGui::PopItemWidth();
 }
 
 // In an embed, the one way out: the same view as a full page, in a new tab.
@@ -409,11 +442,13 @@ void Frame(AppState& app) {
   ImGui::Begin("Image Model Playground", nullptr, flags);
   // One row of small text (a small button's height) and the spacing above it.
   const float status_height = font_px(app.fonts.small) + ImGui::GetStyle().ItemSpacing.y;
-  if (!app.embed) {
+  if (app.embed) {
+    app.nav_rects.clear();
+  } else if (vp->WorkSize.x < kNarrowWidth) {
+    draw_compact_navigation(app);
+  } else {
     draw_navigation(app, -status_height);
     ImGui::SameLine();
-  } else {
-    app.nav_rects.clear();
   }
   // No horizontal scrollbar: a lab fits the width it gets (layout report, tests/browser/fit).
   // NavFlattened: Tab and the arrows reach the lab's controls without entering the child first.

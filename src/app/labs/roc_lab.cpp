@@ -453,10 +453,10 @@ void draw_roc_lab(RocLabState& s, LabContext& ctx) {
     float sep = float(s.toy.separation), spread = float(s.toy.spread);
     ImGui::SetNextItemWidth(FitWidth(220, "separation of A"));
     ImGui::SliderFloat("separation of A", &sep, 0.0f, 4.0f, "%.2f");
-    ImGui::SameLine();
+    SameLineIfFits(LabeledWidth(160, "spread"));  // the row wraps before a slider gets short
     ImGui::SetNextItemWidth(FitWidth(220, "spread"));
     ImGui::SliderFloat("spread", &spread, 0.2f, 2.5f, "%.2f");
-    ImGui::SameLine();
+    SameLineIfFits(LabeledWidth(160, "separation of B"));
     ImGui::SetNextItemWidth(FitWidth(220, "separation of B"));
     ImGui::SliderFloat("separation of B", &s.toy_b_separation, 0.0f, 4.0f, "%.2f");
     s.toy.separation = sep, s.toy.spread = spread;

@@ -106,6 +106,11 @@ float FitSquare(float min_side, float max_side, float reserve_below) {
   return std::max(1.0f, std::min(side, avail.x));  // wider than the region would overflow sideways
 }
 
+float LabeledWidth(float item_width, const char* label) {
+  const float text = ImGui::CalcTextSize(label, nullptr, true).x;
+  return item_width + (text > 0 ? text + ImGui::GetStyle().ItemInnerSpacing.x : 0.0f);
+}
+
 float FitWidth(float preferred, const char* label) {
   float room = ImGui::GetContentRegionAvail().x;
   if (label) {

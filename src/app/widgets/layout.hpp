@@ -41,6 +41,10 @@ class Panes {
 //   draw_canvas_group();  SameLineIfFits(284, 24);  draw_maps_group();
 void SameLineIfFits(float width, float spacing = -1.0f);
 
+// The width of a slider or combo `item_width` px wide with its `label` on the right (for
+// SameLineIfFits: a row of sliders wraps before any of them shrinks below item_width).
+float LabeledWidth(float item_width, const char* label);
+
 // The width of a button showing `label` (for SameLineIfFits).
 float ButtonWidth(const char* label);
 
