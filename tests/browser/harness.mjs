@@ -105,6 +105,23 @@ export async function framesDuringWork(page, { running, progress = null, frames 
   return { state: s, framesDrawn: s.frames - start.frames, stillRunning: running(s) };
 }
 
+// Scrolls the lab region with the wheel until the probe rectangle `lab.name` lies inside the
+// viewport (the Try this panel above a lab can push a button below the fold, as a student with
+// a short window sees it), and returns it. The wheel turns over the control's own column.
+export async function scrollIntoView(page, lab, name, { timeout = 30000 } = {}) {
+  const viewport = page.viewportSize();
+  const t0 = Date.now();
+  for (;;) {
+    await page.waitForFunction(([l, n]) => window.implay.state()[l]?.[n]?.w > 0, [lab, name], { timeout });
+    const r = (await page.evaluate(() => window.implay.state()))[lab][name];
+    if (r.y >= 0 && r.y + r.h <= viewport.height) return r;
+    if (Date.now() - t0 > timeout) throw new Error(`${lab}.${name} stays outside the viewport: ${JSON.stringify(r)}`);
+    await page.mouse.move(r.x + r.w / 2, viewport.height / 2);
+    await page.mouse.wheel(0, r.y < 0 ? -120 : 120);
+    await waitFrames(page, 2);
+  }
+}
+
 export async function screenshot(page, name) {
   const file = path.join(screenshotDir, `${name}.png`);
   const png = await page.screenshot({ path: file });

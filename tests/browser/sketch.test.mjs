@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startSession, openPage, waitForApp, waitFrames, framesDuringWork, screenshot } from './harness.mjs';
+import { startSession, openPage, waitForApp, waitFrames, framesDuringWork, screenshot, scrollIntoView } from './harness.mjs';
 
 let session;
 before(async () => { session = await startSession(); });
@@ -193,9 +193,9 @@ test('on all 60,000 images in the page: counts ≤ 84 nats, one FVSBN epoch ≤ 
   assert.ok(Math.abs(s.sketch.test_nll - 83.30) < 0.01, `K = 10 counts on 60,000: ${s.sketch.test_nll} (the CLI's 83.30)`);
   assert.ok(Math.abs(s.sketch.baseline_nll - 205.85) < 0.01, `independent: ${s.sketch.baseline_nll}`);
   for (const [button, key] of [['train_fvsbn', 'fvsbn_nll'], ['train_nade', 'nade_nll']]) {
-    await page.waitForFunction((b) => window.implay.state().sketch[b]?.w > 0, button, { timeout: 5000 });
+    const rect = await scrollIntoView(page, 'sketch', button);
     const t0 = Date.now();
-    await page.mouse.click(...centre((await state(page)).sketch[button]));
+    await page.mouse.click(...centre(rect));
     await page.waitForFunction((k) => window.implay.state().sketch[k] > 0, key, { timeout: 240000 });
     console.log(`  ${key.slice(0, -4)} on 60,000 images, 1 epoch: test NLL ${(await state(page)).sketch[key].toFixed(2)} nats ` +
       `(trained and scored on 10,000 in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
