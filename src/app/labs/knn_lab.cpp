@@ -66,6 +66,9 @@ constexpr UrlWord<KnnTab> kTabWords[] = {{KnnTab::Points2d, "2d"},
                                          {KnnTab::Mnist, "mnist"},
                                          {KnnTab::CrossValidation, "cv"},
                                          {KnnTab::Perception, "perception"}};
+// The cross-validation tab's training-subset slider stops (KnnCvState::subset).
+constexpr UrlWord<int> kSubsetWords[] = {
+    {500, "500"}, {1000, "1000"}, {2000, "2000"}, {5000, "5000"}, {10000, "10000"}};
 constexpr UrlWord<Metric> kMetricWords[] = {
     {Metric::L1, "l1"}, {Metric::L2, "l2"}, {Metric::Linf, "linf"}, {Metric::Cosine, "cosine"}};
 
@@ -95,6 +98,8 @@ const UrlTable<KnnLabState>& knn_url_table() {
            "regions", "shade the decision regions", [](auto& s) -> auto& { return s.points.show_regions; }),
        url_enum<S, kTrainSizeWords>(
            "train", "MNIST training images searched", [](auto& s) -> auto& { return s.mnist.train_size; }),
+       url_enum<S, kSubsetWords>(
+           "subset", "training images cross-validated", [](auto& s) -> auto& { return s.cv.subset; }),
        url_int<S>(
            "image", 0, 9999, "the test image of the perception tab",
            [](auto& s) -> auto& { return s.perception.image_index; })},
@@ -570,15 +575,15 @@ void draw_cv_tab(KnnLabState& s, LabContext& ctx) {
       "Choosing k on the test set would tune to the test set. Instead split the training data into 5 folds: "
       "each fold is held out once while the other 4 vote, for every k from 1 to 25. One neighbour search per "
       "image serves all 25 values of k.");
-  static constexpr int kSubsets[] = {500, 1000, 2000, 5000, 10000};
+  constexpr int kLastSubset = int(std::size(kSubsetWords)) - 1;
   int subset_index = 2;
-  for (int i = 0; i < 5; ++i)
-    if (kSubsets[i] == cv.subset) subset_index = i;
+  for (int i = 0; i <= kLastSubset; ++i)
+    if (kSubsetWords[i].value == cv.subset) subset_index = i;
   const std::string subset_label = thousands(cv.subset) + " images";
   ImGui::BeginDisabled(cv.job != nullptr || ctx.locked);
   ImGui::SetNextItemWidth(FitWidth(200, "training subset"));
-  if (ImGui::SliderInt("training subset", &subset_index, 0, 4, subset_label.c_str()))
-    cv.subset = kSubsets[subset_index];
+  if (ImGui::SliderInt("training subset", &subset_index, 0, kLastSubset, subset_label.c_str()))
+    cv.subset = kSubsetWords[subset_index].value;
   ImGui::SameLine();
   ImGui::SetNextItemWidth(FitWidth(170, "distance##cv"));
   EnumCombo<Metric>("distance##cv", s.metric, kMetricChoices);
