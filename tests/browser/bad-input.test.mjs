@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startSession, openPage, waitForApp, waitFrames, screenshot } from './harness.mjs';
+import { startSession, closeLab, openLab, openPage, waitForApp, waitFrames, screenshot } from './harness.mjs';
 
 let session;
 before(async () => { session = await startSession(); });
@@ -87,9 +87,7 @@ function sparseFile(dir, name, size) {
 }
 
 test('importing a file too large or unreadable is refused with its name and the limit; the set is kept', async () => {
-  const { page, context, problems, warnings } = await openPage(session, '?lab=sketch&mode=sketches');
-  await waitForApp(page);
-  await page.waitForFunction(() => window.implay.state().sketch.import?.w > 0, null, { timeout: 60000 });
+  const { page, context, problems, warnings } = await openLab(session, '?lab=sketch&mode=sketches', { probe: 'sketch.import', probeTimeout: 60000 });
   const importButton = (await state(page)).sketch.import;
   const pick = async (files) => {
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.mouse.click(...centre(importButton))]);
@@ -125,14 +123,11 @@ test('importing a file too large or unreadable is refused with its name and the 
   const s = await state(page);
   assert.equal(s.sketch.sketches, 1, 'the set already there is kept');
   assert.ok(warnings.some((w) => w.includes('[implay] huge.idx was not opened')), 'the refusal is in the console too');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('memory that runs out while handing MNIST to the app is reported, not written to address 0', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=data');
-  await waitForApp(page);
-  await page.waitForFunction(() => window.implay.state().data.load_full?.w > 0, null, { timeout: 10000 });
+  const { page, context, problems } = await openLab(session, '?lab=data', { probe: 'data.load_full' });
   const button = (await state(page)).data.load_full;
   await page.evaluate(() => { Module._malloc = () => 0; });  // as a failed allocation answers under memory growth
   await page.mouse.click(...centre(button));
@@ -142,16 +137,13 @@ test('memory that runs out while handing MNIST to the app is reported, not writt
   assert.equal(s.data.train, 10000, 'the subset already loaded stays');
   await waitFrames(page);
   await screenshot(page, 'bad-input-out-of-memory');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('a %00 in a URL value gives a console warning and the value is ignored', async () => {
-  const { page, context, problems, warnings } = await openPage(session, '?lab=knn&mode=2d&k=7%00junk');
-  const s = await waitForApp(page, { data: false });
+  const { page, context, problems, warnings, state: s } = await openLab(session, '?lab=knn&mode=2d&k=7%00junk', { data: false });
   assert.equal(s.knn.k, 5, 'k keeps its default instead of the 7 before the NUL');
   const ours = warnings.filter((w) => w.includes('[implay]'));
   assert.ok(ours.some((w) => w.includes('k=7%00junk ignored') && w.includes('NUL')), ours.join('\n'));
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });

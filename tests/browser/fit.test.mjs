@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startSession, openPage, waitForApp, waitFrames, screenshotDir } from './harness.mjs';
+import { startSession, closeLab, openLab, openPage, waitForApp, waitFrames, screenshotDir } from './harness.mjs';
 
 // [lab, tab query]: every tab each lab's apply_url takes (README "Embedding a lab").
 const VIEWS = [
@@ -105,14 +105,12 @@ for (const group of GROUPS) {
       }
     }
     assert.deepEqual(failures, [], `views that do not fit:\n  ${failures.join('\n  ')}`);
-    assert.deepEqual(problems, []);
-    await context.close();
+    await closeLab(context, problems);
   });
 }
 
 test('the status bar is one line of small text in an embed, and About holds the developer facts', async () => {
-  const { page, context } = await openPage(session, '?lab=knn&embed=1', { viewport: { width: 900, height: 600 } });
-  await waitForApp(page);
+  const { page, context } = await openLab(session, '?lab=knn&embed=1', { viewport: { width: 900, height: 600 } });
   await waitFrames(page, 4);
   const s = await page.evaluate(() => window.implay.state());
   // The lab region keeps all of the 600 px but the window paddings (12 px above and below, for

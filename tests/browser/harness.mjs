@@ -1,6 +1,7 @@
 // harness.mjs — shared set-up of the browser tests: serve dist/ on a free localhost port, launch
 // Debian's Chromium through playwright-core with WebGL2 on SwiftShader, record every console
 // error and failed request, and decode screenshots to check what is on screen.
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -69,6 +70,26 @@ export async function waitForApp(page, { frames = 3, data = true, timeout = 3000
     } catch (e) { return false; }
   }, { frames, data }, { timeout, polling: 100 });
   return page.evaluate(() => window.implay.state());
+}
+
+// A test's usual start: openPage, then waitForApp (with `data`), then, with `probe: 'knn.canvas'`,
+// until that probe rectangle of the lab is laid out. Returns openPage's handles and the state
+// after those waits. The other options go to openPage.
+export async function openLab(session, query, { data = true, probe, probeTimeout = 10000, ...pageOptions } = {}) {
+  const opened = await openPage(session, query, pageOptions);
+  let state = await waitForApp(opened.page, { data });
+  if (probe) {
+    const [lab, name] = probe.split('.');
+    await opened.page.waitForFunction(([l, n]) => window.implay.state()[l]?.[n]?.w > 0, [lab, name], { timeout: probeTimeout });
+    state = await opened.page.evaluate(() => window.implay.state());
+  }
+  return { ...opened, state };
+}
+
+// A test's usual end: the page logged no error and no request failed; then its context closes.
+export async function closeLab(context, problems) {
+  assert.deepEqual(problems, []);
+  await context.close();
 }
 
 // Waits until the app has drawn `count` more frames, or is idle. Input sent before this call is

@@ -3,7 +3,7 @@
 // and kNN cross-validation that keeps frames coming until it ends.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSession, openPage, waitForApp, waitIdle } from './harness.mjs';
+import { startSession, closeLab, openLab, waitIdle } from './harness.mjs';
 
 let session;
 before(async () => { session = await startSession(); });
@@ -13,8 +13,7 @@ const state = (page) => page.evaluate(() => window.implay.state());
 const frameCount = async (page) => (await state(page)).frames;
 
 test('idle after load: at most 5 frames in 3 s; every move of a drag draws a frame', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=knn&mode=2d');
-  await waitForApp(page);
+  const { page, context, problems } = await openLab(session, '?lab=knn&mode=2d');
   await waitIdle(page);
   const before = await frameCount(page);
   await page.waitForTimeout(3000);  // the measurement window itself, not a wait for a state
@@ -38,15 +37,12 @@ test('idle after load: at most 5 frames in 3 s; every move of a drag draws a fra
   await page.mouse.up({ button: 'right' });
   assert.equal(drawn, 12, 'a frame was drawn after every one of 12 moves');
   await waitIdle(page);  // and it goes quiet again
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('a job keeps the frames coming while it runs, then the app idles', async () => {
   // The largest subset: a job of many slices, so it outlasts the grace period on any machine.
-  const { page, context, problems } = await openPage(session, '?lab=knn&mode=cv&subset=10000');
-  await waitForApp(page);
-  await page.waitForFunction(() => window.implay.state().knn.cv_run?.w > 0, null, { timeout: 10000 });
+  const { page, context, problems } = await openLab(session, '?lab=knn&mode=cv&subset=10000', { probe: 'knn.cv_run' });
   await waitIdle(page);
   const s = await state(page);
   await page.mouse.click(s.knn.cv_run.x + s.knn.cv_run.w / 2, s.knn.cv_run.y + s.knn.cv_run.h / 2);
@@ -71,6 +67,5 @@ test('a job keeps the frames coming while it runs, then the app idles', async ()
   assert.ok(last - first > 30, `the job kept drawing well past the 10-frame grace (${last - first} frames)`);
   assert.ok((await state(page)).knn.cv_best_k > 0, 'the job finished with a result');
   await waitIdle(page);  // and then the app goes quiet
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });

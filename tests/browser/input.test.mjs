@@ -3,7 +3,7 @@
 // kNN's k and distance and the shortcuts act; the wheel over an embedded lab scrolls the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSession, openPage, waitForApp, waitIdle, waitFrames } from './harness.mjs';
+import { startSession, closeLab, openLab, waitForApp, waitIdle, waitFrames } from './harness.mjs';
 
 let session;
 before(async () => { session = await startSession(); });
@@ -31,8 +31,7 @@ async function switchTabs(page, times, press) {
 }
 
 test('the first tap switches kNN tabs 8 of 8 times and selects a Probability row', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=knn&mode=2d', { hasTouch: true });
-  await waitForApp(page);
+  const { page, context, problems } = await openLab(session, '?lab=knn&mode=2d', { hasTouch: true });
   await waitIdle(page);
   assert.equal((await state(page)).tabs.length, 4);
   const hits = await switchTabs(page, 8, (x, y) => page.touchscreen.tap(x, y));
@@ -48,24 +47,19 @@ test('the first tap switches kNN tabs 8 of 8 times and selects a Probability row
     assert.equal((await state(page)).prob.row, row, `one tap selected row ${row}`);
     await waitIdle(page);
   }
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('an instant click without a hover first switches tabs 10 of 10 times', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=knn&mode=2d');
-  await waitForApp(page);
+  const { page, context, problems } = await openLab(session, '?lab=knn&mode=2d');
   await waitIdle(page);
   const hits = await switchTabs(page, 10, (x, y) => page.mouse.click(x, y));
   assert.equal(hits, 10, `${hits} of 10 clicks switched the tab`);
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('keyboard: Tab to k, type it; arrows to the distance, pick one; Ctrl+Z and Delete undo and clear', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=knn&mode=mnist&k=3');
-  await waitForApp(page);
-  await page.waitForFunction(() => window.implay.state().knn.canvas?.w > 0, null, { timeout: 10000 });
+  const { page, context, problems } = await openLab(session, '?lab=knn&mode=mnist&k=3', { probe: 'knn.canvas' });
   await waitIdle(page);
   let s = await state(page);
   assert.equal(s.knn.k, 3);
@@ -106,13 +100,11 @@ test('keyboard: Tab to k, type it; arrows to the distance, pick one; Ctrl+Z and 
   await stroke();
   await page.keyboard.press('Delete');
   await page.waitForFunction(() => window.implay.state().knn.prediction === -1, null, { timeout: 10000 });
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('Space plays and pauses the linear 2-D trainer, S takes one step', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=linear&mode=2d');
-  await waitForApp(page, { data: false });
+  const { page, context, problems } = await openLab(session, '?lab=linear&mode=2d', { data: false });
   await waitIdle(page);
   const steps0 = (await state(page)).linear.steps;
   await page.keyboard.press('Space');
@@ -124,8 +116,7 @@ test('Space plays and pauses the linear 2-D trainer, S takes one step', async ()
   assert.equal((await state(page)).linear.steps, paused, 'paused: no more steps');
   await page.keyboard.press('s');
   await page.waitForFunction((n) => window.implay.state().linear.steps === n + 1, paused, { timeout: 10000 });
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('the wheel over an embedded lab scrolls the course page; over a scrolling lab it does not', async () => {

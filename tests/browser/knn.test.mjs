@@ -3,7 +3,7 @@
 // cross-validation running in time slices while the page keeps drawing frames.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSession, openPage, waitForApp, waitFrames, framesDuringWork, screenshot, distinctColors } from './harness.mjs';
+import { startSession, closeLab, openLab, waitFrames, framesDuringWork, screenshot, distinctColors } from './harness.mjs';
 
 let session;
 before(async () => { session = await startSession(); });
@@ -12,8 +12,7 @@ after(async () => { await session?.close(); });
 const state = (page) => page.evaluate(() => window.implay.state());
 
 test('?lab=knn&k=5&metric=l1&preset=spiral sets up the 2-D view with decision regions', async () => {
-  const { page, context, problems, warnings } = await openPage(session, '?lab=knn&k=5&metric=l1&preset=spiral&mode=2d');
-  let s = await waitForApp(page, { data: false });
+  let { page, context, problems, warnings, state: s } = await openLab(session, '?lab=knn&k=5&metric=l1&preset=spiral&mode=2d', { data: false });
   assert.equal(s.lab, 'knn');
   assert.equal(s.knn.k, 5);
   assert.equal(s.knn.metric, 'l1');
@@ -26,8 +25,7 @@ test('?lab=knn&k=5&metric=l1&preset=spiral sets up the 2-D view with decision re
   const { image } = await screenshot(page, 'knn-2d-spiral');
   assert.ok(distinctColors(image) > 30);
   assert.deepEqual(warnings.filter((w) => w.includes('[implay]')), []);
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 // Strokes in canvas-relative coordinates (0..1), like a person drawing with the mouse.
@@ -56,9 +54,7 @@ async function drawStrokes(page, canvas, strokes) {
 }
 
 test('digits drawn with the mouse are classified correctly against MNIST', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=knn&mode=mnist&k=3');
-  await waitForApp(page);
-  await page.waitForFunction(() => window.implay.state().knn.canvas?.w > 0, null, { timeout: 10000 });
+  const { page, context, problems } = await openLab(session, '?lab=knn&mode=mnist&k=3', { probe: 'knn.canvas' });
   let s = await state(page);
   assert.ok(s.knn.canvas.w > 200, 'the drawing canvas is large');
   for (const [digit, strokes] of Object.entries(DIGITS)) {
@@ -74,14 +70,11 @@ test('digits drawn with the mouse are classified correctly against MNIST', async
     s = await state(page);
     assert.equal(s.knn.prediction, -1, 'Clear empties the canvas');
   }
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('cross-validation runs in time slices while the page keeps drawing frames', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=knn&mode=cv');
-  await waitForApp(page);
-  await page.waitForFunction(() => window.implay.state().knn.cv_run?.w > 0, null, { timeout: 10000 });
+  const { page, context, problems } = await openLab(session, '?lab=knn&mode=cv', { probe: 'knn.cv_run' });
   const run = (await state(page)).knn.cv_run;
   const t0 = Date.now();
   await page.mouse.click(run.x + run.w / 2, run.y + run.h / 2);
@@ -95,14 +88,11 @@ test('cross-validation runs in time slices while the page keeps drawing frames',
   console.log(`  5-fold CV over k=1..25 on 2,000 images: ${seconds.toFixed(1)} s, ${s.frames - frames0} frames drawn meanwhile, best k = ${s.knn.cv_best_k}`);
   assert.ok(s.knn.cv_best_k >= 1 && s.knn.cv_best_k <= 25);
   await screenshot(page, 'knn-cv');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('2-D plane: click adds a point, drag moves it, right-click deletes it, hover votes', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=knn&mode=2d&preset=blobs&classes=2&points=20&k=1');
-  await waitForApp(page, { data: false });
-  await page.waitForFunction(() => window.implay.state().knn.plane?.w > 0, null, { timeout: 10000 });
+  const { page, context, problems } = await openLab(session, '?lab=knn&mode=2d&preset=blobs&classes=2&points=20&k=1', { data: false, probe: 'knn.plane' });
   let s = await state(page);
   const plane = s.knn.plane;
   assert.equal(s.knn.points, 40);
@@ -131,18 +121,15 @@ test('2-D plane: click adds a point, drag moves it, right-click deletes it, hove
   await waitFrames(page);
   s = await state(page);
   assert.equal(s.knn.points, 40, 'the dragged point was deleted where it was dropped');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('the perception panel and the lab at iframe size (900x600, embed) render', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=knn&mode=perception&embed=1', { viewport: { width: 900, height: 600 } });
-  await waitForApp(page);
+  const { page, context, problems } = await openLab(session, '?lab=knn&mode=perception&embed=1', { viewport: { width: 900, height: 600 } });
   await waitFrames(page, 5);
   const { image } = await screenshot(page, 'knn-perception-embed-900x600');
   assert.ok(distinctColors(image) > 10);
-  const second = await openPage(session, '?lab=knn&mode=2d&embed=1', { viewport: { width: 900, height: 600 } });
-  await waitForApp(second.page, { data: false });
+  const second = await openLab(session, '?lab=knn&mode=2d&embed=1', { viewport: { width: 900, height: 600 }, data: false });
   await second.page.waitForFunction(() => window.implay.state().knn.regions_ms > 0, null, { timeout: 30000 });
   await waitFrames(second.page);
   await screenshot(second.page, 'knn-2d-embed-900x600');
@@ -153,9 +140,7 @@ test('the perception panel and the lab at iframe size (900x600, embed) render', 
 });
 
 test('a digit drawn with touch (a finger, not a mouse) is classified too', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=knn&mode=mnist&k=3');
-  await waitForApp(page);
-  await page.waitForFunction(() => window.implay.state().knn.canvas?.w > 0, null, { timeout: 10000 });
+  const { page, context, problems } = await openLab(session, '?lab=knn&mode=mnist&k=3', { probe: 'knn.canvas' });
   const s0 = await state(page);
   const c = s0.knn.canvas;
   const cdp = await context.newCDPSession(page);
@@ -170,6 +155,5 @@ test('a digit drawn with touch (a finger, not a mouse) is classified too', async
   const s = await state(page);
   await screenshot(page, 'knn-mnist-touch-1');
   assert.equal(s.knn.prediction, 1, `drew a 1 by touch, the lab predicted ${s.knn.prediction}`);
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });

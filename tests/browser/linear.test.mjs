@@ -3,7 +3,7 @@
 // (both losses recorded, validation and test accuracy real), and the Softmax vs SVM view.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSession, openPage, waitForApp, waitFrames, framesDuringWork, screenshot, distinctColors } from './harness.mjs';
+import { startSession, closeLab, openLab, waitFrames, framesDuringWork, screenshot, distinctColors } from './harness.mjs';
 
 let session;
 before(async () => { session = await startSession(); });
@@ -13,9 +13,7 @@ const state = (page) => page.evaluate(() => window.implay.state());
 const click = (page, r) => page.mouse.click(r.x + r.w / 2, r.y + r.h / 2);
 
 test('2-D: URL settings apply and Play lowers the loss', async () => {
-  const { page, context, problems, warnings } = await openPage(session, '?lab=linear&mode=2d&loss=softmax&reg=l2&lambda=0.001&lr=0.5');
-  await waitForApp(page, { data: false });
-  await page.waitForFunction(() => window.implay.state().linear.play2d?.w > 0, null, { timeout: 10000 });
+  const { page, context, problems, warnings } = await openLab(session, '?lab=linear&mode=2d&loss=softmax&reg=l2&lambda=0.001&lr=0.5', { data: false, probe: 'linear.play2d' });
   let s = await state(page);
   assert.equal(s.linear.loss, 'softmax');
   assert.equal(s.linear.reg, 'l2');
@@ -26,14 +24,11 @@ test('2-D: URL settings apply and Play lowers the loss', async () => {
   assert.ok(s.linear.data_loss < before * 0.8, `loss ${before} → ${s.linear.data_loss}`);
   await screenshot(page, 'linear-2d');
   assert.deepEqual(warnings.filter((w) => w.includes('[implay]')), []);
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('MNIST: training runs in slices while the page draws, both losses fall, accuracy is real', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=linear&mode=mnist&loss=softmax');
-  await waitForApp(page);
-  await page.waitForFunction(() => window.implay.state().linear.play?.w > 0, null, { timeout: 10000 });
+  const { page, context, problems } = await openLab(session, '?lab=linear&mode=mnist&loss=softmax', { probe: 'linear.play' });
   let s = await state(page);
   const frames0 = s.frames;
   const t0 = Date.now();
@@ -55,14 +50,11 @@ test('MNIST: training runs in slices while the page draws, both losses fall, acc
   assert.ok(s.linear.validation_accuracy > 0.87);
   assert.ok(s.linear.test_accuracy > 0.85);
   await screenshot(page, 'linear-mnist-done');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('MNIST slowly: a loss point per batch through the first epoch; a confusion cell shows its images', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=linear&mode=mnist&loss=softmax&speed=slow');
-  await waitForApp(page);
-  await page.waitForFunction(() => window.implay.state().linear.play?.w > 0, null, { timeout: 10000 });
+  const { page, context, problems } = await openLab(session, '?lab=linear&mode=mnist&loss=softmax&speed=slow', { probe: 'linear.play' });
   let s = await state(page);
   assert.equal(s.linear.speed, 1);
   await click(page, s.linear.play);
@@ -100,16 +92,13 @@ test('MNIST slowly: a loss point per batch through the first epoch; a confusion 
   assert.equal(s.linear.cell.images, s.linear.cell.count, 'the images listed are those the cell counts');
   await waitFrames(page);
   await screenshot(page, 'linear-confusion-cell');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('Softmax vs SVM view renders the lecture example', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=linear&mode=compare');
-  await waitForApp(page, { data: false });
+  const { page, context, problems } = await openLab(session, '?lab=linear&mode=compare', { data: false });
   await waitFrames(page, 5);
   const { image } = await screenshot(page, 'linear-compare');
   assert.ok(distinctColors(image) > 10);
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });

@@ -2,7 +2,7 @@
 // numbers and no console errors; URL parameters pick the view and the table.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSession, openPage, waitForApp, waitFrames, screenshot, distinctColors } from './harness.mjs';
+import { startSession, closeLab, openLab, waitFrames, screenshot, distinctColors } from './harness.mjs';
 
 let session;
 before(async () => { session = await startSession(); });
@@ -10,22 +10,18 @@ after(async () => { await session?.close(); });
 
 for (const [mode, extra] of [['tables', '&table=dogs'], ['ce', ''], ['bayes', '']]) {
   test(`the ${mode} view renders`, async () => {
-    const { page, context, problems, warnings } = await openPage(session, `?lab=prob&mode=${mode}${extra}`);
-    const s = await waitForApp(page, { data: false });
+    const { page, context, problems, warnings, state: s } = await openLab(session, `?lab=prob&mode=${mode}${extra}`, { data: false });
     assert.equal(s.lab, 'prob');
     await waitFrames(page, 5);
     const { image } = await screenshot(page, `prob-${mode}`);
     assert.ok(distinctColors(image) > 10);
     assert.deepEqual(warnings.filter((w) => w.includes('[implay]')), []);
-    assert.deepEqual(problems, []);
-    await context.close();
+    await closeLab(context, problems);
   });
 }
 
 test('Bayes: dragging a prior keeps the priors a distribution (the others share the rest)', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=prob&mode=bayes');
-  await waitForApp(page, { data: false });
-  await page.waitForFunction(() => window.implay.state().prob.prior_0?.w > 0, null, { timeout: 10000 });
+  const { page, context, problems } = await openLab(session, '?lab=prob&mode=bayes', { data: false, probe: 'prob.prior_0' });
   let s = await page.evaluate(() => window.implay.state());
   assert.deepEqual(s.prob.priors.map((p) => +p.toFixed(6)), [0.2, 0.1, 0.7]);
   // Drag Grogu's prior slider to 90 % of its track.
@@ -45,6 +41,5 @@ test('Bayes: dragging a prior keeps the priors a distribution (the others share 
   assert.ok(Math.abs(grogu + jedi + other - 1) < 1e-9, `priors ${s.prob.priors} sum to ${grogu + jedi + other}`);
   assert.ok(Math.abs(other / jedi - 7) < 1e-6, `the others keep their 1 : 7 ratio: ${jedi}, ${other}`);
   await screenshot(page, 'prob-bayes-dragged');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });

@@ -3,7 +3,7 @@
 // place score a high AUC with HoG compared to raw pixels.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSession, openPage, waitForApp, waitFrames, screenshot } from './harness.mjs';
+import { startSession, closeLab, openLab, waitFrames, screenshot } from './harness.mjs';
 
 let session;
 before(async () => { session = await startSession(); });
@@ -12,8 +12,7 @@ after(async () => { await session?.close(); });
 const state = (page) => page.evaluate(() => window.implay.state());
 
 test('toy: AUC matches the two-Gaussian theory and dragging on the histogram moves the threshold', async () => {
-  const { page, context, problems, warnings } = await openPage(session, '?lab=roc&mode=toy&separation=1.5&spread=1&threshold=0.75');
-  await waitForApp(page, { data: false });
+  const { page, context, problems, warnings } = await openLab(session, '?lab=roc&mode=toy&separation=1.5&spread=1&threshold=0.75', { data: false });
   await page.waitForFunction(() => window.implay.state().roc.valid && window.implay.state().roc.hist?.w > 0, null, { timeout: 10000 });
   let s = await state(page);
   assert.ok(s.roc.valid);
@@ -55,19 +54,16 @@ test('toy: AUC matches the two-Gaussian theory and dragging on the histogram mov
   assert.ok(topRight.threshold < upperLeft.threshold, 'further along the curve is a lower threshold');
   assert.ok(topRight.at.fpr > 0.6 && topRight.at.tpr > 0.95, `(${topRight.at.fpr}, ${topRight.at.tpr})`);
   assert.deepEqual(warnings.filter((w) => w.includes('[implay]')), []);
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('MNIST 3 vs 8: logistic classifiers trained in place, pixels vs HoG', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=roc&mode=mnist&a=3&b=8');
-  await waitForApp(page);
+  const { page, context, problems } = await openLab(session, '?lab=roc&mode=mnist&a=3&b=8');
   await page.waitForFunction(() => window.implay.state().roc.valid, null, { timeout: 60000 });
   await waitFrames(page);
   const s = await state(page);
   console.log(`  MNIST 3 vs 8 on the default subset: AUC raw pixels ${s.roc.auc_a.toFixed(4)}, HoG ${s.roc.auc_b.toFixed(4)}`);
   assert.ok(s.roc.auc_a > 0.95 && s.roc.auc_b > 0.95);
   await screenshot(page, 'roc-mnist-3-vs-8');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });

@@ -3,7 +3,7 @@
 // clear message. Screenshots land in build/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSession, openPage, waitForApp, waitFrames, screenshot, distinctColors, darkFraction } from './harness.mjs';
+import { startSession, closeLab, openLab, openPage, waitForApp, waitFrames, screenshot, distinctColors, darkFraction } from './harness.mjs';
 
 let session;
 before(async () => { session = await startSession(); });
@@ -30,8 +30,7 @@ test('the app shell renders its first frame with no console errors and loads the
 });
 
 test('clicking a navigation entry switches the lab', async () => {
-  const { page, context, problems } = await openPage(session, '');
-  let state = await waitForApp(page, { data: false });
+  let { page, context, problems, state } = await openLab(session, '', { data: false });
   assert.equal(state.lab, 'knn');
   const entry = state.nav.find((n) => n.key === 'linear');
   assert.ok(entry, 'the navigation lists the Linear classifier lab');
@@ -44,13 +43,11 @@ test('clicking a navigation entry switches the lab', async () => {
   assert.ok(distinctColors(image) > 10);
   state = await page.evaluate(() => window.implay.state());
   assert.equal(state.lab, 'linear');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('?lab=...&embed=1 opens that lab without the navigation, at iframe size', async () => {
-  const { page, context, problems, warnings } = await openPage(session, '?lab=data&embed=1', { viewport: { width: 900, height: 600 } });
-  const state = await waitForApp(page);
+  const { page, context, problems, warnings, state } = await openLab(session, '?lab=data&embed=1', { viewport: { width: 900, height: 600 } });
   assert.equal(state.lab, 'data');
   assert.equal(state.embed, true);
   assert.equal(state.nav_visible, false);
@@ -63,21 +60,18 @@ test('?lab=...&embed=1 opens that lab without the navigation, at iframe size', a
 });
 
 test('unknown or invalid URL parameters give console warnings, not errors, and are ignored', async () => {
-  const { page, context, problems, warnings } = await openPage(session, '?lab=nonsense&embed=maybe&colour=blue');
-  const state = await waitForApp(page, { data: false });
+  const { page, context, problems, warnings, state } = await openLab(session, '?lab=nonsense&embed=maybe&colour=blue', { data: false });
   assert.equal(state.lab, 'knn', 'an unknown lab falls back to the first lab');
   assert.equal(state.embed, false);
   const ours = warnings.filter((w) => w.includes('[implay]'));
   assert.ok(ours.some((w) => w.includes('lab=nonsense')), ours.join('\n'));
   assert.ok(ours.some((w) => w.includes('embed=maybe')), ours.join('\n'));
   assert.ok(ours.some((w) => w.includes("'colour'")), ours.join('\n'));
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('crisp at devicePixelRatio 2: the drawing buffer is twice the CSS size', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=data', { deviceScaleFactor: 2 });
-  await waitForApp(page);
+  const { page, context, problems } = await openLab(session, '?lab=data', { deviceScaleFactor: 2 });
   await page.waitForFunction(() => document.getElementById('canvas').width === 2 * document.getElementById('canvas').clientWidth,
     null, { timeout: 10000 });
   const size = await page.evaluate(() => {
@@ -87,13 +81,11 @@ test('crisp at devicePixelRatio 2: the drawing buffer is twice the CSS size', as
   assert.equal(size.w, size.cssW * 2);
   assert.equal(size.h, size.cssH * 2);
   await screenshot(page, 'shell-data-dpr2');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('the canvas follows the window size', async () => {
-  const { page, context } = await openPage(session, '?lab=data', { viewport: { width: 1000, height: 700 } });
-  await waitForApp(page, { data: false });
+  const { page, context } = await openLab(session, '?lab=data', { viewport: { width: 1000, height: 700 }, data: false });
   await page.setViewportSize({ width: 1100, height: 640 });
   await page.waitForFunction(() => document.getElementById('canvas').width === 1100, null, { timeout: 5000 });
   const h = await page.evaluate(() => document.getElementById('canvas').height);
@@ -116,15 +108,12 @@ test('a browser without WebGL2 or WebAssembly SIMD gets a message naming what is
     assert.ok(text.includes(expected), text);
     assert.equal(await page.isVisible('#canvas'), false);
     await screenshot(page, `shell-unsupported-${expected.replace(/\W+/g, '-').toLowerCase()}`);
-    assert.deepEqual(problems, []);
-    await context.close();
+    await closeLab(context, problems);
   }
 });
 
 test('the full 60,000 / 10,000 sets load on demand, with progress, and replace the subset', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=data');
-  await waitForApp(page);
-  await page.waitForFunction(() => window.implay.state().data.load_full?.w > 0, null, { timeout: 10000 });
+  const { page, context, problems } = await openLab(session, '?lab=data', { probe: 'data.load_full' });
   let s = await page.evaluate(() => window.implay.state());
   const b = s.data.load_full;
   assert.ok(b.w > 0, 'the data view shows the "Load the full sets" button');
@@ -136,8 +125,7 @@ test('the full 60,000 / 10,000 sets load on demand, with progress, and replace t
   assert.equal(s.data.train, 60000);
   assert.equal(s.data.test, 10000);
   console.log(`  full sets loaded ${Date.now() - t0} ms after the click`);
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('a failed data download is shown in the page, never a crash', async () => {

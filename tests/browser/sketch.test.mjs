@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startSession, openPage, waitForApp, waitFrames, framesDuringWork, screenshot, scrollIntoView } from './harness.mjs';
+import { startSession, openLab, closeLab, waitForApp, waitFrames, framesDuringWork, screenshot, scrollIntoView } from './harness.mjs';
 
 let session;
 before(async () => { session = await startSession(); });
@@ -19,8 +19,7 @@ const state = (page) => page.evaluate(() => window.implay.state());
 const centre = (r) => [r.x + r.w / 2, r.y + r.h / 2];
 
 async function openSketchLab(query) {
-  const opened = await openPage(session, `?lab=sketch&${query}`);
-  await waitForApp(opened.page);
+  const opened = await openLab(session, `?lab=sketch&${query}`);
   await opened.page.waitForFunction(() => window.implay.state().sketch.test_nll > 0, null, { timeout: 60000 });
   return opened;
 }
@@ -61,8 +60,7 @@ test('draw a vertical stroke: log p changes, the model completes the sketch', as
   assert.ok(s.sketch.completion_ms < 20, `one completion ${s.sketch.completion_ms} ms`);
   await screenshot(page, 'sketch-stroke');
   assert.deepEqual(warnings.filter((w) => w.includes('[implay]')), []);
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('a stroke drawn by touch paints the canvas too', async () => {
@@ -79,8 +77,7 @@ test('a stroke drawn by touch paints the canvas too', async () => {
   await waitFrames(page);
   const s = await state(page);
   assert.ok(s.sketch.ink >= 8, `a horizontal touch stroke painted ${s.sketch.ink} pixels`);
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('the chain rule: a leaf of the 2×2 aggregation tree is the product of its conditionals', async () => {
@@ -111,8 +108,7 @@ test('the chain rule: a leaf of the 2×2 aggregation tree is the product of its 
   await screenshot(page, 'sketch-chain-rule');
   s = await state(page);
   assert.ok(s.sketch.chain_joint < 0.99);
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('FVSBN trains in slices while frames keep coming; its test NLL joins the table', async () => {
@@ -134,8 +130,7 @@ test('FVSBN trains in slices while frames keep coming; its test NLL joins the ta
   await page.waitForFunction(() => window.implay.state().sketch.analysed_model === 'fvsbn', null, { timeout: 10000 });
   await waitFrames(page);
   await screenshot(page, 'sketch-models');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('counting an empty sketch set says so and counts MNIST instead', async () => {
@@ -143,8 +138,7 @@ test('counting an empty sketch set says so and counts MNIST instead', async () =
   const s = await state(page);
   assert.match(s.sketch.counts_error, /your sketch set is empty.*counting MNIST instead/);
   assert.ok(s.sketch.test_nll < 0.6 * s.sketch.baseline_nll);
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('NADE training can be cancelled; the count model stays in use', async () => {
@@ -161,8 +155,7 @@ test('NADE training can be cancelled; the count model stays in use', async () =>
   assert.equal(s.sketch.training, false);
   assert.match(s.sketch.training_message, /cancelled/);
   assert.equal(s.sketch.nade_nll, -1);
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('NADE trains in the page and completes sketches', async () => {
@@ -179,8 +172,7 @@ test('NADE trains in the page and completes sketches', async () => {
   assert.ok(s.sketch.completion_ink > 0);
   assert.ok(s.sketch.completion_ms < 20, `one NADE completion ${s.sketch.completion_ms} ms`);
   await screenshot(page, 'sketch-nade');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('on all 60,000 images in the page: counts ≤ 84 nats, one FVSBN epoch ≤ 82, NADE lower still', async () => {
@@ -204,8 +196,7 @@ test('on all 60,000 images in the page: counts ≤ 84 nats, one FVSBN epoch ≤ 
   assert.ok(s.sketch.fvsbn_nll <= 82, `FVSBN ${s.sketch.fvsbn_nll}`);
   assert.ok(s.sketch.nade_nll < s.sketch.fvsbn_nll, `NADE ${s.sketch.nade_nll} vs FVSBN ${s.sketch.fvsbn_nll}`);
   await screenshot(page, 'sketch-models-full');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('your sketches: kept across a reload, exported, imported; a corrupt import is refused', async () => {
@@ -265,6 +256,5 @@ test('your sketches: kept across a reload, exported, imported; a corrupt import 
   s = await state(page);
   assert.equal(s.sketch.sketches, 2);
   assert.ok(s.sketch.test_nll > mnistOnly + 20, `counts of 2 sketches: ${s.sketch.test_nll} vs MNIST ${mnistOnly}`);
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });

@@ -3,7 +3,7 @@
 // reload, and a lab that is not built yet has no panel and speaks plainly.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSession, openPage, waitForApp, waitFrames, screenshot } from './harness.mjs';
+import { startSession, closeLab, openLab, openPage, waitForApp, waitFrames, screenshot } from './harness.mjs';
 
 let session;
 before(async () => { session = await startSession(); });
@@ -26,13 +26,11 @@ test('every lab opens with its Try this panel of 3 to 5 tasks', async () => {
     assert.ok(s[lab].try.h > s[lab].try_header.h * 3, `${lab}: panel ${s[lab].try.h} px, header ${s[lab].try_header.h} px`);
     await screenshot(page, `try-this-${lab}`);
   }
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('closing the panel is remembered for that lab across a reload, not for the others', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=knn');
-  await waitForApp(page, { data: false });
+  const { page, context, problems } = await openLab(session, '?lab=knn', { data: false });
   await page.waitForFunction(() => window.implay.state().knn?.try_header?.w > 0, null, { timeout: 20000 });
   let s = await state(page);
   const openHeight = s.knn.try.h;
@@ -58,30 +56,25 @@ test('closing the panel is remembered for that lab across a reload, not for the 
   await waitForApp(page, { data: false });
   await page.waitForFunction(() => window.implay.state().lab === 'roc', null, { timeout: 20000 });
   assert.equal((await state(page)).try.open, true, 'another lab keeps its own panel open');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('in an embed the panel starts closed: one header line, the lab keeps its room', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=knn&embed=1', { viewport: { width: 900, height: 600 } });
-  await waitForApp(page, { data: false });
+  const { page, context, problems } = await openLab(session, '?lab=knn&embed=1', { viewport: { width: 900, height: 600 }, data: false });
   await page.waitForFunction(() => window.implay.state().knn?.try?.h > 0, null, { timeout: 20000 });
   const s = await state(page);
   assert.equal(s.try.shown, true);
   assert.equal(s.try.open, false);
   assert.ok(s.knn.try.h < 2 * s.knn.try_header.h, `closed panel ${s.knn.try.h} px`);
   await screenshot(page, 'try-this-embed-900x600');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('a lab still to come has no panel and says what it will teach', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=nn');
-  const s = await waitForApp(page, { data: false });
+  const { page, context, problems, state: s } = await openLab(session, '?lab=nn', { data: false });
   assert.equal(s.lab, 'nn');
   assert.equal(s.try.shown, false);
   await waitFrames(page, 3);
   await screenshot(page, 'not-built-nn');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });

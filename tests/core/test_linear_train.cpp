@@ -47,16 +47,22 @@ bool same_params(const LinearModel& a, const LinearModel& b) {
          std::memcmp(a.params.data(), b.params.data(), sizeof(float) * size_t(a.params.size())) == 0;
 }
 
+// Adam at a constant α = 0.1, batches of 16: what the toy sets of this file train with.
+TrainOptions toy_options(LossKind loss, int epochs) {
+  TrainOptions options;
+  options.objective.loss = loss;
+  options.learning_rate = 0.1f;
+  options.lr_decay = 1.0f;
+  options.batch_size = 16;
+  options.epochs = epochs;
+  return options;
+}
+
 }  // namespace
 
 TEST_CASE("softmax with Adam reaches 100% training accuracy on a separable 2-D toy set") {
   const Toy toy = separable_toy(1);
-  TrainOptions options;
-  options.objective.loss = LossKind::SoftmaxCrossEntropy;
-  options.learning_rate = 0.1f;
-  options.lr_decay = 1.0f;
-  options.batch_size = 16;
-  options.epochs = 30;
+  const TrainOptions options = toy_options(LossKind::SoftmaxCrossEntropy, 30);
   const TrainResult result = train_linear(toy.x, toy.labels, 3, options);
   REQUIRE(result.history.size() == 31);  // epoch 0 + 30
   CHECK(result.history.back().train.accuracy == 1.0);
@@ -225,12 +231,7 @@ TEST_CASE("trainer input errors name the bad value") {
 TEST_CASE("BCE trains a two-class problem on the same two score columns") {
   Toy toy = separable_toy(6);
   for (uint8_t& l : toy.labels) l = l == 2 ? 1 : 0;  // top square vs the two bottom ones
-  TrainOptions options;
-  options.objective.loss = LossKind::BinaryLogistic;
-  options.learning_rate = 0.1f;
-  options.lr_decay = 1.0f;
-  options.batch_size = 16;
-  options.epochs = 20;
+  const TrainOptions options = toy_options(LossKind::BinaryLogistic, 20);
   const TrainResult result = train_linear(toy.x, toy.labels, 2, options);
   CHECK(result.history.back().train.accuracy == 1.0);
   // For C = 2 the BCE objective is the softmax cross-entropy.

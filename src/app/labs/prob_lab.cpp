@@ -3,6 +3,7 @@
 #include "app/labs/prob_lab.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -184,36 +185,53 @@ void show_array(const char* name, std::span<const double> v) {
   ImGui::TextUnformatted((line + "]").c_str());
 }
 
+// The by-hand examples' inputs: row i edits a[i] and b[i] side by side, labelled "a_i, b_i"
+// (p and q, y and ŷ); then the cursor goes beside the group for the steps, or under it when
+// narrow. id: a PushID base unique in the tab; a_format: a's format (b's is "%.3f").
+void draw_input_pairs(int id, std::span<double> a, std::span<double> b, std::array<const char*, 2> names,
+                      const char* a_format) {
+  ImGui::BeginGroup();
+  for (size_t i = 0; i < a.size(); ++i) {
+    ImGui::PushID(id + int(i));
+    ImGui::SetNextItemWidth(FitWidth(140, "##a"));
+    ImGui::InputDouble("##a", &a[i], 0, 0, a_format);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(FitWidth(140, "##b"));
+    ImGui::InputDouble("##b", &b[i], 0, 0, "%.3f");
+    ImGui::SameLine();
+    ImGui::Text("%s%d, %s%d", names[0], int(i), names[1], int(i));
+    ImGui::PopID();
+  }
+  ImGui::EndGroup();
+  SameLineIfFits(300, 30);
+}
+
+// The worked steps beside the inputs, as one group: `show` computes and draws them; inputs the
+// core refuses (q not a distribution, a label out of range) show its message instead.
+template <class Show>
+void draw_steps(Show show) {
+  ImGui::BeginGroup();
+  try {
+    show();
+  } catch (const Error& e) {
+    ErrorText(e.what());
+  }
+  ImGui::EndGroup();
+}
+
 void draw_ce_tab(ProbLabState& s) {
   MutedText(
       "Categorical cross-entropy of one example, exactly as the NumPy by hand: g = −log q, then p∘g, then the "
       "sum. q is clipped to [ε, 1] with ε = 10⁻¹⁴ so that log 0 stays finite (−log ε ≈ 32.2).");
-  ImGui::BeginGroup();
-  for (int i = 0; i < 3; ++i) {
-    ImGui::PushID(i);
-    ImGui::SetNextItemWidth(FitWidth(140, "##p"));
-    ImGui::InputDouble("##p", &s.p[i], 0, 0, "%.3f");
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(FitWidth(140, "##q"));
-    ImGui::InputDouble("##q", &s.q[i], 0, 0, "%.3f");
-    ImGui::SameLine();
-    ImGui::Text("p%d, q%d", i, i);
-    ImGui::PopID();
-  }
-  ImGui::EndGroup();
-  SameLineIfFits(300, 30);  // the steps beside the inputs, or under them
-  ImGui::BeginGroup();
-  try {
+  draw_input_pairs(0, {s.p, 3}, {s.q, 3}, {"p", "q"}, "%.3f");
+  draw_steps([&] {
     const CrossEntropySteps st = cross_entropy_steps(s.p, s.q);
     show_array("q (clipped)", st.q_clipped);
     show_array("g = −log q", st.g);
     show_array("p∘g", st.pg);
     ImGui::Text("H(p, q) = Σ p∘g = %.4f", st.cross_entropy);
     ImGui::Text("H(p) = %.4f,  KL(p‖q) = %.4f  (H(p, q) = H(p) + KL)", st.entropy, st.kl);
-  } catch (const Error& e) {
-    ErrorText(e.what());
-  }
-  ImGui::EndGroup();
+  });
   ImGui::Separator();
   ImGui::TextUnformatted("A batch: the mean of −log q[n, yₙ] over examples (rows of q, the true class yₙ).");
   for (int n = 0; n < 3; ++n) {
@@ -246,31 +264,14 @@ void draw_ce_tab(ProbLabState& s) {
   }
   ImGui::Separator();
   ImGui::TextUnformatted("Binary cross-entropy of a batch: each example stacks (y, 1 − y) against (ŷ, 1 − ŷ).");
-  ImGui::BeginGroup();
-  for (int i = 0; i < 4; ++i) {
-    ImGui::PushID(100 + i);
-    ImGui::SetNextItemWidth(FitWidth(140, "##y"));
-    ImGui::InputDouble("##y", &s.y[i], 0, 0, "%.0f");
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(FitWidth(140, "##yhat"));
-    ImGui::InputDouble("##yhat", &s.yhat[i], 0, 0, "%.3f");
-    ImGui::SameLine();
-    ImGui::Text("y%d, ŷ%d", i, i);
-    ImGui::PopID();
-  }
-  ImGui::EndGroup();
-  SameLineIfFits(300, 30);  // the steps beside the inputs, or under them
-  ImGui::BeginGroup();
-  try {
+  draw_input_pairs(100, {s.y, 4}, {s.yhat, 4}, {"y", "ŷ"}, "%.0f");
+  draw_steps([&] {
     const BinaryCrossEntropySteps st = binary_cross_entropy_steps(s.y, s.yhat);
     show_array("−log ŷ", st.log_yhat);
     show_array("−log(1 − ŷ)", st.log_one_minus);
     show_array("losses", st.losses);
     ImGui::Text("BCE = mean = %.4f", st.mean);
-  } catch (const Error& e) {
-    ErrorText(e.what());
-  }
-  ImGui::EndGroup();
+  });
   // −log q with the landmarks students meet in the tables.
   std::vector<double> xs, ys;
   for (int i = 1; i <= 400; ++i) {
