@@ -1,7 +1,9 @@
 // cli_util.hpp — small helpers the subcommands share: option validators with clear messages,
-// number formatting for tables and JSON, and timing.
+// number formatting for tables and JSON, the confusion-matrix table, and timing.
 #pragma once
 #include <CLI/CLI.hpp>
+#include <Eigen/Core>
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -9,6 +11,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "core/eval/metrics.hpp"
 
 namespace implay::cli {
 
@@ -76,6 +80,29 @@ inline std::string fixed4(double x) {
   char text[32];
   std::snprintf(text, sizeof(text), "%.4f", std::abs(x) < 0.00005 ? 0.0 : x);
   return text;
+}
+
+inline std::string pad_left(const std::string& text, size_t width) {
+  return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
+}
+
+// The C × C confusion matrix (row = true class, column = predicted) as the `eval` commands print
+// it, each row ending with the class's recall (diagonal / row sum; "-" for a class without examples).
+inline std::string confusion_table(const Eigen::MatrixXi& confusion) {
+  const int c = int(confusion.rows());
+  const int width = std::max(6, int(std::to_string(std::max(confusion.maxCoeff(), c - 1)).size()) + 2);
+  const Eigen::VectorXd recall = per_class_accuracy(confusion);  // (C)
+  std::string out = "confusion matrix (rows: true class, columns: predicted class; recall = diagonal / row sum):\n";
+  out += "true\\pred";
+  for (int p = 0; p < c; ++p) out += pad_left(std::to_string(p), size_t(width));
+  out += "   recall\n";
+  for (int t = 0; t < c; ++t) {
+    out += pad_left(std::to_string(t), 9);
+    for (int p = 0; p < c; ++p) out += pad_left(std::to_string(confusion(t, p)), size_t(width));
+    out += std::isnan(recall[t]) ? std::string("        -") : pad_left(fixed4(recall[t]), 9);
+    out += '\n';
+  }
+  return out;
 }
 
 inline double seconds_since(std::chrono::steady_clock::time_point start) {

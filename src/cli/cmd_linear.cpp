@@ -58,10 +58,6 @@ std::string shortest_text(float value) {
 // "1 feature", "784 features".
 std::string count_of(long long n, const char* noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
 
-std::string pad_left(const std::string& text, size_t width) {
-  return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
-}
-
 const std::vector<std::string> kLossNames = {"svm", "ova", "structured", "softmax", "bce"};
 
 // [SECTION] implay loss --------------------------------------------------------------------------
@@ -659,19 +655,7 @@ int run_linear_eval(const LinearEvalCliOptions& options) {
             << plan.spec() << ")\n"
             << "data " << data.name << ": " << scored.count << " examples\n"
             << "accuracy: " << accuracy_text(scored) << '\n'
-            << "confusion matrix (rows: true class, columns: predicted class; recall = diagonal / row sum):\n";
-  const int width = std::max(6, int(std::to_string(std::max(scored.confusion.maxCoeff(), c - 1)).size()) + 2);
-  const Eigen::VectorXd recall = per_class_accuracy(scored.confusion);  // (C)
-  std::string out = "true\\pred";
-  for (int p = 0; p < c; ++p) out += pad_left(std::to_string(p), size_t(width));
-  out += "   recall\n";
-  for (int t = 0; t < c; ++t) {
-    out += pad_left(std::to_string(t), 9);
-    for (int p = 0; p < c; ++p) out += pad_left(std::to_string(scored.confusion(t, p)), size_t(width));
-    out += std::isnan(recall[t]) ? std::string("        -") : pad_left(fixed4(recall[t]), 9);
-    out += '\n';
-  }
-  std::cout << out;
+            << confusion_table(scored.confusion);
   return 0;
 }
 

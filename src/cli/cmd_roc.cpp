@@ -38,10 +38,6 @@ std::string short_text(double value) {
   return std::string(text, result.ptr);
 }
 
-std::string pad_left(const std::string& text, size_t width) {
-  return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
-}
-
 // [SECTION] implay roc ---------------------------------------------------------------------------
 
 struct RocCliOptions {

@@ -16,6 +16,8 @@ void add_knn_commands(CLI::App& app, Runner& run);
 void add_linear_commands(CLI::App& app, Runner& run);
 // `roc` (ROC curve and AUC of a label,score CSV) and `entropy` (cross-entropy, KL, BCE step by step), in cmd_roc.cpp.
 void add_roc_commands(CLI::App& app, Runner& run);
+// `nn train` / `nn eval` / `nn data` (the MLP, toy 2-D sets), in cmd_nn.cpp.
+void add_nn_commands(CLI::App& app, Runner& run);
 // `ar train` / `ar nll` / `ar complete` (autoregressive pixel models), in cmd_ar.cpp.
 void add_ar_commands(CLI::App& app, Runner& run);
 

@@ -10,7 +10,9 @@
 #include "core/knn/distance.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"implay — Image Model Playground on the command line (kNN, linear classifiers, pixel models on MNIST)"};
+  CLI::App app{
+      "implay — Image Model Playground on the command line (kNN, linear classifiers, neural nets, pixel models on "
+      "MNIST)"};
   app.set_version_flag("--version",
                        std::string("implay ") + IMPLAY_VERSION + " (kernels: " + implay::integer_kernels_name() + ")");
   // No require_subcommand(): CLI11 would then report "a subcommand is required" before it
@@ -21,6 +23,7 @@ int main(int argc, char** argv) {
   implay::cli::add_data_command(app, run);
   implay::cli::add_knn_commands(app, run);
   implay::cli::add_linear_commands(app, run);
+  implay::cli::add_nn_commands(app, run);
   implay::cli::add_roc_commands(app, run);
   implay::cli::add_ar_commands(app, run);
 

@@ -166,3 +166,71 @@ TEST_CASE("sizes outside 2..5 classes or 1..500 points per class are rejected an
   CHECK(error_of([] { make_toy_data(ToyPreset::Uniform, 2, 501, 0); }) ==
         "toy dataset: 501 points per class is outside 1..500");
 }
+
+TEST_CASE("options: the defaults give the 4-argument bytes; noise and sweep change the shapes") {
+  for (ToyPreset preset : kAllToyPresets) {
+    INFO(toy_preset_name(preset));
+    CHECK(same_bytes(make_toy_data(preset, 3, 50, 21), make_toy_data(preset, 3, 50, 21, ToyOptions{})));
+  }
+  // Noise 0: every blob point sits on its centre; the even spiral is its formula exactly.
+  const ToyData blobs = make_toy_data(ToyPreset::Blobs, 2, 5, 1, {.noise = 0.0});
+  CHECK(blobs.points[0] == blobs.points[8]);
+  CHECK(blobs.points[1] == blobs.points[9]);
+  const ToyData even = make_toy_data(ToyPreset::Spiral, 3, 11, 1, {.noise = 0.0, .sweep = 2.0});
+  const double pi = 3.14159265358979323846;
+  for (int c = 0; c < 3; ++c)
+    for (int i = 0; i < 11; ++i) {
+      const double t = i / 10.0, theta = 2 * pi * c / 3 + 2.0 * t;
+      const size_t row = size_t(c * 11 + i);
+      CHECK(even.points[2 * row] == doctest::Approx(t * std::cos(theta)).epsilon(1e-6));
+      CHECK(even.points[2 * row + 1] == doctest::Approx(t * std::sin(theta)).epsilon(1e-6));
+    }
+  CHECK(error_of([] { make_toy_data(ToyPreset::Spiral, 3, 10, 0, {.noise = -1.0}); }) ==
+        "toy dataset: noise -1.000000 is outside 0..10");
+  CHECK(error_of([] { make_toy_data(ToyPreset::Spiral, 3, 10, 0, {.sweep = 30.0}); }) ==
+        "toy dataset: spiral sweep 30.000000 radians is outside 0..25.13 (4 turns)");
+}
+
+TEST_CASE("CS231n's spiral: class j, r = linspace(0, 1), theta = linspace(4j, 4(j + 1)), point = r (sin, cos)") {
+  const ToyData data = make_toy_data(ToyPreset::Spiral, 3, 100, 1, {.noise = 0.0, .spiral = SpiralStyle::Cs231n});
+  for (int j = 0; j < 3; ++j)
+    for (int i = 0; i < 100; i += 9) {
+      const double r = i / 99.0, theta = 4.0 * j + 4.0 * r;
+      const size_t row = size_t(j * 100 + i);
+      CHECK(data.points[2 * row] == doctest::Approx(r * std::sin(theta)).epsilon(1e-6));
+      CHECK(data.points[2 * row + 1] == doctest::Approx(r * std::cos(theta)).epsilon(1e-6));
+    }
+  // With the noise of the issue's goal (0.2) the angles scatter around the same arms.
+  const ToyData noisy = make_toy_data(ToyPreset::Spiral, 3, 100, 1, {.noise = 0.2, .spiral = SpiralStyle::Cs231n});
+  double moved = 0;
+  for (size_t k = 0; k < data.points.size(); ++k) moved += std::abs(noisy.points[k] - data.points[k]);
+  CHECK(moved / double(data.points.size()) > 0.02);
+  CHECK(moved / double(data.points.size()) < 0.2);
+}
+
+TEST_CASE("split_train_test: a seeded split, round(N ratio) test points, nothing lost or repeated") {
+  const ToyData data = make_toy_data(ToyPreset::Circles, 3, 100, 5);
+  const ToySplit split = split_train_test(data, 0.2, 9);
+  CHECK(split.test.count() == 60);
+  CHECK(split.train.count() == 240);
+  CHECK(split.train.num_classes == 3);
+  CHECK(split.test.points.size() == 120);
+  // Every original point is in exactly one part (the points are distinct).
+  int found = 0;
+  for (int i = 0; i < data.count(); ++i) {
+    int hits = 0;
+    for (const ToyData* part : {&split.train, &split.test})
+      for (int k = 0; k < part->count(); ++k)
+        hits += part->points[2 * size_t(k)] == data.points[2 * size_t(i)] &&
+                part->points[2 * size_t(k) + 1] == data.points[2 * size_t(i) + 1] &&
+                part->labels[size_t(k)] == data.labels[size_t(i)];
+    found += hits == 1;
+  }
+  CHECK(found == 300);
+  CHECK(same_bytes(split.test, split_train_test(data, 0.2, 9).test));
+  CHECK_FALSE(same_bytes(split.test, split_train_test(data, 0.2, 10).test));
+  CHECK(split_train_test(data, 0, 1).test.count() == 0);
+  CHECK(error_of([&] { split_train_test(data, 1, 1); }) == "test ratio 1.000000 is outside [0, 1)");
+  CHECK(error_of([&] { split_train_test(make_toy_data(ToyPreset::Blobs, 2, 1, 1), 0.9, 1); }) ==
+        "a test ratio of 0.900000 leaves none of the 2 points for training");
+}

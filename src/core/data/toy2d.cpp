@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
@@ -46,11 +48,24 @@ const char* toy_preset_name(ToyPreset preset) {
 }
 
 ToyData make_toy_data(ToyPreset preset, int num_classes, int points_per_class, uint64_t seed) {
+  return make_toy_data(preset, num_classes, points_per_class, seed, ToyOptions{});
+}
+
+ToyData make_toy_data(ToyPreset preset, int num_classes, int points_per_class, uint64_t seed,
+                      const ToyOptions& options) {
+  if (options.noise && !(*options.noise >= 0 && *options.noise <= 10))
+    throw Error("toy dataset: noise " + std::to_string(*options.noise) + " is outside 0..10");
+  if (!(options.sweep >= 0 && options.sweep <= 4 * kTwoPi))
+    throw Error("toy dataset: spiral sweep " + std::to_string(options.sweep) +
+                " radians is outside 0..25.13 (4 turns)");
   if (num_classes < 2 || num_classes > 5)
     throw Error("toy dataset: " + std::to_string(num_classes) + " classes is outside 2..5");
   if (points_per_class < 1 || points_per_class > 500)
     throw Error("toy dataset: " + std::to_string(points_per_class) + " points per class is outside 1..500");
   const int C = num_classes, P = points_per_class;
+  // Each preset's own spread unless the options set one (the literals are the defaults).
+  const double blob_sigma = options.noise.value_or(0.18), spiral_sigma = options.noise.value_or(0.2);
+  const double ring_sigma = options.noise.value_or(0.12), sweep = options.sweep;
   Rng rng(seed);
   ToyData data;
   data.num_classes = C;
@@ -67,23 +82,29 @@ ToyData make_toy_data(ToyPreset preset, int num_classes, int points_per_class, u
       const double t = P > 1 ? double(i) / double(P - 1) : 0.0;  // position along the class, 0..1
       switch (preset) {
         case ToyPreset::Blobs: {
-          // centre_c = 0.6 · (cos φ_c, sin φ_c), φ_c = 2πc/C + π/4; point = centre_c + 0.18 · N(0, I)
+          // centre_c = 0.6 · (cos φ_c, sin φ_c), φ_c = 2πc/C + π/4; point = centre_c + σ · N(0, I)
           const double phi = kTwoPi * c / C + kPi / 4;
           const double nx = rng.normal(), ny = rng.normal();
-          add_point(0.6 * std::cos(phi) + 0.18 * nx, 0.6 * std::sin(phi) + 0.18 * ny, c);
+          add_point(0.6 * std::cos(phi) + blob_sigma * nx, 0.6 * std::sin(phi) + blob_sigma * ny, c);
           break;
         }
         case ToyPreset::Spiral: {
-          // r = t, θ = 2πc/C + 4t + 0.2 · N(0, 1)
-          const double theta = kTwoPi * c / C + 4.0 * t + 0.2 * rng.normal();
-          add_point(t * std::cos(theta), t * std::sin(theta), c);
+          if (options.spiral == SpiralStyle::Cs231n) {
+            // r = t, θ = sweep·c + sweep·t + σ · N(0, 1), point = r · (sin θ, cos θ)
+            const double theta = sweep * c + sweep * t + spiral_sigma * rng.normal();
+            add_point(t * std::sin(theta), t * std::cos(theta), c);
+          } else {
+            // r = t, θ = 2πc/C + sweep·t + σ · N(0, 1), point = r · (cos θ, sin θ)
+            const double theta = kTwoPi * c / C + sweep * t + spiral_sigma * rng.normal();
+            add_point(t * std::cos(theta), t * std::sin(theta), c);
+          }
           break;
         }
         case ToyPreset::Circles: {
-          // r = r_c + 0.12 · spacing · N(0, 1), r_c = spacing · (c + 1), spacing = 0.9 / C
+          // r = r_c + σ · spacing · N(0, 1), r_c = spacing · (c + 1), spacing = 0.9 / C
           const double spacing = 0.9 / C;
           const double angle = kTwoPi * rng.uniform();
-          const double r = spacing * (c + 1) + 0.12 * spacing * rng.normal();
+          const double r = spacing * (c + 1) + ring_sigma * spacing * rng.normal();
           add_point(r * std::cos(angle), r * std::sin(angle), c);
           break;
         }
@@ -106,6 +127,31 @@ ToyData make_toy_data(ToyPreset preset, int num_classes, int points_per_class, u
       }
     }
   return data;
+}
+
+ToySplit split_train_test(const ToyData& data, double test_ratio, uint64_t seed) {
+  if (!(test_ratio >= 0 && test_ratio < 1))
+    throw Error("test ratio " + std::to_string(test_ratio) + " is outside [0, 1)");
+  const int n = data.count();
+  const int test_count = int(std::lround(double(n) * test_ratio));
+  if (test_count >= n)
+    throw Error("a test ratio of " + std::to_string(test_ratio) + " leaves none of the " + std::to_string(n) +
+                " points for training");
+  std::vector<int> order(static_cast<size_t>(n));  // (N) a seeded permutation: its first test_count go to test
+  for (int i = 0; i < n; ++i) order[size_t(i)] = i;
+  Rng rng(seed);
+  rng.shuffle(std::span<int>(order));
+  std::vector<uint8_t> is_test(static_cast<size_t>(n), 0);  // (N)
+  for (int k = 0; k < test_count; ++k) is_test[size_t(order[size_t(k)])] = 1;
+  ToySplit out;
+  out.train.num_classes = out.test.num_classes = data.num_classes;
+  for (int i = 0; i < n; ++i) {
+    ToyData& part = is_test[size_t(i)] ? out.test : out.train;
+    part.points.push_back(data.points[size_t(2 * i)]);
+    part.points.push_back(data.points[size_t(2 * i + 1)]);
+    part.labels.push_back(data.labels[size_t(i)]);
+  }
+  return out;
 }
 
 }  // namespace implay

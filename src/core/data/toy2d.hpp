@@ -4,6 +4,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -47,5 +48,40 @@ struct ToyData {
 //  Uniform: uniform in the square; the labels are still P per class, so they say nothing.
 // Throws implay::Error for num_classes outside 2..5 or points_per_class outside 1..500.
 ToyData make_toy_data(ToyPreset preset, int num_classes, int points_per_class, uint64_t seed);
+
+// How the spiral's arms are laid out.
+enum class SpiralStyle {
+  Even,    // as above: arm c starts at angle 2πc/C, θ = 2πc/C + sweep·t + noise·N(0, 1),
+           // point = r · (cos θ, sin θ): the arms evenly spread
+  Cs231n,  // CS231n's generator: for class j, r = linspace(0, 1, P), θ = linspace(4j, 4(j + 1), P)
+           // + 0.2·randn, point = r · (sin θ, cos θ); here θ = sweep·j + sweep·t + noise·N(0, 1)
+};
+
+// Settings beyond the preset. The defaults give make_toy_data's bytes above exactly.
+struct ToyOptions {
+  std::optional<double> noise;             // the preset's spread; unset: its own value. Blobs: σ
+                                           // around a centre (0.18); Spiral: σ of θ in radians (0.2);
+                                           // Circles: σ of r as a fraction of the ring spacing
+                                           // 0.9/C (0.12); Xor, Uniform: none (ignored). 0..10
+  double sweep = 4.0;                      // Spiral: radians an arm turns from r = 0 to r = 1
+                                           // (4 ≈ 0.64 turns); 0..8π (4 turns)
+  SpiralStyle spiral = SpiralStyle::Even;  // Spiral: the arms' layout
+};
+
+// The same with options. The 3-arm spiral of the goal is
+// make_toy_data(Spiral, 3, 100, seed, {.noise = 0.2, .spiral = SpiralStyle::Cs231n}).
+// Throws implay::Error as above, and for a noise or sweep outside its range (naming it).
+ToyData make_toy_data(ToyPreset preset, int num_classes, int points_per_class, uint64_t seed,
+                      const ToyOptions& options);
+
+struct ToySplit {
+  ToyData train;  // the rest, in their original order
+  ToyData test;   // round(N · test_ratio) points, in their original order
+};
+
+// A seeded random split (implay::Rng: the same on every target): test_ratio in [0, 1) of the
+// points go to `test`. Throws implay::Error for a ratio outside [0, 1) (naming it) or a split
+// that would leave no training point.
+ToySplit split_train_test(const ToyData& data, double test_ratio, uint64_t seed);
 
 }  // namespace implay

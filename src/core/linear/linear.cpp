@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/binary_io.hpp"
 #include "core/data/idx.hpp"
 #include "core/error.hpp"
 #include "core/eval/metrics.hpp"
@@ -128,6 +129,30 @@ float objective(const LinearModel& model, const Eigen::Ref<const RowMatrixXf>& f
 // -------------------------------------------------------------------------------------------
 // [evaluation]
 
+void accumulate_evaluation(const Eigen::Ref<const Eigen::MatrixXf>& scores, std::span<const int> labels,
+                           const LossOptions& hinge_options, const Eigen::Ref<const Eigen::VectorXf>& own_losses,
+                           Evaluation& running) {
+  const Index count = scores.rows();
+  assert(Index(labels.size()) == count && own_losses.size() == count);
+  if (count == 0) return;
+  const Eigen::VectorXf ce = per_example_loss(LossKind::SoftmaxCrossEntropy, scores, labels);                // (count)
+  const Eigen::VectorXf hinge = per_example_loss(LossKind::MulticlassHinge, scores, labels, hinge_options);  // (count)
+  const std::vector<int> predicted = argmax_rows(scores);                                                    // (count)
+  double ce_sum = 0, hinge_sum = 0, own_sum = 0, correct = 0;
+  for (Index i = 0; i < count; ++i) {
+    ce_sum += ce[i];
+    hinge_sum += hinge[i];
+    own_sum += own_losses[i];
+    correct += predicted[size_t(i)] == labels[size_t(i)];
+  }
+  const double before = running.count, total = before + double(count);
+  running.cross_entropy = (running.cross_entropy * before + ce_sum) / total;
+  running.hinge = (running.hinge * before + hinge_sum) / total;
+  running.data_loss = (running.data_loss * before + own_sum) / total;
+  running.accuracy = (running.accuracy * before + correct) / total;
+  running.count += int(count);
+}
+
 void evaluate_rows(const LinearModel& model, const Eigen::Ref<const RowMatrixXf>& features,
                    std::span<const uint8_t> labels, const ObjectiveOptions& objective, int first, int count,
                    Evaluation& running) {
@@ -138,28 +163,10 @@ void evaluate_rows(const LinearModel& model, const Eigen::Ref<const RowMatrixXf>
   running.regularization =
       regularization(objective.regularization, model.params.head(Index(model.num_classes) * model.dim));
   if (count == 0) return;
-  const Eigen::MatrixXf s = scores(model, features.middleRows(first, count));              // (count, C)
-  const std::vector<int> y = to_int_labels(labels.subspan(size_t(first), size_t(count)));  // (count)
-  const Eigen::VectorXf ce = per_example_loss(LossKind::SoftmaxCrossEntropy, s, y);        // (count)
-  const Eigen::VectorXf hinge = per_example_loss(LossKind::MulticlassHinge, s, y, objective.loss_options);  // (count)
-  const bool own_is_ce = objective.loss == LossKind::SoftmaxCrossEntropy;
-  const bool own_is_hinge = objective.loss == LossKind::MulticlassHinge;
-  const Eigen::VectorXf own =
-      own_is_ce || own_is_hinge ? Eigen::VectorXf() : per_example_loss(objective.loss, s, y, objective.loss_options);
-  const std::vector<int> predicted = argmax_rows(s);  // (count)
-  double ce_sum = 0, hinge_sum = 0, own_sum = 0, correct = 0;
-  for (int i = 0; i < count; ++i) {
-    ce_sum += ce[i];
-    hinge_sum += hinge[i];
-    own_sum += own_is_ce ? ce[i] : own_is_hinge ? hinge[i] : own[i];
-    correct += predicted[size_t(i)] == y[size_t(i)];
-  }
-  const double before = running.count, total = before + count;
-  running.cross_entropy = (running.cross_entropy * before + ce_sum) / total;
-  running.hinge = (running.hinge * before + hinge_sum) / total;
-  running.data_loss = (running.data_loss * before + own_sum) / total;
-  running.accuracy = (running.accuracy * before + correct) / total;
-  running.count += count;
+  const Eigen::MatrixXf s = scores(model, features.middleRows(first, count));                  // (count, C)
+  const std::vector<int> y = to_int_labels(labels.subspan(size_t(first), size_t(count)));      // (count)
+  const Eigen::VectorXf own = per_example_loss(objective.loss, s, y, objective.loss_options);  // (count)
+  accumulate_evaluation(s, y, objective.loss_options, own, running);
 }
 
 Evaluation evaluate(const LinearModel& model, const Eigen::Ref<const RowMatrixXf>& features,
@@ -192,21 +199,6 @@ uint32_t get_u32(const uint8_t* p) {
   return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24);
 }
 
-std::string printable(std::span<const uint8_t> bytes) {  // the found magic, for the message
-  std::ostringstream s;
-  s << '"';
-  for (uint8_t b : bytes) {
-    if (b >= 32 && b < 127) {
-      s << char(b);
-    } else {
-      static const char* hex = "0123456789abcdef";
-      s << "\\x" << hex[b >> 4] << hex[b & 15];
-    }
-  }
-  s << '"';
-  return s.str();
-}
-
 }  // namespace
 
 std::vector<uint8_t> serialize_linear_model(const LinearModel& model) {
@@ -237,7 +229,7 @@ LinearModel parse_linear_model(std::span<const uint8_t> bytes, const std::string
       throw Error(source + ": truncated linear model file (" + std::to_string(bytes.size()) +
                   " bytes, the header alone needs " + std::to_string(kHeaderBytes) + ")");
     throw Error(source + ": not a linear model file (wrong magic number " +
-                printable(bytes.first(std::min<size_t>(8, bytes.size()))) + ", expected \"IMPLAYLM\")");
+                printable_bytes(bytes.first(std::min<size_t>(8, bytes.size()))) + ", expected \"IMPLAYLM\")");
   }
   if (bytes.size() < kHeaderBytes)
     throw Error(source + ": truncated linear model file (" + std::to_string(bytes.size()) +

@@ -122,6 +122,13 @@ struct Evaluation {
 Evaluation evaluate(const LinearModel& model, const Eigen::Ref<const RowMatrixXf>& features,
                     std::span<const uint8_t> labels, const ObjectiveOptions& objective = {}, int block_rows = 1024);
 
+// Adds a block of examples to a running evaluation from their scores (n, C) and labels (n): the
+// cross-entropy, the multiclass hinge at hinge_options.margin and the accuracy are computed here,
+// own_losses (n) are the objective's own L_i (the data_loss column). Shared with the MLP (nn/mlp.hpp).
+void accumulate_evaluation(const Eigen::Ref<const Eigen::MatrixXf>& scores, std::span<const int> labels,
+                           const LossOptions& hinge_options, const Eigen::Ref<const Eigen::VectorXf>& own_losses,
+                           Evaluation& running);
+
 // Adds rows [first, first + count) of features/labels to a running evaluation (its means become
 // means over all rows added so far): the slice evaluate() and the trainer are made of.
 void evaluate_rows(const LinearModel& model, const Eigen::Ref<const RowMatrixXf>& features,

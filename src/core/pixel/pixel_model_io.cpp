@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "core/binary_io.hpp"
 #include "core/checked.hpp"
 #include "core/data/idx.hpp"
 #include "core/error.hpp"
@@ -26,84 +27,17 @@ constexpr char kMagicFvsbn[8] = {'I', 'M', 'P', 'L', 'A', 'Y', 'F', 'V'};
 constexpr char kMagicNade[8] = {'I', 'M', 'P', 'L', 'A', 'Y', 'N', 'A'};
 constexpr uint32_t kMaxSide = 4096;
 
-struct Writer {
-  std::vector<uint8_t> out;
-  void bytes(const void* p, size_t n) {
-    const auto* b = static_cast<const uint8_t*>(p);
-    out.insert(out.end(), b, b + n);
-  }
-  void u32(uint32_t v) {
-    for (int k = 0; k < 4; ++k) out.push_back(uint8_t(v >> (8 * k)));
-  }
-  void f32(float f) {
-    uint32_t bits;
-    std::memcpy(&bits, &f, 4);
-    u32(bits);
-  }
-};
-
-struct Reader {
-  std::span<const uint8_t> in;
-  const std::string& source;
-  const char* what;
-  size_t pos = 0;
-  void need(size_t n) {
-    if (in.size() - pos < n)
-      throw Error(source + ": truncated " + what + " file (" + std::to_string(in.size()) + " bytes, needs at least " +
-                  std::to_string(pos + n) + ")");
-  }
-  uint32_t u32() {
-    need(4);
-    const uint8_t* p = in.data() + pos;
-    pos += 4;
-    return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24);
-  }
-  float f32() {
-    const uint32_t bits = u32();
-    float f;
-    std::memcpy(&f, &bits, 4);
-    return f;
-  }
-  void end() {
-    if (pos != in.size())
-      throw Error(source + ": " + std::to_string(in.size() - pos) + " unexpected bytes after the " + what + " data");
-  }
-};
-
-// A loaded model with a NaN or an infinity would give NaN probabilities everywhere.
-void check_finite_params(const Eigen::VectorXf& params, const std::string& source, const char* what) {
-  for (Index k = 0; k < params.size(); ++k)
-    if (!std::isfinite(params[k]))
-      throw Error(source + ": " + what + " parameter " + std::to_string(k) + " is " +
-                  (std::isnan(params[k]) ? "NaN" : "infinite") + " (a diverged training run?); refusing the model");
-}
-
-void write_header(Writer& w, const char* magic, const PixelModel& m) {
+void write_header(ByteWriter& w, const char* magic, const PixelModel& m) {
   w.bytes(magic, 8);
   w.u32(kPixelModelVersion);
   w.u32(uint32_t(m.rows()));
   w.u32(uint32_t(m.cols()));
 }
 
-std::string printable(std::span<const uint8_t> bytes) {
-  std::string s = "\"";
-  for (uint8_t b : bytes) {
-    if (b >= 32 && b < 127) {
-      s += char(b);
-    } else {
-      static const char* hex = "0123456789abcdef";
-      s += "\\x";
-      s += hex[b >> 4];
-      s += hex[b & 15];
-    }
-  }
-  return s + "\"";
-}
-
 }  // namespace
 
 std::vector<uint8_t> serialize_pixel_model(const PixelModel& model) {
-  Writer w;
+  ByteWriter w;
   switch (model.kind()) {
     case PixelModelKind::Independent: {
       const auto& m = static_cast<const IndependentModel&>(model);
@@ -157,9 +91,9 @@ std::unique_ptr<PixelModel> parse_pixel_model(std::span<const uint8_t> bytes, co
     throw Error(source + ": truncated pixel model file (" + std::to_string(bytes.size()) + " bytes)");
   else
     throw Error(source + ": not a pixel model file (wrong magic number " +
-                printable(bytes.first(std::min<size_t>(8, bytes.size()))) +
+                printable_bytes(bytes.first(std::min<size_t>(8, bytes.size()))) +
                 ", expected \"IMPLAYIB\", \"IMPLAYCX\", \"IMPLAYFV\" or \"IMPLAYNA\")");
-  Reader r{bytes, source, what, 8};
+  ByteReader r{bytes, source, what, 8};
   const uint32_t version = r.u32();
   if (version != kPixelModelVersion)
     throw Error(source + ": " + what + " file version " + std::to_string(version) +
