@@ -29,6 +29,13 @@ inline std::string significant(double v) {
   return buf;
 }
 
+// v with `digits` decimals: fixed(0.9312, 1) = "0.9", for read-outs built as strings.
+inline std::string fixed(double v, int digits) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
 // A JSON string literal with quotes; control characters become spaces (for state_json).
 inline std::string json_string(const std::string& text) {
   std::string out = "\"";

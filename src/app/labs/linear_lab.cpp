@@ -18,6 +18,7 @@
 #include "app/widgets/help.hpp"
 #include "app/widgets/lab_tabs.hpp"
 #include "app/widgets/layout.hpp"
+#include "app/widgets/loss_curves.hpp"
 #include "app/widgets/plot.hpp"
 #include "app/widgets/point_plane.hpp"
 #include "app/widgets/shortcut_button.hpp"
@@ -634,58 +635,18 @@ void update_confusion_cell(LinearMnistState& m, const DataState& data, Host& hos
   m.cell_shown = m.cell_wanted;
 }
 
-void draw_loss_plots(LinearMnistState& m) {
-  if (m.curve.empty()) return;
-  const double max_epoch = std::max(1.0, double(m.trainer ? m.trainer->options().epochs : 1));
-  std::vector<double> xs, ce, hinge, acc;
-  double hi = 0, lo = 1e30;
-  for (const auto& p : m.curve) {
-    xs.push_back(p.epoch);
-    ce.push_back(m.log_scale ? std::log10(std::max(p.cross_entropy, 1e-4)) : p.cross_entropy);
-    hinge.push_back(m.log_scale ? std::log10(std::max(p.hinge, 1e-4)) : p.hinge);
-    acc.push_back(p.accuracy);
-    hi = std::max({hi, ce.back(), hinge.back()});
-    lo = std::min({lo, ce.back(), hinge.back()});
-  }
-  // Side by side, or one under the other when half the width would squeeze a plot below 300 px.
-  const float avail = ImGui::GetContentRegionAvail().x;
-  const bool side_by_side = avail >= 2 * 300 + 12;
-  const float w = side_by_side ? (avail - 12) * 0.5f : avail;
-  {
-    Plot plot("loss_plot", ImVec2(w, 230), {0, max_epoch}, {m.log_scale ? lo - 0.1 : 0, hi * 1.05 + 0.05}, "epoch",
-              m.log_scale ? "log₁₀ loss (training probe)" : "loss (training probe)");
-    plot.line(xs, ce, class_color(5), 2.0f, "softmax cross-entropy");
-    plot.line(xs, hinge, class_color(3), 2.0f, "multiclass hinge (Δ = 1)");
-    if (plot.hovered()) {
-      size_t best = 0;
-      for (size_t i = 0; i < xs.size(); ++i)
-        if (std::fabs(xs[i] - plot.mouse_x()) < std::fabs(xs[best] - plot.mouse_x())) best = i;
-      ImGui::SetTooltip("epoch %.2f\ncross-entropy %.4f\nhinge %.4f\naccuracy %.3f", xs[best],
-                        m.curve[best].cross_entropy, m.curve[best].hinge, m.curve[best].accuracy);
-    }
-  }
-  if (side_by_side) ImGui::SameLine(0, 12);
-  {
-    std::vector<double> ex, ev;
-    if (m.trainer)
-      for (const auto& h : m.trainer->history())
-        if (h.validation.count > 0) ex.push_back(h.epoch), ev.push_back(h.validation.accuracy);
-    double alo = 1;
-    for (double a : acc) alo = std::min(alo, a);
-    for (double a : ev) alo = std::min(alo, a);
-    // The legend sits above the plot: inside, it covered the validation curve near accuracy 1.
-    ImGui::BeginGroup();
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(IM_COL32(120, 120, 130, 255)), "— training probe");
-    ImGui::SameLine(0, 16);
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(class_color(2)), "—• validation (per epoch)");
-    Plot plot("acc_plot", ImVec2(w, 230 - ImGui::GetTextLineHeightWithSpacing()), {0, max_epoch},
-              {std::max(0.0, std::floor(alo * 20) / 20), 1.0}, "epoch", "accuracy");
-    plot.line(xs, acc, IM_COL32(120, 120, 130, 255), 1.5f);
-    plot.line(ex, ev, class_color(2), 2.5f);
-    plot.scatter(ex, ev, class_color(2), 4.0f);
-    plot.end();
-    ImGui::EndGroup();
-  }
+void draw_loss_plots(const LinearMnistState& m) {
+  // The validation set after every epoch: the held-out curve.
+  std::vector<LossSample> validation;
+  if (m.trainer)
+    for (const EpochStats& h : m.trainer->history())
+      if (h.validation.count > 0)
+        validation.push_back({double(h.epoch), h.validation.cross_entropy, h.validation.hinge, h.validation.accuracy});
+  LossCurvesOptions o;
+  o.max_epoch = std::max(1.0, double(m.trainer ? m.trainer->options().epochs : 1));
+  o.log_scale = m.log_scale;
+  o.held_label = "validation (per epoch)";
+  LossCurves("lin_curves", m.curve, validation, o);
 }
 
 // The clicked cell's test images beside the matrix: what the model mixed up, in pictures.

@@ -11,6 +11,7 @@
 #include "app/host.hpp"
 #include "app/widgets/digits.hpp"
 #include "app/widgets/draw_canvas.hpp"
+#include "app/widgets/loss_curves.hpp"
 #include "core/data/toy2d.hpp"
 #include "core/linear/features.hpp"
 #include "core/linear/linear.hpp"
@@ -56,14 +57,6 @@ struct Linear2dState {
   Eigen::MatrixXf example_scores;
   Eigen::VectorXf example_loss;
   int correct = 0;  // predictions equal to the label
-};
-
-// A point of the live loss curves, measured on a fixed probe of training images.
-struct LossSample {
-  double epoch;          // epochs of training so far (fractional)
-  double cross_entropy;  // mean softmax cross-entropy
-  double hinge;          // mean multiclass hinge (Δ = 1)
-  double accuracy;
 };
 
 // The trainer's features, extracted a block of images per frame: HoG of the full training set
