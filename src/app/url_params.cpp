@@ -154,6 +154,10 @@ bool UrlParams::take_list(std::string_view key, std::vector<std::string>& out, s
   return true;
 }
 
+void UrlParams::reject(std::string_view key, std::string_view value, std::string_view why) {
+  warnings_.push_back("URL parameter " + std::string(key) + "=" + std::string(value) + " ignored: " + std::string(why));
+}
+
 std::vector<std::string> UrlParams::finish() {
   std::vector<std::string> out = warnings_;
   for (const auto& p : params_)

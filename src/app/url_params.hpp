@@ -36,6 +36,9 @@ class UrlParams {
   // dropped with a warning that lists the allowed ones.
   bool take_list(std::string_view key, std::vector<std::string>& out, std::span<const std::string> allowed);
 
+  // A value the caller parsed itself and refuses: "URL parameter key=value ignored: <why>".
+  void reject(std::string_view key, std::string_view value, std::string_view why);
+
   // Warnings for invalid values so far plus one per unused key; call once, after every taker.
   std::vector<std::string> finish();
 

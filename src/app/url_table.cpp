@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/error.hpp"
+
 namespace implay::app {
 namespace {
 
@@ -55,6 +57,7 @@ bool take_url_value(UrlParams& params, const UrlSpec& spec, double& out) {
       out = v ? 1 : 0;
       return true;
     }
+    case UrlKind::Text: return false;  // not a number: apply_url_table reads it with set_url_text
   }
   return false;
 }
@@ -68,6 +71,7 @@ std::string url_value_text(const UrlSpec& spec, double value) {
       return spec.choices[i];
     }
     case UrlKind::Bool: return value != 0 ? "1" : "0";
+    case UrlKind::Text: return "";  // UrlSetting::text asks the lab
   }
   return "";
 }
@@ -82,17 +86,28 @@ std::string url_allowed_text(const UrlSpec& spec) {
       return out;
     }
     case UrlKind::Bool: return "0 or 1";
+    case UrlKind::Text: return spec.allowed ? spec.allowed : "";
   }
   return "";
 }
 
 nlohmann::json url_spec_json(const UrlSpec& spec) {
-  static const char* kKinds[] = {"int", "float", "choice", "bool"};
+  static const char* kKinds[] = {"int", "float", "choice", "bool", "text"};
   nlohmann::json j = {
       {"key", spec.key}, {"kind", kKinds[int(spec.kind)]}, {"allowed", url_allowed_text(spec)}, {"doc", spec.doc}};
   if (spec.kind == UrlKind::Int || spec.kind == UrlKind::Float) j["min"] = spec.lo, j["max"] = spec.hi;
   if (spec.kind == UrlKind::Choice) j["choices"] = spec.choices;
   return j;
+}
+
+bool set_url_text(UrlParams& params, const char* key, const std::string& text, const std::function<void()>& store) {
+  try {
+    store();
+    return true;
+  } catch (const Error& e) {
+    params.reject(key, text, e.what());
+    return false;
+  }
 }
 
 void append_query(std::string& query, const std::string& key, const std::string& value) {

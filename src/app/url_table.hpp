@@ -3,6 +3,7 @@
 // and the panels hide= may hide. A lab's apply_url, the address the app keeps up to date, the
 // README's parameter list and window.implay.urlTable() all come from its table.
 #pragma once
+#include <functional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -13,7 +14,13 @@
 
 namespace implay::app {
 
-enum class UrlKind { Int, Float, Choice, Bool };
+enum class UrlKind {
+  Int,
+  Float,
+  Choice,
+  Bool,
+  Text,  // a value the lab parses itself, such as a list of layer widths "8,8"
+};
 
 // What a setting accepts, without the state it lives in.
 struct UrlSpec {
@@ -22,14 +29,21 @@ struct UrlSpec {
   UrlKind kind;
   double lo = 0, hi = 0;             // Int, Float: the allowed range
   std::vector<const char*> choices;  // Choice: the URL's words, index = value
+  const char* allowed = nullptr;     // Text: what is allowed, for the documentation
 };
 
 // A setting of a lab with state `State`. get gives the value as a number (Choice: the index of
 // the word, Bool: 0 or 1); set stores one that the reader already checked against the spec.
+// A Text setting has get_text and set_text instead; set_text throws implay::Error naming what is
+// wrong with a value, which the reader turns into the console warning.
 template <class State>
 struct UrlSetting : UrlSpec {
-  double (*get)(const State&);
-  void (*set)(State&, double);
+  double (*get)(const State&) = nullptr;
+  void (*set)(State&, double) = nullptr;
+  std::string (*get_text)(const State&) = nullptr;
+  void (*set_text)(State&, const std::string&) = nullptr;
+
+  std::string text(const State& s) const { return kind == UrlKind::Text ? get_text(s) : url_value_text(*this, get(s)); }
 };
 
 // A part of a lab that hide= can hide in an embed (LabContext::shown asks).
@@ -62,6 +76,9 @@ std::string url_value_text(const UrlSpec& spec, double value);
 // "1–25", "l1 | l2", "0 or 1": what the documentation says is allowed.
 std::string url_allowed_text(const UrlSpec& spec);
 nlohmann::json url_spec_json(const UrlSpec& spec);
+// Runs `store` (a Text setting's set_text) for the value `text` of `key`: true when it stored it;
+// false when it threw implay::Error, whose message becomes the warning for the value.
+bool set_url_text(UrlParams& params, const char* key, const std::string& text, const std::function<void()>& store);
 // Appends "&key=value" (the value %-escaped where it must be) to a query.
 void append_query(std::string& query, const std::string& key, const std::string& value);
 
@@ -70,6 +87,12 @@ void append_query(std::string& query, const std::string& key, const std::string&
 template <class State>
 void apply_url_table(const UrlTable<State>& table, State& s, UrlParams& params) {
   for (const UrlSetting<State>& setting : table.settings) {
+    if (setting.kind == UrlKind::Text) {
+      std::string text;
+      if (params.take_string(setting.key, text))
+        set_url_text(params, setting.key, text, [&] { setting.set_text(s, text); });
+      continue;
+    }
     double v = 0;
     if (take_url_value(params, setting, v)) setting.set(s, v);
   }
@@ -82,11 +105,13 @@ template <class State>
 void write_url_table(const UrlTable<State>& table, const State& s, std::string& query) {
   State read_back{};
   for (const UrlSetting<State>& setting : table.settings) {
-    const double v = setting.get(s);
-    const std::string value = url_value_text(setting, v);
-    if (value == url_value_text(setting, setting.get(read_back))) continue;
+    const std::string value = setting.text(s);
+    if (value == setting.text(read_back)) continue;
     append_query(query, setting.key, value);
-    setting.set(read_back, v);
+    if (setting.kind == UrlKind::Text)
+      setting.set_text(read_back, value);
+    else
+      setting.set(read_back, setting.get(s));
   }
 }
 
@@ -94,7 +119,7 @@ void write_url_table(const UrlTable<State>& table, const State& s, std::string& 
 template <class State>
 nlohmann::json url_values_json(const UrlTable<State>& table, const State& s) {
   nlohmann::json out = nlohmann::json::object();
-  for (const UrlSetting<State>& setting : table.settings) out[setting.key] = url_value_text(setting, setting.get(s));
+  for (const UrlSetting<State>& setting : table.settings) out[setting.key] = setting.text(s);
   return out;
 }
 
@@ -150,6 +175,17 @@ UrlSetting<State> url_enum(const char* key, const char* doc, Field) {
             return index;
           },
           [](State& s, double v) { Field{}(s) = Words[size_t(v)].value; }};
+}
+
+// A setting the lab parses itself: `get` writes the field as the address spells it, `set`
+// parses and stores a value or throws implay::Error saying what is wrong; `allowed` documents it.
+template <class State>
+UrlSetting<State> url_text(const char* key, const char* allowed, const char* doc, std::string (*get)(const State&),
+                           void (*set)(State&, const std::string&)) {
+  UrlSetting<State> setting{{key, doc, UrlKind::Text, 0, 0, {}, allowed}};
+  setting.get_text = get;
+  setting.set_text = set;
+  return setting;
 }
 
 // mode=: the lab's tab (`State::tab` or another field), which the tab bar then selects.
