@@ -15,6 +15,7 @@ const VIEWS = [
   ['sketch', 'draw'], ['sketch', 'chain'], ['sketch', 'models'], ['sketch', 'sketches'],
   ['roc', 'toy'], ['roc', 'mnist'],
   ['prob', 'tables'], ['prob', 'ce'], ['prob', 'bayes'],
+  ['nn', 'network'], ['nn', 'neurons'], ['nn', 'matrices'],
   ['data', null],
 ];
 
@@ -51,6 +52,8 @@ const KNOWN_GAPS = new Set([
   'sketch · chain at 640x400-dpr2', 'sketch · sketches at 640x400-dpr2',
   'knn · 2d at 640x400-dpr2', 'linear · 2d at 640x400-dpr2',
   'roc · toy at 640x400-dpr2', 'roc · mnist at 640x400-dpr2', 'prob · tables at 640x400-dpr2',
+  // The Neural net lab's first measurement (step 9): its network tab at 200 % zoom.
+  'nn · network at 640x400-dpr2',
 ]);
 
 // The layout problems of one view, as readable strings (empty: it fits).

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startSession, openPage, waitForApp, waitFrames, screenshot, root } from './harness.mjs';
+import { startSession, closeLab, openLab, openPage, waitForApp, waitFrames, screenshot, root } from './harness.mjs';
 import { renderReadme, renderHtml, section, rewriteSection, README_BEGIN, README_END, HTML_BEGIN, HTML_END } from './url-docs.mjs';
 
 let session;
@@ -45,6 +45,9 @@ const CASES = [
   { lab: 'prob', query: { mode: 'tables', table: 'greetings', row: '2' }, omit: ['mode'],
     fields: ['tab', 'dataset', 'row'],
     check: (s) => { assert.equal(s.dataset, 1); assert.equal(s.row, 2); } },
+  { lab: 'nn', query: { layers: '8,8', activation: 'tanh', features: 'x,y,xy', classes: '4', noise: '0.3', lr: '0.03', seed: '5' },
+    fields: ['layers', 'activation', 'features', 'train_points', 'first_point'],
+    check: (s) => { assert.equal(s.layers, '8,8'); assert.equal(s.features, 'x,y,xy'); assert.equal(s.train_points, 280); } },
   { lab: 'sketch', query: { mode: 'chain', chain: 'template', template: '8', temperature: '0.5', seed: '3' },
     fields: ['tab', 'neighbours'],
     check: (s) => { assert.equal(s.tab, 'chain'); assert.equal(s.neighbours, 8); } },
@@ -53,8 +56,7 @@ const CASES = [
 for (const c of CASES) {
   test(`${c.lab}: the address holds the settings, and a reload and a fresh profile reproduce them`, async () => {
     const query = '?' + new URLSearchParams({ lab: c.lab, ...c.query }).toString();
-    const { page, context, problems, warnings } = await openPage(session, query);
-    let state = await waitForApp(page);
+    let { page, context, problems, warnings, state } = await openLab(session, query);
     c.check(state[c.lab]);
     // Defaults are left out of the address (prob's mode=tables is its first tab).
     const expected = { lab: c.lab, ...c.query };
@@ -71,8 +73,7 @@ for (const c of CASES) {
     assert.deepEqual(snapshot(await page.evaluate(() => window.implay.state()), c.lab, c.fields), before, 'after a reload');
     const link = page.url();
 
-    const fresh = await openPage(session, new URL(link).search);
-    await waitForApp(fresh.page);
+    const fresh = await openLab(session, new URL(link).search);
     await waitFrames(fresh.page, 3);
     assert.deepEqual(snapshot(await fresh.page.evaluate(() => window.implay.state()), c.lab, c.fields), before,
       'in a fresh profile');
@@ -84,8 +85,7 @@ for (const c of CASES) {
 }
 
 test('a click in the navigation reaches the address: lab= follows', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=knn');
-  let state = await waitForApp(page);
+  let { page, context, problems, state } = await openLab(session, '?lab=knn');
   assert.equal(state.knn.k, 5);
   const nav = state.nav.find((n) => n.key === 'roc');
   await page.mouse.move(nav.x + nav.w / 2, nav.y + nav.h / 2);
@@ -95,21 +95,18 @@ test('a click in the navigation reaches the address: lab= follows', async () => 
   await page.mouse.up();
   await page.waitForFunction(() => window.implay.state().lab === 'roc', null, { timeout: 10000 });
   assert.deepEqual(await waitForAddress(page, { lab: 'roc' }), { lab: 'roc' });
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('a dragged k slider is in the address after the drag, and survives a reload', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=knn');
-  await waitForApp(page);
+  const { page, context, problems } = await openLab(session, '?lab=knn');
   await waitFrames(page, 3);
   assert.equal(await dragK(page), 25);
   await waitForAddress(page, { lab: 'knn', k: '25' });
   await page.reload();
   const state = await waitForApp(page);
   assert.equal(state.knn.k, 25);
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('Share copies the page link and Embed the <iframe> snippet of the current view', async () => {
@@ -136,13 +133,11 @@ test('Share copies the page link and Embed the <iframe> snippet of the current v
   await page.waitForFunction((want) => window.implay.state().copied === want, snippet, { timeout: 10000 });
   await waitFrames(page, 2);
   await screenshot(page, 'url-share-copied-1280x800');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('an embed offers "Open full page" instead of the navigation and its buttons', async () => {
-  const { page, context, problems } = await openPage(session, '?lab=knn&embed=1&k=3', { viewport: { width: 900, height: 600 } });
-  await waitForApp(page);
+  const { page, context, problems } = await openLab(session, '?lab=knn&embed=1&k=3', { viewport: { width: 900, height: 600 } });
   await waitForAddress(page, { lab: 'knn', k: '3', embed: '1' });
   await waitFrames(page, 2);
   const state = await page.evaluate(() => window.implay.state());
@@ -150,13 +145,11 @@ test('an embed offers "Open full page" instead of the navigation and its buttons
   assert.equal(state.frame.share, undefined, 'no Share button in an embed');
   assert.ok(state.frame.open_full.x + state.frame.open_full.w <= 900);
   await screenshot(page, 'url-embed-900x600');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('hide= hides the named panels; an unknown name warns with the valid ones', async () => {
-  const shown = await openPage(session, '?lab=knn&embed=1', { viewport: { width: 900, height: 600 } });
-  await waitForApp(shown.page);
+  const shown = await openLab(session, '?lab=knn&embed=1', { viewport: { width: 900, height: 600 } });
   await shown.page.waitForFunction(() => window.implay.state().knn.plane !== undefined, null, { timeout: 10000 });
   await shown.context.close();
 
@@ -172,8 +165,7 @@ test('hide= hides the named panels; an unknown name warns with the valid ones', 
   for (const name of ['settings', 'plane', 'summary', 'try']) assert.ok(warning.includes(name), `the warning lists ${name}`);
   await waitForAddress(page, { lab: 'knn', embed: '1', hide: 'plane' });
   await screenshot(page, 'url-hide-plane-900x600');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 // Drags k's slider to its right end; returns k afterwards (or 5 if nothing moved it).
@@ -191,26 +183,22 @@ async function dragK(page) {
 }
 
 test('lock=1 makes the settings read-only; without it the same drag changes k', async () => {
-  const open = await openPage(session, '?lab=knn');
-  await waitForApp(open.page);
+  const open = await openLab(session, '?lab=knn');
   await waitFrames(open.page, 3);
   assert.equal(await dragK(open.page), 25, 'the drag moves k when the settings are not locked');
   await open.context.close();
 
-  const { page, context, problems } = await openPage(session, '?lab=knn&lock=1');
-  const state = await waitForApp(page);
+  const { page, context, problems, state } = await openLab(session, '?lab=knn&lock=1');
   assert.equal(state.locked, true);
   await waitFrames(page, 3);
   assert.equal(await dragK(page), 5, 'a locked slider keeps its value');
   await waitForAddress(page, { lab: 'knn', lock: '1' });
   await screenshot(page, 'url-locked-1280x800');
-  assert.deepEqual(problems, []);
-  await context.close();
+  await closeLab(context, problems);
 });
 
 test('the README and embed-example.html list exactly the parameters of the URL tables', async () => {
-  const { page, context } = await openPage(session, '?lab=data');
-  await waitForApp(page, { data: false });
+  const { page, context } = await openLab(session, '?lab=data', { data: false });
   const table = await page.evaluate(() => window.implay.urlTable());
   await context.close();
   for (const key of ['knn', 'linear', 'sketch', 'roc', 'prob'])

@@ -7,6 +7,7 @@
 #include "app/labs/data_lab.hpp"
 #include "app/labs/knn_lab.hpp"
 #include "app/labs/linear_lab.hpp"
+#include "app/labs/nn_lab.hpp"
 #include "app/labs/prob_lab.hpp"
 #include "app/labs/roc_lab.hpp"
 #include "app/labs/sketch_lab.hpp"
@@ -76,6 +77,17 @@ constexpr const char* kProbTry[] = {
     "does each one answer?",
 };
 
+constexpr const char* kNnTry[] = {
+    "Pick the \"linear\" preset and press Play: on the 3-arm spiral the best lines stay near 50 %. Then pick "
+    "\"16 ReLU\": how many epochs until the test accuracy passes 95 %?",
+    "Hover the neurons of the graph: each one's map shows where it fires. Which neurons draw which arm's edge?",
+    "Neuron by neuron: with 6 neurons, switch one off and watch a piece of the boundary go. Drag its line back "
+    "into place by hand.",
+    "Switch ReLU to tanh, then to linear: with a linear φ, why can no number of layers bend the boundary?",
+    "Raise the learning rate to 1 with SGD and press Play: the loss turns to NaN, and the lab says at which "
+    "step. What does λ do to the regions at 0.01?",
+};
+
 // Gives each row its "Try this" tasks, by key.
 std::vector<LabRow> with_try_this(std::vector<LabRow> rows) {
   for (LabRow& row : rows) {
@@ -85,6 +97,7 @@ std::vector<LabRow> with_try_this(std::vector<LabRow> rows) {
     if (key == "sketch") row.try_this = kSketchTry;
     if (key == "roc") row.try_this = kRocTry;
     if (key == "prob") row.try_this = kProbTry;
+    if (key == "nn") row.try_this = kNnTry;
   }
   return rows;
 }
@@ -129,7 +142,9 @@ const std::vector<LabRow>& lab_registry() {
           "prob", "Probability & losses",
           "Joint and conditional tables, the chain rule, cross-entropy and BCE by hand.", 5,
           {.url_table = prob_url_table, .start = start_prob_lab, .draw = draw_prob_lab, .state_json = prob_state_json}),
-      {"nn", "Neural net", "A small network learns the spiral \"tendril\" problem a linear model cannot.", 9},
+      lab_row<NnLabState>(
+          "nn", "Neural net", "A small network learns the spiral \"tendril\" problem a linear model cannot.", 9,
+          {.url_table = nn_url_table, .update = update_nn_lab, .draw = draw_nn_lab, .state_json = nn_state_json}),
       {"conv", "Convolution", "Filters, feature maps and max-pooling on real digits.", 10},
       lab_row<DataLabState>("data", "MNIST data", "The 70,000 handwritten digits every lab learns from.", 1,
                             {.update = update_data_lab, .draw = draw_data_lab}, LabGroup::Data),
