@@ -71,10 +71,10 @@ test('in an embed the panel starts closed: one header line, the lab keeps its ro
 });
 
 test('a lab still to come has no panel and says what it will teach', async () => {
-  const { page, context, problems, state: s } = await openLab(session, '?lab=nn', { data: false });
-  assert.equal(s.lab, 'nn');
+  const { page, context, problems, state: s } = await openLab(session, '?lab=conv', { data: false });
+  assert.equal(s.lab, 'conv');
   assert.equal(s.try.shown, false);
   await waitFrames(page, 3);
-  await screenshot(page, 'not-built-nn');
+  await screenshot(page, 'not-built-conv');
   await closeLab(context, problems);
 });
