@@ -12,6 +12,7 @@
 #include "app/lab.hpp"
 #include "app/url_table.hpp"
 #include "app/widgets/colormap.hpp"
+#include "app/widgets/confusion_matrix.hpp"
 #include "app/widgets/data_needed.hpp"
 #include "app/widgets/digits.hpp"
 #include "app/widgets/frame_budget.hpp"
@@ -21,6 +22,7 @@
 #include "app/widgets/loss_curves.hpp"
 #include "app/widgets/plot.hpp"
 #include "app/widgets/point_plane.hpp"
+#include "app/widgets/score_table.hpp"
 #include "app/widgets/shortcut_button.hpp"
 #include "core/data/digit_preprocess.hpp"
 #include "core/error.hpp"
@@ -454,8 +456,7 @@ void reset_mnist_training(LinearMnistState& m) {
   m.curve.clear();
   m.last_sample_batch = -1;
   m.train_seconds = 0;
-  m.confusion.resize(0, 0);
-  m.test_accuracy = -1;
+  clear_confusion(m.confusion);
   m.confusion_stale = true;
   m.canvas_classified = -1;
 }
@@ -610,29 +611,8 @@ void update_templates(LinearMnistState& m, Host& host) {
 }
 
 void update_confusion(LinearMnistState& m, const DataState& data) {
-  m.test_predicted = predict(m.trainer->model(), m.test_x);
-  m.confusion = confusion_matrix(m.test_predicted, data.test.labels, 10);
-  m.test_accuracy = accuracy(m.confusion);
+  set_confusion(m.confusion, predict(m.trainer->model(), m.test_x), data.test.labels, 10);
   m.confusion_stale = false;
-  ++m.confusion_version;
-}
-
-constexpr int kCellImages = 24;  // test images shown for a clicked confusion cell
-
-// The test images of the clicked cell (true digit t, predicted p), again when the model changed.
-void update_confusion_cell(LinearMnistState& m, const DataState& data, Host& host) {
-  if (m.cell_wanted.true_digit < 0 || m.cell_wanted == m.cell_shown || m.test_predicted.empty()) return;
-  m.cell_images.clear();
-  for (int i = 0; i < data.test.count && i < int(m.test_predicted.size()); ++i)
-    if (data.test.labels[size_t(i)] == m.cell_wanted.true_digit &&
-        m.test_predicted[size_t(i)] == m.cell_wanted.predicted)
-      m.cell_images.push_back(i);
-  const int shown = std::min(kCellImages, int(m.cell_images.size()));
-  m.cell_atlas = pack_digit_atlas(std::max(1, shown), 28, 28, 12, [&](int k) {
-    return k < shown ? data.test.image(m.cell_images[size_t(k)]) : std::span<const uint8_t>();
-  });
-  host.update_texture(m.cell_texture, m.cell_atlas.rgba.data(), m.cell_atlas.width, m.cell_atlas.height);
-  m.cell_shown = m.cell_wanted;
 }
 
 void draw_loss_plots(const LinearMnistState& m) {
@@ -647,72 +627,6 @@ void draw_loss_plots(const LinearMnistState& m) {
   o.log_scale = m.log_scale;
   o.held_label = "validation (per epoch)";
   LossCurves("lin_curves", m.curve, validation, o);
-}
-
-// The clicked cell's test images beside the matrix: what the model mixed up, in pictures.
-void draw_confusion_cell_images(const LinearMnistState& m) {
-  const ConfusionCellKey& c = m.cell_shown;
-  if (c.true_digit < 0) {
-    MutedText("Click a cell to see the test images it counts.");
-    return;
-  }
-  const int n = int(m.cell_images.size());
-  ImGui::Text("True %d, predicted %d: %s%s", c.true_digit, c.predicted, counted(n, "test image", "test images").c_str(),
-              n > kCellImages ? " (the first 24)" : "");
-  for (int k = 0; k < std::min(n, kCellImages); ++k) {
-    if (k % 6) ImGui::SameLine();
-    if (DigitTile(m.cell_texture, m.cell_atlas, k, 48)) ImGui::SetTooltip("test image #%d", m.cell_images[size_t(k)]);
-  }
-}
-
-void draw_confusion(LinearMnistState& m, Probes& probes) {
-  if (m.confusion.size() == 0) return;
-  ImGui::Text("Confusion matrix on the %d test images: accuracy %.4f", m.confusion.sum(), m.test_accuracy);
-  ImGui::SameLine();
-  HelpMarker(
-      "Row = true digit, column = predicted digit. The diagonal holds the correct predictions. Click a cell to "
-      "see its images.");
-  const float cell = 34;
-  const ImVec2 o = ImGui::GetCursorScreenPos();
-  ImGui::InvisibleButton("confusion_cells", ImVec2(cell * 11, cell * 11));
-  probes.item("confusion");  // cell (t, p) spans [(p + 1)/11, (p + 2)/11) of the width, rows alike
-  if (ImGui::IsItemClicked()) {
-    const ImVec2 mouse = ImGui::GetIO().MousePos;
-    const int p = int((mouse.x - o.x) / cell) - 1, t = int((mouse.y - o.y) / cell) - 1;
-    if (p >= 0 && p < 10 && t >= 0 && t < 10) m.cell_wanted = {t, p, m.confusion_version};
-  }
-  m.cell_wanted.confusion_version = m.confusion_version;  // a retrained model recounts the cell
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const int max_off = [&] {
-    int mx = 1;
-    for (int t = 0; t < 10; ++t)
-      for (int p = 0; p < 10; ++p)
-        if (t != p) mx = std::max(mx, m.confusion(t, p));
-    return mx;
-  }();
-  char buf[16];
-  for (int i = 0; i < 10; ++i) {
-    std::snprintf(buf, sizeof buf, "%d", i);
-    dl->AddText(ImVec2(o.x + cell * (i + 1) + 12, o.y + 8), kMutedTextColor, buf);
-    dl->AddText(ImVec2(o.x + 12, o.y + cell * (i + 1) + 8), kMutedTextColor, buf);
-  }
-  for (int t = 0; t < 10; ++t)
-    for (int p = 0; p < 10; ++p) {
-      const int v = m.confusion(t, p);
-      const ImVec2 a(o.x + cell * (p + 1), o.y + cell * (t + 1));
-      const ImU32 bg = t == p ? IM_COL32(210, 235, 215, 255) : sequential_color(float(v) / float(max_off));
-      dl->AddRectFilled(a, ImVec2(a.x + cell - 1, a.y + cell - 1), bg);
-      std::snprintf(buf, sizeof buf, "%d", v);
-      const float tw = ImGui::CalcTextSize(buf).x;
-      dl->AddText(ImVec2(a.x + (cell - tw) * 0.5f, a.y + 9), v * 2 > max_off && t != p ? IM_COL32_WHITE : kInkColor,
-                  buf);
-      if (m.cell_shown.true_digit == t && m.cell_shown.predicted == p)
-        dl->AddRect(a, ImVec2(a.x + cell - 1, a.y + cell - 1), kAccentColor, 0, 0, 2.5f);
-    }
-  ImGui::SameLine(0, 16);
-  ImGui::BeginGroup();
-  draw_confusion_cell_images(m);
-  ImGui::EndGroup();
 }
 
 void draw_digit_scores(LinearMnistState& m, Host& host) {
@@ -734,47 +648,6 @@ void update_digit_scores(LinearMnistState& m) {
       if (m.feature_mean.size() == f.cols()) f.row(0) -= m.feature_mean;  // centred like the training rows
       m.digit_scores = scores(m.trainer->model(), f).row(0).transpose();
     }
-  }
-}
-
-void draw_digit_table(const LinearMnistState& m) {
-  if (m.digit_scores.size() != 10) return;
-  const Eigen::VectorXf& s = m.digit_scores;
-  int top = 0;
-  for (int c = 1; c < 10; ++c)
-    if (s(c) > s(top)) top = c;
-  const float mx = s.maxCoeff();
-  const Eigen::VectorXf e = (s.array() - mx).exp().matrix();
-  const Eigen::VectorXf prob = e / e.sum();
-  if (ImGui::BeginTable("digit_scores", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
-    ImGui::PushTextWrapPos(-1.0f);  // columns fit their text: the lab's wrapping would squeeze them
-    ImGui::TableSetupColumn("class");
-    ImGui::TableSetupColumn("score sⱼ");
-    ImGui::TableSetupColumn("softmax p");
-    ImGui::TableSetupColumn("hinge term vs top");
-    ImGui::TableHeadersRow();
-    for (int c = 0; c < 10; ++c) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      if (c == top)
-        ImGui::TextColored(ImVec4(0, 0.35f, 0.6f, 1), "%d ◀", c);
-      else
-        ImGui::Text("%d", c);
-      ImGui::TableNextColumn();
-      ImGui::Text("%.2f", double(s(c)));
-      ImGui::TableNextColumn();
-      ImGui::ProgressBar(prob(c), ImVec2(110, 0), nullptr);
-      ImGui::SameLine();
-      ImGui::Text("%.3f", double(prob(c)));
-      ImGui::TableNextColumn();
-      // max(0, s_c − s_top + 1): how far class c is from being ruled out with margin 1.
-      if (c == top)
-        ImGui::TextDisabled("—");
-      else
-        ImGui::Text("%.2f", double(std::max(0.0f, s(c) - s(top) + 1.0f)));
-    }
-    ImGui::PopTextWrapPos();
-    ImGui::EndTable();
   }
 }
 
@@ -814,7 +687,7 @@ void update_mnist(LinearLabState& s, LabContext& ctx, double budget_ms) {
   if (!t.failure().empty() && m.error.empty()) m.error = t.failure();  // diverged
   if ((t.done() || !m.playing) && m.confusion_stale) update_confusion(m, data);
   if (s.tab != LinearTab::Mnist) return;
-  update_confusion_cell(m, data, ctx.host);
+  update_confusion_cell(m.confusion, data.test, ctx.host);
   update_digit_scores(m);
   if (m.extractor.options().kind == FeatureKind::Pixels &&
       (ctx.clock.frame - m.templates_frame >= 10 || m.templates.id == nullptr)) {
@@ -937,7 +810,7 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   ImGui::EndGroup();
   SameLineIfFits(330, 12);
   ImGui::BeginGroup();
-  draw_digit_table(m);
+  ClassScoreTable("digit_scores", m.digit_scores);
   ImGui::EndGroup();
   if (m.features.kind == FeatureKind::Pixels && m.templates.id) {
     ImGui::Text("The ten templates: rows of W as images (red = positive weight, blue = negative)");
@@ -953,7 +826,7 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   } else {
     MutedText("Templates are images only for raw-pixel features.");
   }
-  draw_confusion(m, ctx.probes);
+  ConfusionMatrix(m.confusion, ctx.probes, "confusion");
 }
 
 // [SECTION] Softmax vs SVM --------------------------------------------------------------------
@@ -1104,15 +977,15 @@ nlohmann::json linear_state_json(const LinearLabState& s) {
           {"cross_entropy", ce},
           {"hinge", hinge},
           {"validation_accuracy", val},
-          {"test_accuracy", m.test_accuracy},
+          {"test_accuracy", m.confusion.accuracy},
           {"train_seconds", m.train_seconds},
           {"speed", int(m.speed)},
           {"cell",
-           {{"true", m.cell_shown.true_digit},
-            {"predicted", m.cell_shown.predicted},
-            {"images", m.cell_images.size()},
-            {"count", m.cell_shown.true_digit >= 0 && m.confusion.size() > 0
-                          ? m.confusion(m.cell_shown.true_digit, m.cell_shown.predicted)
+           {{"true", m.confusion.shown.true_class},
+            {"predicted", m.confusion.shown.predicted},
+            {"images", m.confusion.cell_images.size()},
+            {"count", m.confusion.shown.true_class >= 0 && !m.confusion.empty()
+                          ? m.confusion.counts(m.confusion.shown.true_class, m.confusion.shown.predicted)
                           : -1}}}};
 }
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/host.hpp"
+#include "app/widgets/confusion_matrix.hpp"
 #include "app/widgets/digits.hpp"
 #include "app/widgets/draw_canvas.hpp"
 #include "app/widgets/loss_curves.hpp"
@@ -81,13 +82,6 @@ struct FeatureJob {
 // watches the first epoch's loss fall (batches per second in train_speed_batches_per_second).
 enum class TrainSpeed { Fast, Slow, VerySlow };
 
-// A clicked confusion-matrix cell and the model it was counted for.
-struct ConfusionCellKey {
-  int true_digit = -1, predicted = -1;
-  int confusion_version = -1;
-  bool operator==(const ConfusionCellKey&) const = default;
-};
-
 struct LinearMnistState {
   FeatureOptions features;  // pixels / histogram / HoG
   Optimizer optimizer = Optimizer::Adam;
@@ -112,16 +106,8 @@ struct LinearMnistState {
   // Templates and confusion matrix of the current model.
   Texture templates;
   long long templates_frame = -1;  // FrameClock::frame of the last refresh
-  Eigen::MatrixXi confusion;
-  double test_accuracy = -1;
+  ConfusionView confusion;         // on the test images, when training pauses or ends
   bool confusion_stale = true;
-  int confusion_version = 0;        // counts the matrices computed
-  std::vector<int> test_predicted;  // (M) the digit the model gives each test image
-  // The clicked cell's test images: up to kCellImages of them in an atlas, and how many there are.
-  ConfusionCellKey cell_wanted, cell_shown;
-  std::vector<int> cell_images;  // test indices in the cell, in test order
-  Atlas cell_atlas;
-  Texture cell_texture;
   // Training speed; at a slow speed `batch_credit` collects the batches owed since the last one.
   TrainSpeed speed = TrainSpeed::Fast;
   double batch_credit = 0;
