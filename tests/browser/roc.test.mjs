@@ -11,6 +11,17 @@ after(async () => { await session?.close(); });
 
 const state = (page) => page.evaluate(() => window.implay.state());
 
+// A press in the middle of rectangle h and a drag to the right, a short step per frame.
+async function dragRight(page, h) {
+  await page.mouse.move(h.x + h.w * 0.5, h.y + h.h * 0.5);
+  await page.mouse.down();
+  for (let i = 1; i <= 8; ++i) {
+    await page.mouse.move(h.x + h.w * (0.5 + 0.03 * i), h.y + h.h * 0.5);
+    await waitFrames(page, 1);
+  }
+  await page.mouse.up();
+}
+
 test('toy: AUC matches the two-Gaussian theory and dragging on the histogram moves the threshold', async () => {
   const { page, context, problems, warnings } = await openLab(session, '?lab=roc&mode=toy&separation=1.5&spread=1&threshold=0.75', { data: false });
   await page.waitForFunction(() => window.implay.state().roc.valid && window.implay.state().roc.hist?.w > 0, null, { timeout: 10000 });
@@ -22,13 +33,7 @@ test('toy: AUC matches the two-Gaussian theory and dragging on the histogram mov
   assert.equal(s.roc.threshold, 0.75);
   // Drag on the histogram from its middle to the right: the threshold follows the mouse.
   const h = s.roc.hist;
-  await page.mouse.move(h.x + h.w * 0.5, h.y + h.h * 0.5);
-  await page.mouse.down();
-  for (let i = 1; i <= 8; ++i) {
-    await page.mouse.move(h.x + h.w * (0.5 + 0.03 * i), h.y + h.h * 0.5);
-    await waitFrames(page, 1);
-  }
-  await page.mouse.up();
+  await dragRight(page, h);
   await waitFrames(page);
   const after = await state(page);
   assert.ok(after.roc.threshold > 0.75 + 0.2, `threshold ${after.roc.threshold} after the drag`);
@@ -65,5 +70,17 @@ test('MNIST 3 vs 8: logistic classifiers trained in place, pixels vs HoG', async
   console.log(`  MNIST 3 vs 8 on the default subset: AUC raw pixels ${s.roc.auc_a.toFixed(4)}, HoG ${s.roc.auc_b.toFixed(4)}`);
   assert.ok(s.roc.auc_a > 0.95 && s.roc.auc_b > 0.95);
   await screenshot(page, 'roc-mnist-3-vs-8');
+  await closeLab(context, problems);
+});
+
+test('lock=1: dragging on the histogram or clicking the curve leaves the threshold as the link set it', async () => {
+  const { page, context, problems } = await openLab(session, '?lab=roc&mode=toy&threshold=0.75&lock=1', { data: false });
+  await page.waitForFunction(() => window.implay.state().roc.valid && window.implay.state().roc.hist?.w > 0, null, { timeout: 10000 });
+  const s = await state(page);
+  const h = s.roc.hist, r = s.roc.roc_area;
+  await dragRight(page, h);
+  await page.mouse.click(r.x + r.w * 0.2, r.y + r.h * 0.25);
+  await waitFrames(page, 4);
+  assert.equal((await state(page)).roc.threshold, 0.75, 'a locked threshold keeps its value');
   await closeLab(context, problems);
 });

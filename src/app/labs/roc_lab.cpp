@@ -216,7 +216,7 @@ void finish_job(RocLabState& s) {
 
 // [SECTION] histogram with threshold -------------------------------------------------------
 
-void draw_histograms(RocLabState& s, const ScoredSet& set, Probes& probes) {
+void draw_histograms(RocLabState& s, const ScoredSet& set, Probes& probes, bool locked) {
   const auto [lo_it, hi_it] = std::minmax_element(set.scores.begin(), set.scores.end());
   const double lo = *lo_it - 0.05 * (*hi_it - *lo_it), hi = *hi_it + 0.05 * (*hi_it - *lo_it);
   const int bins = 40;
@@ -241,7 +241,8 @@ void draw_histograms(RocLabState& s, const ScoredSet& set, Probes& probes) {
   plot.vline(s.threshold, IM_COL32(20, 20, 20, 255), "threshold");
   plot.line(std::vector<double>{}, std::vector<double>{}, kPositivesColor | IM_COL32_A_MASK, 2.0f, "positives");
   plot.line(std::vector<double>{}, std::vector<double>{}, kNegativesColor | IM_COL32_A_MASK, 2.0f, "negatives");
-  // Drag the threshold: press anywhere on the plot and move.
+  // Drag the threshold: press anywhere on the plot and move (not under lock=1, like its slider).
+  if (locked) return;
   if (plot.hovered() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) s.threshold = std::clamp(plot.mouse_x(), lo, hi);
   if (plot.hovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
 }
@@ -300,12 +301,12 @@ void set_threshold_at_nearest_point(RocLabState& s, double fpr, double tpr) {
   s.threshold = best == 0 ? pts[1].threshold + 0.5 : pts[best].threshold;
 }
 
-void draw_roc(RocLabState& s, const ThresholdMetrics& at, Probes& probes) {
+void draw_roc(RocLabState& s, const ThresholdMetrics& at, Probes& probes, bool locked) {
   // Square, as large as the pane allows with the AUC note (three lines) under it.
   const float size = FitSquare(260.0f, 420.0f, ImGui::GetTextLineHeightWithSpacing() * 3);
   Plot plot("roc", ImVec2(size, size), {0, 1}, {0, 1}, "false positive rate (FPR)", "true positive rate (TPR)");
   probes.rect("roc_area", plot.to_screen(0, 1), plot.to_screen(1, 0));  // the unit square of FPR × TPR
-  if (plot.hovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Left))
+  if (!locked && plot.hovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Left))
     set_threshold_at_nearest_point(s, plot.mouse_x(), plot.mouse_y());
   std::vector<double> fa, ta, fb, tb;
   for (const auto& p : s.a.curve.points) fa.push_back(p.fpr), ta.push_back(p.tpr);
@@ -498,7 +499,7 @@ void draw_roc_lab(RocLabState& s, LabContext& ctx) {
   Panes panes("roc", ImGui::GetContentRegionAvail().x - roc_side - ImGui::GetStyle().ItemSpacing.x, 300.0f);
   ImGui::TextWrapped("Scores of %s (%d positives, %d negatives). Drag on the plot to move the threshold.",
                      s.a.name.c_str(), s.a.curve.positives, s.a.curve.negatives);
-  if (ctx.shown("histogram")) draw_histograms(s, s.a, ctx.probes);
+  if (ctx.shown("histogram")) draw_histograms(s, s.a, ctx.probes, ctx.locked);
   float t = float(s.threshold);
   ImGui::BeginDisabled(ctx.locked);
   ImGui::SetNextItemWidth(FitWidth(260, "threshold"));
@@ -508,7 +509,7 @@ void draw_roc_lab(RocLabState& s, LabContext& ctx) {
   ImGui::EndDisabled();
   if (ctx.shown("histogram")) draw_confusion(at);
   panes.next();
-  draw_roc(s, at, ctx.probes);
+  draw_roc(s, at, ctx.probes, ctx.locked);
   ImGui::TextWrapped(
       "AUC = %.4f: the trapezoid area, equal to the chance that a random positive scores above a "
       "random negative (ties count ½). Hover the curve to read what each step means; click it to set the "
