@@ -100,6 +100,23 @@ nlohmann::json url_spec_json(const UrlSpec& spec) {
   return j;
 }
 
+std::vector<long long> parse_url_int_list(const std::string& text, long long lo, long long hi, const char* what) {
+  std::vector<long long> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    const std::string token = text.substr(start, comma - start);
+    char* end = nullptr;
+    const long long v = std::strtoll(token.c_str(), &end, 10);
+    if (token.empty() || *end != '\0' || v < lo || v > hi)
+      throw Error(std::string(what) + " '" + token + "': expected a whole number from " + std::to_string(lo) + " to " +
+                  std::to_string(hi));
+    out.push_back(v);
+    start = comma + 1;
+  }
+  return out;
+}
+
 bool set_url_text(UrlParams& params, const char* key, const std::string& text, const std::function<void()>& store) {
   try {
     store();

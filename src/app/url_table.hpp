@@ -79,6 +79,9 @@ nlohmann::json url_spec_json(const UrlSpec& spec);
 // Runs `store` (a Text setting's set_text) for the value `text` of `key`: true when it stored it;
 // false when it threw implay::Error, whose message becomes the warning for the value.
 bool set_url_text(UrlParams& params, const char* key, const std::string& text, const std::function<void()>& store);
+// A Text setting's comma list of whole numbers, "8,8" → {8, 8}, each in lo..hi; throws
+// implay::Error naming the bad entry and what `what` ("layer width", "count") allows.
+std::vector<long long> parse_url_int_list(const std::string& text, long long lo, long long hi, const char* what);
 // Appends "&key=value" (the value %-escaped where it must be) to a query.
 void append_query(std::string& query, const std::string& key, const std::string& value);
 

@@ -147,3 +147,14 @@ test('a %00 in a URL value gives a console warning and the value is ignored', as
   assert.ok(ours.some((w) => w.includes('k=7%00junk ignored') && w.includes('NUL')), ours.join('\n'));
   await closeLab(context, problems);
 });
+
+test('counts= that do not fit the table are refused with a warning; the example counts stay', async () => {
+  for (const [counts, why] of [['1,2', '2 counts: the table has 6 rows'], ['0,0,0,0,0,0', 'every count is 0'], ['1,x,3,4,5,6', "count 'x'"]]) {
+    const { page, context, problems, warnings, state: s } = await openLab(session, `?lab=prob&table=greetings&counts=${counts}`, { data: false });
+    assert.deepEqual(s.prob.counts, [12, 0, 8, 2, 14, 4], `counts=${counts} leaves the example table`);
+    const ours = warnings.filter((w) => w.includes('[implay]'));
+    assert.ok(ours.some((w) => w.includes('counts=') && w.includes(why)), `counts=${counts}: ${ours.join('\n')}`);
+    await waitFrames(page, 2);
+    await closeLab(context, problems);
+  }
+});

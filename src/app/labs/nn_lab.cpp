@@ -61,22 +61,11 @@ std::string layers_text(const std::vector<int>& hidden) {
 }
 
 std::vector<int> parse_layers(const std::string& text) {
-  std::vector<int> out;
-  if (text == "0" || text.empty()) return out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t comma = std::min(text.find(',', start), text.size());
-    const std::string token = text.substr(start, comma - start);
-    char* end = nullptr;
-    const long v = std::strtol(token.c_str(), &end, 10);
-    if (token.empty() || *end != '\0' || v < 1 || v > kMaxNnPlaneUnits)
-      throw Error("layer width '" + token + "': expected a whole number from 1 to " + std::to_string(kMaxNnPlaneUnits));
-    out.push_back(int(v));
-    start = comma + 1;
-  }
-  if (int(out.size()) > kMaxNnPlaneLayers)
-    throw Error(std::to_string(out.size()) + " hidden layers: at most " + std::to_string(kMaxNnPlaneLayers));
-  return out;
+  if (text == "0" || text.empty()) return {};
+  const std::vector<long long> widths = parse_url_int_list(text, 1, kMaxNnPlaneUnits, "layer width");
+  if (int(widths.size()) > kMaxNnPlaneLayers)
+    throw Error(std::to_string(widths.size()) + " hidden layers: at most " + std::to_string(kMaxNnPlaneLayers));
+  return std::vector<int>(widths.begin(), widths.end());
 }
 
 }  // namespace

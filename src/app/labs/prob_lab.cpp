@@ -51,13 +51,44 @@ constexpr EnumChoice<ProbDataset> kDatasets[] = {{ProbDataset::DogSounds, "dog s
                                                  {ProbDataset::Greetings, "greetings (context, greeting)"},
                                                  {ProbDataset::SkyLand, "pixel-based image model (part, colour)"}};
 
-void load_dataset(ProbLabState& s) {
-  switch (s.dataset) {
-    case ProbDataset::DogSounds: s.table = dog_sounds(); break;
-    case ProbDataset::Greetings: s.table = greetings(); break;
-    case ProbDataset::SkyLand: s.table = sky_land(); break;
+CountTable dataset_table(ProbDataset dataset) {
+  switch (dataset) {
+    case ProbDataset::DogSounds: return dog_sounds();
+    case ProbDataset::Greetings: return greetings();
+    case ProbDataset::SkyLand: return sky_land();
   }
+  return dog_sounds();
+}
+
+void load_dataset(ProbLabState& s) {
+  s.table = dataset_table(s.dataset);
   s.selected_row = 0;
+}
+
+// counts= of the address: "" while the table holds its example counts, else every count, row
+// by row ("6,3,1,…").
+std::string counts_text(const ProbLabState& s) {
+  const std::vector<int64_t>& counts = s.table.counts.empty() ? s.url_counts : s.table.counts;
+  if (counts.empty() || counts == dataset_table(s.dataset).counts) return "";
+  std::string out;
+  for (int64_t c : counts) out += (out.empty() ? "" : ",") + std::to_string(c);
+  return out;
+}
+
+// Reads counts= for the table= before it: as many whole numbers 0..10⁶ as the table has rows,
+// not all 0. Kept in url_counts until the table is loaded (start_prob_lab).
+void set_counts_text(ProbLabState& s, const std::string& text) {
+  if (text.empty()) return;
+  const std::vector<long long> parsed = parse_url_int_list(text, 0, 1000000, "count");
+  const std::vector<int64_t> counts(parsed.begin(), parsed.end());
+  CountTable table = dataset_table(s.dataset);
+  if (counts.size() != table.counts.size())
+    throw Error(std::to_string(counts.size()) + " counts: the table has " + std::to_string(table.counts.size()) +
+                " rows");
+  table.counts = counts;
+  table.validate();
+  s.url_counts = counts;
+  if (!s.table.counts.empty()) s.table.counts = counts;
 }
 
 std::vector<Hypothesis> star_wars() {
@@ -365,6 +396,8 @@ const UrlTable<ProbLabState>& prob_url_table() {
            "the tab: tables & the chain rule, cross-entropy, Bayes", [](auto& s) -> auto& { return s.tab; }),
        url_enum<S, kDatasetWords>(
            "table", "the example count table", [](auto& s) -> auto& { return s.dataset; }),
+       url_text<S>("counts", "the table's row count of whole numbers 0–1000000, row by row",
+                   "the table's counts, edited", counts_text, set_counts_text),
        url_int<S>(
            "row", 0, 63, "the table's selected row", [](auto& s) -> auto& { return s.selected_row; })},
       {{"counts", "the editable count table"},
@@ -376,6 +409,7 @@ const UrlTable<ProbLabState>& prob_url_table() {
 void start_prob_lab(ProbLabState& s, LabContext&) {
   const int row = s.selected_row;  // a link's row= survives loading its table
   load_dataset(s);
+  if (s.url_counts.size() == s.table.counts.size()) s.table.counts = s.url_counts;  // a link's counts=
   s.selected_row = std::clamp(row, 0, int(s.table.counts.size()) - 1);
   s.hypotheses = star_wars();
 }
@@ -399,7 +433,11 @@ void draw_prob_lab(ProbLabState& s, LabContext& ctx) {
 nlohmann::json prob_state_json(const ProbLabState& s) {
   nlohmann::json priors = nlohmann::json::array();
   for (const Hypothesis& h : s.hypotheses) priors.push_back(h.prior);
-  return {{"tab", int(s.tab)}, {"dataset", int(s.dataset)}, {"row", s.selected_row}, {"priors", priors}};
+  return {{"tab", int(s.tab)},
+          {"dataset", int(s.dataset)},
+          {"counts", s.table.counts},
+          {"row", s.selected_row},
+          {"priors", priors}};
 }
 
 }  // namespace implay::app

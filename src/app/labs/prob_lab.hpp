@@ -24,6 +24,7 @@ struct ProbLabState {
   bool select_tab = true;
   ProbDataset dataset = ProbDataset::DogSounds;  // which example table is loaded
   CountTable table;                              // editable counts
+  std::vector<int64_t> url_counts;               // counts= of the link, until the table is loaded
   int selected_row = 0;                          // the assignment whose joint / chain rule is shown
   // Cross-entropy by hand: one example (p, q over 3 classes) and a BCE batch (y, ŷ).
   double p[3] = {1, 0, 0};
