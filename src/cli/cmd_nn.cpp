@@ -104,7 +104,8 @@ struct NnData {
     switch (kind) {
       case Kind::Points: return "2-D points";
       case Kind::Images: return std::to_string(images.rows) + "x" + std::to_string(images.cols) + " byte images";
-      case Kind::Values: return std::to_string(values.cols()) + " values per row";
+      case Kind::Values:
+        return std::to_string(values.cols()) + (values.cols() == 1 ? " value" : " values") + " per row";
     }
     return "?";
   }
@@ -193,7 +194,7 @@ InputPlan input_plan(NnData::Kind kind, const std::string& text) {
       break;
     case NnData::Kind::Values:
       if (!text.empty() && text != "raw")
-        throw Error("--features " + text + ": a CSV with other than 2 feature columns is taken as it is (raw)");
+        throw Error("a CSV with other than 2 feature columns is taken as it is (raw)");
       break;
   }
   return plan;
@@ -250,7 +251,8 @@ std::string parse_hidden(const std::string& text, std::vector<int>* out) {
       if (token.empty() || error != std::errc() || end != token.data() + token.size())
         return "\"" + token + "\" is not a layer width (use e.g. 100,50, or 0 for no hidden layer)";
       if (width < 1 || width > kMaxHiddenUnits)
-        return "a hidden layer of " + token + " units (allowed 1.." + std::to_string(kMaxHiddenUnits) + ")";
+        return "a hidden layer of " + std::to_string(width) + " units (allowed 1.." + std::to_string(kMaxHiddenUnits) +
+               (width == 0 ? "; --hidden 0 alone means no hidden layer)" : ")");
       widths.push_back(width);
       if (comma == text.size()) break;
       start = comma + 1;
@@ -278,7 +280,7 @@ struct NnTrainCliOptions {
   std::string reg = "l2";            // none, l2, l1
   float lambda = 1e-4f;              // λ
   std::string optimizer = "adam";    // sgd, momentum, adam
-  std::optional<float> lr;           // unset: 0.01 for points and values, 0.002 for images
+  std::optional<float> lr;           // unset: 0.01 for points and values, 0.004 for images
   float lr_decay = 1;                // α ← α · decay after every epoch
   std::optional<int> batch;          // unset: 10, or 100 for images
   std::optional<int> epochs;         // unset: 300, or 5 for images
@@ -314,7 +316,12 @@ int run_nn_train(const NnTrainCliOptions& o) {
     test = points_data(name + ", test split", std::move(split.test), classes);
     train = points_data(name + ", training split", std::move(split.train), classes);
   }
-  const InputPlan plan = input_plan(train.kind, o.features);
+  InputPlan plan;
+  try {
+    plan = input_plan(train.kind, o.features);
+  } catch (const Error& e) {  // a valid list or spec, but for the other kind of data
+    throw Error("--features " + o.features + " does not fit " + train.name + " (" + train.shape() + "): " + e.what());
+  }
   const auto features_start = std::chrono::steady_clock::now();
   const RowMatrixXf train_x = features_of(train, plan, "the network");  // (N, F)
   RowMatrixXf test_x;                                                   // (T, F)
@@ -353,7 +360,7 @@ int run_nn_train(const NnTrainCliOptions& o) {
   options.objective.reg = {parse_regularizer(o.reg), o.lambda};
   options.optimizer = o.optimizer == "adam" ? Optimizer::Adam : Optimizer::Sgd;
   options.momentum = o.optimizer == "momentum" ? 0.9f : 0.0f;
-  options.learning_rate = o.lr.value_or(images ? 0.002f : 0.01f);
+  options.learning_rate = o.lr.value_or(images ? 0.004f : 0.01f);
   options.lr_decay = o.lr_decay;
   options.batch_size = o.batch.value_or(images ? 100 : 10);
   options.epochs = o.epochs.value_or(images ? 5 : 300);
@@ -480,7 +487,7 @@ void add_nn_train(CLI::App* nn, Runner& run) {
   cmd->add_option("--optimizer", o->optimizer, "sgd, momentum (sgd with 0.9) or adam")
       ->check(CLI::IsMember({"sgd", "momentum", "adam"}))
       ->capture_default_str();
-  cmd->add_option("--lr", o->lr, "learning rate (0 < lr <= 1000; default 0.01, for images 0.002)")
+  cmd->add_option("--lr", o->lr, "learning rate (0 < lr <= 1000; default 0.01, for images 0.004)")
       ->check(finite_number(0, 1e3, true));
   cmd->add_option("--lr-decay", o->lr_decay,
                   "the learning rate is multiplied by this after every epoch (0 < decay <= 1)")
@@ -526,8 +533,9 @@ int run_nn_eval(const NnEvalCliOptions& o) {
                 plan.spec() + "), " + data.name + " (" + data.shape() + ") gives " + std::to_string(x.cols()));
   for (size_t i = 0; i < data.labels.size(); ++i)
     if (data.labels[i] >= mlp.shape.num_classes)
-      throw Error(data.name + ": label " + std::to_string(data.labels[i]) + " of example " + std::to_string(i) +
-                  " is outside the " + std::to_string(mlp.shape.num_classes) + " classes of " + o.model);
+      throw Error(data.name + ": label " + std::to_string(data.labels[i]) + " of example " + std::to_string(i + 1) +
+                  " (counting from 1) is outside the classes 0.." + std::to_string(mlp.shape.num_classes - 1) + " of " +
+                  o.model);
   const Eigen::MatrixXi confusion = confusion_matrix(mlp_predict(mlp, x), data.labels, mlp.shape.num_classes);
   std::cout << "model " << o.model << ": " << mlp_shape_text(mlp.shape) << " (" << plan.spec() << ")\n"
             << "data " << data.name << ": " << data.count() << " examples\n"
@@ -568,7 +576,9 @@ int run_nn_data(const NnDataCliOptions& o) {
   for (int i = 0; i < toy.count(); ++i) {
     text += std::to_string(toy.labels[size_t(i)]);
     for (int k = 0; k < 2; ++k) {  // the shortest decimal that reads back to the same float
-      const auto result = std::to_chars(number, number + sizeof(number), toy.points[size_t(2 * i + k)]);
+      // + 0: a spiral's centre point is r · (sin θ, cos θ) with r = 0, often -0, which would print "-0".
+      const float value = toy.points[size_t(2 * i + k)] + 0.0f;
+      const auto result = std::to_chars(number, number + sizeof(number), value);
       text += ',';
       text.append(number, result.ptr);
     }

@@ -187,3 +187,32 @@ target('png', {
   'truncated-idat.png': grey28.slice(0, 60),
   'no-iend.png': grey28.slice(0, -12),
 }, ['ar-16x16.png', 'ar-digit-rgb.png', 'bad-magic.idx']);
+
+// [mlp] "IMPLAYNN", u32 version 1, D, C, activation, L, L widths, Σ widths mask bytes, S, S bytes
+// spec, P f32 (mlp.hpp); P = Σ_l (in_l + 1) out_l. Last in the file: its weights draw from next(),
+// so the targets above keep their bytes --------------------------------------------------------
+const mlp = (d, c, activation, widths, spec, { mask = null, version = 1 } = {}) => {
+  const sizes = [d, ...widths, c];
+  const p = sizes.slice(1).reduce((sum, out, l) => sum + (sizes[l] + 1) * out, 0);
+  const units = widths.reduce((a, b) => a + b, 0);
+  return [...ascii('IMPLAYNN'), ...le32(version), ...le32(d), ...le32(c), ...le32(activation), ...le32(widths.length),
+          ...widths.flatMap(le32), ...(mask ?? Array(units).fill(1)), ...le32(spec.length), ...ascii(spec),
+          ...Array.from({ length: p }, () => f32(next() - 0.5)).flat()];
+};
+const mlp232 = mlp(2, 3, 0, [2], 'x,y');
+target('mlp', {
+  'relu-2-2-3.bin': mlp232,
+  'linear-model-2-3.bin': mlp(2, 3, 0, [], 'x,y,xy'),
+  'tanh-3-4-4-2-one-unit-off.bin': mlp(3, 2, 2, [4, 4], 'x2,y2,sinx', { mask: [1, 1, 0, 1, 1, 1, 1, 1] }),
+  'sigmoid-16-3-10-pixels.bin': mlp(16, 10, 3, [3], 'pixels:scaling=unit'),
+  'six-layers-1-1x6-2-raw.bin': mlp(1, 2, 4, [1, 1, 1, 1, 1, 1], 'raw'),
+  'no-spec.bin': mlp(1, 2, 1, [1], ''),
+  'mask-byte-2.bin': mlp(2, 2, 0, [2], 'x,y', { mask: [1, 2] }),
+  'activation-5.bin': mlp(2, 2, 5, [1], 'x,y'),
+  'version-2.bin': mlp(2, 2, 0, [1], 'x,y', { version: 2 }),
+  'width-1025.bin': [...mlp232.slice(0, 28), ...le32(1025), ...mlp232.slice(32)],
+  'nan-parameter.bin': [...mlp232.slice(0, -4), ...f32(NaN)],
+  'truncated.bin': mlp232.slice(0, -3),
+  'truncated-in-header.bin': mlp232.slice(0, 30),
+  'trailing-byte.bin': [...mlp232, 0],
+}, ['nn-halfplane.bin', 'nn-truncated.bin', 'nn-xor-tanh.bin', 'nn-raw-1d.bin', 'truncated-linear-model.bin']);
