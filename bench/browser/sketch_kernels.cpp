@@ -7,11 +7,11 @@
 #include <emscripten/emscripten.h>
 
 #include <cstdint>
-#include <exception>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "bench_entry.hpp"
 #include "core/pixel/pixel_model.hpp"
 #include "core/pixel/pixel_model_fvsbn.hpp"
 #include "core/pixel/pixel_model_nade.hpp"
@@ -23,7 +23,8 @@ namespace {
 enum Slot { kSlotIndependent = 0, kSlotContext = 1, kSlotFvsbn = 2, kSlotNade = 3, kSlotCount };
 const char* const kSlotNames[kSlotCount] = {"independent", "context", "fvsbn", "nade"};
 
-std::string last_error;                                  // message of the last exception caught
+using bench::guarded;
+using bench::last_error;
 implay::BinaryImages train_set, test_set;                // (N, D) and (N_test, D) 0/1
 std::unique_ptr<implay::PixelModel> models[kSlotCount];  // what the last fits produced
 std::vector<float> fvsbn_batch_losses;                   // (batches) of the last FVSBN epoch
@@ -44,17 +45,6 @@ const implay::BinaryImages& first_images(const implay::BinaryImages& set, int co
   storage.count = count;
   storage.pixels.resize(size_t(count) * size_t(set.dim()));
   return storage;
-}
-
-template <class F>
-int guarded(F&& f) {
-  try {
-    f();
-    return 0;
-  } catch (const std::exception& e) {
-    last_error = e.what();
-    return -1;
-  }
 }
 
 const implay::PixelModel* model_in(int slot) {

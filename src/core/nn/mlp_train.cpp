@@ -14,9 +14,6 @@
 namespace implay {
 namespace {
 
-// The shuffles' stream differs from the initial weights' (which take options.seed itself).
-constexpr uint64_t kMlpShuffleStream = 0x6e6e5eed6e6e5eedull;
-
 std::string number_text(double x) {
   char text[32];
   std::snprintf(text, sizeof(text), "%g", x);

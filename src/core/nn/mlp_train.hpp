@@ -22,6 +22,10 @@ namespace implay {
 
 inline constexpr int kMaxMlpEpochs = 100000;  // an epoch of 300 toy points is ~30 µs of work
 inline constexpr int kMaxMlpBatch = 1 << 16;  // B
+// The first epoch's order is Rng(seed ^ kMlpShuffleStream).shuffle of 0..N−1, so that it differs
+// from the initial weights' stream (seed itself); later epochs reseed from that Rng. Public for
+// the benchmark that hands TensorFlow.js the same minibatches.
+inline constexpr uint64_t kMlpShuffleStream = 0x6e6e5eed6e6e5eedull;
 
 // Everything that decides a training run; the optimizer's fields come from OptimizerOptions.
 // The defaults are those of the 2-D lab and of `implay nn train` on toy data: Adam, α = 0.01
