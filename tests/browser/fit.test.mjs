@@ -15,7 +15,7 @@ const VIEWS = [
   ['sketch', 'draw'], ['sketch', 'chain'], ['sketch', 'models'], ['sketch', 'sketches'],
   ['roc', 'toy'], ['roc', 'mnist'],
   ['prob', 'tables'], ['prob', 'ce'], ['prob', 'bayes'],
-  ['nn', 'network'], ['nn', 'neurons'], ['nn', 'matrices'],
+  ['nn', 'network'], ['nn', 'neurons'], ['nn', 'matrices'], ['nn', 'mnist'],
   ['data', null],
 ];
 

@@ -218,3 +218,28 @@ export function darkFraction(image, { x0 = 0, y0 = 0, x1 = image.width, y1 = ima
     }
   return dark / all;
 }
+
+// Strokes in canvas-relative coordinates (0..1), like a person drawing with the mouse.
+export const DIGIT_STROKES = {
+  0: [Array.from({ length: 41 }, (_, i) => [0.5 + 0.22 * Math.sin((i / 40) * 2 * Math.PI), 0.5 - 0.33 * Math.cos((i / 40) * 2 * Math.PI)])],
+  1: [[[0.52, 0.15], [0.5, 0.5], [0.48, 0.85]]],
+  7: [[[0.25, 0.2], [0.5, 0.2], [0.75, 0.2], [0.62, 0.45], [0.5, 0.65], [0.42, 0.85]]],
+};
+
+export async function drawStrokes(page, canvas, strokes) {
+  for (const stroke of strokes) {
+    const at = ([x, y]) => [canvas.x + x * canvas.w, canvas.y + y * canvas.h];
+    await page.mouse.move(...at(stroke[0]));
+    await page.mouse.down();
+    for (let i = 1; i < stroke.length; ++i) {
+      // Intermediate points, so each frame sees a short segment as with a real hand.
+      const [x0, y0] = at(stroke[i - 1]), [x1, y1] = at(stroke[i]);
+      for (let t = 1; t <= 4; ++t) {
+        await page.mouse.move(x0 + (x1 - x0) * t / 4, y0 + (y1 - y0) * t / 4);
+        await waitFrames(page, 1);
+      }
+    }
+    await page.mouse.up();
+    await waitFrames(page, 2);
+  }
+}

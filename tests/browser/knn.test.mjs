@@ -3,7 +3,7 @@
 // cross-validation running in time slices while the page keeps drawing frames.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSession, closeLab, openLab, waitFrames, framesDuringWork, screenshot, distinctColors } from './harness.mjs';
+import { startSession, closeLab, openLab, waitFrames, framesDuringWork, screenshot, distinctColors, DIGIT_STROKES, drawStrokes } from './harness.mjs';
 
 let session;
 before(async () => { session = await startSession(); });
@@ -28,36 +28,11 @@ test('?lab=knn&k=5&metric=l1&preset=spiral sets up the 2-D view with decision re
   await closeLab(context, problems);
 });
 
-// Strokes in canvas-relative coordinates (0..1), like a person drawing with the mouse.
-const DIGITS = {
-  0: [Array.from({ length: 41 }, (_, i) => [0.5 + 0.22 * Math.sin((i / 40) * 2 * Math.PI), 0.5 - 0.33 * Math.cos((i / 40) * 2 * Math.PI)])],
-  1: [[[0.52, 0.15], [0.5, 0.5], [0.48, 0.85]]],
-  7: [[[0.25, 0.2], [0.5, 0.2], [0.75, 0.2], [0.62, 0.45], [0.5, 0.65], [0.42, 0.85]]],
-};
-
-async function drawStrokes(page, canvas, strokes) {
-  for (const stroke of strokes) {
-    const at = ([x, y]) => [canvas.x + x * canvas.w, canvas.y + y * canvas.h];
-    await page.mouse.move(...at(stroke[0]));
-    await page.mouse.down();
-    for (let i = 1; i < stroke.length; ++i) {
-      // Intermediate points, so each frame sees a short segment as with a real hand.
-      const [x0, y0] = at(stroke[i - 1]), [x1, y1] = at(stroke[i]);
-      for (let t = 1; t <= 4; ++t) {
-        await page.mouse.move(x0 + (x1 - x0) * t / 4, y0 + (y1 - y0) * t / 4);
-        await waitFrames(page, 1);
-      }
-    }
-    await page.mouse.up();
-    await waitFrames(page, 2);
-  }
-}
-
 test('digits drawn with the mouse are classified correctly against MNIST', async () => {
   const { page, context, problems } = await openLab(session, '?lab=knn&mode=mnist&k=3', { probe: 'knn.canvas' });
   let s = await state(page);
   assert.ok(s.knn.canvas.w > 200, 'the drawing canvas is large');
-  for (const [digit, strokes] of Object.entries(DIGITS)) {
+  for (const [digit, strokes] of Object.entries(DIGIT_STROKES)) {
     await drawStrokes(page, s.knn.canvas, strokes);
     await page.waitForFunction(() => window.implay.state().knn.prediction >= 0, null, { timeout: 10000 });
     s = await state(page);

@@ -1,10 +1,12 @@
 // nn.test.mjs — the Neural net lab driven like a student: the default net learns the 3-arm
 // spiral past 95 % test accuracy after Play while the linear model stays near chance, a neuron
 // switched off changes the net, the minibatch shows as matrices, a learning rate far too large
-// stops training with a message, and the lab fits a 900×600 embed.
+// stops training with a message, an MLP learns MNIST in the page and reads a drawn digit, and the
+// lab fits a 900×600 embed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSession, closeLab, openLab, waitFrames, screenshot, distinctColors } from './harness.mjs';
+import { startSession, closeLab, openLab, waitFrames, screenshot, distinctColors, framesDuringWork, scrollIntoView,
+  DIGIT_STROKES, drawStrokes } from './harness.mjs';
 
 let session;
 before(async () => { session = await startSession(); });
@@ -27,6 +29,7 @@ test('the default net learns the 3-arm spiral past 95 % test accuracy; the regio
               `(${s.nn.train_seconds.toFixed(2)} s of compute); train ${s.nn.train_accuracy.toFixed(3)}`);
   assert.ok(s.nn.train_accuracy > 0.9);
   assert.ok(s.nn.curve_points >= 2, 'the curves have points');
+  assert.ok(s.nn.confusion_accuracy > 0.8, `the confusion matrix of the test points: ${s.nn.confusion_accuracy}`);
   const shot = await screenshot(page, 'nn-network');
   assert.ok(distinctColors(shot.image, s.nn.plane) >= 3, 'the plane shows the class regions');
   await closeLab(context, problems);
@@ -72,6 +75,40 @@ test('a learning rate far too large stops training with a message naming the ste
   assert.ok(Number.isFinite(s.nn.train_cross_entropy), 'the last good net is kept');
   await waitFrames(page, 2);
   await screenshot(page, 'nn-diverged');
+  await closeLab(context, problems);
+});
+
+test('MNIST: a 784-32-10 net trains in slices while the page draws, and reads a drawn 1', async () => {
+  const { page, context, problems } = await openLab(session, '?lab=nn&mode=mnist&mnist_units=32&mnist_epochs=2', { probe: 'nn.mnist_train' });
+  let s = await state(page);
+  assert.equal(s.nn.mnist.hidden, 32);
+  await click(page, s.nn.mnist_train);
+  await page.waitForFunction(() => window.implay.state().nn.mnist.training, null, { timeout: 60000, polling: 100 });
+  const during = await framesDuringWork(page, { running: (s) => s.nn.mnist.training, progress: (s) => s.nn.mnist.progress });
+  assert.ok(during.stillRunning, `the page kept drawing while training (${during.framesDrawn} frames before it ended)`);
+  await screenshot(page, 'nn-mnist-training');
+  await page.waitForFunction(() => window.implay.state().nn.mnist.done, null, { timeout: 300000, polling: 250 });
+  await page.waitForFunction(() => window.implay.state().nn.mnist.confusion_accuracy >= 0, null, { timeout: 30000 });
+  s = await state(page);
+  const m = s.nn.mnist;
+  console.log(`  2 epochs of 784-32-10 on ${m.train_rows} images: ${m.train_seconds.toFixed(1)} s of compute, ` +
+              `${Math.round(m.examples_per_second)} examples/s; test accuracy ${m.test_accuracy.toFixed(4)} on ${m.test_rows}; ` +
+              `cross-entropy ${m.first_cross_entropy.toFixed(3)} → ${m.train_cross_entropy.toFixed(3)}`);
+  assert.equal(m.epoch, 2);
+  assert.equal(m.steps, 2 * Math.ceil(m.train_rows / 100), 'every minibatch of both epochs was trained');
+  assert.ok(m.curve_points >= 10 && m.test_curve_points >= 10, `${m.curve_points} live curve points`);
+  assert.ok(m.first_cross_entropy > 2.0, 'an untrained net is near log 10 = 2.30');
+  assert.ok(m.train_cross_entropy < 0.5, 'the cross-entropy fell');
+  assert.ok(m.test_accuracy > 0.88, `test accuracy ${m.test_accuracy}`);
+  assert.ok(Math.abs(m.confusion_accuracy - m.test_accuracy) < 1e-6, 'the confusion matrix counts the same net');
+  assert.equal(m.weight_tiles, 32, 'each hidden unit\'s weights as an image');
+  const canvas = await scrollIntoView(page, 'nn', 'mnist_canvas');
+  await drawStrokes(page, canvas, DIGIT_STROKES[1]);
+  await page.waitForFunction(() => window.implay.state().nn.mnist.prediction >= 0, null, { timeout: 20000 });
+  s = await state(page);
+  assert.equal(s.nn.mnist.prediction, 1, 'the drawn 1 is read as a 1');
+  assert.ok(s.nn.mnist.hidden_active > 0, 'some hidden units fire for it');
+  await screenshot(page, 'nn-mnist-done');
   await closeLab(context, problems);
 });
 

@@ -39,7 +39,7 @@ constexpr EnumChoice<NnOptimizer> kOptimizerChoices[] = {
     {NnOptimizer::Sgd, "SGD"}, {NnOptimizer::Momentum, "SGD + momentum"}, {NnOptimizer::Adam, "Adam"}};
 
 constexpr UrlWord<NnTab> kTabWords[] = {
-    {NnTab::Network, "network"}, {NnTab::Neurons, "neurons"}, {NnTab::Matrices, "matrices"}};
+    {NnTab::Network, "network"}, {NnTab::Neurons, "neurons"}, {NnTab::Matrices, "matrices"}, {NnTab::Mnist, "mnist"}};
 constexpr UrlWord<Activation> kActivationWords[] = {{Activation::Relu, "relu"},
                                                     {Activation::LeakyRelu, "leaky"},
                                                     {Activation::Tanh, "tanh"},
@@ -74,7 +74,8 @@ const UrlTable<NnLabState>& nn_url_table() {
   using S = NnLabState;
   static const UrlTable<S> table = {
       {url_tab<S, kTabWords>(
-           "the tab: the network, neuron by neuron, the batch as matrices", [](auto& s) -> auto& { return s.tab; }),
+           "the tab: the network, neuron by neuron, the batch as matrices, MNIST",
+           [](auto& s) -> auto& { return s.tab; }),
        url_enum<S, kToyPresetWords>(
            "data", "the 2-D point set", [](auto& s) -> auto& { return s.settings.preset; }),
        url_int<S>(
@@ -115,7 +116,22 @@ const UrlTable<NnLabState>& nn_url_table() {
        url_bool<S>(
            "argmax", "regions by the winning class only", [](auto& s) -> auto& { return s.settings.argmax; }),
        url_bool<S>(
-           "compare", "a linear model trained beside", [](auto& s) -> auto& { return s.settings.compare_linear; })},
+           "compare", "a linear model trained beside", [](auto& s) -> auto& { return s.settings.compare_linear; }),
+       url_int<S>(
+           "mnist_units", 10, kMaxNnMnistUnits, "MNIST: hidden units H of the 784-H-10 net",
+           [](auto& s) -> auto& { return s.mnist.settings.hidden; }),
+       url_enum<S, kActivationWords>(
+           "mnist_activation", "MNIST: φ of the hidden units",
+           [](auto& s) -> auto& { return s.mnist.settings.activation; }),
+       url_float<S>(
+           "mnist_lr", 1e-4, 0.1, "MNIST: the learning rate α of Adam",
+           [](auto& s) -> auto& { return s.mnist.settings.learning_rate; }),
+       url_int<S>(
+           "mnist_batch", 10, 500, "MNIST: the minibatch size",
+           [](auto& s) -> auto& { return s.mnist.settings.batch_size; }),
+       url_int<S>(
+           "mnist_epochs", 1, 20, "MNIST: passes over the training images",
+           [](auto& s) -> auto& { return s.mnist.settings.epochs; })},
       {{"settings", "the settings column"},
        {"graph", "the network graph"},
        {"curves", "the loss and accuracy curves"},
@@ -346,6 +362,10 @@ void update_maps(NnLabState& s, Host& host) {
   const Mlp& net = s.mlp.net;
   forward(net, s.maps.grid_x, s.maps.grid);
   regions_texture(s.maps.grid.scores(), s.settings.argmax, s.maps.regions, host);
+  if (!s.test_labels.empty())
+    set_confusion(s.confusion, mlp_predict(net, s.test_x), s.test_labels, s.settings.num_classes);
+  else
+    clear_confusion(s.confusion);
   if (s.settings.compare_linear) {
     MlpActivations linear;
     forward(s.linear.net, s.maps.grid_x, linear);
@@ -384,7 +404,11 @@ void update_nn_lab(NnLabState& s, LabContext& ctx) {
   update_training(s, ctx);
   update_maps(s, ctx.host);
   if (s.tab == NnTab::Matrices) update_batch(s);
+  // MNIST gets a larger slice than the 2-D nets: the frame has little else to draw.
+  update_nn_mnist(s.mnist, ctx, 20.0, s.tab == NnTab::Mnist);
 }
+
+void background_nn_lab(NnLabState& s, LabContext& ctx) { update_nn_mnist(s.mnist, ctx, 12.0, false); }
 
 namespace {
 
@@ -666,8 +690,11 @@ void draw_presets(NnLabState& s) {
   }
 }
 
-void draw_curves(const NnLabState& s) {
+void draw_curves(NnLabState& s) {
+  if (s.mlp.train_curve.empty()) return;
+  ImGui::Checkbox("log scale", &s.log_scale);
   LossCurvesOptions o;
+  o.log_scale = s.log_scale;
   o.max_epoch = 10;
   o.train_label = "training";
   o.held_label = "test";
@@ -719,7 +746,10 @@ void draw_network_tab(NnLabState& s, LabContext& ctx) {
       draw_graph(s, ctx);
       draw_neuron_editor(s);
     }
-    if (ctx.shown("curves")) draw_curves(s);
+    if (ctx.shown("curves")) {
+      draw_curves(s);
+      ConfusionMatrix(s.confusion, ctx.probes, "confusion", "test points", false);
+    }
     return;
   }
   draw_run_buttons(s, ctx);
@@ -983,12 +1013,13 @@ void draw_nn_lab(NnLabState& s, LabContext& ctx) {
              ctx.shown("summary") ? "A hidden layer bends the decision boundary: the spiral no line can separate, "
                                     "learned live, neuron by neuron."
                                   : nullptr);
-  static constexpr const char* kTabNames[] = {"Network", "Neuron by neuron", "The batch as matrices"};
+  static constexpr const char* kTabNames[] = {"Network", "Neuron by neuron", "The batch as matrices", "MNIST"};
   if (!LabTabs("nn_tabs", kTabNames, s.tab, s.select_tab)) return;
   switch (s.tab) {
     case NnTab::Network: draw_network_tab(s, ctx); break;
     case NnTab::Neurons: draw_neurons_tab(s, ctx); break;
     case NnTab::Matrices: draw_matrices_tab(s, ctx); break;
+    case NnTab::Mnist: draw_nn_mnist_tab(s.mnist, ctx); break;
   }
 }
 
@@ -1013,13 +1044,15 @@ nlohmann::json nn_state_json(const NnLabState& s) {
           {"train_hinge", r.train_hinge},
           {"test_hinge", r.test_hinge},
           {"curve_points", r.train_curve.size()},
+          {"confusion_accuracy", s.confusion.accuracy},
           {"units_on", r.net.unit_on.empty() ? 0 : std::count(r.net.unit_on[0].begin(), r.net.unit_on[0].end(), 1)},
           {"failure", r.failure},
           {"linear_train_accuracy", s.linear.train_accuracy},
           {"linear_test_accuracy", s.linear.test_accuracy},
           {"linear_epoch", s.linear.epochs()},
           {"batch_rows", s.batch_rows.size()},
-          {"train_seconds", s.train_seconds}};
+          {"train_seconds", s.train_seconds},
+          {"mnist", nn_mnist_json(s.mnist)}};
 }
 
 }  // namespace implay::app

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/host.hpp"
+#include "app/labs/nn_mnist.hpp"
 #include "app/widgets/loss_curves.hpp"
 #include "core/data/toy2d.hpp"
 #include "core/matrix.hpp"
@@ -23,7 +24,7 @@ struct LabContext;
 template <class State>
 struct UrlTable;
 
-enum class NnTab { Network, Neurons, Matrices };
+enum class NnTab { Network, Neurons, Matrices, Mnist };
 
 // The update rules as the lab offers them: momentum is SGD with μ = 0.9, sgd has μ = 0.
 enum class NnOptimizer { Sgd, Momentum, Adam };
@@ -116,6 +117,8 @@ struct NnLabState {
   bool net_dirty = true;  // restart the trainer from `mlp.net` (an edit of weights or points)
   NnMaps maps;
   bool maps_dirty = true;
+  ConfusionView confusion;  // of the net on the test points, refreshed with the maps
+  bool log_scale = false;   // the curves' losses as log₁₀
   // Neuron by neuron: the line being dragged (2i: shift of unit i, 2i + 1: its turn).
   int drag_handle = -1;
   // The matrices tab: the minibatch shown (its first rows), redrawn on request.
@@ -125,12 +128,15 @@ struct NnLabState {
   // Editing a neuron's weights (a click on it in the graph).
   int edit_layer = -1, edit_unit = -1;
   double train_seconds = 0;
+  NnMnistState mnist;  // the MNIST tab: its own net, trained on the images
 };
 
 // ?lab=nn&mode=network&layers=8,8&activation=tanh&lr=0.03: what the address holds; hide= panels.
 const UrlTable<NnLabState>& nn_url_table();
 // Data, training in slices, the curves, the regions and neuron maps, the minibatch. No ImGui calls.
 void update_nn_lab(NnLabState& s, LabContext& ctx);
+// While another lab is shown: an MNIST run keeps training.
+void background_nn_lab(NnLabState& s, LabContext& ctx);
 void draw_nn_lab(NnLabState& s, LabContext& ctx);
 // window.implay.state().nn: the settings, epoch, losses and accuracies, probes.
 nlohmann::json nn_state_json(const NnLabState& s);

@@ -396,8 +396,9 @@ const UrlTable<ProbLabState>& prob_url_table() {
            "the tab: tables & the chain rule, cross-entropy, Bayes", [](auto& s) -> auto& { return s.tab; }),
        url_enum<S, kDatasetWords>(
            "table", "the example count table", [](auto& s) -> auto& { return s.dataset; }),
-       url_text<S>("counts", "the table's row count of whole numbers 0–1000000, row by row",
-                   "the table's counts, edited", counts_text, set_counts_text),
+       url_text<S>("counts", "one whole number 0–1000000 per row, comma-separated",
+                   "the table's counts as edited (left out while they are the example's)", counts_text,
+                   set_counts_text),
        url_int<S>(
            "row", 0, 63, "the table's selected row", [](auto& s) -> auto& { return s.selected_row; })},
       {{"counts", "the editable count table"},

@@ -83,9 +83,10 @@ constexpr const char* kNnTry[] = {
     "Hover the neurons of the graph: each one's map shows where it fires. Which neurons draw which arm's edge?",
     "Neuron by neuron: with 6 neurons, switch one off and watch a piece of the boundary go. Drag its line back "
     "into place by hand.",
-    "Switch ReLU to tanh, then to linear: with a linear φ, why can no number of layers bend the boundary?",
-    "Raise the learning rate to 1 with SGD and press Play: the loss turns to NaN, and the lab says at which "
-    "step. What does λ do to the regions at 0.01?",
+    "Switch ReLU to linear: why can no number of layers bend the boundary now? Then set SGD with a learning "
+    "rate of 1: the lab stops at the step where the loss turns to NaN.",
+    "MNIST: train 784-100-10 and draw a digit. Which hidden units fire for it, and what do their weight "
+    "images look for? Beat the linear lab's test accuracy.",
 };
 
 // Gives each row its "Try this" tasks, by key.
@@ -142,9 +143,13 @@ const std::vector<LabRow>& lab_registry() {
           "prob", "Probability & losses",
           "Joint and conditional tables, the chain rule, cross-entropy and BCE by hand.", 5,
           {.url_table = prob_url_table, .start = start_prob_lab, .draw = draw_prob_lab, .state_json = prob_state_json}),
-      lab_row<NnLabState>(
-          "nn", "Neural net", "A small network learns the spiral \"tendril\" problem a linear model cannot.", 9,
-          {.url_table = nn_url_table, .update = update_nn_lab, .draw = draw_nn_lab, .state_json = nn_state_json}),
+      lab_row<NnLabState>("nn", "Neural net",
+                          "A small network learns the spiral \"tendril\" problem a linear model cannot.", 9,
+                          {.url_table = nn_url_table,
+                           .update = update_nn_lab,
+                           .background = background_nn_lab,
+                           .draw = draw_nn_lab,
+                           .state_json = nn_state_json}),
       {"conv", "Convolution", "Filters, feature maps and max-pooling on real digits.", 10},
       lab_row<DataLabState>("data", "MNIST data", "The 70,000 handwritten digits every lab learns from.", 1,
                             {.update = update_data_lab, .draw = draw_data_lab}, LabGroup::Data),
