@@ -659,8 +659,11 @@ void draw_run_buttons(NnLabState& s, LabContext& ctx) {
   SameLineIfFits(ImGui::CalcTextSize("New sample").x + 2 * ImGui::GetStyle().FramePadding.x);
   if (ImGui::Button("New sample")) ++s.settings.seed;
   const NnRun& r = s.mlp;
-  ImGui::Text("epoch %d  ·  train accuracy %.1f %%  ·  test %s", r.epochs(), 100 * r.train_accuracy,
-              r.test_accuracy >= 0 ? (fixed(100 * r.test_accuracy, 1) + " %").c_str() : "–");
+  if (r.train_curve.empty())  // nothing measured yet: "0.0 %" would read as a result
+    ImGui::TextUnformatted("epoch 0  ·  press Play or Step to train");
+  else
+    ImGui::Text("epoch %d  ·  train accuracy %.1f %%  ·  test %s", r.epochs(), 100 * r.train_accuracy,
+                r.test_accuracy >= 0 ? (fixed(100 * r.test_accuracy, 1) + " %").c_str() : "–");
   if (!r.failure.empty()) ErrorText(r.failure);
 }
 
