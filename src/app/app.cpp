@@ -43,13 +43,18 @@ std::vector<std::string> hideable_panels(const AppState& app) {
 std::string try_open_key(const LabRow& row) { return std::string("implay.try_open.") + row.key; }
 
 // Open on a first visit; closed in an embed, where the lab has little room (one header line
-// until the student opens it). A stored click wins over both.
+// until the student opens it), and in a short window (draw_try_this). A stored click wins.
 void load_try_open(AppState& app, LiveLab& live) {
   live.try_open = !app.embed;
   if (!app.host.load_stored) return;
   const std::vector<uint8_t> bytes = app.host.load_stored(try_open_key(*live.row));
-  if (bytes.size() == 1) live.try_open = bytes[0] != '0';
+  live.try_stored = bytes.size() == 1;
+  if (live.try_stored) live.try_open = bytes[0] != '0';
 }
+
+// Below this many CSS pixels of window height (a laptop at 200 % zoom: 400) the open panel
+// would push the whole lab below the fold, so it starts closed.
+constexpr float kTryOpenMinHeight = 560;
 
 }  // namespace
 
@@ -306,6 +311,10 @@ void draw_not_built(const AppState& app, const LabRow& lab) {
 // is remembered for the next visit.
 void draw_try_this(AppState& app, LiveLab& live) {
   if (!app.show_try || live.row->try_this.empty()) return;
+  if (!live.try_sized) {
+    live.try_sized = true;
+    if (!live.try_stored && ImGui::GetIO().DisplaySize.y < kTryOpenMinHeight) live.try_open = false;
+  }
   if (!TryThis(live.row->try_this, live.try_open, live.probes) || !app.host.store) return;
   const uint8_t byte = live.try_open ? '1' : '0';
   std::string error;

@@ -35,8 +35,10 @@ struct LiveLab {
   const LabRow* row;
   std::unique_ptr<Lab> lab;  // null for a lab that is not built yet
   Probes probes;
-  std::string activity;  // LabContext::activity of this frame
-  bool try_open = true;  // its "Try this" panel; remembered in host storage (app.cpp)
+  std::string activity;     // LabContext::activity of this frame
+  bool try_open = true;     // its "Try this" panel; remembered in host storage (app.cpp)
+  bool try_stored = false;  // try_open came from a stored click, which the window size never overrides
+  bool try_sized = false;   // the first frame that drew the panel fitted try_open to the window
 };
 
 // What a link asks of the view besides the lab's settings, and the address kept in step with it.

@@ -70,6 +70,17 @@ test('in an embed the panel starts closed: one header line, the lab keeps its ro
   await closeLab(context, problems);
 });
 
+test('in a short window (200 % zoom: CSS 640×400) the panel starts closed; at 1024×768 open', async () => {
+  for (const [viewport, open] of [[{ width: 640, height: 400 }, false], [{ width: 1024, height: 768 }, true]]) {
+    const { page, context, problems } = await openLab(session, '?lab=knn', { viewport, deviceScaleFactor: 2, data: false });
+    await page.waitForFunction(() => window.implay.state().knn?.try?.h > 0, null, { timeout: 20000 });
+    const s = await state(page);
+    assert.equal(s.try.open, open, `${viewport.width}×${viewport.height}`);
+    if (!open) await screenshot(page, 'try-this-640x400-dpr2');
+    await closeLab(context, problems);
+  }
+});
+
 test('a lab still to come has no panel and says what it will teach', async () => {
   const { page, context, problems, state: s } = await openLab(session, '?lab=conv', { data: false });
   assert.equal(s.lab, 'conv');
