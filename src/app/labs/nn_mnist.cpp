@@ -43,7 +43,7 @@ void reset_run(NnMnistState& m) {
   m.curve_taken = 0;
   clear_confusion(m.confusion);
   m.confusion_stale = true;
-  m.weights_frame = -1;
+  m.weights_frame = m.weights_step = -1;
   m.canvas_classified = -1;
   m.digit_scores.resize(0), m.digit_hidden.resize(0);
 }
@@ -199,9 +199,11 @@ void update_nn_mnist(NnMnistState& m, LabContext& ctx, double budget_ms, bool sh
   if (!shown) return;
   update_confusion_cell(m.confusion, data.test, ctx.host);
   update_digit(m);
-  if (m.weights_frame < 0 || (m.playing && !t.done() && ctx.clock.frame - m.weights_frame >= 10)) {
+  // Every 10 frames while it trains; at once when it paused or ended (also while another lab was shown).
+  const bool training = m.playing && !t.done();
+  if (t.steps() != m.weights_step && (!training || ctx.clock.frame - m.weights_frame >= 10)) {
     update_weights(m, ctx.host);
-    m.weights_frame = ctx.clock.frame;
+    m.weights_frame = ctx.clock.frame, m.weights_step = t.steps();
   }
 }
 

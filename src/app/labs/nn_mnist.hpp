@@ -56,6 +56,7 @@ struct NnMnistState {
   Atlas weights_atlas;
   Texture weights;
   long long weights_frame = -1;  // FrameClock::frame of the last refresh
+  long long weights_step = -1;   // MlpTrainer::steps() it showed
   ConfusionView confusion;       // on the test images, when training pauses or ends
   bool confusion_stale = true;
   // Draw a digit: its scores and the hidden layer's response.
