@@ -741,19 +741,15 @@ void draw_mnist_tab(LinearLabState& s, LabContext& ctx) {
   ImGui::SliderInt("batch", &m.batch_size, 10, 500);
   ImGui::EndDisabled();
 
-  if (m.preparing) {
-    if (ImGui::Button("Cancel")) {
-      m.preparing.reset();
-      m.error = "cancelled";
-    }
-  } else if (!m.trainer) {
-    if (ImGui::Button("Train")) m.train_requested = true;
-  } else if (!m.trainer->done()) {
-    if (ShortcutButton(m.playing ? "Pause" : "Resume", kPlayPauseKey)) m.playing = !m.playing;
-  } else {
-    ImGui::BeginDisabled();
-    ImGui::Button("Done");
-    ImGui::EndDisabled();
+  const TrainStage stage = m.preparing          ? TrainStage::Preparing
+                           : !m.trainer         ? TrainStage::Idle
+                           : !m.trainer->done() ? TrainStage::Training
+                                                : TrainStage::Done;
+  switch (TrainButton("linear_train", stage, m.playing)) {
+    case TrainPress::Cancel: m.preparing.reset(), m.error = "cancelled"; break;
+    case TrainPress::Train: m.train_requested = true; break;
+    case TrainPress::PlayPause: m.playing = !m.playing; break;
+    case TrainPress::None: break;
   }
   ctx.probes.item("play");
   ImGui::SameLine();

@@ -58,7 +58,6 @@ void start_conversion(NnMnistState& m, const DataState& data) {
     m.extractor = FeatureExtractor(pixels, data.train.rows, data.train.cols);
     m.train_x.resize(data.train.count, m.extractor.dim());
     m.test_x.resize(data.test.count, m.extractor.dim());
-    m.train_y = data.train.labels, m.test_y = data.test.labels;
     m.data_generation = data.generation;
     m.converted = 0;
   } catch (const Error& e) {
@@ -79,15 +78,16 @@ MlpTrainOptions train_options(const NnMnistSettings& o, int train_rows) {
   return t;
 }
 
-void start_trainer(NnMnistState& m) {
+void start_trainer(NnMnistState& m, const DataState& data) {
   MlpShape shape;
   shape.input_dim = m.extractor.dim();
   shape.hidden = {m.settings.hidden};
   shape.num_classes = 10;
   shape.activation = m.settings.activation;
   try {
-    m.trainer = std::make_unique<MlpTrainer>(shape, m.train_x, m.train_y,
-                                             train_options(m.settings, int(m.train_x.rows())), &m.test_x, m.test_y);
+    m.trainer =
+        std::make_unique<MlpTrainer>(shape, m.train_x, data.train.labels,
+                                     train_options(m.settings, int(m.train_x.rows())), &m.test_x, data.test.labels);
     m.playing = true;
   } catch (const Error& e) {
     m.error = e.what();
@@ -112,7 +112,7 @@ void step_conversion(NnMnistState& m, const DataState& data, double budget_ms) {
   }
   if (m.converted < N + M) return;
   m.converted = -1;
-  start_trainer(m);
+  start_trainer(m, data);
 }
 
 // The trainer's new curve points: probe points between epochs and the epochs' ends.
@@ -193,7 +193,7 @@ void update_nn_mnist(NnMnistState& m, LabContext& ctx, double budget_ms, bool sh
   sample_curves(m);
   if (!t.failure().empty() && m.error.empty()) m.error = t.failure();
   if ((t.done() || !m.playing) && m.confusion_stale) {
-    set_confusion(m.confusion, mlp_predict(t.mlp(), m.test_x), m.test_y, 10);
+    set_confusion(m.confusion, mlp_predict(t.mlp(), m.test_x), data.test.labels, 10);
     m.confusion_stale = false;
   }
   if (!shown) return;
@@ -234,19 +234,15 @@ void draw_settings(NnMnistState& m, LabContext& ctx) {
 }
 
 void draw_run_buttons(NnMnistState& m, LabContext& ctx) {
-  if (m.preparing()) {
-    if (ImGui::Button("Cancel##mnist")) {
-      reset_run(m);
-      m.error = "cancelled";
-    }
-  } else if (!m.trainer) {
-    if (ImGui::Button("Train##mnist")) m.train_requested = true;
-  } else if (!m.trainer->done()) {
-    if (ShortcutButton(m.playing ? "Pause##mnist" : "Resume##mnist", kPlayPauseKey)) m.playing = !m.playing;
-  } else {
-    ImGui::BeginDisabled();
-    ImGui::Button("Done##mnist");
-    ImGui::EndDisabled();
+  const TrainStage stage = m.preparing()        ? TrainStage::Preparing
+                           : !m.trainer         ? TrainStage::Idle
+                           : !m.trainer->done() ? TrainStage::Training
+                                                : TrainStage::Done;
+  switch (TrainButton("nn_mnist_train", stage, m.playing)) {
+    case TrainPress::Cancel: reset_run(m), m.error = "cancelled"; break;
+    case TrainPress::Train: m.train_requested = true; break;
+    case TrainPress::PlayPause: m.playing = !m.playing; break;
+    case TrainPress::None: break;
   }
   ctx.probes.item("mnist_train");
   ImGui::SameLine();

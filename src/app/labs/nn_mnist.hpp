@@ -42,9 +42,8 @@ struct NnMnistState {
   // The images as the net sees them (pixels scaled to [0, 1], `implay nn train --data mnist`'s
   // features), converted a block per frame before the trainer starts.
   FeatureExtractor extractor;
-  RowMatrixXf train_x, test_x;  // (N, 784), (M, 784)
-  std::vector<uint8_t> train_y, test_y;
-  int converted = -1;  // images converted: training then test; −1 when not preparing
+  RowMatrixXf train_x, test_x;  // (N, 784), (M, 784) of DataState's images, labels there
+  int converted = -1;           // images converted: training then test; −1 when not preparing
   int data_generation = -1;
   std::unique_ptr<MlpTrainer> trainer;
   bool playing = false;

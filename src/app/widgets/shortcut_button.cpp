@@ -31,4 +31,27 @@ bool ShortcutButton(const char* label, const Shortcut& shortcut, const ImVec2& s
   return pressed;
 }
 
+TrainPress TrainButton(const char* id, TrainStage stage, bool playing) {
+  ImGui::PushID(id);
+  TrainPress pressed = TrainPress::None;
+  switch (stage) {
+    case TrainStage::Preparing:
+      if (ImGui::Button("Cancel")) pressed = TrainPress::Cancel;
+      break;
+    case TrainStage::Idle:
+      if (ImGui::Button("Train")) pressed = TrainPress::Train;
+      break;
+    case TrainStage::Training:
+      if (ShortcutButton(playing ? "Pause" : "Resume", kPlayPauseKey)) pressed = TrainPress::PlayPause;
+      break;
+    case TrainStage::Done:
+      ImGui::BeginDisabled();
+      ImGui::Button("Done");
+      ImGui::EndDisabled();
+      break;
+  }
+  ImGui::PopID();
+  return pressed;
+}
+
 }  // namespace implay::app

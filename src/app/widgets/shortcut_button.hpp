@@ -25,4 +25,11 @@ bool ShortcutPressed(const Shortcut& shortcut);
 // ImGui::Button that is also pressed by `shortcut`; its tooltip names the shortcut.
 bool ShortcutButton(const char* label, const Shortcut& shortcut, const ImVec2& size = ImVec2(0, 0));
 
+// The one button of a job that prepares its data, then trains in slices (the MNIST trainers):
+// Cancel while preparing, Train before it starts, Pause / Resume (Space) while it trains, a
+// disabled Done after. Returns what was pressed; the lab acts on it.
+enum class TrainPress { None, Cancel, Train, PlayPause };
+enum class TrainStage { Idle, Preparing, Training, Done };
+TrainPress TrainButton(const char* id, TrainStage stage, bool playing);
+
 }  // namespace implay::app
