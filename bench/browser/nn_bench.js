@@ -21,8 +21,8 @@ const config = {
   modulePath: params.get('module') || '/build/wasm/bench/browser/bench_nn_wasm.js',
   hidden: intParam('hidden', 100),                 // H of D-H-10 (the issue's 100)
   batchSize: intParam('batchSize', 100),           // B (the issue's 100)
-  // α of `implay nn train --data mnist` (cmd_nn.cpp: 0.004 for images)
-  learningRate: Number.parseFloat(params.get('learningRate') || '0.004'),
+  // α of `implay nn train --data mnist` (cmd_nn.cpp: 0.01, falling linearly to 0 over the run)
+  learningRate: Number.parseFloat(params.get('learningRate') || '0.01'),
   seed: intParam('seed', 1),                       // initial weights and shuffles (the CLI's default 1)
   warmup: intParam('warmup', 100),                 // untimed minibatches before the steady-state rounds
   batches: intParam('batches', 100),               // minibatches per timed steady-state round...
@@ -222,7 +222,10 @@ async function run() {
   let tfjsSteady = null, tfjsEpoch = null;
   if (config.tfjs) {
     const x = new Float32Array(config.batchSize * train.dim), y = new Float32Array(config.batchSize * CLASSES);
-    const trainOn = (net, batch, wantLoss) => {
+    // The core's LrSchedule::Linear: α (1 − t / T) before minibatch t of the run's T (tfjs's Adam
+    // reads its learningRate at every step).
+    const trainOn = (net, batch, wantLoss, total = perEpoch) => {
+      net.optimizer.learningRate = config.learningRate * (1 - Math.min(batch, total - 1) / total);
       const rows = fillBatch(order, batch, train, labels.train, x, y);
       const xs = rows === config.batchSize ? x : x.subarray(0, rows * train.dim);
       const ys = rows === config.batchSize ? y : y.subarray(0, rows * CLASSES);

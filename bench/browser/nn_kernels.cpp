@@ -66,10 +66,10 @@ EMSCRIPTEN_KEEPALIVE int bench_set_data(const uint8_t* train_pixels, const uint8
   });
 }
 
-// A fresh run: D-hidden-10 ReLU, softmax, Adam at `learning_rate`, batch `batch_size`, `epochs`
-// epochs, seeded by `seed` (weights and shuffles), no test set: each epoch ends with the trainer's
-// evaluation of ONE training row only, so the page times training alone and scores the test
-// set itself (bench_nn_test_accuracy). Returns the net's parameter count P, or -1.
+// A fresh run: D-hidden-10 ReLU, softmax, Adam at `learning_rate` falling linearly to 0 over the
+// run (the CLI's schedule for images), batch `batch_size`, `epochs` epochs, seeded by `seed` (weights and shuffles), no
+// test set: each epoch ends with the trainer's evaluation of ONE training row only, so the page times training alone
+// and scores the test set itself (bench_nn_test_accuracy). Returns the net's parameter count P, or -1.
 EMSCRIPTEN_KEEPALIVE int bench_nn_start(int hidden, int batch_size, float learning_rate, int epochs, int seed) {
   int params = -1;
   guarded([&] {
@@ -81,6 +81,7 @@ EMSCRIPTEN_KEEPALIVE int bench_nn_start(int hidden, int batch_size, float learni
     implay::MlpTrainOptions options;
     options.optimizer = implay::Optimizer::Adam;
     options.learning_rate = learning_rate;
+    options.lr_schedule = implay::LrSchedule::Linear;
     options.batch_size = batch_size;
     options.epochs = epochs;
     options.seed = uint64_t(seed);

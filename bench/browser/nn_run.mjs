@@ -9,7 +9,7 @@ import { arg, lpad, pad, pageQuery, printLoad, runBenchPage, wasmModulePath } fr
 
 // Every option of the page (nn_bench.js) with its default; the flags are their kebab-case names.
 const query = pageQuery(wasmModulePath('nn_run.mjs', arg('--build-dir', 'build/wasm'), 'bench_nn_wasm'), {
-  hidden: 100, batchSize: 100, learningRate: 0.004, seed: 1, warmup: 100, batches: 100, reps: 3,
+  hidden: 100, batchSize: 100, learningRate: 0.01, seed: 1, warmup: 100, batches: 100, reps: 3,
 });
 
 // [printing] ------------------------------------------------------------------------------------
@@ -26,7 +26,7 @@ function printReport(r, browserVersion, loadBefore) {
     console.log(`tfjs ${t.version}, backend ${t.backend}, SIMD ${t.simd}, multithread ${t.multithread} (${t.wasmFile})`);
   }
   console.log(`MNIST: ${d.train} training, ${d.test} test images; ${d.dim}-${c.hidden}-10 ReLU (${d.params} parameters), ` +
-    `softmax, Adam α ${c.learningRate}, batch ${c.batchSize} (${d.batches_per_epoch} minibatches an epoch), seed ${c.seed}`);
+    `softmax, Adam α ${c.learningRate} falling linearly to 0, batch ${c.batchSize} (${d.batches_per_epoch} minibatches an epoch), seed ${c.seed}`);
   console.log(`steady state: median of ${c.reps} rounds of ${c.batches} minibatches after ${c.warmup} warm-up ones`);
 
   const rows = [['ours', r.ours]];

@@ -280,8 +280,9 @@ struct NnTrainCliOptions {
   std::string reg = "l2";            // none, l2, l1
   float lambda = 1e-4f;              // λ
   std::string optimizer = "adam";    // sgd, momentum, adam
-  std::optional<float> lr;           // unset: 0.01 for points and values, 0.004 for images
+  std::optional<float> lr;           // unset: 0.01
   float lr_decay = 1;                // α ← α · decay after every epoch
+  std::string lr_schedule;           // epochs, linear; "" = linear for images, epochs otherwise
   std::optional<int> batch;          // unset: 10, or 100 for images
   std::optional<int> epochs;         // unset: 300, or 5 for images
   uint64_t seed = 1;                 // initial weights and shuffles
@@ -360,8 +361,9 @@ int run_nn_train(const NnTrainCliOptions& o) {
   options.objective.reg = {parse_regularizer(o.reg), o.lambda};
   options.optimizer = o.optimizer == "adam" ? Optimizer::Adam : Optimizer::Sgd;
   options.momentum = o.optimizer == "momentum" ? 0.9f : 0.0f;
-  options.learning_rate = o.lr.value_or(images ? 0.004f : 0.01f);
+  options.learning_rate = o.lr.value_or(0.01f);
   options.lr_decay = o.lr_decay;
+  options.lr_schedule = parse_lr_schedule(!o.lr_schedule.empty() ? o.lr_schedule : images ? "linear" : "epochs");
   options.batch_size = o.batch.value_or(images ? 100 : 10);
   options.epochs = o.epochs.value_or(images ? 5 : 300);
   options.seed = o.seed;
@@ -369,18 +371,22 @@ int run_nn_train(const NnTrainCliOptions& o) {
   if (!o.init.empty()) options.init = parse_init(o.init);
   const Init init = options.init.value_or(default_init(shape.activation));
 
+  char rate[96];
+  if (options.lr_schedule == LrSchedule::Linear)
+    std::snprintf(rate, sizeof(rate), "lr %g falling linearly to 0", double(options.learning_rate));
+  else
+    std::snprintf(rate, sizeof(rate), "lr %g x %g per epoch", double(options.learning_rate), double(o.lr_decay));
   char line[640];
   std::cout << "nn train: " << train.name << ", " << train.count() << " training examples";
   if (test) std::cout << ", " << test->count() << " test examples (" << test->name << ")";
   std::cout << ", " << num_classes << " classes\n";
   const Mlp layout(shape);
   std::snprintf(line, sizeof(line),
-                "network %s (%lld parameters, init %s); features %s; loss %s; %s lambda %g; %s, lr %g x %g per "
-                "epoch, batch %d, %d epoch%s, seed %llu\n",
+                "network %s (%lld parameters, init %s); features %s; loss %s; %s lambda %g; %s, %s, batch %d, %d "
+                "epoch%s, seed %llu\n",
                 mlp_shape_text(shape).c_str(), (long long)layout.num_params(), init_name(init), plan.spec().c_str(),
-                o.loss.c_str(), o.reg.c_str(), double(o.lambda), o.optimizer.c_str(), double(options.learning_rate),
-                double(o.lr_decay), options.batch_size, options.epochs, options.epochs == 1 ? "" : "s",
-                static_cast<unsigned long long>(o.seed));
+                o.loss.c_str(), o.reg.c_str(), double(o.lambda), o.optimizer.c_str(), rate, options.batch_size,
+                options.epochs, options.epochs == 1 ? "" : "s", static_cast<unsigned long long>(o.seed));
   std::cout << line << std::flush;
 
   const auto train_start = std::chrono::steady_clock::now();
@@ -487,8 +493,11 @@ void add_nn_train(CLI::App* nn, Runner& run) {
   cmd->add_option("--optimizer", o->optimizer, "sgd, momentum (sgd with 0.9) or adam")
       ->check(CLI::IsMember({"sgd", "momentum", "adam"}))
       ->capture_default_str();
-  cmd->add_option("--lr", o->lr, "learning rate (0 < lr <= 1000; default 0.01, for images 0.004)")
-      ->check(finite_number(0, 1e3, true));
+  cmd->add_option("--lr", o->lr, "learning rate (0 < lr <= 1000; default 0.01)")->check(finite_number(0, 1e3, true));
+  cmd->add_option("--lr-schedule", o->lr_schedule,
+                  "epochs: the rate is multiplied by --lr-decay after every epoch; linear: it falls linearly to 0 "
+                  "over the run's minibatches (default: linear for images, epochs otherwise)")
+      ->check(CLI::IsMember({"epochs", "linear"}));
   cmd->add_option("--lr-decay", o->lr_decay,
                   "the learning rate is multiplied by this after every epoch (0 < decay <= 1)")
       ->check(finite_number(0, 1, true))

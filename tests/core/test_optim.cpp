@@ -135,6 +135,38 @@ TEST_CASE("ScheduledOptimizer: the rule the options name, α decayed after every
   CHECK(a == b);
 }
 
+TEST_CASE("ScheduledOptimizer, linear schedule: α (1 − t / T) before step t, epochs do not decay it") {
+  OptimizerOptions options;
+  options.optimizer = Optimizer::Sgd;
+  options.momentum = 0.0f;
+  options.learning_rate = 0.4f;
+  options.lr_decay = 0.5f;  // ignored by the linear schedule
+  options.lr_schedule = LrSchedule::Linear;
+  ScheduledOptimizer sgd(options, 1);
+  sgd.set_total_steps(4);
+  Eigen::VectorXf theta = vec({0});
+  // Plain SGD on a gradient of 1 moves θ by −α: the four steps use 0.4, 0.3, 0.2, 0.1.
+  const float expected[] = {0.4f, 0.3f, 0.2f, 0.1f};
+  float position = 0;
+  for (float alpha : expected) {
+    CHECK(sgd.learning_rate == doctest::Approx(alpha));
+    sgd.step(theta, vec({1}));
+    sgd.end_epoch();
+    position -= alpha;
+    CHECK(theta[0] == doctest::Approx(position));
+  }
+  // Past the end α stays at the last step's; a new base rate restarts the line where it is.
+  CHECK(sgd.learning_rate == doctest::Approx(0.1));
+  sgd.set_total_steps(8);  // the run grew to 8 steps: 4 are left
+  CHECK(sgd.learning_rate == doctest::Approx(0.2));
+  sgd.set_rate(0.8f);
+  CHECK(sgd.learning_rate == doctest::Approx(0.4));
+  CHECK(std::string(lr_schedule_name(LrSchedule::Linear)) == "linear");
+  CHECK(parse_lr_schedule("epochs") == LrSchedule::Epochs);
+  CHECK(error_of([] { parse_lr_schedule("cosine"); }) ==
+        "unknown learning-rate schedule \"cosine\" (expected epochs or linear)");
+}
+
 TEST_CASE("optimizer names: sgd and adam, anything else named in the error") {
   CHECK(std::string(optimizer_name(Optimizer::Sgd)) == "sgd");
   CHECK(std::string(optimizer_name(Optimizer::Adam)) == "adam");

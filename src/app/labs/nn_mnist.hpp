@@ -26,11 +26,11 @@ struct LabContext;
 inline constexpr int kMaxNnMnistUnits = 1024;  // H
 
 // What decides a run (the address holds all of it). The defaults are `implay nn train --data
-// mnist`'s: 100 ReLU units, Adam with α = 0.004, batches of 100.
+// mnist`'s: 100 ReLU units, Adam with α = 0.01 falling linearly to 0 over the run, batches of 100.
 struct NnMnistSettings {
   int hidden = 100;  // H
   Activation activation = Activation::Relu;
-  float learning_rate = 0.004f;
+  float learning_rate = 0.01f;
   int batch_size = 100;
   int epochs = 2;
   bool operator==(const NnMnistSettings&) const = default;

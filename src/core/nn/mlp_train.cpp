@@ -95,6 +95,7 @@ void MlpTrainer::start(const RowMatrixXf& train_x, std::span<const uint8_t> trai
   last_good_ = mlp_.params;
   optimizer_ = ScheduledOptimizer(options_, mlp_.num_params());
   batches_per_epoch_ = (n + options_.batch_size - 1) / options_.batch_size;
+  optimizer_.set_total_steps(static_cast<long long>(options_.epochs) * batches_per_epoch_);
   eval_block_ = 2 * options_.batch_size;  // ≤ 2 · kMaxMlpBatch: no overflow
   train_eval_rows_ = options_.train_eval_rows > 0 ? std::min(options_.train_eval_rows, n) : n;
   count_units();
@@ -227,7 +228,7 @@ void MlpTrainer::evaluate_one_block() {
 void MlpTrainer::set_learning_rate(float learning_rate) {
   if (!(learning_rate > 0) || !std::isfinite(learning_rate))
     throw Error("learning rate " + number_text(learning_rate) + " (need a finite number > 0)");
-  optimizer_.learning_rate = learning_rate;
+  optimizer_.set_rate(learning_rate);
 }
 
 void MlpTrainer::set_regularization(const RegularizationOptions& reg) {
@@ -261,6 +262,7 @@ void MlpTrainer::set_epochs(int epochs) {
     throw Error(std::to_string(epochs) + " epochs is outside " + std::to_string(epoch_) + ".." +
                 std::to_string(kMaxMlpEpochs) + " (at least the epochs done)");
   options_.epochs = epochs;
+  optimizer_.set_total_steps(static_cast<long long>(epochs) * batches_per_epoch_);
   count_units();
   if (done() && failure_.empty() && epoch_ < epochs) start_epoch();
 }

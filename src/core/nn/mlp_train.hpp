@@ -31,7 +31,7 @@ inline constexpr uint64_t kMlpShuffleStream = 0x6e6e5eed6e6e5eedull;
 // The defaults are those of the 2-D lab and of `implay nn train` on toy data: Adam, α = 0.01
 // constant (lr_decay 1), B = 10, 300 epochs. On CS231n's 3-arm spiral (300 points, noise 0.2) a
 // 2-100-3 ReLU net reaches 99% training accuracy with them; `implay nn train --data mnist` uses
-// α = 0.004 (one epoch of 784-100-10 at batch 100: 95.7% test accuracy, seed 1).
+// α = 0.01 falling linearly to 0 over the run (LrSchedule::Linear) at batch 100.
 struct MlpTrainOptions : OptimizerOptions {
   NnObjective objective;         // loss, margin Δ, regularizer and λ (mlp.hpp)
   std::optional<Init> init;      // how weights start; unset: default_init(activation)

@@ -5,6 +5,7 @@
 // Index: [Names] [SGD and Adam] [Adam kernel]
 #include "core/optim/optimizer.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <string>
@@ -31,6 +32,20 @@ Optimizer parse_optimizer(std::string_view name) {
   if (name == "sgd") return Optimizer::Sgd;
   if (name == "adam") return Optimizer::Adam;
   throw Error("unknown optimizer \"" + std::string(name) + "\" (expected sgd or adam)");
+}
+
+const char* lr_schedule_name(LrSchedule schedule) {
+  switch (schedule) {
+    case LrSchedule::Epochs: return "epochs";
+    case LrSchedule::Linear: return "linear";
+  }
+  return "?";
+}
+
+LrSchedule parse_lr_schedule(std::string_view name) {
+  if (name == "epochs") return LrSchedule::Epochs;
+  if (name == "linear") return LrSchedule::Linear;
+  throw Error("unknown learning-rate schedule \"" + std::string(name) + "\" (expected epochs or linear)");
 }
 
 // [SECTION] SGD and Adam -------------------------------------------------------------------------
@@ -65,7 +80,7 @@ void Adam::step(Eigen::Ref<Eigen::VectorXf> params, const Eigen::Ref<const Eigen
 }
 
 ScheduledOptimizer::ScheduledOptimizer(const OptimizerOptions& options_, Eigen::Index num_params)
-    : options(options_), learning_rate(options_.learning_rate) {
+    : options(options_), learning_rate(options_.learning_rate), base_rate(options_.learning_rate) {
   if (options.optimizer == Optimizer::Sgd)
     sgd = Sgd(num_params, options.momentum);
   else
@@ -77,6 +92,24 @@ void ScheduledOptimizer::step(Eigen::Ref<Eigen::VectorXf> params, const Eigen::R
     sgd.step(params, grad, learning_rate);
   else
     adam.step(params, grad, learning_rate);
+  ++steps;
+  if (options.lr_schedule == LrSchedule::Linear) set_rate(base_rate);
+}
+
+void ScheduledOptimizer::set_rate(float rate) {
+  if (options.lr_schedule == LrSchedule::Epochs) {
+    learning_rate = rate;
+    return;
+  }
+  base_rate = rate;
+  // Past the end (a run resumed for more epochs before set_total_steps) α stays at its last value.
+  const double left = std::max<double>(total_steps - std::min(steps, total_steps - 1), 1.0);
+  learning_rate = float(double(rate) * left / double(total_steps));
+}
+
+void ScheduledOptimizer::set_total_steps(long long total) {
+  total_steps = std::max<long long>(total, 1);
+  if (options.lr_schedule == LrSchedule::Linear) set_rate(base_rate);
 }
 
 // [SECTION] Adam kernel --------------------------------------------------------------------------

@@ -24,16 +24,29 @@ enum class Optimizer {
 const char* optimizer_name(Optimizer optimizer);
 Optimizer parse_optimizer(std::string_view name);
 
+// How α changes during a run.
+enum class LrSchedule {
+  Epochs,  // α_e = α · lr_decay^e, for the e-th epoch (0-based): constant within an epoch
+  Linear,  // α_t = α · (1 − t / T) before minibatch t of the T the whole run takes: falls to 0
+           // at the end, which is what lets one MNIST epoch of Adam settle (96.7 % vs 95.7 %
+           // at a constant α, 784-100-10, batch 100)
+};
+
+// "epochs", "linear" (exactly these); parse throws implay::Error naming the value.
+const char* lr_schedule_name(LrSchedule schedule);
+LrSchedule parse_lr_schedule(std::string_view name);
+
 // Everything that decides how a trainer updates θ. The trainers' options derive from it
 // (TrainOptions, PixelTrainSchedule), so a field reads `options.learning_rate` there too.
 struct OptimizerOptions {
-  Optimizer optimizer = Optimizer::Adam;  // the update rule
-  float learning_rate = 1e-2f;            // α of the first epoch
-  float lr_decay = 0.5f;                  // α is multiplied by this after every epoch (1: constant)
-  float momentum = 0.9f;                  // μ of Sgd (0: plain SGD)
-  float adam_beta1 = 0.9f;                // β₁ of Adam
-  float adam_beta2 = 0.999f;              // β₂ of Adam
-  float adam_epsilon = 1e-8f;             // ε of Adam
+  Optimizer optimizer = Optimizer::Adam;        // the update rule
+  float learning_rate = 1e-2f;                  // α of the first epoch
+  float lr_decay = 0.5f;                        // α is multiplied by this after every epoch (1: constant)
+  LrSchedule lr_schedule = LrSchedule::Epochs;  // Linear ignores lr_decay
+  float momentum = 0.9f;                        // μ of Sgd (0: plain SGD)
+  float adam_beta1 = 0.9f;                      // β₁ of Adam
+  float adam_beta2 = 0.999f;                    // β₂ of Adam
+  float adam_epsilon = 1e-8f;                   // ε of Adam
 };
 
 // SGD with momentum: v ← μ v − α g, θ ← θ + v.
@@ -65,16 +78,27 @@ struct Adam {
 // What a trainer holds: the rule options.optimizer names, with its state, and the schedule of α.
 struct ScheduledOptimizer {
   OptimizerOptions options;
-  float learning_rate = 0;  // α of the current epoch: options.learning_rate · lr_decay^epochs ended
-  Sgd sgd;                  // the state of the rule in use; the other one stays empty
+  float learning_rate = 0;    // α now: Epochs: options.learning_rate · lr_decay^epochs ended;
+                              // Linear: base_rate · (1 − steps / total_steps) of the next step
+  float base_rate = 0;        // Linear: α at step 0 (options.learning_rate, or what set_rate set)
+  long long steps = 0;        // updates made
+  long long total_steps = 1;  // Linear: T, the updates of the whole run (the trainer sets it)
+  Sgd sgd;                    // the state of the rule in use; the other one stays empty
   Adam adam;
 
   ScheduledOptimizer() = default;
   ScheduledOptimizer(const OptimizerOptions& options, Eigen::Index num_params);
-  // One update of params (P) by grad (P) at the current α.
+  // One update of params (P) by grad (P) at the current α; Linear then lowers α for the next.
   void step(Eigen::Ref<Eigen::VectorXf> params, const Eigen::Ref<const Eigen::VectorXf>& grad);
   // After every epoch: α ← α · lr_decay (repeated products, so α is the same on every target).
-  void end_epoch() { learning_rate *= options.lr_decay; }
+  void end_epoch() {
+    if (options.lr_schedule == LrSchedule::Epochs) learning_rate *= options.lr_decay;
+  }
+  // A new α from now on (a lab's slider): Epochs decays on from it; Linear makes it the rate the
+  // line starts from, so α now is rate · (1 − steps / T).
+  void set_rate(float rate);
+  // Linear: the run is now `total` updates long (≥ 1; a trainer whose epochs grew).
+  void set_total_steps(long long total);
 };
 
 // ---------------------------------------------------------------------------------------------
