@@ -99,7 +99,11 @@ TEST_CASE("impossible sizes are errors naming the numbers") {
   CHECK(error_of([] { conv_output_size(6, 2, 1, 0, 0, "rows"); }) == "dilation 0 along rows (need at least 1)");
   CHECK(error_of([] { conv_output_size(0, 1, 1, 0, 1, "rows"); }) == "input size 0 along rows (need at least 1)");
   CHECK(error_of([] { conv_output_size(2000000000, 1, 1, 2000000000, 1, "rows"); }) ==
-        "output size 6000000000 along rows is more than the 268435456 allowed");
+        "padded input 2000000000 + 2·2000000000 = 6000000000 along rows is more than the 268435456 allowed");
+  // A huge padding with a huge stride leaves few outputs, but i·s − p would not fit an int.
+  CHECK(error_of([] { conv_output_size(1, 1, 1073741824, 1073741824, 1, "columns"); }) ==
+        "padded input 1 + 2·1073741824 = 2147483649 along columns is more than the 268435456 allowed");
+  CHECK(conv_output_size(100000000, 3, 100000000, 84217727, 1) == 3);  // padded 268435454: inside the cap
   // Large dilation times a large kernel: computed in 64 bits, no wrap-around to a "fitting" kernel.
   CHECK(contains(error_of([] { conv_output_size(100, 2000000000, 1, 0, 2000000000, "rows"); }),
                  "is larger than the padded input 100 + 2·0 = 100 along rows"));

@@ -68,10 +68,11 @@ int conv_output_size(int n, int k, int s, int p, int d, std::string_view axis) {
         "kernel " + str(k) + " (dilation " + str(d) + (d > 1 ? ", spanning " + str(span) : std::string()) + ")";
     throw Error(kernel + " is larger than the padded input " + str(n) + " + 2·" + str(p) + " = " + str(padded) + along);
   }
-  const int64_t out = (padded - span) / s + 1;
-  if (out > kMaxConvElements)
-    throw Error("output size " + str(out) + along + " is more than the " + str(kMaxConvElements) + " allowed");
-  return int(out);
+  // The loops compute i·s − p + u·d in int: with n + 2p ≤ 2^28 every term is below 2^28.
+  if (padded > kMaxConvElements)
+    throw Error("padded input " + str(n) + " + 2·" + str(p) + " = " + str(padded) + along + " is more than the " +
+                str(kMaxConvElements) + " allowed");
+  return int((padded - span) / s + 1);
 }
 
 ConvGeometry conv_geometry(int channels, int height, int width, int filters, const ConvParams& params) {

@@ -31,11 +31,16 @@ struct ConvParams {
   bool operator==(const ConvParams&) const = default;
 };
 
+// The cap on a padded input side, on C·H·W, F·C·kh·kw, F·oh·ow and on C·kh·kw·oh·ow (the im2col
+// buffer of one image): 2^28 floats, 1 GiB.
+inline constexpr int kMaxConvElements = 1 << 28;
+
 // Output size along one axis: ⌊(n + 2p − d(k − 1) − 1) / s⌋ + 1, e.g. the lecture's 6 × 8 input
 // under a 2 × 2 kernel, stride 1, no padding → 5 × 7. Throws implay::Error naming the numbers
 // (and `axis`, "rows" or "columns", when given) for n < 1, k < 1, s < 1, d < 1, p < 0, an
-// effective kernel d(k − 1) + 1 larger than the padded input n + 2p, or an output that does not
-// fit an int: "kernel 7 (dilation 1) is larger than the padded input 6 + 2·0 = 6 along rows".
+// effective kernel d(k − 1) + 1 larger than the padded input n + 2p, or a padded input above
+// kMaxConvElements (so that the loops' index arithmetic fits an int):
+// "kernel 7 (dilation 1) is larger than the padded input 6 + 2·0 = 6 along rows".
 int conv_output_size(int n, int k, int s, int p, int d, std::string_view axis = {});
 
 // Everything the loops need, checked once: the input (C, H, W), the filter count F, how they
@@ -52,9 +57,6 @@ struct ConvGeometry {
   int output_size() const { return filters * out_height * out_width; }  // F·oh·ow, one output row
   bool operator==(const ConvGeometry&) const = default;
 };
-
-inline constexpr int kMaxConvElements = 1 << 28;  // cap on any one size above and on oh·ow·C·kh·kw
-                                                  // (the im2col buffer of one image): 1 GiB of floats
 
 // Checks C, H, W, F ≥ 1 and the sliding along rows and columns (conv_output_size's errors), and
 // that no size above (nor the im2col buffer of one image) exceeds kMaxConvElements, naming the
