@@ -144,6 +144,15 @@ TEST_CASE("shape errors name the layer") {
   s.layers = {CnnLayer::dense(4096), CnnLayer::dense(4096), CnnLayer::dense(10)};
   CHECK(error_of([&] { plan_cnn(s); }) ==
         "layer 2 (dense 4096): brings the parameters to 17047552, more than the 16777216 allowed");
+  // A file of a few thousand parameters must not ask for gigabytes of feature maps per image.
+  s = CnnShape{1, 64, 65, {CnnLayer::conv(4096, 1, 1), CnnLayer::max_pool(64, 64), CnnLayer::dense(2)}};
+  CHECK(error_of([&] { plan_cnn(s); }) ==
+        "layer 1 (conv 1x1 x4096): brings one image's layer outputs to 17039360 floats, more than the 16777216 "
+        "allowed");
+  s = CnnShape{1, 1024, 1024, {CnnLayer::conv(1, 11, 11, 1, 5), CnnLayer::max_pool(64, 64), CnnLayer::dense(2)}};
+  CHECK(error_of([&] { plan_cnn(s); }) ==
+        "layer 1 (conv 11x11 x1 pad 5): needs an im2col buffer of 126877696 floats per image, more than the "
+        "16777216 allowed");
   CHECK(error_of([] {
           plan_cnn(CnnShape{1, 8, 8, {}});
         }) == "a network needs at least one layer (a dense layer of class scores)");

@@ -129,6 +129,7 @@ std::vector<CnnLayerPlan> plan_cnn(const CnnShape& shape) {
   int c = shape.channels, h = shape.height, w = shape.width;
   bool flat = false;  // after a dense layer: (out, 1, 1), no image maps
   Index offset = 0;
+  int64_t image_floats = 0;  // Σ out_size of the layers so far: one image's activations
   for (size_t l = 0; l < shape.layers.size(); ++l) {
     const CnnLayer& layer = shape.layers[l];
     check_layer_fields(int(l), layer);
@@ -174,6 +175,13 @@ std::vector<CnnLayerPlan> plan_cnn(const CnnShape& shape) {
     p.out_channels = c;
     p.out_height = h;
     p.out_width = w;
+    image_floats += p.out_size();
+    if (image_floats > kMaxCnnImageFloats)
+      throw Error(at + "brings one image's layer outputs to " + str(image_floats) + " floats, more than the " +
+                  str(kMaxCnnImageFloats) + " allowed");
+    if (layer.kind == CnnLayerKind::Conv && int64_t(p.conv.filter_size()) * p.conv.out_cells() > kMaxCnnImageFloats)
+      throw Error(at + "needs an im2col buffer of " + str(int64_t(p.conv.filter_size()) * p.conv.out_cells()) +
+                  " floats per image, more than the " + str(kMaxCnnImageFloats) + " allowed");
     offset += p.num_weights + p.num_biases;
     if (offset > kMaxCnnParams)
       throw Error(at + "brings the parameters to " + str(offset) + ", more than the " + str(kMaxCnnParams) +

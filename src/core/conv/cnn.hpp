@@ -56,6 +56,10 @@ inline constexpr int kMaxCnnUnits = 4096;          // F of a conv layer, out of 
 inline constexpr int kMaxCnnKernel = 64;           // kh, kw, the pool window, the stride, the padding
 inline constexpr int kMaxCnnClasses = 256;         // the last dense layer's out: 2..256 (labels are bytes)
 inline constexpr int64_t kMaxCnnParams = 1 << 24;  // P: 64 MiB of floats
+// Floats one image needs for every layer's output together, and for one conv layer's im2col
+// buffer: 64 MiB each, so that a small model file cannot ask the page for gigabytes (the default
+// net needs 21 178 and 39 200).
+inline constexpr int64_t kMaxCnnImageFloats = 1 << 24;
 
 struct CnnShape {
   int channels = 1, height = 28, width = 28;  // C, H, W of one input image
@@ -92,8 +96,8 @@ struct CnnLayerPlan {
 // with its text) for a bad value or an impossible size, e.g. "layer 3 (maxpool 2): kernel 2
 // (dilation 1) is larger than the padded input 1 + 2·0 = 1 along rows", and for no layers, more
 // than 32, an input outside 1..64 × 1..1024 × 1..1024, a conv or pool after a dense layer, a
-// last layer that is not dense, fewer than 2 or more than 256 classes, or more than 2^24
-// parameters.
+// last layer that is not dense, fewer than 2 or more than 256 classes, more than 2^24
+// parameters, or more than kMaxCnnImageFloats of layer outputs (or of im2col buffer) per image.
 std::vector<CnnLayerPlan> plan_cnn(const CnnShape& shape);
 
 // -------------------------------------------------------------------------------------------
