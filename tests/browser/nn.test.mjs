@@ -35,6 +35,32 @@ test('the default net learns the 3-arm spiral past 95 % test accuracy; the regio
   await closeLab(context, problems);
 });
 
+test('switching the loss mid-way goes on training the same net: the epochs and the accuracy carry over', async () => {
+  const { page, context, problems } = await openLab(session, '?lab=nn&compare=0', { data: false, probe: 'nn.play' });
+  await click(page, (await state(page)).nn.play);
+  await page.waitForFunction(() => window.implay.state().nn.test_accuracy >= 0.9, null, { timeout: 120000, polling: 100 });
+  await click(page, (await state(page)).nn.play);  // pause, so the numbers before the switch hold still
+  await page.waitForFunction(() => !window.implay.state().nn.playing, null, { timeout: 10000 });
+  const before = await state(page);
+  assert.equal(before.nn.loss, 'softmax');
+  // Open the loss combo; Down and Space pick the next loss, the multiclass SVM.
+  await click(page, before.nn.loss_combo);
+  await waitFrames(page);
+  for (const key of ['ArrowDown', 'Space']) {
+    await page.keyboard.press(key);
+    await waitFrames(page);
+  }
+  await page.waitForFunction(() => window.implay.state().nn.loss === 'svm', null, { timeout: 10000 });
+  await click(page, before.nn.step);
+  await page.waitForFunction((e) => window.implay.state().nn.epoch > e, before.nn.epoch, { timeout: 20000 });
+  const after = await state(page);
+  console.log(`  softmax → svm at epoch ${before.nn.epoch} (test ${before.nn.test_accuracy.toFixed(3)}): ` +
+              `epoch ${after.nn.epoch}, test ${after.nn.test_accuracy.toFixed(3)}, hinge ${after.nn.train_hinge.toFixed(3)}`);
+  assert.equal(after.nn.epoch, before.nn.epoch + 1, 'the epochs go on from where they were');
+  assert.ok(after.nn.test_accuracy >= 0.8, `the net kept what it learned: test accuracy ${after.nn.test_accuracy}`);
+  await closeLab(context, problems);
+});
+
 test('with no hidden layer the model stays near chance on the spiral (the tendril problem)', async () => {
   const { page, context, problems } = await openLab(session, '?lab=nn&layers=0&compare=0', { data: false, probe: 'nn.play' });
   await click(page, (await state(page)).nn.play);

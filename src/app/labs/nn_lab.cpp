@@ -175,8 +175,10 @@ NnDataKey data_key(const NnLabState& s) {
 
 NnNetKey net_key(const NnLabState& s) {
   const NnSettings& o = s.settings;
-  return {o.hidden, o.activation, o.loss, o.optimizer, o.batch_size, o.seed, s.resets};
+  return {o.hidden, o.activation, o.seed, s.resets};
 }
+
+NnRecipeKey recipe_key(const NnLabState& s) { return {s.settings.loss, s.settings.optimizer, s.settings.batch_size}; }
 
 // [SECTION] training ------------------------------------------------------------------------
 
@@ -202,8 +204,8 @@ MlpTrainOptions train_options(const NnSettings& o) {
   return t;
 }
 
-// A trainer for `run`: from its net when it has the shape (an edit of the data or of a weight
-// keeps what was learned), else a fresh net. The curves go on from where they were.
+// A trainer for `run`: from its net when it has the shape (an edit of the data or of a weight, a
+// new loss, optimizer or batch size keeps what was learned), else a fresh net. The curves go on from where they were.
 void restart_run(NnRun& run, const NnLabState& s, bool linear, bool fresh) {
   const MlpShape shape = shape_of(s, linear);
   run.epochs_before = fresh ? 0 : run.epochs();
@@ -262,10 +264,11 @@ void update_training(NnLabState& s, LabContext& ctx) {
   const NnNetKey nk = net_key(s);
   const bool fresh = nk != s.net_key || new_sample || s.mlp.net.shape != shape_of(s, false);
   if (new_sample) rebuild_data(s);
-  if (dk != s.data_key || fresh || s.net_dirty) {
+  if (dk != s.data_key || fresh || s.net_dirty || recipe_key(s) != s.recipe_key) {
     rebuild_features(s);
     s.data_key = data_key(s);
     s.net_key = nk;
+    s.recipe_key = recipe_key(s);
     try {
       restart_run(s.mlp, s, false, fresh);
       restart_run(s.linear, s, true, fresh);
@@ -629,6 +632,7 @@ void draw_settings(NnLabState& s, LabContext& ctx) {
   }
   ImGui::SetNextItemWidth(FitWidth(200, "loss"));
   EnumCombo<NnLoss>("loss", o.loss, kLossChoices);
+  ctx.probes.item("loss_combo");
   ImGui::SetNextItemWidth(FitWidth(200, "regularizer"));
   EnumCombo<Regularizer>("regularizer", o.reg, kRegChoices);
   if (o.reg != Regularizer::None) {

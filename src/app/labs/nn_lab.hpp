@@ -69,10 +69,17 @@ struct NnDataKey {
 struct NnNetKey {
   std::vector<int> hidden;
   Activation activation = Activation::Relu;
+  int seed = 0, resets = 0;
+  bool operator==(const NnNetKey&) const = default;
+};
+
+// How the net is trained: a change goes on training the same net under the new rule, so a
+// student sees what switching the loss (or the optimizer, or the batch) does to a net mid-way.
+struct NnRecipeKey {
   NnLoss loss = NnLoss::Softmax;
   NnOptimizer optimizer = NnOptimizer::Adam;
-  int batch_size = 0, seed = 0, resets = 0;
-  bool operator==(const NnNetKey&) const = default;
+  int batch_size = 0;
+  bool operator==(const NnRecipeKey&) const = default;
 };
 
 // One trained model and what the lab sampled of it.
@@ -109,6 +116,7 @@ struct NnLabState {
   RowMatrixXf train_x, test_x;  // (N, F), (T, F) the features the nets see
   NnDataKey data_key;
   NnNetKey net_key;
+  NnRecipeKey recipe_key;
   int edits = 0, resets = 0;
   int add_class = 0, drag_point = -1;
   NnRun mlp, linear;
