@@ -12,6 +12,7 @@
 #include "app/format.hpp"
 #include "app/url_params.hpp"
 #include "app/url_table.hpp"
+#include "app/widgets/frame_budget.hpp"
 #include "app/widgets/help.hpp"
 #include "app/widgets/lab_tabs.hpp"
 #include "app/widgets/layout.hpp"
@@ -416,6 +417,7 @@ LayoutReport measure_lab_region() {
 // Update, then draw: the current lab advances its jobs and refreshes what it shows before any
 // of its ImGui calls; the others only keep their background jobs running.
 void update_and_draw_labs(AppState& app) {
+  const auto t0 = Clock::now();
   for (size_t i = 0; i < app.labs.size(); ++i) {
     LiveLab& live = app.labs[i];
     if (!live.lab) continue;
@@ -426,6 +428,7 @@ void update_and_draw_labs(AppState& app) {
     else
       live.lab->background(ctx);
   }
+  app.frame_times.update_ms[app.frame_times.count % kFrameTimeSamples] = float(ms_since(t0));
   LiveLab& current = app.labs[app.current];
   if (!current.lab) return draw_not_built(app, *current.row);
   draw_try_this(app, current);
@@ -439,6 +442,7 @@ void update_and_draw_labs(AppState& app) {
 // [SECTION] frame -----------------------------------------------------------------------------
 
 void Frame(AppState& app) {
+  const auto t0 = Clock::now();
   const ImGuiIO& io = ImGui::GetIO();
   ++app.clock.frame;
   app.clock.seconds = ImGui::GetTime();
@@ -472,6 +476,7 @@ void Frame(AppState& app) {
   ImGui::End();
   draw_about(app);
   sync_address(app);
+  app.frame_times.frame_ms[app.frame_times.count++ % kFrameTimeSamples] = float(ms_since(t0));
 }
 
 // [SECTION] state for tests -------------------------------------------------------------------
@@ -487,6 +492,19 @@ nlohmann::json try_json(const AppState& app) {
           {"tasks", live.row->try_this.size()}};
 }
 
+// The median, the 90th percentile and the largest of the newest frames' times (ms), and how many
+// frames they cover.
+nlohmann::json frame_times_json(const FrameTimes& t) {
+  const int n = int(std::min<long long>(t.count, kFrameTimeSamples));
+  auto summary = [n](const float* ms) -> nlohmann::json {
+    if (n == 0) return {{"median", 0}, {"p90", 0}, {"max", 0}};
+    std::vector<float> v(ms, ms + n);
+    std::sort(v.begin(), v.end());
+    return {{"median", v[size_t(n / 2)]}, {"p90", v[size_t(n * 9 / 10)]}, {"max", v.back()}};
+  };
+  return {{"frames", n}, {"update_ms", summary(t.update_ms)}, {"frame_ms", summary(t.frame_ms)}};
+}
+
 }  // namespace
 
 std::string state_json(const AppState& app) {
@@ -499,6 +517,7 @@ std::string state_json(const AppState& app) {
             {"nav_visible", !app.nav_rects.empty()},
             {"frames", app.clock.frame},
             {"idle", app.idle},
+            {"compute", frame_times_json(app.frame_times)},
             {"simd", kWasmSimd},
             {"kernels", active_kernels()},
             {"data",

@@ -51,6 +51,16 @@ struct AddressState {
   double copied_at = -1;            // ImGui time of that copy, for the "Copied" feedback
 };
 
+// The CPU time of the last frames' Frame (the labs' updates and the UI they build; the GL
+// rendering after it is not counted): what bench/browser/nn_frame_run.mjs reads as the per-frame
+// compute budget. A ring of the newest kFrameTimeSamples frames.
+inline constexpr int kFrameTimeSamples = 120;
+struct FrameTimes {
+  float update_ms[kFrameTimeSamples] = {};  // the labs' update and background hooks
+  float frame_ms[kFrameTimeSamples] = {};   // the whole of Frame, the updates included
+  long long count = 0;                      // frames recorded in all
+};
+
 struct AppState {
   Host host;
   Fonts fonts;
@@ -65,6 +75,7 @@ struct AppState {
   AddressState address;
   Probes frame_probes;  // the frame's own controls (share, embed, open_full)
   FrameClock clock;
+  FrameTimes frame_times;
   // Idling (platform/main.cpp): keep_awake asks for the next frame (set by labs during a frame
   // and by the page's callbacks between frames); idle is true while frames are skipped.
   bool keep_awake = false;

@@ -30,6 +30,14 @@ test('the default net learns the 3-arm spiral past 95 % test accuracy; the regio
   assert.ok(s.nn.train_accuracy > 0.9);
   assert.ok(s.nn.curve_points >= 2, 'the curves have points');
   assert.ok(s.nn.confusion_accuracy > 0.8, `the confusion matrix of the test points: ${s.nn.confusion_accuracy}`);
+  // The frame's own clock (what bench/browser/nn_frame_run.mjs reads): while it plays, the lab's
+  // update holds at least its 8 ms training slice, and the whole Frame includes the update.
+  // Its window is the last 120 frames: wait until all of them were drawn while playing.
+  await page.waitForFunction((f) => window.implay.state().frames > f + 120, s.frames, { timeout: 120000, polling: 200 });
+  const { compute, nn } = await state(page);
+  assert.ok(nn.playing);
+  assert.ok(compute.update_ms.median >= 8, `update ${JSON.stringify(compute.update_ms)} ms`);
+  assert.ok(compute.frame_ms.median >= compute.update_ms.median, `Frame ${JSON.stringify(compute.frame_ms)} ms`);
   const shot = await screenshot(page, 'nn-network');
   assert.ok(distinctColors(shot.image, s.nn.plane) >= 3, 'the plane shows the class regions');
   await closeLab(context, problems);
