@@ -393,7 +393,7 @@ void measure_children(const ImGuiWindow& parent, LayoutReport& report) {
   for (const ImGuiWindow* child : parent.DC.ChildWindows) {
     if (!child->Active) continue;
     const std::string name = short_window_name(*child);
-    report.overflow_x = std::max(report.overflow_x, child->ScrollMax.x);
+    if (child->ScrollMax.x > report.overflow_x) report.overflow_x = child->ScrollMax.x, report.widest = name;
     const bool list =
         std::find(std::begin(kScrollingLists), std::end(kScrollingLists), name) != std::end(kScrollingLists);
     if ((child->ScrollbarX || child->ScrollbarY) && !list) report.nested_scrollbars.push_back(name);
@@ -410,6 +410,7 @@ LayoutReport measure_lab_region() {
   report.region_w = lab.InnerRect.GetWidth() - 2 * lab.WindowPadding.x;
   report.region_h = lab.InnerRect.GetHeight() - 2 * lab.WindowPadding.y;
   report.overflow_x = lab.ScrollMax.x;
+  if (report.overflow_x > 0) report.widest = "lab";
   measure_children(lab, report);
   return report;
 }
@@ -530,6 +531,7 @@ std::string state_json(const AppState& app) {
             {"layout",
              {{"region", {{"w", app.layout.region_w}, {"h", app.layout.region_h}}},
               {"overflow_x", app.layout.overflow_x},
+              {"widest", app.layout.widest},
               {"nested_scrollbars", app.layout.nested_scrollbars},
               {"clipped", app.layout.clipped}}},
             {"about_open", app.show_about},

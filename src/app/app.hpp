@@ -26,6 +26,7 @@ struct NavRect {
 struct LayoutReport {
   float region_w = 0, region_h = 0;            // the lab region's visible content size
   float overflow_x = 0;                        // widest content beyond its window, in the lab or a child
+  std::string widest;                          // that window's (short) name ("lab" for the region)
   std::vector<std::string> nested_scrollbars;  // child windows showing a scrollbar of their own
   std::vector<std::string> clipped;            // child windows cutting off content without a scrollbar
 };

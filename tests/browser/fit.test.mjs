@@ -59,7 +59,7 @@ const KNOWN_GAPS = new Set([
 // The layout problems of one view, as readable strings (empty: it fits).
 function layoutProblems(layout) {
   const found = [];
-  if (layout.overflow_x > 0.5) found.push(`${layout.overflow_x.toFixed(0)} px wider than its region`);
+  if (layout.overflow_x > 0.5) found.push(`${layout.overflow_x.toFixed(0)} px wider than its region (in ${layout.widest})`);
   if (layout.nested_scrollbars.length) found.push(`scrollbars inside the lab: ${layout.nested_scrollbars.join(', ')}`);
   if (layout.clipped.length) found.push(`content cut off in: ${layout.clipped.join(', ')}`);
   return found;
