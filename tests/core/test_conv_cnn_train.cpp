@@ -71,11 +71,11 @@ TEST_CASE("the same run whatever the slicing, by units or by time; bars are lear
   CnnTrainer timed(bars_shape(), train.x, train.labels, options, &test.x, test.labels);
   CHECK(one.batches_per_epoch() == 10);
   CHECK(one.progress() == 0.0f);
-  while (!one.step_units(1)) {
+  while (!one.step(1)) {
   }
-  CHECK(all.step_units(1 << 20));
+  CHECK(all.step(1 << 20));
   int slices = 0;
-  while (!timed.step(0.2)) ++slices;
+  while (!timed.step_ms(0.2)) ++slices;
   CHECK(slices > 1);
   CHECK(same_params(one.cnn(), all.cnn()));
   CHECK(same_params(one.cnn(), timed.cnn()));
@@ -101,7 +101,7 @@ TEST_CASE("divergence stops training naming the epoch, minibatch, step and rate;
   options.objective.loss = NnLoss::SquaredError;
   options.epochs = 3;
   CnnTrainer trainer(bars_shape(), train.x, train.labels, options);
-  while (!trainer.step_units(1)) {
+  while (!trainer.step(1)) {
   }
   REQUIRE_FALSE(trainer.failure().empty());
   INFO(trainer.failure());

@@ -1,9 +1,7 @@
-// cnn_train.hpp — minibatch training of the CNN (cnn.hpp): SGD with momentum or Adam
-// (optim/optimizer.hpp), seeded shuffling, and a CnnTrainer that advances in slices bounded by
-// time (step(budget_ms), for the browser's frames) or by units of work (step_units, for tests),
-// records the accuracies and losses on the training and test sets after every epoch (and, if
-// asked, every k minibatches) and stops on divergence. train_cnn() runs it to the end. The shape
-// of mlp_train.hpp's MlpTrainer, whose phase, epoch record and curve point it shares.
+// cnn_train.hpp — minibatch training of the CNN (cnn.hpp): CnnTrainer is minibatch_trainer.hpp's
+// sliced loop (shuffles, optimizer, divergence stop, evaluation after every epoch, probe points)
+// on a Cnn, advanced by units of work or by a time budget. train_cnn() runs it to the end;
+// unit_pixels() turns MNIST's bytes into the net's inputs.
 #pragma once
 #include <cstdint>
 #include <span>
@@ -13,6 +11,7 @@
 #include "core/conv/cnn.hpp"
 #include "core/linear/linear_train.hpp"
 #include "core/matrix.hpp"
+#include "core/nn/minibatch_trainer.hpp"
 #include "core/optim/curve.hpp"
 #include "core/optim/optimizer.hpp"
 
@@ -24,39 +23,34 @@ inline constexpr int kMaxCnnBatch = 4096;  // B
 // from the initial weights' (seed itself); later epochs reseed from that Rng.
 inline constexpr uint64_t kCnnShuffleStream = 0xc0c0a5eedc0c0a5eull;
 
-// Everything that decides a training run; the optimizer's fields come from OptimizerOptions.
-// The defaults train the default CNN on MNIST pixels in [0, 1]: Adam, α = 0.004 constant, B = 16.
+// Everything that decides a training run (minibatch_trainer.hpp's fields). The defaults train
+// the default CNN on MNIST pixels in [0, 1]: Adam, α = 0.004 constant, B = 16, one epoch.
 // Measured on the first 2 000 training images, one epoch, the 10 000 test images (seeds 1, 2):
 // B 16: α 0.001 → 86.0 / 87.2%, 0.002 → 89.8 / 90.1%, 0.004 → 91.3 / 92.4%, 0.008 → 91.8 / 93.8%;
 // B 32 is 1.5–4 points lower at each α (fewer updates in the one epoch).
-struct CnnTrainOptions : OptimizerOptions {
-  NnObjective objective;         // loss, margin Δ, regularizer and λ (mlp.hpp; λ = 0 by default)
-  int batch_size = 16;           // B examples per update; the last batch of an epoch takes the rest
-  int epochs = 1;                // passes over the (reshuffled) training set
-  uint64_t seed = 1;             // initial weights (init_cnn) and every epoch's shuffle
-  bool evaluate_initial = true;  // also evaluate before the first update ("epoch 0")
-  int train_eval_rows = 0;       // training rows evaluated after each epoch: 0 = all, else the first ones
-  int curve_every = 0;           // also put a probe point on curve() every this many minibatches (0: none)
-  int curve_probe_rows = 500;    // rows a probe point evaluates, of the training and of the test set
-
+struct CnnTrainOptions : NetTrainOptions {
   CnnTrainOptions() {
     learning_rate = 0.004f;
     lr_decay = 1.0f;
+    batch_size = 16;
+    epochs = 1;
+    curve_probe_rows = 500;
   }
 };
 
-using CnnEpochStats = EpochStats;                 // validation = the TEST set given to the trainer
-using CnnCurvePoint = CurvePoint<CnnEvaluation>;  // as MlpCurvePoint
+using CnnEpochStats = NetEpochStats;  // validation = the TEST set given to the trainer
+using CnnCurvePoint = NetCurvePoint;
 
 // Pixels (N, H·W·C) u8 as idx.hpp's LabeledImages::pixels → the CNN's inputs (N, C·H·W) in
 // [0, 1] (x / 255). For one channel the layouts agree. Throws implay::Error when the byte count
 // is not N · pixels_per_image.
 RowMatrixXf unit_pixels(std::span<const uint8_t> pixels, int count, int pixels_per_image);
 
-// Trains in slices. Construct, then call step() until it returns true (or done()).
+// Trains in slices: MinibatchTrainer's loop on a Cnn. Construct, then call step(units) or
+// step_ms(budget) until it returns true (or done()).
 // The trainer only VIEWS train_x (N, C·H·W) and test_x (T, C·H·W): they must outlive it and stay
 // unchanged (each minibatch gathers its B rows into a (B, C·H·W) buffer). Labels are copied.
-class CnnTrainer {
+class CnnTrainer : public MinibatchTrainer {
  public:
   // A fresh net of `shape`, initialized by init_cnn(options.seed). test_x may be null (then
   // test_labels must be empty). Throws implay::Error for a bad shape, an empty training set,
@@ -75,74 +69,20 @@ class CnnTrainer {
   CnnTrainer(Cnn, RowMatrixXf&&, std::span<const uint8_t>, const CnnTrainOptions&, const RowMatrixXf* = nullptr,
              std::span<const uint8_t> = {}) = delete;
 
-  // Runs units of work until budget_ms milliseconds have passed (at least one unit) and returns
-  // done(). A unit is one training minibatch (forward + backward + update) or one evaluation
-  // block of 2·B rows. The result does not depend on how the work is sliced.
-  bool step(double budget_ms);
-  // Runs at most max_units units and returns done().
-  bool step_units(int max_units);
-
-  bool done() const { return phase_ == TrainPhase::Done; }
-  TrainPhase phase() const { return phase_; }
-  int epoch() const { return epoch_; }                          // epochs completed
-  int batch() const { return batch_; }                          // minibatches done in this epoch
-  int batches_per_epoch() const { return batches_per_epoch_; }  // ⌈N / B⌉
-  long long steps() const { return steps_; }                    // minibatches done in all
-  float progress() const;                                       // work done / all work, 0..1
-  float learning_rate() const { return optimizer_.learning_rate; }
-  // Why training stopped early: empty while healthy. A non-finite objective or parameter stops it
-  // with a message naming the epoch, the minibatch, the step and α; cnn() is then the last good net.
-  const std::string& failure() const { return failure_; }
-
+  // The net: the trainer's latest, or after a divergence the last good one.
   const Cnn& cnn() const { return cnn_; }
-  const CnnTrainOptions& options() const { return options_; }
-  const std::vector<CnnEpochStats>& history() const { return history_; }            // one per evaluation
-  const std::vector<CnnCurvePoint>& curve() const { return curve_; }                // in the order recorded
-  const std::vector<float>& batch_objectives() const { return batch_objectives_; }  // every minibatch's L
   // The forward pass of the latest training minibatch (every layer's feature maps).
   const CnnActivations& last_batch() const { return train_ws_.activations; }
 
-  // α from the next minibatch on. Throws implay::Error for a value that is not finite and > 0.
-  void set_learning_rate(float learning_rate);
-
  private:
-  void start(const RowMatrixXf& train_x, std::span<const uint8_t> train_labels, const RowMatrixXf* test_x,
-             std::span<const uint8_t> test_labels);
-  void run_unit();
-  void start_epoch();
-  void train_one_batch();
-  void start_evaluation();
-  void evaluate_one_block();
-  void record_probe();
-  void fail(const std::string& what);
+  Eigen::VectorXf& params() override { return cnn_.params; }
+  float objective_and_gradient(const Eigen::Ref<const RowMatrixXf>& X, std::span<const int> labels,
+                               Eigen::VectorXf& grad) override;
+  void evaluate_rows(const RowMatrixXf& X, std::span<const uint8_t> labels, int first, int count,
+                     Evaluation& running) override;
 
-  const RowMatrixXf* train_ = nullptr;  // (N, C·H·W) viewed
-  const RowMatrixXf* test_ = nullptr;   // (T, C·H·W) viewed, or null
-  std::vector<uint8_t> train_labels_;   // (N)
-  std::vector<uint8_t> test_labels_;    // (T)
-  CnnTrainOptions options_;
   Cnn cnn_;
-  uint64_t shuffle_state_ = 0;    // Rng seed of the next epoch's shuffle
-  std::vector<int32_t> order_;    // (N) this epoch's order of the training rows
-  RowMatrixXf batch_x_;           // (B, C·H·W) the gathered minibatch
-  std::vector<int> batch_y_;      // (B) its labels
-  Eigen::VectorXf grad_;          // (P) laid out like params
-  Eigen::VectorXf last_good_;     // (P) the parameters before the latest update
-  ScheduledOptimizer optimizer_;  // SGD's or Adam's state, α now
   CnnWorkspace train_ws_, eval_ws_;
-  TrainPhase phase_ = TrainPhase::Training;
-  int epoch_ = 0, batch_ = 0, batches_per_epoch_ = 0;
-  long long steps_ = 0;
-  double epoch_objective_sum_ = 0;  // Σ minibatch objectives of the current epoch
-  int eval_block_ = 0;              // rows per evaluation unit (2·B)
-  int train_eval_rows_ = 0;         // rows of the training set evaluated
-  int eval_next_ = 0;               // next row to evaluate: training rows, then test rows
-  CnnEpochStats pending_;           // the evaluation being filled
-  long long units_done_ = 0, units_total_ = 0;
-  std::vector<CnnEpochStats> history_;
-  std::vector<CnnCurvePoint> curve_;
-  std::vector<float> batch_objectives_;
-  std::string failure_;
 };
 
 // Trains to the end (no slicing). Throws implay::Error with CnnTrainer::failure() when it diverged.

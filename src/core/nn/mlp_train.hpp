@@ -1,10 +1,7 @@
-// mlp_train.hpp — minibatch training of the MLP (mlp.hpp): SGD, SGD with momentum or Adam
-// (optim/optimizer.hpp), seeded shuffling, and an MlpTrainer that advances in bounded slices
-// (step(max_units)) so the browser trains a few minibatches per frame, records both plotted losses
-// and the accuracies on the training and test sets after every epoch (and, if asked, every k
-// minibatches), stops on divergence, and takes a new learning rate, regularizer or unit mask
-// between slices. train_mlp() runs it to the end for the CLI and the tests. The shape of
-// linear_train.hpp's LinearTrainer, whose phase, epoch record and curve point it shares.
+// mlp_train.hpp — minibatch training of the MLP (mlp.hpp): MlpTrainer is minibatch_trainer.hpp's
+// sliced loop (shuffles, optimizer, divergence stop, evaluation after every epoch, probe points)
+// on an Mlp, with a unit mask the lab switches between slices. train_mlp() runs it to the end for
+// the CLI and the tests.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -14,6 +11,7 @@
 
 #include "core/linear/linear_train.hpp"
 #include "core/matrix.hpp"
+#include "core/nn/minibatch_trainer.hpp"
 #include "core/nn/mlp.hpp"
 #include "core/optim/curve.hpp"
 #include "core/optim/optimizer.hpp"
@@ -27,48 +25,34 @@ inline constexpr int kMaxMlpBatch = 1 << 16;  // B
 // the benchmark that hands TensorFlow.js the same minibatches.
 inline constexpr uint64_t kMlpShuffleStream = 0x6e6e5eed6e6e5eedull;
 
-// Everything that decides a training run; the optimizer's fields come from OptimizerOptions.
-// The defaults are those of the 2-D lab and of `implay nn train` on toy data: Adam, α = 0.01
-// constant (lr_decay 1), B = 10, 300 epochs. On CS231n's 3-arm spiral (300 points, noise 0.2) a
-// 2-100-3 ReLU net reaches 99% training accuracy with them; `implay nn train --data mnist` uses
-// α = 0.01 falling linearly to 0 over the run (LrSchedule::Linear) at batch 100.
-struct MlpTrainOptions : OptimizerOptions {
-  NnObjective objective;         // loss, margin Δ, regularizer and λ (mlp.hpp)
-  std::optional<Init> init;      // how weights start; unset: default_init(activation)
-  int batch_size = 10;           // B examples per update; the last batch of an epoch takes
-                                 // the N mod B left over
-  int epochs = 300;              // passes over the (reshuffled) training set
-  uint64_t seed = 1;             // initial weights and every epoch's shuffle
-  bool evaluate_initial = true;  // also evaluate before the first update ("epoch 0")
-  int train_eval_rows = 0;       // training rows evaluated after each epoch: 0 = all,
-                                 // otherwise the first this many (faster)
-  int curve_every = 0;           // also put a probe point on curve() every this many
-                                 // minibatches (0: only the epochs' ends)
-  int curve_probe_rows = 1000;   // rows a probe point evaluates: the first ones of the training
-                                 // set and of the test set
+// Everything that decides a training run (minibatch_trainer.hpp's fields) and how the weights
+// start. The defaults are those of the 2-D lab and of `implay nn train` on toy data: Adam,
+// α = 0.01 constant (lr_decay 1), B = 10, 300 epochs. On CS231n's 3-arm spiral (300 points,
+// noise 0.2) a 2-100-3 ReLU net reaches 99% training accuracy with them; `implay nn train --data
+// mnist` uses α = 0.01 falling linearly to 0 over the run (LrSchedule::Linear) at batch 100.
+struct MlpTrainOptions : NetTrainOptions {
+  std::optional<Init> init;  // how weights start; unset: default_init(activation)
 
   MlpTrainOptions() {
     learning_rate = 0.01f;
     lr_decay = 1.0f;
+    batch_size = 10;
+    epochs = 300;
+    curve_probe_rows = 1000;
   }
 };
 
-// linear_train.hpp's record after `epoch` epochs: train (MlpTrainOptions::train_eval_rows rows)
-// and validation, which here is the TEST set given to the trainer (count = 0 when there is none),
-// the mean minibatch objective of the epoch and its α.
-using MlpEpochStats = EpochStats;
-// One point of MlpTrainer::curve(): epoch ends as history(); probe points (curve_every > 0)
-// before the first update, after every curve_every-th minibatch and after the last one, on the
-// first curve_probe_rows rows of the training set and of the test set (validation.count = 0
-// when there is none).
-using MlpCurvePoint = CurvePoint<MlpEvaluation>;
+using MlpEpochStats = NetEpochStats;
+using MlpCurvePoint = NetCurvePoint;
 
-// Trains in slices. Construct, then call step() until it returns true (or done()).
+// Trains in slices: MinibatchTrainer's loop on an Mlp. Construct, then call step() until it
+// returns true (or done()).
 //
 // The trainer only VIEWS the feature matrices: train_x (N, D) and test_x (T, D) must outlive it
 // and stay unchanged (MNIST's 60 000 × 784 floats are never copied: each minibatch gathers its B
-// rows into a (B, D) buffer). Labels are copied.
-class MlpTrainer {
+// rows into a (B, D) buffer). Labels are copied. One MNIST epoch at B = 100 is 600 units of
+// training plus 300 + 50 of evaluation.
+class MlpTrainer : public MinibatchTrainer {
  public:
   // A fresh net of `shape` (its input_dim must be D, its classes above every label), initialized
   // by options.init and options.seed. test_x may be null (then test_labels must be empty).
@@ -89,81 +73,25 @@ class MlpTrainer {
   MlpTrainer(Mlp, RowMatrixXf&&, std::span<const uint8_t>, const MlpTrainOptions&, const RowMatrixXf* = nullptr,
              std::span<const uint8_t> = {}) = delete;
 
-  // Advances by at most max_units units of work and returns done(). A unit is one training
-  // minibatch (forward + backward + update) or one evaluation block of 2·B rows (forward only).
-  // One MNIST epoch at B = 100 is 600 units of training plus 300 + 50 of evaluation.
-  bool step(int max_units);
-
-  bool done() const { return phase_ == TrainPhase::Done; }
-  TrainPhase phase() const { return phase_; }
-  int epoch() const { return epoch_; }                              // epochs completed
-  int batch() const { return batch_; }                              // minibatches done in this epoch
-  int batches_per_epoch() const { return batches_per_epoch_; }      // ⌈N / B⌉
-  long long steps() const { return steps_; }                        // minibatches done in all
-  float progress() const;                                           // work done / all work, 0..1
-  float learning_rate() const { return optimizer_.learning_rate; }  // α now
-  // Why training stopped early: empty while it is healthy. A NaN or infinite objective or
-  // parameter stops it (done()) with a message naming the epoch, the minibatch, the step and the
-  // learning rate; mlp() is then the last good net, from before the step that broke it.
-  const std::string& failure() const { return failure_; }
-
+  // The net: the trainer's latest, or after a divergence the last good one.
   const Mlp& mlp() const { return mlp_; }
-  const MlpTrainOptions& options() const { return options_; }
-  const std::vector<MlpEpochStats>& history() const { return history_; }            // one entry per evaluation
-  const std::vector<MlpCurvePoint>& curve() const { return curve_; }                // in the order recorded
-  const std::vector<float>& batch_objectives() const { return batch_objectives_; }  // every minibatch's L
   // The forward pass of the latest training minibatch (every layer's numbers).
   const MlpActivations& last_batch() const { return train_ws_.activations; }
 
-  // Between slices, without restarting (the lab's controls). Each throws implay::Error for a bad
-  // value, naming it, and changes nothing then.
-  void set_learning_rate(float learning_rate);                // α from the next minibatch on (decay continues from it)
-  void set_regularization(const RegularizationOptions& reg);  // R and λ from the next minibatch on
   // Switches hidden unit `unit` of hidden layer `layer` (0-based) on or off. Off, its weights in
   // and out are frozen: their gradient is 0 and their optimizer state is cleared, so momentum
-  // does not move them either.
+  // does not move them either. Throws implay::Error naming a layer or unit that does not exist.
   void set_unit_on(int layer, int unit, bool on);
-  // Trains until `epochs` epochs in all (≥ epoch()); a finished, healthy trainer resumes.
-  void set_epochs(int epochs);
 
  private:
-  void start(const RowMatrixXf& train_x, std::span<const uint8_t> train_labels, const RowMatrixXf* test_x,
-             std::span<const uint8_t> test_labels);
-  void start_epoch();
-  void train_one_batch();
-  void start_evaluation();
-  void evaluate_one_block();
-  void record_probe();
-  void fail(const std::string& what);  // restores last_good_, records failure_, stops
-  void count_units();                  // units_total_ from epochs and sizes
+  Eigen::VectorXf& params() override { return mlp_.params; }
+  float objective_and_gradient(const Eigen::Ref<const RowMatrixXf>& X, std::span<const int> labels,
+                               Eigen::VectorXf& grad) override;
+  void evaluate_rows(const RowMatrixXf& X, std::span<const uint8_t> labels, int first, int count,
+                     Evaluation& running) override;
 
-  const RowMatrixXf* train_ = nullptr;  // (N, D) viewed
-  const RowMatrixXf* test_ = nullptr;   // (T, D) viewed, or null
-  std::vector<uint8_t> train_labels_;   // (N)
-  std::vector<uint8_t> test_labels_;    // (T)
-  MlpTrainOptions options_;
   Mlp mlp_;
-  uint64_t shuffle_state_ = 0;    // Rng seed of the next epoch's shuffle
-  std::vector<int32_t> order_;    // (N) this epoch's order of the training rows
-  RowMatrixXf batch_x_;           // (B, D) the gathered minibatch
-  std::vector<int> batch_y_;      // (B) its labels
-  Eigen::VectorXf grad_;          // (P) laid out like params
-  Eigen::VectorXf last_good_;     // (P) the parameters before the latest update
-  ScheduledOptimizer optimizer_;  // SGD's or Adam's state, α now
   MlpWorkspace train_ws_, eval_ws_;
-  TrainPhase phase_ = TrainPhase::Training;
-  int epoch_ = 0, batch_ = 0, batches_per_epoch_ = 0;
-  long long steps_ = 0;
-  double epoch_objective_sum_ = 0;  // Σ minibatch objectives of the current epoch
-  int eval_block_ = 0;              // rows per evaluation unit (2·B)
-  int train_eval_rows_ = 0;         // rows of the training set evaluated
-  int eval_next_ = 0;               // next row to evaluate: training rows, then test rows
-  MlpEpochStats pending_;           // the evaluation being filled
-  long long units_done_ = 0, units_total_ = 0;
-  std::vector<MlpEpochStats> history_;
-  std::vector<MlpCurvePoint> curve_;
-  std::vector<float> batch_objectives_;
-  std::string failure_;
 };
 
 // Trains to the end (no slicing): what the CLI and the tests use. Throws implay::Error with
