@@ -493,6 +493,15 @@ nlohmann::json try_json(const AppState& app) {
           {"tasks", live.row->try_this.size()}};
 }
 
+// The control keyboard navigation is on (ImGui's nav id), as a rectangle like the probes', or
+// null when none is: what a keyboard-only test walks to.
+nlohmann::json focus_json() {
+  const ImGuiContext& g = *GImGui;
+  if (!g.NavWindow || g.NavId == 0) return nullptr;
+  const ImRect r = ImGui::WindowRectRelToAbs(g.NavWindow, g.NavWindow->NavRectRel[g.NavLayer]);
+  return {{"x", r.Min.x}, {"y", r.Min.y}, {"w", r.GetWidth()}, {"h", r.GetHeight()}};
+}
+
 // The median, the 90th percentile and the largest of the newest frames' times (ms), and how many
 // frames they cover.
 nlohmann::json frame_times_json(const FrameTimes& t) {
@@ -519,6 +528,7 @@ std::string state_json(const AppState& app) {
             {"frames", app.clock.frame},
             {"idle", app.idle},
             {"compute", frame_times_json(app.frame_times)},
+            {"focus", focus_json()},
             {"simd", kWasmSimd},
             {"kernels", active_kernels()},
             {"data",

@@ -1,6 +1,7 @@
 // input.test.mjs — input that works without a mouse hovering first: taps on a touch screen and
 // instant clicks switch tabs and select table rows the first time; the keyboard alone sets
-// kNN's k and distance and the shortcuts act; the wheel over an embedded lab scrolls the page.
+// kNN's k and distance and the shortcuts act; the arrows walk from pane to pane to the Neural net
+// lab's Play; the wheel over an embedded lab scrolls the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSession, closeLab, openLab, waitForApp, waitIdle, waitFrames } from './harness.mjs';
@@ -147,4 +148,31 @@ test('the wheel over an embedded lab scrolls the course page; over a scrolling l
     console.log(`  iframe ${height} px, ${lab}: page scrollY ${y0} → ${await page.evaluate(() => window.scrollY)}`);
     await context.close();
   }
+});
+
+test('keyboard alone walks from the settings pane into the next one and presses Play (nn lab, 900×600 embed)', async () => {
+  const { page, context, problems } = await openLab(session, '?lab=nn&embed=1',
+    { data: false, probe: 'nn.play', viewport: { width: 900, height: 600 } });
+  await waitIdle(page);
+  const inside = (f, r) => f && Math.abs(f.x + f.w / 2 - (r.x + r.w / 2)) < r.w / 2 && Math.abs(f.y + f.h / 2 - (r.y + r.h / 2)) < r.h / 2;
+  // Tab puts the focus on a control of the settings pane; the run buttons are in the pane beside
+  // it (ImGui's panes are child windows): Up or Down to Play's row, then Right into that pane.
+  await page.keyboard.press('Tab');
+  await page.waitForFunction(() => window.implay.state().focus !== null, null, { timeout: 10000 });
+  const trail = [];
+  for (let presses = 0; presses < 30; ++presses) {
+    const s = await state(page);
+    trail.push(`${Math.round(s.focus?.x)},${Math.round(s.focus?.y)}`);
+    if (inside(s.focus, s.nn.play)) break;
+    const row = s.focus.y + s.focus.h / 2 - (s.nn.play.y + s.nn.play.h / 2);
+    const key = row > s.nn.play.h / 2 ? 'ArrowUp' : row < -s.nn.play.h / 2 ? 'ArrowDown' : 'ArrowRight';
+    await page.keyboard.press(key);
+    await page.waitForFunction((f) => window.implay.state().frames > f + 1, s.frames, { timeout: 10000 });
+  }
+  const s = await state(page);
+  assert.ok(inside(s.focus, s.nn.play), `the focus never reached Play ${JSON.stringify(s.nn.play)}: ${trail.join(' → ')}`);
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => window.implay.state().nn.playing, null, { timeout: 10000 });
+  console.log(`  Play reached from the control Tab focused in ${trail.length - 1} arrow presses; Space started training`);
+  await closeLab(context, problems);
 });

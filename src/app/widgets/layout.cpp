@@ -54,7 +54,10 @@ void Panes::begin_pane(const char* name, float width, float min_height) {
   const float content = last_content_height(name);
   const float height =
       content < 0 ? std::max(1.0f, ImGui::GetContentRegionAvail().y) : std::clamp(content, min_height, kMaxPaneHeight);
-  ImGui::BeginChild(name, ImVec2(width, std::max(1.0f, height)), false, ImGuiWindowFlags_NoScrollbar);
+  // NavFlattened: the arrows walk from one pane's controls into the other's (ImGui otherwise
+  // treats a child as one item to enter); safe, as a pane never scrolls.
+  ImGui::BeginChild(name, ImVec2(width, std::max(1.0f, height)), false,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NavFlattened);
   ImGui::PushTextWrapPos(0.0f);  // text wraps at the pane's edge instead of being clipped
 }
 
