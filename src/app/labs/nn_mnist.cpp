@@ -17,6 +17,7 @@
 #include "app/widgets/layout.hpp"
 #include "app/widgets/score_table.hpp"
 #include "app/widgets/shortcut_button.hpp"
+#include "app/widgets/trainer_status.hpp"
 #include "core/data/digit_preprocess.hpp"
 #include "core/error.hpp"
 
@@ -254,33 +255,8 @@ void draw_run_buttons(NnMnistState& m, LabContext& ctx) {
   if (ShortcutButton("Reset##mnist", kResetKey)) reset_run(m);
   ctx.probes.item("mnist_reset");
   const DataState& data = ctx.data;
-  if (!data.full()) {
-    ImGui::TextWrapped("%s training and %s test images are loaded.", thousands(data.train.count).c_str(),
-                       thousands(data.test.count).c_str());
-    if (data.loading_set == "full")
-      ImGui::ProgressBar(data.progress(), ImVec2(250, 0), "loading the full set…");
-    else if (ImGui::Button("Load all 60,000 / 10,000"))
-      ctx.host.request_dataset("full");
-  }
-  if (!m.error.empty()) ErrorText(m.error);
-  if (m.preparing()) {
-    const int all = data.train.count + data.test.count;
-    const std::string label = "Preparing the images… " + thousands(m.converted) + " / " + thousands(all);
-    ImGui::ProgressBar(float(m.converted) / float(std::max(1, all)), ImVec2(250, 0), label.c_str());
-  }
-  if (!m.trainer) return;
-  const MlpTrainer& t = *m.trainer;
-  ImGui::ProgressBar(t.progress(), ImVec2(250, 0));
-  ctx.probes.item("mnist_progress");
-  const double examples = double(t.steps()) * t.options().batch_size;
-  ImGui::Text("epoch %d of %d · batch %d of %d", std::min(t.epoch() + 1, t.options().epochs), t.options().epochs,
-              t.batch(), t.batches_per_epoch());
-  ImGui::Text("%s examples/s · %.1f s of compute",
-              m.train_seconds > 0 ? thousands((long long)(examples / m.train_seconds)).c_str() : "–", m.train_seconds);
-  if (!t.history().empty() && t.history().back().validation.count > 0) {
-    const MlpEpochStats& h = t.history().back();
-    ImGui::Text("after epoch %d: test accuracy %.2f %%", h.epoch, 100 * h.validation.accuracy);
-  }
+  MnistTrainData(ctx, m.error, m.converted, data.train.count + data.test.count);
+  if (m.trainer) TrainerProgress(ctx, *m.trainer, m.train_seconds, "mnist_progress");
 }
 
 void draw_curves(NnMnistState& m) {
