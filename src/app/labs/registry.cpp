@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "app/lab.hpp"
+#include "app/labs/conv_lab.hpp"
 #include "app/labs/data_lab.hpp"
 #include "app/labs/knn_lab.hpp"
 #include "app/labs/linear_lab.hpp"
@@ -89,6 +90,17 @@ constexpr const char* kNnTry[] = {
     "images look for? Beat the linear lab's test accuracy.",
 };
 
+constexpr const char* kConvTry[] = {
+    "Sliding filter: the (6, 8) image under two (2, 2) filters gives (2, 5, 7). Set the stride to 2 and the "
+    "padding to 1: predict the new shape from the formula before you look.",
+    "Hover the output cells: where is filter 1 largest, and which edge of the block is under the window there?",
+    "Filters on a digit: compare the horizontal and vertical edge maps of a 7. Which strokes light up in each?",
+    "Use a patch of the digit as the filter: the map is brightest where the digit looks like the patch. Move "
+    "the patch onto a stroke's end and see where else such an end appears.",
+    "Train a CNN: press Train and watch the first layer's filters turn from noise into strokes and edges. Then "
+    "draw a digit and read its maps layer by layer.",
+};
+
 // Gives each row its "Try this" tasks, by key.
 std::vector<LabRow> with_try_this(std::vector<LabRow> rows) {
   for (LabRow& row : rows) {
@@ -99,6 +111,7 @@ std::vector<LabRow> with_try_this(std::vector<LabRow> rows) {
     if (key == "roc") row.try_this = kRocTry;
     if (key == "prob") row.try_this = kProbTry;
     if (key == "nn") row.try_this = kNnTry;
+    if (key == "conv") row.try_this = kConvTry;
   }
   return rows;
 }
@@ -150,7 +163,12 @@ const std::vector<LabRow>& lab_registry() {
                            .background = background_nn_lab,
                            .draw = draw_nn_lab,
                            .state_json = nn_state_json}),
-      {"conv", "Convolution", "Filters, feature maps and max-pooling on real digits.", 10},
+      lab_row<ConvLabState>("conv", "Convolution", "Filters, feature maps and max-pooling on real digits.", 10,
+                            {.url_table = conv_url_table,
+                             .update = update_conv_lab,
+                             .background = background_conv_lab,
+                             .draw = draw_conv_lab,
+                             .state_json = conv_state_json}),
       lab_row<DataLabState>("data", "MNIST data", "The 70,000 handwritten digits every lab learns from.", 1,
                             {.update = update_data_lab, .draw = draw_data_lab}, LabGroup::Data),
   });
