@@ -83,8 +83,17 @@ async function settledLayout(page, width) {
     const s = window.implay.state();
     return s.layout.region.w > 0 && s.layout.region.w <= w;
   }, width, { timeout: 30000 });
-  await waitFrames(page, 4);
-  return page.evaluate(() => window.implay.state().layout);
+  // Settled: two reads a few frames apart agree (on a busy machine a scrollbar or the "Try this"
+  // panel may still be arriving after a fixed number of frames). A layout that keeps changing is
+  // reported as last measured.
+  let layout = await page.evaluate(() => window.implay.state().layout);
+  for (let attempt = 0; attempt < 10; ++attempt) {
+    await waitFrames(page, 4);
+    const next = await page.evaluate(() => window.implay.state().layout);
+    if (JSON.stringify(next) === JSON.stringify(layout)) return next;
+    layout = next;
+  }
+  return layout;
 }
 
 for (const group of GROUPS) {
