@@ -20,5 +20,6 @@ void add_roc_commands(CLI::App& app, Runner& run);
 void add_nn_commands(CLI::App& app, Runner& run);
 // `ar train` / `ar nll` / `ar complete` (autoregressive pixel models), in cmd_ar.cpp.
 void add_ar_commands(CLI::App& app, Runner& run);
+void add_conv_commands(CLI::App& app, Runner& run);
 
 }  // namespace implay::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   implay::cli::add_nn_commands(app, run);
   implay::cli::add_roc_commands(app, run);
   implay::cli::add_ar_commands(app, run);
+  implay::cli::add_conv_commands(app, run);
 
   try {
     app.parse(argc, argv);
