@@ -753,7 +753,7 @@ void draw_digit_tab(ConvLabState& s, LabContext& ctx) {
 // [SECTION] the lab -------------------------------------------------------------------------------
 
 void update_conv_lab(ConvLabState& s, LabContext& ctx) {
-  update_slide(s.slide, ctx);
+  if (s.tab == ConvTab::Slide) update_slide(s.slide, ctx);  // its animation wakes no other tab
   if (s.tab == ConvTab::Digit) update_digit(s.digit, ctx);
   update_conv_train(s.train, ctx, 12.0, s.tab == ConvTab::Train);
 }

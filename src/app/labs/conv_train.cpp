@@ -90,16 +90,6 @@ void step_conversion(ConvTrainState& t, const DataState& data, double budget_ms)
   start_trainer(t, data);
 }
 
-void sample_curves(ConvTrainState& t) {
-  const auto& curve = t.trainer->curve();
-  for (; t.curve_taken < curve.size(); ++t.curve_taken) {
-    const CnnCurvePoint& p = curve[t.curve_taken];
-    t.train_curve.push_back({p.epoch, p.train.cross_entropy, p.train.hinge, p.train.accuracy});
-    if (p.validation.count > 0)
-      t.test_curve.push_back({p.epoch, p.validation.cross_entropy, p.validation.hinge, p.validation.accuracy});
-  }
-}
-
 // [SECTION] views ---------------------------------------------------------------------------------
 
 // The first conv layer's filters (F, kh·kw) as F tiles.
@@ -162,7 +152,7 @@ void update_conv_train(ConvTrainState& t, LabContext& ctx, double budget_ms, boo
     ctx.keep_awake();
     ctx.activity = "CNN: training on MNIST, " + std::to_string(int(100 * tr.progress())) + " %";
   }
-  sample_curves(t);
+  take_curve_points(*t.trainer, t.curve_taken, t.train_curve, t.test_curve);
   if (!tr.failure().empty() && t.error.empty()) t.error = tr.failure();
   if (!shown) return;
   update_digit(t, ctx.host);

@@ -117,17 +117,6 @@ void step_conversion(NnMnistState& m, const DataState& data, double budget_ms) {
   start_trainer(m, data);
 }
 
-// The trainer's new curve points: probe points between epochs and the epochs' ends.
-void sample_curves(NnMnistState& m) {
-  const auto& curve = m.trainer->curve();
-  for (; m.curve_taken < curve.size(); ++m.curve_taken) {
-    const MlpCurvePoint& p = curve[m.curve_taken];
-    m.train_curve.push_back({p.epoch, p.train.cross_entropy, p.train.hinge, p.train.accuracy});
-    if (p.validation.count > 0)
-      m.test_curve.push_back({p.epoch, p.validation.cross_entropy, p.validation.hinge, p.validation.accuracy});
-  }
-}
-
 // [SECTION] views -------------------------------------------------------------------------------
 
 // The weights into the first kWeightTiles hidden units, each a 28×28 image (red +, blue −,
@@ -192,7 +181,7 @@ void update_nn_mnist(NnMnistState& m, LabContext& ctx, double budget_ms, bool sh
     ctx.keep_awake();
     ctx.activity = "neural net: training on MNIST, " + std::to_string(int(100 * t.progress())) + " %";
   }
-  sample_curves(m);
+  take_curve_points(*m.trainer, m.curve_taken, m.train_curve, m.test_curve);
   if (!t.failure().empty() && m.error.empty()) m.error = t.failure();
   if ((t.done() || !m.playing) && m.confusion_stale) {
     set_confusion(m.confusion, mlp_predict(t.mlp(), m.test_x), data.test.labels, 10);

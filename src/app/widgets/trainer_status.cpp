@@ -42,4 +42,15 @@ void TrainerProgress(LabContext& ctx, const MinibatchTrainer& t, double train_se
   }
 }
 
+void take_curve_points(const MinibatchTrainer& trainer, size_t& taken, std::vector<LossSample>& train,
+                       std::vector<LossSample>& held) {
+  const auto& curve = trainer.curve();
+  for (; taken < curve.size(); ++taken) {
+    const NetCurvePoint& p = curve[taken];
+    train.push_back({p.epoch, p.train.cross_entropy, p.train.hinge, p.train.accuracy});
+    if (p.validation.count > 0)
+      held.push_back({p.epoch, p.validation.cross_entropy, p.validation.hinge, p.validation.accuracy});
+  }
+}
+
 }  // namespace implay::app

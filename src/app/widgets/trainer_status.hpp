@@ -4,7 +4,9 @@
 // accuracy. Shared by the Neural net lab's MNIST tab and the Convolution lab's CNN tab.
 #pragma once
 #include <string>
+#include <vector>
 
+#include "app/widgets/loss_curves.hpp"
 #include "core/nn/minibatch_trainer.hpp"
 
 namespace implay::app {
@@ -18,5 +20,10 @@ void MnistTrainData(LabContext& ctx, const std::string& error, int converted, in
 // Progress (probe `probe`), epoch and batch, examples/s over `train_seconds` of compute, and the
 // test accuracy after the latest epoch.
 void TrainerProgress(LabContext& ctx, const MinibatchTrainer& trainer, double train_seconds, const char* probe);
+
+// Appends the trainer's curve points from `taken` on to the plotted curves (held: the points
+// with a validation evaluation) and advances `taken`.
+void take_curve_points(const MinibatchTrainer& trainer, size_t& taken, std::vector<LossSample>& train,
+                       std::vector<LossSample>& held);
 
 }  // namespace implay::app
