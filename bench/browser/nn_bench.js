@@ -6,13 +6,12 @@
 // minibatches, so the first minibatch's loss must agree. Leaves the report in window.benchResult
 // (nn_run.mjs prints it; see bench/README.md).
 //
-// Index: [SECTION] configuration, [SECTION] ours (wasm), [SECTION] tfjs, [SECTION] timing,
-// [SECTION] main.
+// Index: [SECTION] configuration, [SECTION] tfjs, [SECTION] main.
 
 /* global tf */
 import {
-  browserEnv, intParam, loadMnistImages, loadMnistLabels, loadWasmModule, log, params, publishResult, setupTfjs,
-  yieldToBrowser,
+  WasmTrainerRun, browserEnv, fillBatch, intParam, loadMnistImages, loadMnistLabels, loadWasmModule, log, orderChecks, params,
+  publishResult, setupTfjs, timeOurs, timeTfjs,
 } from './bench_common.js';
 
 // [SECTION] configuration -----------------------------------------------------------------------
@@ -35,53 +34,16 @@ const goals = { epoch_seconds: 3, ratio: 2, test_accuracy: 0.965 };
 const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 const CLASSES = 10;
 
-// [SECTION] ours (wasm) -------------------------------------------------------------------------
-
-class Ours {
-  constructor(module) { this.m = module; }
-
-  check(code, what) {
-    if (code < 0) throw new Error(`${what}: ${this.m.UTF8ToString(this.m._bench_last_error())}`);
-    return code;
-  }
-
-  copyIn(bytes) {
-    const ptr = this.m._malloc(bytes.length);
-    this.m.HEAPU8.set(bytes, ptr);
-    return ptr;
-  }
-
-  setData(images, labels) {
-    const ptrs = [images.train.pixels, labels.train, images.test.pixels, labels.test].map((b) => this.copyIn(b));
-    try {
-      this.check(this.m._bench_set_data(ptrs[0], ptrs[1], images.train.count, ptrs[2], ptrs[3], images.test.count,
-        images.train.rows, images.train.cols), 'bench_set_data');
-    } finally {
-      for (const p of ptrs) this.m._free(p);
-    }
-  }
-
-  // A fresh run of `epochs` epochs; returns P.
-  start(epochs) {
-    return this.check(this.m._bench_nn_start(config.hidden, config.batchSize, config.learningRate, epochs, config.seed),
-      'bench_nn_start');
-  }
-  step(units) { return this.check(this.m._bench_nn_step(units), 'bench_nn_step'); }  // minibatches done in all
-  batchLoss(i) { return this.m._bench_nn_batch_loss(i); }
-  testAccuracy() { return this.check(this.m._bench_nn_test_accuracy(), 'bench_nn_test_accuracy'); }
-  orderMatches() { return this.m._bench_nn_check_order(); }
-  // Copies (they outlive the next start): initial params (P) and first-epoch order (N).
-  initialParams(count) { return new Float32Array(this.m.HEAPF32.buffer, this.m._bench_nn_initial_params(), count).slice(); }
-  firstEpochOrder(count) { return new Int32Array(this.m.HEAP32.buffer, this.m._bench_nn_first_epoch_order(), count).slice(); }
-}
-
 // [SECTION] tfjs --------------------------------------------------------------------------------
 
 // The same net as tf.variables from our flat parameters (mlp.hpp's layout: W(0) (D, H) row-major,
 // b(0) (H), W(1) (H, C), b(1) (C)), trained by tf.train.adam through optimizer.minimize on
 // tf.losses.softmaxCrossEntropy (the batch mean, as ours).
 class TfjsMlp {
-  constructor(flat, dim, hidden) {
+  // testSet() → [pixels (T, D) bytes, labels (T)], for accuracy().
+  constructor(flat, dim, hidden, testSet) {
+    this.dim = dim;
+    this.testSet = testSet;
     let at = 0;
     const take = (n) => flat.subarray(at, (at += n));
     this.w1 = tf.variable(tf.tensor2d(take(dim * hidden), [dim, hidden]));
@@ -108,9 +70,9 @@ class TfjsMlp {
   // Waits for every queued op (the wasm backend runs them synchronously; this is a guard).
   sync() { this.b2.dataSync(); }
 
-  // Accuracy on pixels (T, D) bytes / labels (T), in blocks of 1,000 rows; argmax ties → the
-  // first class, as ours.
-  accuracy(pixels, labels, dim) {
+  // Accuracy on the test set, in blocks of 1,000 rows; argmax ties → the first class, as ours.
+  accuracy() {
+    const [pixels, labels] = this.testSet(), dim = this.dim;
     let correct = 0;
     for (let first = 0; first < labels.length; first += 1000) {
       const rows = Math.min(1000, labels.length - first);
@@ -123,47 +85,6 @@ class TfjsMlp {
   }
 
   dispose() { tf.dispose([this.w1, this.b1, this.w2, this.b2]); this.optimizer.dispose(); }
-}
-
-// Minibatch `batch` of `order` (cycled) as features (pixels / 255, the core's "pixels" with
-// scaling=unit, in float32 as it computes them) and one-hot labels, into x (B, D) and y (B, C).
-function fillBatch(order, batch, images, labels, x, y) {
-  const { pixels, dim } = images;
-  const b = config.batchSize, perEpoch = Math.ceil(order.length / b);
-  const first = (batch % perEpoch) * b, rows = Math.min(b, order.length - first);
-  y.fill(0);
-  for (let i = 0; i < rows; ++i) {
-    const row = order[first + i];
-    for (let k = 0; k < dim; ++k) x[i * dim + k] = pixels[row * dim + k] / 255;
-    y[i * CLASSES + labels[row]] = 1;
-  }
-  return rows;
-}
-
-// [SECTION] timing ------------------------------------------------------------------------------
-
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b), mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-
-// Steady state: `warmup` untimed minibatches, then config.reps rounds of config.batches, each
-// timed; runRound(n) trains n minibatches and returns how many it trained. Examples/s of each
-// round, the median, and ms per minibatch at the median.
-async function steadyState(runRound) {
-  runRound(config.warmup);
-  await yieldToBrowser();
-  const rounds = [];
-  for (let r = 0; r < config.reps; ++r) {
-    const start = performance.now();
-    const done = runRound(config.batches);
-    const seconds = (performance.now() - start) / 1000;
-    rounds.push(done * config.batchSize / seconds);
-    await yieldToBrowser();
-  }
-  const examplesPerSecond = median(rounds);
-  return { examples_per_s: examplesPerSecond, ms_per_batch: 1000 * config.batchSize / examplesPerSecond,
-    rounds_examples_per_s: rounds, batches: config.batches, reps: config.reps, warmup: config.warmup };
 }
 
 // [SECTION] main --------------------------------------------------------------------------------
@@ -181,99 +102,44 @@ async function run() {
   const { train, test } = images;
   if (labels.train.length !== train.count || labels.test.length !== test.count)
     throw new Error(`MNIST: ${train.count}/${test.count} images but ${labels.train.length}/${labels.test.length} labels`);
-  const ours = new Ours(await loadWasmModule(config.modulePath, 'createNnBenchModule', 'bench_nn_wasm'));
+  const ours = new WasmTrainerRun(await loadWasmModule(config.modulePath, 'createNnBenchModule', 'bench_nn_wasm'), 'nn');
+  const startRun = (epochs) => ours.start(config.hidden, config.batchSize, config.learningRate, epochs, config.seed);
   const env = { ...browserEnv(), ours_backend: ours.m.UTF8ToString(ours.m._bench_backend_name()) };
   if (config.tfjs) env.tfjs = await setupTfjs();
   ours.setData(images, labels);
   const perEpoch = Math.ceil(train.count / config.batchSize);
   const notes = [];
 
-  // (1) Ours, steady state: one long run (epochs enough for warm-up and every round; an epoch's
-  // end costs one evaluation unit of one training row, so rounds count the minibatches done).
-  log(`ours: steady state, ${config.warmup} + ${config.reps} × ${config.batches} minibatches`);
-  ours.start(Math.ceil((config.warmup + config.reps * config.batches + config.reps) / perEpoch));
-  let oursDone = 0;
-  const oursSteady = await steadyState((n) => {
-    const before = oursDone;
-    oursDone = ours.step(n);
-    return oursDone - before;
-  });
+  const oursRun = await timeOurs(ours, { startRun, perEpoch, trainCount: train.count, config });
+  const { numParams, initial, order } = oursRun;
 
-  // (2) Ours, one epoch from a fresh start (the module is warm now), then the test set.
-  log('ours: one epoch');
-  const numParams = ours.start(1);
-  const initial = ours.initialParams(numParams);
-  const order = ours.firstEpochOrder(train.count);
-  let start = performance.now();
-  const oursBatches = ours.step(perEpoch);
-  const oursEpochSeconds = (performance.now() - start) / 1000;
-  start = performance.now();
-  const oursAccuracy = ours.testAccuracy();
-  const oursEvalMs = performance.now() - start;
-  const oursEpoch = {
-    seconds: oursEpochSeconds, batches: oursBatches, examples_per_s: train.count / oursEpochSeconds,
-    test_accuracy: oursAccuracy, test_eval_ms: oursEvalMs,
-    first_loss: ours.batchLoss(0), last_loss: ours.batchLoss(oursBatches - 1), order_check: ours.orderMatches(),
-  };
-  log(`ours: epoch ${oursEpochSeconds.toFixed(2)} s, test accuracy ${oursAccuracy.toFixed(4)}`);
-  await yieldToBrowser();
-
-  // (3) tfjs: the same steady state and epoch, from our initial weights, on our first epoch's order.
-  let tfjsSteady = null, tfjsEpoch = null;
+  // tfjs: the same steady state and epoch, from our initial weights, on our first epoch's order.
+  let tfjsRun = null;
   if (config.tfjs) {
     const x = new Float32Array(config.batchSize * train.dim), y = new Float32Array(config.batchSize * CLASSES);
     // The core's LrSchedule::Linear: α (1 − t / T) before minibatch t of the run's T (tfjs's Adam
     // reads its learningRate at every step).
     const trainOn = (net, batch, wantLoss, total = perEpoch) => {
       net.optimizer.learningRate = config.learningRate * (1 - Math.min(batch, total - 1) / total);
-      const rows = fillBatch(order, batch, train, labels.train, x, y);
+      const rows = fillBatch({ order, batch, batchSize: config.batchSize, pixels: train.pixels, dim: train.dim,
+        labels: labels.train, classes: CLASSES }, x, y);
       const xs = rows === config.batchSize ? x : x.subarray(0, rows * train.dim);
       const ys = rows === config.batchSize ? y : y.subarray(0, rows * CLASSES);
       return net.step(xs, ys, rows, train.dim, wantLoss);
     };
-
-    log(`tfjs: steady state, ${config.warmup} + ${config.reps} × ${config.batches} minibatches`);
-    let net = new TfjsMlp(initial, train.dim, config.hidden);
-    let next = 0;
-    tfjsSteady = await steadyState((n) => {
-      for (let i = 0; i < n; ++i) trainOn(net, next++, false);
-      net.sync();
-      return n;
-    });
-    net.dispose();
-
-    log('tfjs: one epoch');
-    net = new TfjsMlp(initial, train.dim, config.hidden);
-    start = performance.now();
-    const firstLoss = trainOn(net, 0, true);  // one read-back, for the check below
-    for (let b = 1; b < perEpoch - 1; ++b) trainOn(net, b, false);
-    const lastLoss = perEpoch > 1 ? trainOn(net, perEpoch - 1, true) : firstLoss;
-    net.sync();
-    const seconds = (performance.now() - start) / 1000;
-    start = performance.now();
-    const accuracy = net.accuracy(test.pixels, labels.test, test.dim);
-    tfjsEpoch = {
-      seconds, batches: perEpoch, examples_per_s: train.count / seconds, test_accuracy: accuracy,
-      test_eval_ms: performance.now() - start, first_loss: firstLoss, last_loss: lastLoss,
-    };
-    net.dispose();
-    log(`tfjs: epoch ${seconds.toFixed(2)} s, test accuracy ${accuracy.toFixed(4)}`);
+    const newNet = () => new TfjsMlp(initial, train.dim, config.hidden, () => [test.pixels, labels.test]);
+    tfjsRun = await timeTfjs({ newNet, trainOn, perEpoch, trainCount: train.count, config });
     notes.push(`tfjs memory after disposing: ${tf.memory().numTensors} tensors`);
   }
 
-  const checks = {
-    // The trainer's first minibatch is the first B rows of the order handed to tfjs (1 = yes).
-    order_matches: oursEpoch.order_check === 1,
-    // Same weights, same minibatch: the first loss must agree to float rounding.
-    first_loss_diff: tfjsEpoch ? Math.abs(tfjsEpoch.first_loss - oursEpoch.first_loss) : null,
-  };
+  const checks = orderChecks(oursRun.epoch, tfjsRun?.epoch);
   if (!env.crossOriginIsolated)
     notes.push('the page is not cross-origin isolated, so tfjs-wasm runs one thread (as ours does)');
   return {
     ok: true, env, config, goals, checks, notes,
     data: { train: train.count, test: test.count, dim: train.dim, params: numParams, batches_per_epoch: perEpoch },
-    ours: { steady: oursSteady, epoch: oursEpoch },
-    tfjs: tfjsEpoch ? { steady: tfjsSteady, epoch: tfjsEpoch } : null,
+    ours: { steady: oursRun.steady, epoch: oursRun.epoch },
+    tfjs: tfjsRun,
     total_seconds: (performance.now() - t0) / 1000,
   };
 }

@@ -8,7 +8,6 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
-#include <numeric>
 #include <span>
 #include <string>
 #include <vector>
@@ -17,7 +16,6 @@
 #include "core/linear/features.hpp"
 #include "core/nn/mlp.hpp"
 #include "core/nn/mlp_train.hpp"
-#include "core/rng.hpp"
 #include "core/target.hpp"
 
 namespace {
@@ -90,10 +88,7 @@ EMSCRIPTEN_KEEPALIVE int bench_nn_start(int hidden, int batch_size, float learni
     trainer = std::make_unique<implay::MlpTrainer>(shape, train_x, train_labels, options);
     initial_net = trainer->mlp();
     // The first epoch's order, drawn as MlpTrainer::start_epoch draws it.
-    first_epoch_order.resize(size_t(train_x.rows()));
-    std::iota(first_epoch_order.begin(), first_epoch_order.end(), 0);
-    implay::Rng rng(options.seed ^ kShuffleStream);
-    rng.shuffle(std::span<int32_t>(first_epoch_order));
+    first_epoch_order = bench::first_epoch_order(int(train_x.rows()), options.seed, kShuffleStream);
     params = int(initial_net.num_params());
   });
   return params;
@@ -101,23 +96,12 @@ EMSCRIPTEN_KEEPALIVE int bench_nn_start(int hidden, int batch_size, float learni
 
 // Advances the run by at most `units` minibatches (an epoch's end adds one evaluation unit).
 // Returns the minibatches done so far in all, or -1 (error or divergence: bench_last_error).
-EMSCRIPTEN_KEEPALIVE int bench_nn_step(int units) {
-  if (!have_trainer()) return -1;
-  if (guarded([&] { trainer->step(units); }) != 0) return -1;
-  if (!trainer->failure().empty()) {
-    last_error = trainer->failure();
-    return -1;
-  }
-  return int(trainer->steps());
-}
+EMSCRIPTEN_KEEPALIVE int bench_nn_step(int units) { return bench::step_trainer(trainer.get(), units); }
 
 EMSCRIPTEN_KEEPALIVE int bench_nn_done() { return trainer && trainer->done() ? 1 : 0; }
 
 // Loss of minibatch `i` (0-based, over the whole run), NaN when it has not been trained.
-EMSCRIPTEN_KEEPALIVE float bench_nn_batch_loss(int i) {
-  if (!trainer || i < 0 || size_t(i) >= trainer->batch_objectives().size()) return __builtin_nanf("");
-  return trainer->batch_objectives()[size_t(i)];
-}
+EMSCRIPTEN_KEEPALIVE float bench_nn_batch_loss(int i) { return bench::batch_loss(trainer.get(), i); }
 
 // The run's initial parameters (P floats, mlp.hpp's flat layout: W(0) (D, H) row-major, b(0) (H),
 // W(1) (H, 10), b(1) (10)) and its first epoch's order (N int32), for the page's tfjs twin.
@@ -128,18 +112,11 @@ EMSCRIPTEN_KEEPALIVE const int32_t* bench_nn_first_epoch_order() { return first_
 // minibatch, recomputed on the initial net from that order's first B rows, equals (within 1e-5
 // relative) the trainer's recorded first loss; 0 when not, -1 before the first minibatch.
 EMSCRIPTEN_KEEPALIVE int bench_nn_check_order() {
-  if (!trainer || trainer->batch_objectives().empty()) return -1;
-  const int b = trainer->options().batch_size;
-  implay::RowMatrixXf x(b, train_x.cols());  // (B, D)
-  std::vector<int> y(static_cast<size_t>(b));
-  for (int i = 0; i < b; ++i) {
-    x.row(i) = train_x.row(first_epoch_order[size_t(i)]);
-    y[size_t(i)] = train_labels[size_t(first_epoch_order[size_t(i)])];
-  }
-  implay::MlpWorkspace ws;
-  const float loss = implay::mlp_objective(initial_net, x, y, trainer->options().objective, ws);
-  const float recorded = trainer->batch_objectives().front();
-  return std::abs(loss - recorded) <= 1e-5f * std::abs(recorded) ? 1 : 0;
+  return bench::check_first_batch(trainer.get(), train_x, train_labels, first_epoch_order,
+                                  [](const implay::RowMatrixXf& x, const std::vector<int>& y) {
+                                    implay::MlpWorkspace ws;
+                                    return implay::mlp_objective(initial_net, x, y, trainer->options().objective, ws);
+                                  });
 }
 
 // Accuracy of the run's current net on all T test images (0..1), or -1.

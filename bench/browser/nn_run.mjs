@@ -5,7 +5,7 @@
 // a test: it exits 0 whatever the figures, non-zero only if the page fails. See bench/README.md.
 //   node bench/browser/nn_run.mjs [--build-dir build/wasm] [--batches 100] [--reps 3] [--warmup 100]
 //        [--hidden 100] [--batch-size 100] [--learning-rate 0.004] [--seed 1] [--no-tfjs] [--json out.json]
-import { arg, lpad, pad, pageQuery, printLoad, runBenchPage, wasmModulePath } from './page_runner.mjs';
+import { arg, lpad, pad, pageQuery, printLoad, printTrainingChecks, printTrainingTable, runBenchPage, wasmModulePath } from './page_runner.mjs';
 
 // Every option of the page (nn_bench.js) with its default; the flags are their kebab-case names.
 const query = pageQuery(wasmModulePath('nn_run.mjs', arg('--build-dir', 'build/wasm'), 'bench_nn_wasm'), {
@@ -14,7 +14,6 @@ const query = pageQuery(wasmModulePath('nn_run.mjs', arg('--build-dir', 'build/w
 
 // [printing] ------------------------------------------------------------------------------------
 
-const rate = (x) => Math.round(x).toLocaleString('en-US');
 
 function printReport(r, browserVersion, loadBefore) {
   const c = r.config, d = r.data;
@@ -29,28 +28,13 @@ function printReport(r, browserVersion, loadBefore) {
     `softmax, Adam α ${c.learningRate} falling linearly to 0, batch ${c.batchSize} (${d.batches_per_epoch} minibatches an epoch), seed ${c.seed}`);
   console.log(`steady state: median of ${c.reps} rounds of ${c.batches} minibatches after ${c.warmup} warm-up ones`);
 
-  const rows = [['ours', r.ours]];
-  if (r.tfjs) rows.push(['tfjs', r.tfjs]);
-  console.log(`\n  ${pad('impl', 5)} ${lpad('examples/s (steady)', 20)} ${lpad('ms/minibatch', 13)} ` +
-    `${lpad('examples/s (epoch)', 19)} ${lpad('epoch s', 8)} ${lpad('test accuracy', 14)} ${lpad('loss first → last', 18)}`);
-  for (const [impl, x] of rows) {
-    console.log(`  ${pad(impl, 5)} ${lpad(rate(x.steady.examples_per_s), 20)} ${lpad(x.steady.ms_per_batch.toFixed(2), 13)} ` +
-      `${lpad(rate(x.epoch.examples_per_s), 19)} ${lpad(x.epoch.seconds.toFixed(2), 8)} ` +
-      `${lpad(x.epoch.test_accuracy.toFixed(4), 14)} ${lpad(`${x.epoch.first_loss.toFixed(3)} → ${x.epoch.last_loss.toFixed(3)}`, 18)}`);
-  }
+  printTrainingTable(r);
   const steadyRatio = r.tfjs ? r.ours.steady.examples_per_s / r.tfjs.steady.examples_per_s : null;
   const epochRatio = r.tfjs ? r.ours.epoch.examples_per_s / r.tfjs.epoch.examples_per_s : null;
-  if (r.tfjs) console.log(`  ratio ours/tfjs: steady ${steadyRatio.toFixed(2)}×, epoch ${epochRatio.toFixed(2)}×`);
-  console.log(`  rounds (examples/s): ours ${r.ours.steady.rounds_examples_per_s.map(rate).join(', ')}` +
-    (r.tfjs ? `; tfjs ${r.tfjs.steady.rounds_examples_per_s.map(rate).join(', ')}` : ''));
   console.log(`  test evaluation (10,000 images): ours ${r.ours.epoch.test_eval_ms.toFixed(0)} ms` +
     (r.tfjs ? `, tfjs ${r.tfjs.epoch.test_eval_ms.toFixed(0)} ms` : '') + ' (not in the epoch time)');
 
-  console.log('\nChecks:');
-  console.log(`  our first epoch's order is the one tfjs trained on: ${r.checks.order_matches ? 'yes' : 'NO'}`);
-  if (r.checks.first_loss_diff !== null)
-    console.log(`  first minibatch loss, same weights and rows: ours ${r.ours.epoch.first_loss.toFixed(6)}, ` +
-      `tfjs ${r.tfjs.epoch.first_loss.toFixed(6)} (|diff| ${r.checks.first_loss_diff.toExponential(1)})`);
+  printTrainingChecks(r);
 
   const g = r.goals;
   const verdict = (ok) => (ok ? 'met' : 'NOT met');

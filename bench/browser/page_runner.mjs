@@ -57,6 +57,39 @@ export function wasmModulePath(runner, buildDir, target) {
 export const pad = (s, n) => String(s).padEnd(n);
 export const lpad = (s, n) => String(s).padStart(n);
 
+const rate = (x) => Math.round(x).toLocaleString('en-US');
+
+// The trainer benchmarks' table (nn_run.mjs, cnn_run.mjs): ours and tfjs (when it ran), each with
+// examples/s at steady state, ms a minibatch, examples/s over the epoch, the epoch's seconds, the
+// test accuracy and the first and last minibatch losses; then the ratios and every round.
+export function printTrainingTable(r) {
+  const rows = [['ours', r.ours]];
+  if (r.tfjs) rows.push(['tfjs', r.tfjs]);
+  console.log(`\n  ${pad('impl', 5)} ${lpad('examples/s (steady)', 20)} ${lpad('ms/minibatch', 13)} ` +
+    `${lpad('examples/s (epoch)', 19)} ${lpad('epoch s', 8)} ${lpad('test accuracy', 14)} ${lpad('loss first → last', 18)}`);
+  for (const [impl, x] of rows) {
+    console.log(`  ${pad(impl, 5)} ${lpad(rate(x.steady.examples_per_s), 20)} ${lpad(x.steady.ms_per_batch.toFixed(2), 13)} ` +
+      `${lpad(rate(x.epoch.examples_per_s), 19)} ${lpad(x.epoch.seconds.toFixed(2), 8)} ` +
+      `${lpad(x.epoch.test_accuracy.toFixed(4), 14)} ${lpad(`${x.epoch.first_loss.toFixed(3)} → ${x.epoch.last_loss.toFixed(3)}`, 18)}`);
+  }
+  if (r.tfjs) {
+    const steady = r.ours.steady.examples_per_s / r.tfjs.steady.examples_per_s;
+    const epoch = r.ours.epoch.examples_per_s / r.tfjs.epoch.examples_per_s;
+    console.log(`  ratio ours/tfjs: steady ${steady.toFixed(2)}×, epoch ${epoch.toFixed(2)}×`);
+  }
+  console.log(`  rounds (examples/s): ours ${r.ours.steady.rounds_examples_per_s.map(rate).join(', ')}` +
+    (r.tfjs ? `; tfjs ${r.tfjs.steady.rounds_examples_per_s.map(rate).join(', ')}` : ''));
+}
+
+// The trainer benchmarks' checks: the order tfjs trained on, and the first minibatch's losses.
+export function printTrainingChecks(r) {
+  console.log('\nChecks:');
+  console.log(`  our first epoch's order is the one tfjs trained on: ${r.checks.order_matches ? 'yes' : 'NO'}`);
+  if (r.checks.first_loss_diff !== null)
+    console.log(`  first minibatch loss, same weights and rows: ours ${r.ours.epoch.first_loss.toFixed(6)}, ` +
+      `tfjs ${r.tfjs.epoch.first_loss.toFixed(6)} (|diff| ${r.checks.first_loss_diff.toExponential(1)})`);
+}
+
 // The last line of every report: other work on the machine skews every figure (the page runs on
 // one core and V8 compiles and collects garbage on others), so the load around the run is printed.
 export function printLoad(totalSeconds, loadBefore) {
