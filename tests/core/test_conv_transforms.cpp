@@ -161,3 +161,30 @@ TEST_CASE("transform errors name the sizes") {
   CHECK(error_of([] { shift_images(RowMatrixXf::Zero(1, 4), 0, 4, 1, 1); }) ==
         "images of 0 × 4 pixels (need at least 1 × 1)");
 }
+
+TEST_CASE("sweeps: each row is the image under one angle or one shift, as the single transforms give it") {
+  Rng rng(11);
+  const std::vector<float> digit = as_float(bordered_image(4, rng));
+  const std::vector<double> angles = {-90, -30, 0, 45};
+  const RowMatrixXf rotated = rotation_sweep(digit, 28, 28, angles);  // (4, 784)
+  REQUIRE(rotated.rows() == 4);
+  REQUIRE(rotated.cols() == 784);
+  std::vector<float> one(784);
+  for (size_t a = 0; a < angles.size(); ++a) {
+    rotate_image(std::span<const float>(digit), one, 28, 28, angles[a]);
+    for (int k = 0; k < 784; ++k) CHECK(rotated(Eigen::Index(a), k) == one[size_t(k)]);
+  }
+  for (int k = 0; k < 784; ++k) CHECK(rotated(2, k) == digit[size_t(k)]);  // 0° is the image itself
+  const std::vector<int> dx = {-3, 0, 2}, dy = {0, 1, -2};
+  const RowMatrixXf shifted = shift_sweep(digit, 28, 28, dx, dy);  // (3, 784)
+  REQUIRE(shifted.rows() == 3);
+  for (size_t a = 0; a < dx.size(); ++a) {
+    shift_image(std::span<const float>(digit), one, 28, 28, dx[a], dy[a]);
+    for (int k = 0; k < 784; ++k) CHECK(shifted(Eigen::Index(a), k) == one[size_t(k)]);
+  }
+  // A pixel of the 4-pixel border's inside moves by the shift: (r, c) → (r + dy, c + dx).
+  CHECK(shifted(0, 10 * 28 + 7) == digit[size_t(10 * 28 + 10)]);
+  CHECK(error_of([&] { shift_sweep(digit, 28, 28, dx, std::vector<int>{1}); }) == "a shift sweep of 3 dx but 1 dy");
+  CHECK(error_of([&] { rotation_sweep(std::vector<float>(783), 28, 28, angles); }) ==
+        "image rows hold 783 values, 28 × 28 images hold 784");
+}

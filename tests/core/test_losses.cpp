@@ -71,6 +71,19 @@ TEST_CASE("lecture example: softmax cross-entropy of the cat image is about 2.04
   CHECK(ds.row(0).sum() == doctest::Approx(0).epsilon(1e-6));
 }
 
+TEST_CASE("softmax probabilities of the lecture's cat scores: 0.13, 0.87, 0.00; huge scores do not overflow") {
+  const MatrixXf p = softmax_probabilities(lecture_scores());
+  const double z = std::exp(3.2) + std::exp(5.1) + std::exp(-1.7);
+  CHECK(p(0, 0) == doctest::Approx(std::exp(3.2) / z).epsilon(1e-6));
+  CHECK(p(0, 1) == doctest::Approx(std::exp(5.1) / z).epsilon(1e-6));
+  CHECK(p(0, 0) == doctest::Approx(0.1295).epsilon(1e-3));
+  for (Eigen::Index i = 0; i < p.rows(); ++i) CHECK(p.row(i).sum() == doctest::Approx(1).epsilon(1e-6));
+  MatrixXf big(1, 2);
+  big << 1000.0f, 999.0f;  // e^1000 overflows a float; the max is taken off first
+  const MatrixXf q = softmax_probabilities(big);
+  CHECK(q(0, 0) == doctest::Approx(1 / (1 + std::exp(-1.0))).epsilon(1e-6));
+}
+
 TEST_CASE("lecture example: doubling W keeps the car image's SVM loss at 0") {
   // A 1-feature model whose W column is the car image's scores: x = 1, b = 0.
   LinearModel model(3, 1);

@@ -18,6 +18,7 @@
 #include "app/widgets/trainer_status.hpp"
 #include "core/data/digit_preprocess.hpp"
 #include "core/error.hpp"
+#include "core/linear/losses.hpp"
 
 namespace implay::app {
 namespace {
@@ -123,9 +124,7 @@ void update_digit(ConvTrainState& t, Host& host) {
     upload_feature_maps(t.digit_maps[size_t(l)], a.outputs[size_t(l)].data(), p.out_channels, p.out_height, p.out_width,
                         host);
   }
-  const Eigen::VectorXf s = a.scores().row(0).transpose();
-  const Eigen::ArrayXf e = (s.array() - s.maxCoeff()).exp();
-  t.digit_probs = (e / e.sum()).matrix();
+  t.digit_probs = softmax_probabilities(a.scores()).row(0).transpose();
 }
 
 }  // namespace

@@ -176,4 +176,23 @@ std::vector<uint8_t> permute_images(const PixelPermutation& p, std::span<const u
   return map_rows(images, p.source.size(), [&](auto in, auto out) { permute_impl(p, in, out); });
 }
 
+RowMatrixXf rotation_sweep(std::span<const float> image, int height, int width, std::span<const double> degrees) {
+  check_batch(image.size(), height, width);
+  RowMatrixXf out(Eigen::Index(degrees.size()), Eigen::Index(image.size()));  // (A, H·W)
+  for (size_t a = 0; a < degrees.size(); ++a)
+    rotate_impl(image, std::span<float>(out.row(Eigen::Index(a)).data(), image.size()), height, width, degrees[a]);
+  return out;
+}
+
+RowMatrixXf shift_sweep(std::span<const float> image, int height, int width, std::span<const int> dx,
+                        std::span<const int> dy) {
+  check_batch(image.size(), height, width);
+  if (dx.size() != dy.size())
+    throw Error("a shift sweep of " + std::to_string(dx.size()) + " dx but " + std::to_string(dy.size()) + " dy");
+  RowMatrixXf out(Eigen::Index(dx.size()), Eigen::Index(image.size()));  // (A, H·W)
+  for (size_t a = 0; a < dx.size(); ++a)
+    shift_impl(image, std::span<float>(out.row(Eigen::Index(a)).data(), image.size()), height, width, dx[a], dy[a]);
+  return out;
+}
+
 }  // namespace implay

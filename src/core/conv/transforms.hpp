@@ -50,4 +50,13 @@ std::vector<uint8_t> shift_images(std::span<const uint8_t> images, int height, i
 std::vector<uint8_t> rotate_images(std::span<const uint8_t> images, int height, int width, double degrees);
 std::vector<uint8_t> permute_images(const PixelPermutation& p, std::span<const uint8_t> images);
 
+// Sweeps for the lab's invariance plots: one image (H·W) under each of several transforms, as a
+// batch with one transformed copy per row, to be scored in one forward pass.
+// rotation_sweep: row a is the image rotated by degrees[a] → (A, H·W).
+// shift_sweep: row a is the image shifted by (dx[a], dy[a]) → (A, H·W); throws implay::Error when
+// dx and dy differ in length. Both throw when the image does not hold H·W values.
+RowMatrixXf rotation_sweep(std::span<const float> image, int height, int width, std::span<const double> degrees);
+RowMatrixXf shift_sweep(std::span<const float> image, int height, int width, std::span<const int> dx,
+                        std::span<const int> dy);
+
 }  // namespace implay

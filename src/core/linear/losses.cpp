@@ -194,6 +194,15 @@ Eigen::VectorXf per_example_loss(LossKind kind, const Eigen::Ref<const Eigen::Ma
   return out;
 }
 
+Eigen::MatrixXf softmax_probabilities(const Eigen::Ref<const Eigen::MatrixXf>& scores) {
+  Eigen::MatrixXf p(scores.rows(), scores.cols());  // (N, C)
+  for (Index i = 0; i < scores.rows(); ++i) {
+    p.row(i) = (scores.row(i).array() - scores.row(i).maxCoeff()).exp().matrix();  // max subtracted: no overflow
+    p.row(i) /= p.row(i).sum();
+  }
+  return p;
+}
+
 // -------------------------------------------------------------------------------------------
 // [regularizers]
 

@@ -79,6 +79,10 @@ float loss_and_gradient(LossKind kind, const Eigen::Ref<const Eigen::MatrixXf>& 
 Eigen::VectorXf per_example_loss(LossKind kind, const Eigen::Ref<const Eigen::MatrixXf>& scores,
                                  std::span<const int> labels, const LossOptions& options = {});
 
+// Softmax of each row of scores (N, C): p_ij = e^{s_ij − max_j s_i} / Σ_k e^{s_ik − max_j s_i},
+// the class probabilities the labs show ((N, C), every row sums to 1).
+Eigen::MatrixXf softmax_probabilities(const Eigen::Ref<const Eigen::MatrixXf>& scores);
+
 // -------------------------------------------------------------------------------------------
 // [regularizers]
 // R(W) sums over the weights only: the bias is never regularized (it does not make the model
