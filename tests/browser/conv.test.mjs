@@ -2,7 +2,8 @@
 // (2, 2) filters gives (2, 5, 7) with the exact values of a reference cross-correlation, the
 // window steps and follows the hovered output cell, stride and padding from the address change
 // the shape by the formula, an impossible setting says why; filters slide over an MNIST digit
-// and a drawn one, with ReLU and max-pool; and the small CNN trains on MNIST in the page.
+// and a drawn one, with ReLU and max-pool; the small CNN trains on MNIST in the page; and the
+// "Why convolution" experiments: permuted pixels (MLP vs CNN), shifts and rotations.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSession, closeLab, openLab, waitFrames, screenshot, distinctColors, framesDuringWork, scrollIntoView,
@@ -124,4 +125,51 @@ test('train a CNN: one epoch on 1,000 MNIST images in the page learns; a drawn d
   assert.ok(s.conv.train.prediction >= 0 && s.conv.train.prediction <= 9);
   await screenshot(page, 'conv-train');
   await closeLab(context, problems);
+});
+
+test('why convolution: permuted pixels leave the MLP as it was and cost the CNN its edge; a rotation fools it, a shift moves its maps', async () => {
+  const { page, context, problems } = await openLab(session, '?lab=conv&mode=why&why_images=2000&why_image=0',
+    { probe: 'conv.why_run' });
+  let s = await state(page);
+  assert.equal(s.conv.tab, 3);
+  assert.equal(s.conv.why.run, -1);
+  await click(page, s.conv.why_run);
+  await page.waitForFunction(() => window.implay.state().conv.why.run === 4, null, { timeout: 600000, polling: 250 });
+  s = await state(page);
+  const w = s.conv.why;
+  const [mlpPlain, mlpPermuted, cnnPlain, cnnPermuted] = w.accuracy;
+  console.log(`  2,000 images, one epoch each: MLP ${mlpPlain.toFixed(4)} → ${mlpPermuted.toFixed(4)} permuted; ` +
+              `CNN ${cnnPlain.toFixed(4)} → ${cnnPermuted.toFixed(4)} permuted (${w.seconds.map((x) => x.toFixed(1)).join(' / ')} s)`);
+  assert.equal(w.error, '');
+  // The MLP treats the 784 inputs alike: the shuffle changes its accuracy by noise only.
+  assert.ok(Math.abs(mlpPermuted - mlpPlain) < 0.02, `MLP ${mlpPlain} vs ${mlpPermuted}`);
+  // The CNN beats the MLP on real pixels and loses that edge on shuffled ones.
+  assert.ok(cnnPlain > mlpPlain, `CNN ${cnnPlain} vs MLP ${mlpPlain}`);
+  assert.ok(cnnPlain - cnnPermuted > 0.05, `CNN ${cnnPlain} vs ${cnnPermuted} permuted`);
+  // The experiment's nets score test image 0 (a 7) under every angle and shift.
+  await page.waitForFunction(() => window.implay.state().conv.why.cnn_by_angle.length === 37, null, { timeout: 20000 });
+  s = await state(page);
+  assert.equal(s.conv.why.cnn_source, 'experiment');
+  assert.equal(s.conv.why.tracked_class, 7);
+  assert.deepEqual(s.conv.why.angles.slice(0, 2), [-90, -85]);
+  assert.equal(s.conv.why.shifts.length, 17);
+  const upright = s.conv.why.cnn_by_angle[18];  // 0°
+  assert.ok(upright > 0.5, `p(7) upright ${upright}`);
+  assert.ok(Math.min(s.conv.why.cnn_by_angle[0], s.conv.why.cnn_by_angle[36]) < upright, 'a quarter turn costs probability');
+  assert.equal(s.conv.why.maps, 8);
+  assert.ok(s.conv.why.map_mismatch >= 0 && s.conv.why.map_mismatch < 1e-4, `unmoved maps differ by ${s.conv.why.map_mismatch}`);
+  await screenshot(page, 'conv-why');
+  await closeLab(context, problems);
+  // The address carries the move: a 3-px shift moves the maps and nothing else; a 45° turn does not.
+  for (const [query, small] of [['shift_x=3&shift_y=-2', true], ['angle=45', false]]) {
+    const again = await openLab(session, `?lab=conv&mode=why&why_images=1000&why_image=0&${query}`, { probe: 'conv.why_run' });
+    s = await state(again.page);
+    await click(again.page, s.conv.why_run);
+    await again.page.waitForFunction(() => window.implay.state().conv.why.map_mismatch >= 0, null, { timeout: 600000, polling: 250 });
+    s = await state(again.page);
+    const m = s.conv.why.map_mismatch;
+    if (small) assert.ok(m < 1e-4, `shifted maps differ from the maps shifted by ${m}`);
+    else assert.ok(m > 0.1, `rotated maps differ from the maps rotated by only ${m}`);
+    await closeLab(again.context, again.problems);
+  }
 });

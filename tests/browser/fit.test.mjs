@@ -16,7 +16,7 @@ const VIEWS = [
   ['roc', 'toy'], ['roc', 'mnist'],
   ['prob', 'tables'], ['prob', 'ce'], ['prob', 'bayes'],
   ['nn', 'network'], ['nn', 'neurons'], ['nn', 'matrices'], ['nn', 'mnist'],
-  ['conv', 'slide'], ['conv', 'digit'], ['conv', 'train'],
+  ['conv', 'slide'], ['conv', 'digit'], ['conv', 'train'], ['conv', 'why'],
   ['data', null],
 ];
 

@@ -46,7 +46,7 @@ namespace {
 // [SECTION] settings & URL ------------------------------------------------------------------
 
 constexpr UrlWord<ConvTab> kTabWords[] = {
-    {ConvTab::Slide, "slide"}, {ConvTab::Digit, "digit"}, {ConvTab::Train, "train"}};
+    {ConvTab::Slide, "slide"}, {ConvTab::Digit, "digit"}, {ConvTab::Train, "train"}, {ConvTab::Why, "why"}};
 
 constexpr UrlWord<DigitFilter> kFilterWords[] = {{DigitFilter::EdgeHorizontal, "edge_horizontal"},
                                                  {DigitFilter::EdgeVertical, "edge_vertical"},
@@ -112,7 +112,8 @@ const UrlTable<ConvLabState>& conv_url_table() {
   using S = ConvLabState;
   static const UrlTable<S> table = {
       {url_tab<S, kTabWords>(
-           "the tab: the sliding filter, filters on a digit, train a CNN", [](auto& s) -> auto& { return s.tab; }),
+           "the tab: the sliding filter, filters on a digit, train a CNN, why convolution",
+           [](auto& s) -> auto& { return s.tab; }),
        url_int<S>(
            "h", 1, kMaxSlideSide, "sliding filter: image rows H",
            [](auto& s) -> auto& { return s.slide.settings.height; }),
@@ -194,7 +195,28 @@ const UrlTable<ConvLabState>& conv_url_table() {
            [](auto& s) -> auto& { return s.train.settings.batch_size; }),
        url_int<S>(
            "cnn_epochs", 1, 10, "train a CNN: passes over the training images",
-           [](auto& s) -> auto& { return s.train.settings.epochs; })},
+           [](auto& s) -> auto& { return s.train.settings.epochs; }),
+       url_int<S>(
+           "why_images", 1000, kMaxWhyImages, "why convolution: the experiment's training images",
+           [](auto& s) -> auto& { return s.why.settings.train_images; }),
+       url_int<S>(
+           "perm_seed", 1, 999999, "why convolution: the seed of the pixel permutation",
+           [](auto& s) -> auto& { return s.why.settings.permutation_seed; }),
+       url_bool<S>(
+           "why_drawn", "why convolution: move your drawing instead of an MNIST test image",
+           [](auto& s) -> auto& { return s.why.drawn; }),
+       url_int<S>(
+           "why_image", 0, 9999, "why convolution: the MNIST test image to move",
+           [](auto& s) -> auto& { return s.why.settings.image_index; }),
+       url_int<S>(
+           "shift_x", -kMaxWhyShift, kMaxWhyShift, "why convolution: pixels the digit moves right",
+           [](auto& s) -> auto& { return s.why.settings.shift_x; }),
+       url_int<S>(
+           "shift_y", -kMaxWhyShift, kMaxWhyShift, "why convolution: pixels the digit moves down",
+           [](auto& s) -> auto& { return s.why.settings.shift_y; }),
+       url_int<S>(
+           "angle", -kMaxWhyAngle, kMaxWhyAngle, "why convolution: degrees the digit turns counter-clockwise",
+           [](auto& s) -> auto& { return s.why.settings.angle; })},
       {{"settings", "the settings column of each tab"},
        {"formula", "the shape formula"},
        {"curves", "the CNN's loss and accuracy curves"},
@@ -752,25 +774,39 @@ void draw_digit_tab(ConvLabState& s, LabContext& ctx) {
 
 // [SECTION] the lab -------------------------------------------------------------------------------
 
+namespace {
+
+// The Train tab's CNN once it has finished healthy, for the Why tab's plots.
+const Cnn* finished_cnn(const ConvTrainState& t) {
+  return t.trainer && t.trainer->done() && t.trainer->failure().empty() ? &t.trainer->cnn() : nullptr;
+}
+
+}  // namespace
+
 void update_conv_lab(ConvLabState& s, LabContext& ctx) {
   if (s.tab == ConvTab::Slide) update_slide(s.slide, ctx);  // its animation wakes no other tab
   if (s.tab == ConvTab::Digit) update_digit(s.digit, ctx);
   update_conv_train(s.train, ctx, 12.0, s.tab == ConvTab::Train);
+  update_conv_why(s.why, ctx, finished_cnn(s.train), 12.0, s.tab == ConvTab::Why);
 }
 
-void background_conv_lab(ConvLabState& s, LabContext& ctx) { update_conv_train(s.train, ctx, 12.0, false); }
+void background_conv_lab(ConvLabState& s, LabContext& ctx) {
+  update_conv_train(s.train, ctx, 12.0, false);
+  update_conv_why(s.why, ctx, finished_cnn(s.train), 12.0, false);
+}
 
 void draw_conv_lab(ConvLabState& s, LabContext& ctx) {
   LabHeading(ctx.fonts.heading, "Convolution",
              ctx.shown("summary") ? "A filter slides over the image; its dot product with each patch says how much "
                                     "the patch looks like it. Stack them, pool, and train the stack."
                                   : nullptr);
-  static constexpr const char* kTabNames[] = {"Sliding filter", "Filters on a digit", "Train a CNN"};
+  static constexpr const char* kTabNames[] = {"Sliding filter", "Filters on a digit", "Train a CNN", "Why convolution"};
   if (!LabTabs("conv_tabs", kTabNames, s.tab, s.select_tab)) return;
   switch (s.tab) {
     case ConvTab::Slide: draw_slide_tab(s, ctx); break;
     case ConvTab::Digit: draw_digit_tab(s, ctx); break;
     case ConvTab::Train: draw_conv_train_tab(s.train, ctx); break;
+    case ConvTab::Why: draw_conv_why_tab(s.why, ctx); break;
   }
 }
 
@@ -799,7 +835,8 @@ nlohmann::json conv_state_json(const ConvLabState& s) {
   return {{"tab", int(s.tab)},
           {"slide", slide},
           {"digit", {{"has_digit", d.has_digit}, {"drawn", d.drawn}, {"maps", maps}, {"hovered_cell", d.hovered_cell}}},
-          {"train", conv_train_json(s.train)}};
+          {"train", conv_train_json(s.train)},
+          {"why", conv_why_json(s.why)}};
 }
 
 }  // namespace implay::app

@@ -1,7 +1,8 @@
 // conv_lab.hpp — the Convolution lab's state: the lecture's sliding filter on a small image you
 // edit (the shape formula with its numbers, the products at the window), a bank of filters on a
 // digit (feature maps, ReLU, max-pool and its winners) and the small CNN trained on MNIST in the
-// page (conv_train.hpp). conv_lab.cpp draws; core/conv/ computes every map.
+// page (conv_train.hpp), and the lecture's claims about flattening, shifts and rotations as
+// experiments (conv_why.hpp). conv_lab.cpp draws; core/conv/ computes every map.
 #pragma once
 #include <array>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "app/host.hpp"
 #include "app/labs/conv_train.hpp"
+#include "app/labs/conv_why.hpp"
 #include "app/widgets/draw_canvas.hpp"
 #include "app/widgets/feature_maps.hpp"
 #include "core/conv/conv2d.hpp"
@@ -23,7 +25,7 @@ struct LabContext;
 template <class State>
 struct UrlTable;
 
-enum class ConvTab { Slide, Digit, Train };
+enum class ConvTab { Slide, Digit, Train, Why };
 
 // [SECTION] the sliding filter ---------------------------------------------------------------
 
@@ -139,6 +141,7 @@ struct ConvLabState {
   ConvSlideState slide;
   ConvDigitState digit;
   ConvTrainState train;
+  ConvWhyState why;
 };
 
 // ?lab=conv&mode=slide&h=6&w=8&kh=2&kw=2&stride_rows=1…: what the address holds; hide= panels.

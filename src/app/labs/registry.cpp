@@ -92,13 +92,15 @@ constexpr const char* kNnTry[] = {
 
 constexpr const char* kConvTry[] = {
     "Sliding filter: the (6, 8) image under two (2, 2) filters gives (2, 5, 7). Set the stride to 2 and the "
-    "padding to 1: predict the new shape from the formula before you look.",
-    "Hover the output cells: where is filter 1 largest, and which edge of the block is under the window there?",
-    "Filters on a digit: compare the horizontal and vertical edge maps of a 7. Which strokes light up in each?",
-    "Use a patch of the digit as the filter: the map is brightest where the digit looks like the patch. Move "
-    "the patch onto a stroke's end and see where else such an end appears.",
+    "padding to 1: predict the new shape from the formula, then hover the output cells to check.",
+    "Filters on a digit: compare the horizontal and vertical edge maps of a 7. Which strokes light up in each? "
+    "Then move the orange patch onto a stroke's end: where else does that filter light up?",
     "Train a CNN: press Train and watch the first layer's filters turn from noise into strokes and edges. Then "
     "draw a digit and read its maps layer by layer.",
+    "Why convolution: guess which net suffers when every image's pixels are shuffled the same way, then run the "
+    "experiment and read the table.",
+    "Turn the digit with the rotate slider until the CNN changes its mind. Now shift it instead: what happens "
+    "to the maps, and to the prediction?",
 };
 
 // Gives each row its "Try this" tasks, by key.

@@ -439,13 +439,6 @@ void keep_completions_current(SketchLabState& s, const PixelModel& model, Host& 
   d.completed_key = key;
 }
 
-// A heading with a rule under it (ImGui 1.86 has no SeparatorText).
-void SectionTitle(const char* text) {
-  ImGui::Spacing();
-  ImGui::TextUnformatted(text);
-  ImGui::Separator();
-}
-
 void bordered_image(const Texture& t, float size, ImVec2 uv0 = ImVec2(0, 0), ImVec2 uv1 = ImVec2(1, 1)) {
   ImGui::Image(t.id, ImVec2(size, size), uv0, uv1, ImVec4(1, 1, 1, 1), ImVec4(0.8f, 0.8f, 0.8f, 1));
 }

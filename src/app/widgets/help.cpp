@@ -47,4 +47,10 @@ void MutedText(const char* text) {
   ImGui::PopStyleColor();
 }
 
+void SectionTitle(const char* text) {
+  ImGui::Spacing();
+  ImGui::TextUnformatted(text);
+  ImGui::Separator();
+}
+
 }  // namespace implay::app

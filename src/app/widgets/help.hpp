@@ -14,4 +14,7 @@ void LabHeading(ImFont* heading_font, const char* title, const char* subtitle);
 // Wrapped text in the muted colour.
 void MutedText(const char* text);
 
+// A heading with a rule under it, for the sections of a tab (ImGui 1.86 has no SeparatorText).
+void SectionTitle(const char* text);
+
 }  // namespace implay::app
