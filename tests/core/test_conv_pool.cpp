@@ -108,7 +108,7 @@ TEST_CASE("pooling sizes: the conv formula without padding, and its errors") {
   CHECK(pool_geometry(1, 5, 5, PoolParams{2, 2, 2, 2}).out_width == 2);   // the last column is left out
   CHECK(error_of([] {
           pool_geometry(1, 2, 5, PoolParams{3, 2, 1, 1});
-        }) == "kernel 3 (dilation 1) is larger than the padded input 2 + 2·0 = 2 along rows");
+        }) == "pooling window 3 is larger than the input 2 along rows");
   CHECK(error_of([] { pool_geometry(1, 4, 4, PoolParams{2, 2, 1, 0}); }) == "stride 0 along columns (need at least 1)");
   const RowMatrixXf wrong = RowMatrixXf::Zero(1, 15);
   RowMatrixXf y;

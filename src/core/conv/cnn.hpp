@@ -93,11 +93,11 @@ struct CnnLayerPlan {
 };
 
 // Infers every layer's sizes and the flat layout. Throws implay::Error naming the layer (1-based,
-// with its text) for a bad value or an impossible size, e.g. "layer 3 (maxpool 2): kernel 2
-// (dilation 1) is larger than the padded input 1 + 2·0 = 1 along rows", and for no layers, more
-// than 32, an input outside 1..64 × 1..1024 × 1..1024, a conv or pool after a dense layer, a
-// last layer that is not dense, fewer than 2 or more than 256 classes, more than 2^24
-// parameters, or more than kMaxCnnImageFloats of layer outputs (or of im2col buffer) per image.
+// with its text) for a bad value or an impossible size, e.g. "layer 3 (maxpool 2): pooling
+// window 2 is larger than the input 1 along rows", and for no layers, more than 32, an input
+// outside 1..64 × 1..1024 × 1..1024, a conv or pool after a dense layer, a last layer that is
+// not dense, fewer than 2 or more than 256 classes, more than 2^24 parameters, or more than
+// kMaxCnnImageFloats of layer outputs (or of im2col buffer) per image.
 std::vector<CnnLayerPlan> plan_cnn(const CnnShape& shape);
 
 // -------------------------------------------------------------------------------------------

@@ -25,9 +25,21 @@ void check_gradient_rows(const PoolGeometry& g, Index cols, const char* pass) {
                 " values, the layer gives C·oh·ow = " + std::to_string(g.output_size()));
 }
 
+// A pool has a window, not a kernel, and no padding or dilation: its own words for the checks
+// conv_output_size would otherwise word as a convolution's.
+void check_window(int n, int window, int stride, const char* axis) {
+  const std::string along = std::string(" along ") + axis;
+  if (window < 1) throw Error("pooling window " + std::to_string(window) + along + " (need at least 1)");
+  if (stride < 1) throw Error("stride " + std::to_string(stride) + along + " (need at least 1)");
+  if (n >= 1 && window > n)
+    throw Error("pooling window " + std::to_string(window) + " is larger than the input " + std::to_string(n) + along);
+}
+
 }  // namespace
 
 PoolGeometry pool_geometry(int channels, int height, int width, const PoolParams& params) {
+  check_window(height, params.kh, params.sh, "rows");
+  check_window(width, params.kw, params.sw, "columns");
   // conv_geometry checks the sizes; pooling is a convolution of C single-channel "filters"
   // without weights, so its im2col bound (C·kh·kw·oh·ow) covers the work here too.
   const ConvGeometry conv =

@@ -31,8 +31,8 @@ struct PoolGeometry {
   bool operator==(const PoolGeometry&) const = default;
 };
 
-// Checks C, H, W ≥ 1 and the window along rows and columns (conv_output_size's errors, e.g.
-// "kernel 3 (dilation 1) is larger than the padded input 2 + 2·0 = 2 along rows") and the sizes
+// Checks C, H, W ≥ 1, the window and stride along rows and columns ("pooling window 3 is larger
+// than the input 2 along rows", "stride 0 along columns (need at least 1)") and the sizes
 // against kMaxConvElements. Throws implay::Error.
 PoolGeometry pool_geometry(int channels, int height, int width, const PoolParams& params);
 
