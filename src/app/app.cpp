@@ -529,6 +529,7 @@ std::string state_json(const AppState& app) {
             {"idle", app.idle},
             {"compute", frame_times_json(app.frame_times)},
             {"focus", focus_json()},
+            {"typing", ImGui::GetIO().WantTextInput},  // a text field has the keyboard
             {"simd", kWasmSimd},
             {"kernels", active_kernels()},
             {"data",

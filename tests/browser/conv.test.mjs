@@ -173,3 +173,36 @@ test('why convolution: permuted pixels leave the MLP as it was and cost the CNN 
     await closeLab(again.context, again.problems);
   }
 });
+
+test('filters on a digit: a kernel you paint — the identity gives the digit back; typing a weight scales its map', async () => {
+  const identity = '0,0,0,0,1,0,0,0,0';
+  const { page, context, problems } = await openLab(session,
+    `?lab=conv&mode=digit&image_index=0&filter1=painted&painted1=${identity}&relu=0`, { probe: 'conv.digit_painted0' });
+  await page.waitForFunction(() => window.implay.state().conv.digit.has_digit, null, { timeout: 30000 });
+  let s = await state(page);
+  const m = s.conv.digit.maps[0];
+  assert.equal(m.side, 3);
+  assert.deepEqual(m.filter, [0, 0, 0, 0, 1, 0, 0, 0, 0]);
+  // The identity kernel returns the digit itself: pixels / 255 in 0..1, the darkest ink 1.
+  assert.equal(m.conv_min, 0);
+  assert.ok(Math.abs(m.conv_max - 1) < 1e-6, `identity map max ${m.conv_max}`);
+  // Type 3 into the centre weight (double-click the cell, type, Enter): the map is 3 times the digit.
+  // The layout settles first (the "Try this" panel above the lab takes its height).
+  await waitFrames(page, 3);
+  const first = (await state(page)).conv.digit_painted0;
+  const centre = { x: first.x + first.w * 1.5 + 2, y: first.y + first.h * 1.5 + 2 };
+  await page.mouse.move(centre.x, centre.y);
+  await waitFrames(page, 2);  // ImGui sees the pointer over the cell before the press
+  await page.mouse.dblclick(centre.x, centre.y);
+  await page.waitForFunction(() => window.implay.state().typing, null, { timeout: 10000 });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('3');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => window.implay.state().conv.digit.maps[0].filter[4] === 3, null, { timeout: 10000 });
+  s = await state(page);
+  assert.ok(Math.abs(s.conv.digit.maps[0].conv_max - 3) < 1e-5, `map max ${s.conv.digit.maps[0].conv_max}`);
+  await page.waitForFunction(() => location.search.includes('painted1=0%2C0%2C0%2C0%2C3') || location.search.includes('painted1=0,0,0,0,3'),
+    null, { timeout: 10000 });
+  await screenshot(page, 'conv-digit-painted');
+  await closeLab(context, problems);
+});

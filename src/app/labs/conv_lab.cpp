@@ -58,7 +58,8 @@ constexpr UrlWord<DigitFilter> kFilterWords[] = {{DigitFilter::EdgeHorizontal, "
                                                  {DigitFilter::Gaussian, "gaussian"},
                                                  {DigitFilter::Sharpen, "sharpen"},
                                                  {DigitFilter::Laplacian, "laplacian"},
-                                                 {DigitFilter::Patch, "patch"}};
+                                                 {DigitFilter::Patch, "patch"},
+                                                 {DigitFilter::Painted, "painted"}};
 
 constexpr EnumChoice<DigitFilter> kFilterChoices[] = {{DigitFilter::EdgeHorizontal, "horizontal edge (dark above)"},
                                                       {DigitFilter::EdgeVertical, "vertical edge (dark left)"},
@@ -70,7 +71,8 @@ constexpr EnumChoice<DigitFilter> kFilterChoices[] = {{DigitFilter::EdgeHorizont
                                                       {DigitFilter::Gaussian, "Gaussian blur"},
                                                       {DigitFilter::Sharpen, "sharpen"},
                                                       {DigitFilter::Laplacian, "Laplacian"},
-                                                      {DigitFilter::Patch, "a patch of the digit"}};
+                                                      {DigitFilter::Patch, "a patch of the digit"},
+                                                      {DigitFilter::Painted, "my own 3 × 3 kernel"}};
 
 // The H × W image (or F × kh × kw weights) as the address spells it: "0,0,1,…" row-major.
 std::string values_text(const ConvSlideSettings& o, bool weights) {
@@ -85,6 +87,20 @@ std::string values_text(const ConvSlideSettings& o, bool weights) {
         for (int v = 0; v < o.kw; ++v) add(o.weight(f, u, v));
   }
   return out;
+}
+
+// A painted kernel as the address spells it: 9 whole numbers, row by row.
+std::string painted_text(const PaintedKernel& k) {
+  std::string out;
+  for (int v : k) out += (out.empty() ? "" : ",") + std::to_string(v);
+  return out;
+}
+
+void set_painted_text(PaintedKernel& k, const std::string& text) {
+  const std::vector<long long> values = parse_url_int_list(text, -kMaxPaintedValue, kMaxPaintedValue, "weight");
+  if (values.size() != k.size())
+    throw Error(std::to_string(values.size()) + " values; a 3 × 3 kernel needs " + std::to_string(k.size()));
+  for (size_t i = 0; i < k.size(); ++i) k[i] = int(values[i]);
 }
 
 // Reads what values_text wrote; the sizes come first in the table, so they are known here.
@@ -179,6 +195,22 @@ const UrlTable<ConvLabState>& conv_url_table() {
        url_int<S>(
            "patch_col", 0, 28 - kPatchSide, "filters on a digit: the patch's left column",
            [](auto& s) -> auto& { return s.digit.settings.patch_col; }),
+       url_text<S>(
+           "painted1", "9 whole numbers −9…9, row by row", "filters on a digit: the first slot's own 3 × 3 kernel",
+           [](const S& s) { return painted_text(s.digit.settings.painted[0]); },
+           [](S& s, const std::string& v) { set_painted_text(s.digit.settings.painted[0], v); }),
+       url_text<S>(
+           "painted2", "9 whole numbers −9…9, row by row", "filters on a digit: the second slot's own 3 × 3 kernel",
+           [](const S& s) { return painted_text(s.digit.settings.painted[1]); },
+           [](S& s, const std::string& v) { set_painted_text(s.digit.settings.painted[1], v); }),
+       url_text<S>(
+           "painted3", "9 whole numbers −9…9, row by row", "filters on a digit: the third slot's own 3 × 3 kernel",
+           [](const S& s) { return painted_text(s.digit.settings.painted[2]); },
+           [](S& s, const std::string& v) { set_painted_text(s.digit.settings.painted[2], v); }),
+       url_text<S>(
+           "painted4", "9 whole numbers −9…9, row by row", "filters on a digit: the fourth slot's own 3 × 3 kernel",
+           [](const S& s) { return painted_text(s.digit.settings.painted[3]); },
+           [](S& s, const std::string& v) { set_painted_text(s.digit.settings.painted[3], v); }),
        url_bool<S>(
            "relu", "filters on a digit: ReLU after the convolution",
            [](auto& s) -> auto& { return s.digit.settings.relu; }),
@@ -559,9 +591,16 @@ void draw_slide_tab(ConvLabState& s, LabContext& ctx) {
 constexpr int kSide = 28;
 constexpr int kPooled = kSide / 2;
 
-// The slot's filter (1, k·k): a named kernel, or the patch with its mean taken off (so it
+// The slot's filter (1, k·k): a named kernel, the painted kernel as it is, or the patch with
+// its mean taken off (so it
 // responds to the pattern, not to ink alone), scaled to unit length.
-RowMatrixXf slot_filter(DigitFilter f, const ConvDigitState& d, int& side) {
+RowMatrixXf slot_filter(DigitFilter f, const ConvDigitState& d, int slot, int& side) {
+  if (f == DigitFilter::Painted) {
+    side = kPaintedSide;
+    RowMatrixXf w(1, kPaintedSide * kPaintedSide);  // (1, 9)
+    for (int k = 0; k < kPaintedSide * kPaintedSide; ++k) w(0, k) = float(d.settings.painted[size_t(slot)][size_t(k)]);
+    return w;
+  }
   if (f != DigitFilter::Patch) {
     side = 3;
     return kernel_filter(NamedKernel(int(f)));
@@ -580,7 +619,7 @@ RowMatrixXf slot_filter(DigitFilter f, const ConvDigitState& d, int& side) {
 
 void compute_slot(ConvDigitState& d, int slot, const RowMatrixXf& X, Host& host) {
   ConvDigitMaps& m = d.maps[slot];
-  m.filter = slot_filter(d.settings.slots[size_t(slot)], d, m.side);
+  m.filter = slot_filter(d.settings.slots[size_t(slot)], d, slot, m.side);
   const int pad = m.side / 2;  // "same": the map keeps the digit's 28 × 28
   const ConvGeometry g = conv_geometry(1, kSide, kSide, 1, {m.side, m.side, 1, 1, pad, pad, 1, 1});
   ConvWorkspace ws;
@@ -687,6 +726,25 @@ void draw_digit_settings(ConvDigitState& d, LabContext& ctx) {
   ImGui::EndDisabled();
 }
 
+// The slot's painted kernel as 3 × 3 number cells: drag sideways to change one, double-click
+// (or Ctrl+click) to type it; arrows and Enter reach them by keyboard.
+void draw_painted_editor(ConvDigitState& d, LabContext& ctx, int slot) {
+  PaintedKernel& k = d.settings.painted[size_t(slot)];
+  ImGui::BeginDisabled(ctx.locked);
+  const float cell = ImGui::CalcTextSize("−9").x + 2 * ImGui::GetStyle().FramePadding.x + 6;
+  for (int u = 0; u < kPaintedSide; ++u)
+    for (int v = 0; v < kPaintedSide; ++v) {
+      if (v) ImGui::SameLine(0, 2);
+      ImGui::PushID((slot * kPaintedSide + u) * kPaintedSide + v);
+      ImGui::SetNextItemWidth(cell);
+      ImGui::DragInt("##weight", &k[size_t(u * kPaintedSide + v)], 0.1f, -kMaxPaintedValue, kMaxPaintedValue, "%d",
+                     ImGuiSliderFlags_AlwaysClamp);
+      if (slot == 0 && u == 0 && v == 0) ctx.probes.item("digit_painted0");
+      ImGui::PopID();
+    }
+  ImGui::EndDisabled();
+}
+
 // One slot's row: the filter, its map, after ReLU, after pooling, and the parameters of each.
 void draw_slot(ConvDigitState& d, LabContext& ctx, int slot) {
   const ConvDigitSettings& o = d.settings;
@@ -700,6 +758,7 @@ void draw_slot(ConvDigitState& d, LabContext& ctx, int slot) {
     for (int k = 0; k < int(m.filter.cols()); ++k) w += (k % m.side ? " " : (k ? "\n" : "")) + fixed(m.filter(0, k), 2);
     ImGui::SetTooltip("%s", w.c_str());
   }
+  if (o.slots[size_t(slot)] == DigitFilter::Painted) draw_painted_editor(d, ctx, slot);
   ImGui::Text("%d + 1 parameters", m.side * m.side);
   ImGui::EndGroup();
   SameLineIfFits(kSide * map_px + 8, 12);
@@ -828,6 +887,7 @@ nlohmann::json conv_state_json(const ConvLabState& s) {
   nlohmann::json maps = nlohmann::json::array();
   for (const ConvDigitMaps& m : d.maps)
     maps.push_back({{"side", m.side},
+                    {"filter", std::vector<float>(m.filter.data(), m.filter.data() + m.filter.size())},
                     {"conv_max", m.conv.size() ? double(m.conv.maxCoeff()) : 0.0},
                     {"conv_min", m.conv.size() ? double(m.conv.minCoeff()) : 0.0},
                     {"pooled", m.pooled.size()},

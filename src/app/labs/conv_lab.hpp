@@ -78,8 +78,8 @@ struct ConvSlideState {
 
 // [SECTION] filters on a digit ---------------------------------------------------------------
 
-// A slot of the bank: a named kernel (core/conv/kernels.hpp, in its order) or a patch of the
-// digit used as the filter (the dot product as similarity).
+// A slot of the bank: a named kernel (core/conv/kernels.hpp, in its order), a patch of the
+// digit used as the filter (the dot product as similarity), or a 3 × 3 kernel the student paints.
 enum class DigitFilter {
   EdgeHorizontal,
   EdgeVertical,
@@ -91,10 +91,14 @@ enum class DigitFilter {
   Gaussian,
   Sharpen,
   Laplacian,
-  Patch
+  Patch,
+  Painted
 };
 inline constexpr int kDigitSlots = 4;
 inline constexpr int kPatchSide = 5;
+inline constexpr int kPaintedSide = 3;
+inline constexpr int kMaxPaintedValue = 9;                           // |weight| of a painted kernel (whole numbers)
+using PaintedKernel = std::array<int, kPaintedSide * kPaintedSide>;  // (3, 3) row-major
 
 struct ConvDigitSettings {
   int mnist_index = 0;  // which test image
@@ -103,6 +107,10 @@ struct ConvDigitSettings {
   bool relu = true;
   bool pool = true;                   // max-pool 2 × 2, stride 2
   int patch_row = 8, patch_col = 10;  // top-left of the 5 × 5 patch on the 28 × 28 digit
+  // Each slot's painted kernel (used when the slot is Painted): a vertical line to start with.
+  std::array<PaintedKernel, kDigitSlots> painted = {
+      PaintedKernel{-1, 2, -1, -1, 2, -1, -1, 2, -1}, PaintedKernel{-1, 2, -1, -1, 2, -1, -1, 2, -1},
+      PaintedKernel{-1, 2, -1, -1, 2, -1, -1, 2, -1}, PaintedKernel{-1, 2, -1, -1, 2, -1, -1, 2, -1}};
   bool operator==(const ConvDigitSettings&) const = default;
 };
 
