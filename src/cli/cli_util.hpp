@@ -1,5 +1,6 @@
 // cli_util.hpp — small helpers the subcommands share: option validators with clear messages,
-// number formatting for tables and JSON, the confusion-matrix table, and timing.
+// number formatting for tables and JSON, the accuracy line and confusion-matrix table of the
+// `eval` commands, the --save path check, and timing.
 #pragma once
 #include <CLI/CLI.hpp>
 #include <Eigen/Core>
@@ -8,10 +9,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "core/error.hpp"
 #include "core/eval/metrics.hpp"
 
 namespace implay::cli {
@@ -103,6 +106,27 @@ inline std::string confusion_table(const Eigen::MatrixXi& confusion) {
     out += '\n';
   }
   return out;
+}
+
+// "0.9812 (9812/10000)": an accuracy with the count it was measured on.
+inline std::string accuracy_text(double accuracy, int count) {
+  const long long correct = std::llround(accuracy * count);
+  return fixed4(accuracy) + " (" + std::to_string(correct) + "/" + std::to_string(count) + ")";
+}
+
+// What the `eval` commands print after their model line: the data, the accuracy and the
+// confusion matrix of `confusion` (C, C) on `count` examples.
+inline std::string eval_report(const std::string& data_name, int count, const Eigen::MatrixXi& confusion) {
+  return "data " + data_name + ": " + std::to_string(count) +
+         " examples\naccuracy: " + accuracy_text(accuracy(confusion), count) + "\n" + confusion_table(confusion);
+}
+
+// The folder of --save must exist before minutes of training, not after. Throws implay::Error.
+inline void check_save_path(const std::string& save) {
+  const std::filesystem::path dir = std::filesystem::path(save).parent_path();
+  if (!dir.empty() && !std::filesystem::is_directory(dir))
+    throw Error(save + ": cannot save there: folder " + dir.string() + " does not exist");
+  if (std::filesystem::is_directory(save)) throw Error(save + ": is a folder; name a model file");
 }
 
 inline double seconds_since(std::chrono::steady_clock::time_point start) {

@@ -54,14 +54,6 @@ std::unique_ptr<PixelModel> load_model(const std::string& path) {
   return load_pixel_model(path);  // its messages name the file
 }
 
-// The folder of --save must exist before minutes of training, not after.
-void check_save_path(const std::string& save) {
-  const std::filesystem::path dir = std::filesystem::path(save).parent_path();
-  if (!dir.empty() && !std::filesystem::is_directory(dir))
-    throw Error(save + ": cannot save there: folder " + dir.string() + " does not exist");
-  if (std::filesystem::is_directory(save)) throw Error(save + ": is a folder; name a model file");
-}
-
 std::string model_summary(const PixelModel& model) {
   std::string text = std::string(pixel_model_kind_name(model.kind())) + " model of " + std::to_string(model.rows()) +
                      "x" + std::to_string(model.cols()) + " pixels";

@@ -233,11 +233,6 @@ RowMatrixXf features_of(const NnData& data, const InputPlan& plan, const std::st
   return {};
 }
 
-std::string accuracy_text(double accuracy, int count) {
-  const long long correct = std::llround(accuracy * count);
-  return fixed4(accuracy) + " (" + std::to_string(correct) + "/" + std::to_string(count) + ")";
-}
-
 // "100,50" → {100, 50}; "0" → {} (no hidden layer: the linear model). Error text or "".
 std::string parse_hidden(const std::string& text, std::vector<int>* out) {
   std::vector<int> widths;
@@ -294,12 +289,7 @@ constexpr double kToyTestRatio = 0.2;
 
 int run_nn_train(const NnTrainCliOptions& o) {
   const auto start = std::chrono::steady_clock::now();
-  if (!o.save.empty()) {  // fail before training, not after
-    const std::filesystem::path dir = std::filesystem::path(o.save).parent_path();
-    if (!dir.empty() && !std::filesystem::is_directory(dir))
-      throw Error(o.save + ": cannot save there: folder " + dir.string() + " does not exist");
-    if (std::filesystem::is_directory(o.save)) throw Error(o.save + ": is a folder; name a model file");
-  }
+  if (!o.save.empty()) check_save_path(o.save);  // fail before training, not after
   NnData train = load_nn_data(o.data, o.toy);
   const std::string test_name = !o.test.empty() ? o.test : o.data == "mnist" ? "mnist-test" : "";
   std::optional<NnData> test;
@@ -547,9 +537,7 @@ int run_nn_eval(const NnEvalCliOptions& o) {
                   o.model);
   const Eigen::MatrixXi confusion = confusion_matrix(mlp_predict(mlp, x), data.labels, mlp.shape.num_classes);
   std::cout << "model " << o.model << ": " << mlp_shape_text(mlp.shape) << " (" << plan.spec() << ")\n"
-            << "data " << data.name << ": " << data.count() << " examples\n"
-            << "accuracy: " << accuracy_text(accuracy(confusion), data.count()) << '\n'
-            << confusion_table(confusion);
+            << eval_report(data.name, data.count(), confusion);
   return 0;
 }
 
