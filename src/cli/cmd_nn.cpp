@@ -22,6 +22,7 @@
 
 #include "cli/cli_util.hpp"
 #include "cli/commands.hpp"
+#include "cli/pixel_permutation.hpp"
 #include "core/data/csv.hpp"
 #include "core/data/idx.hpp"
 #include "core/data/toy2d.hpp"
@@ -262,27 +263,28 @@ std::string parse_hidden(const std::string& text, std::vector<int>* out) {
 // [SECTION] implay nn train ----------------------------------------------------------------------
 
 struct NnTrainCliOptions {
-  std::string data;                  // toy preset, mnist, or a CSV
-  std::string test;                  // CSV or mnist-test; "" = mnist-test for mnist, else none
-  ToyCliOptions toy;                 // when data is a toy preset
-  std::optional<double> test_ratio;  // held out of points data; default 0.2 for toy sets
-  std::string hidden = "100";        // --hidden
-  std::string activation = "relu";   // mlp.hpp names
-  std::string init;                  // he, xavier; "" = by activation
-  std::string features;              // "" = x,y for points, pixels for images
-  std::string loss = "softmax";      // softmax, svm, mse
-  float delta = 1;                   // Δ of svm
-  std::string reg = "l2";            // none, l2, l1
-  float lambda = 1e-4f;              // λ
-  std::string optimizer = "adam";    // sgd, momentum, adam
-  std::optional<float> lr;           // unset: 0.01
-  float lr_decay = 1;                // α ← α · decay after every epoch
-  std::string lr_schedule;           // epochs, linear; "" = linear for images, epochs otherwise
-  std::optional<int> batch;          // unset: 10, or 100 for images
-  std::optional<int> epochs;         // unset: 300, or 5 for images
-  uint64_t seed = 1;                 // initial weights and shuffles
-  int print_every = 0;               // epochs between lines; 0 = about ten lines
-  std::string save;                  // model file; "" = none
+  std::string data;                      // toy preset, mnist, or a CSV
+  std::string test;                      // CSV or mnist-test; "" = mnist-test for mnist, else none
+  ToyCliOptions toy;                     // when data is a toy preset
+  std::optional<double> test_ratio;      // held out of points data; default 0.2 for toy sets
+  std::string hidden = "100";            // --hidden
+  std::string activation = "relu";       // mlp.hpp names
+  std::string init;                      // he, xavier; "" = by activation
+  std::string features;                  // "" = x,y for points, pixels for images
+  std::string loss = "softmax";          // softmax, svm, mse
+  float delta = 1;                       // Δ of svm
+  std::string reg = "l2";                // none, l2, l1
+  float lambda = 1e-4f;                  // λ
+  std::string optimizer = "adam";        // sgd, momentum, adam
+  std::optional<float> lr;               // unset: 0.01
+  float lr_decay = 1;                    // α ← α · decay after every epoch
+  std::string lr_schedule;               // epochs, linear; "" = linear for images, epochs otherwise
+  std::optional<int> batch;              // unset: 10, or 100 for images
+  std::optional<int> epochs;             // unset: 300, or 5 for images
+  uint64_t seed = 1;                     // initial weights and shuffles
+  std::optional<uint64_t> permute_seed;  // --permute-pixels: images only
+  int print_every = 0;                   // epochs between lines; 0 = about ten lines
+  std::string save;                      // model file; "" = none
 };
 
 constexpr double kToyTestRatio = 0.2;
@@ -291,9 +293,13 @@ int run_nn_train(const NnTrainCliOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   if (!o.save.empty()) check_save_path(o.save);  // fail before training, not after
   NnData train = load_nn_data(o.data, o.toy);
+  permute_dataset_pixels(train.images, o.permute_seed);
   const std::string test_name = !o.test.empty() ? o.test : o.data == "mnist" ? "mnist-test" : "";
   std::optional<NnData> test;
-  if (!test_name.empty()) test = load_nn_data(test_name, o.toy);
+  if (!test_name.empty()) {
+    test = load_nn_data(test_name, o.toy);
+    if (test->kind == NnData::Kind::Images) permute_dataset_pixels(test->images, o.permute_seed);
+  }
   const bool is_toy = toy_preset_of(o.data).has_value();
   const double ratio = o.test_ratio.value_or(is_toy && !test ? kToyTestRatio : 0.0);
   if (ratio > 0) {
@@ -369,7 +375,7 @@ int run_nn_train(const NnTrainCliOptions& o) {
   char line[640];
   std::cout << "nn train: " << train.name << ", " << train.count() << " training examples";
   if (test) std::cout << ", " << test->count() << " test examples (" << test->name << ")";
-  std::cout << ", " << num_classes << " classes\n";
+  std::cout << ", " << num_classes << " classes" << permutation_text(o.permute_seed) << '\n';
   const Mlp layout(shape);
   std::snprintf(line, sizeof(line),
                 "network %s (%lld parameters, init %s); features %s; loss %s; %s lambda %g; %s, %s, batch %d, %d "
@@ -502,6 +508,7 @@ void add_nn_train(CLI::App* nn, Runner& run) {
   cmd->add_option("--print-every", o->print_every, "print every this many epochs (0: about ten lines), 0..100000")
       ->check(integer_in(0, kMaxMlpEpochs))
       ->capture_default_str();
+  add_permute_pixels_option(cmd, o->permute_seed);
   cmd->add_option("--save", o->save, "model file to write");
   cmd->footer(
       "The spiral is CS231n's generator: class j has r = linspace(0, 1), angle = linspace(4j, 4(j + 1)) + "
@@ -510,6 +517,7 @@ void add_nn_train(CLI::App* nn, Runner& run) {
       "tests on mnist-test, pixels scaled to [0, 1]. Training that diverges stops with exit 1 and saves nothing.");
   cmd->callback([&run, cmd, o] {
     if (!toy_preset_of(o->data)) reject_toy_options(cmd, o->data);
+    reject_permute_pixels_unless_images(cmd, o->data);
     run = [o] { return run_nn_train(*o); };
   });
 }
@@ -520,12 +528,14 @@ struct NnEvalCliOptions {
   std::string model;  // a file written by `nn train --save`
   std::string data;   // toy preset, mnist(-test), or CSV
   ToyCliOptions toy;
+  std::optional<uint64_t> permute_seed;  // --permute-pixels: the seed the model was trained with
 };
 
 int run_nn_eval(const NnEvalCliOptions& o) {
   const Mlp mlp = load_mlp(o.model);
   const InputPlan plan = plan_of_model(mlp, o.model);
-  const NnData data = load_nn_data(o.data, o.toy);
+  NnData data = load_nn_data(o.data, o.toy);
+  permute_dataset_pixels(data.images, o.permute_seed);
   const RowMatrixXf x = features_of(data, plan, "the model " + o.model);  // (N, F)
   if (x.cols() != mlp.shape.input_dim)
     throw Error("dimension mismatch: " + o.model + " takes " + std::to_string(mlp.shape.input_dim) + " features (" +
@@ -536,7 +546,8 @@ int run_nn_eval(const NnEvalCliOptions& o) {
                   " (counting from 1) is outside the classes 0.." + std::to_string(mlp.shape.num_classes - 1) + " of " +
                   o.model);
   const Eigen::MatrixXi confusion = confusion_matrix(mlp_predict(mlp, x), data.labels, mlp.shape.num_classes);
-  std::cout << "model " << o.model << ": " << mlp_shape_text(mlp.shape) << " (" << plan.spec() << ")\n"
+  std::cout << "model " << o.model << ": " << mlp_shape_text(mlp.shape) << " (" << plan.spec() << ")"
+            << permutation_text(o.permute_seed) << '\n'
             << eval_report(data.name, data.count(), confusion);
   return 0;
 }
@@ -548,11 +559,13 @@ void add_nn_eval(CLI::App* nn, Runner& run) {
   cmd->add_option("--data", o->data, "labelled set: a toy set (with the toy options), mnist-test, mnist, or a CSV")
       ->required();
   add_toy_options(cmd, o->toy);
+  add_permute_pixels_option(cmd, o->permute_seed);
   cmd->footer(
       "The model's saved feature spec decides the inputs. A missing or corrupt model file, or data that does "
       "not fit the model, is exit 1.");
   cmd->callback([&run, cmd, o] {
     if (!toy_preset_of(o->data)) reject_toy_options(cmd, o->data);
+    reject_permute_pixels_unless_images(cmd, o->data);
     run = [o] { return run_nn_eval(*o); };
   });
 }
