@@ -20,6 +20,9 @@ void add_roc_commands(CLI::App& app, Runner& run);
 void add_nn_commands(CLI::App& app, Runner& run);
 // `ar train` / `ar nll` / `ar complete` (autoregressive pixel models), in cmd_ar.cpp.
 void add_ar_commands(CLI::App& app, Runner& run);
+// `conv apply` (filters over one image), in cmd_conv.cpp.
 void add_conv_commands(CLI::App& app, Runner& run);
+// `cnn train` / `cnn eval` (the default CNN on MNIST), in cmd_cnn.cpp.
+void add_cnn_commands(CLI::App& app, Runner& run);
 
 }  // namespace implay::cli

@@ -11,8 +11,8 @@
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "implay — Image Model Playground on the command line (kNN, linear classifiers, neural nets, pixel models on "
-      "MNIST)"};
+      "implay — Image Model Playground on the command line (kNN, linear classifiers, neural nets, pixel models, "
+      "convolution and CNNs on MNIST)"};
   app.set_version_flag("--version",
                        std::string("implay ") + IMPLAY_VERSION + " (kernels: " + implay::integer_kernels_name() + ")");
   // No require_subcommand(): CLI11 would then report "a subcommand is required" before it
@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   implay::cli::add_roc_commands(app, run);
   implay::cli::add_ar_commands(app, run);
   implay::cli::add_conv_commands(app, run);
+  implay::cli::add_cnn_commands(app, run);
 
   try {
     app.parse(argc, argv);

@@ -58,6 +58,18 @@ params = [0.1] * (3 * 2 + 3)
 params[4] = float("inf")
 write("linear-inf.bin", linear_model(3, 2, params))
 
+# [cnn] Convolutional nets (cnn.hpp's file): a valid 1x2x2 > dense 2 net, the same with a NaN
+# weight and cut short, and a header whose conv layer asks for more than 2^24 parameters.
+def cnn_model(c, h, w, layers, params):
+    head = b"IMPLAYCN" + struct.pack("<IIIII", 1, c, h, w, len(layers))
+    return head + b"".join(struct.pack("<6I", *layer) for layer in layers) + struct.pack("<%df" % len(params), *params)
+
+dense2 = [(3, 2, 0, 0, 0, 0)]
+write("cnn-tiny.bin", cnn_model(1, 2, 2, dense2, [0.5] * 10))
+write("cnn-nan.bin", cnn_model(1, 2, 2, dense2, [0.5] * 7 + [float("nan")] + [0.5] * 2))
+write("cnn-truncated.bin", cnn_model(1, 2, 2, dense2, [0.5] * 10)[:-6])
+write("cnn-huge.bin", cnn_model(64, 1024, 1024, [(0, 4096, 64, 64, 1, 0), (3, 10, 0, 0, 0, 0)], []))
+
 # [csv] A first row with a stray word; values whose squares overflow float; duplicated ROC label.
 write("stray-word.csv", b"1,2,x,4\n0,1,2,3\n")
 write("huge-values.csv", b"0,1.9e19,0\n1,0,1.9e19\n")
