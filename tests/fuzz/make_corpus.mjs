@@ -216,3 +216,31 @@ target('mlp', {
   'truncated-in-header.bin': mlp232.slice(0, 30),
   'trailing-byte.bin': [...mlp232, 0],
 }, ['nn-halfplane.bin', 'nn-truncated.bin', 'nn-xor-tanh.bin', 'nn-raw-1d.bin', 'truncated-linear-model.bin']);
+
+// [cnn] "IMPLAYCN", u32 version 1, C, H, W, L, L × 6 u32 (kind 0 conv, 1 relu, 2 maxpool, 3 dense;
+// size, kh, kw, stride, pad), P f32 in the flat order (cnn.hpp). After [mlp]: its weights draw
+// from next() too ------------------------------------------------------------------------------
+const conv = (f, k, stride = 1, pad = 0) => [0, f, k, k, stride, pad];
+const relu = [1, 0, 0, 0, 0, 0];
+const maxpool = (k, stride = k) => [2, 0, k, k, stride, 0];
+const dense = (out) => [3, out, 0, 0, 0, 0];
+const cnn = (c, h, w, layers, p, { version = 1 } = {}) =>
+  [...ascii('IMPLAYCN'), ...le32(version), ...le32(c), ...le32(h), ...le32(w), ...le32(layers.length),
+   ...layers.flat().flatMap(le32), ...Array.from({ length: p }, () => f32(next() - 0.5)).flat()];
+// 1x6x6 > conv 3x3 x2 > relu > maxpool 2 > dense 3: P = 2·9 + 2 + (2·2·2)·3 + 3 = 47.
+const cnnSmall = cnn(1, 6, 6, [conv(2, 3), relu, maxpool(2), dense(3)], 47);
+target('cnn', {
+  'conv-relu-pool-dense-1x6x6.bin': cnnSmall,
+  'dense-only-1x2x2.bin': cnn(1, 2, 2, [dense(2)], 10),
+  'two-channels-stride-pad-2x5x5.bin': cnn(2, 5, 5, [conv(3, 3, 2, 1), relu, dense(2)], 2 * 3 * 9 + 3 + 27 * 2 + 2),
+  'pool-stride-1x4x4.bin': cnn(1, 4, 4, [maxpool(3, 1), dense(2)], 4 * 2 + 2),
+  'version-2.bin': cnn(1, 2, 2, [dense(2)], 10, { version: 2 }),
+  'kind-4.bin': cnn(1, 2, 2, [[4, 2, 0, 0, 0, 0]], 10),
+  'last-layer-relu.bin': cnn(1, 2, 2, [dense(2), relu], 10),
+  'one-class.bin': cnn(1, 2, 2, [dense(1)], 5),
+  'kernel-too-big.bin': cnn(1, 2, 2, [conv(1, 3), dense(2)], 12),
+  'nan-parameter.bin': [...cnnSmall.slice(0, -4), ...f32(NaN)],
+  'truncated.bin': cnnSmall.slice(0, -3),
+  'truncated-in-header.bin': cnnSmall.slice(0, 30),
+  'trailing-byte.bin': [...cnnSmall, 0],
+}, ['bad-magic.idx', 'nn-halfplane.bin']);
