@@ -98,6 +98,7 @@ TEST_CASE("divergence stops training naming the epoch, minibatch, step and rate;
   options.optimizer = Optimizer::Sgd;
   options.momentum = 0;
   options.learning_rate = 1e30f;
+  options.lr_schedule = LrSchedule::Epochs;  // α stays 1e30, so the message names it
   options.objective.loss = NnLoss::SquaredError;
   options.epochs = 3;
   CnnTrainer trainer(bars_shape(), train.x, train.labels, options);
@@ -160,7 +161,7 @@ TEST_CASE("trainer input errors name the bad value") {
   CHECK(error_of([&] { trainer.set_learning_rate(-1); }) == "learning rate -1 (need a finite number > 0)");
 }
 
-TEST_CASE("MNIST: the default CNN, Adam, 2 000 training images, 1 epoch: test accuracy > 89% (measured 91.3%)") {
+TEST_CASE("MNIST: the default CNN, Adam, 2 000 training images, 1 epoch: test accuracy > 89% (measured 90.2%)") {
   const std::string dir = implay::testing::mnist_dir();
   const LabeledImages train =
       load_idx_pair(dir + "train-images-idx3-ubyte", dir + "train-labels-idx1-ubyte").first(2000);

@@ -78,8 +78,8 @@ void prepare_row(WhyExperiment& e, const DataState& data, int row) {
                  std::span<float>(permuted.row(i).data(), kPixels));
 }
 
-// Both nets alike: the CNN's recipe (cnn_train.hpp: Adam, α 0.004, batches of 16), one epoch,
-// scored on every test image after it.
+// Both nets alike: the CNN's recipe (cnn_train.hpp: Adam, α 0.004 falling linearly to 0,
+// batches of 16), one epoch, scored on every test image after it.
 template <class Options>
 Options run_options(int train_rows) {
   const CnnTrainOptions recipe;
@@ -492,7 +492,8 @@ void draw_experiment(ConvWhyState& w, LabContext& ctx) {
   draw_results_table(e);
   const int N = ctx.data.ready() ? experiment_rows(o, ctx.data) : 0;
   ImGui::PushTextWrapPos(0);
-  MutedText(("Both nets alike: Adam, α " + fixed(CnnTrainOptions{}.learning_rate, 3) + ", batches of " +
+  MutedText(("Both nets alike: Adam, α " + fixed(CnnTrainOptions{}.learning_rate, 3) +
+             (CnnTrainOptions{}.lr_schedule == LrSchedule::Linear ? " falling to 0" : "") + ", batches of " +
              std::to_string(CnnTrainOptions{}.batch_size) + ", one epoch over the same " + thousands(N) +
              " training images, then the " + thousands(ctx.data.test.count) +
              " test images (permuted alike in the permuted runs). All 60,000 in the CLI: implay cnn train --data "
