@@ -391,7 +391,9 @@ std::string short_window_name(const ImGuiWindow& w) {
 
 void measure_children(const ImGuiWindow& parent, LayoutReport& report) {
   for (const ImGuiWindow* child : parent.DC.ChildWindows) {
-    if (!child->Active) continue;
+    // A child scrolled out of sight skips its items this frame (ImGui hides a fully clipped
+    // child), so its sizes are stale: the fit test scrolls to it and measures it there.
+    if (!child->Active || child->SkipItems) continue;
     const std::string name = short_window_name(*child);
     if (child->ScrollMax.x > report.overflow_x) report.overflow_x = child->ScrollMax.x, report.widest = name;
     const bool list =
@@ -411,6 +413,8 @@ LayoutReport measure_lab_region() {
   report.region_h = lab.InnerRect.GetHeight() - 2 * lab.WindowPadding.y;
   report.overflow_x = lab.ScrollMax.x;
   if (report.overflow_x > 0) report.widest = "lab";
+  report.scroll_y = lab.Scroll.y;
+  report.scroll_max_y = lab.ScrollMax.y;
   measure_children(lab, report);
   return report;
 }
@@ -544,7 +548,9 @@ std::string state_json(const AppState& app) {
               {"overflow_x", app.layout.overflow_x},
               {"widest", app.layout.widest},
               {"nested_scrollbars", app.layout.nested_scrollbars},
-              {"clipped", app.layout.clipped}}},
+              {"clipped", app.layout.clipped},
+              {"scroll_y", app.layout.scroll_y},
+              {"scroll_max_y", app.layout.scroll_max_y}}},
             {"about_open", app.show_about},
             {"try", try_json(app)},
             {"url", app.address.query},

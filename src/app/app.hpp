@@ -29,6 +29,7 @@ struct LayoutReport {
   std::string widest;                          // that window's (short) name ("lab" for the region)
   std::vector<std::string> nested_scrollbars;  // child windows showing a scrollbar of their own
   std::vector<std::string> clipped;            // child windows cutting off content without a scrollbar
+  float scroll_y = 0, scroll_max_y = 0;        // the lab region's vertical scroll and its end
 };
 
 // One registry row brought to life: the lab's state and its probes.

@@ -1,6 +1,7 @@
 // fit.test.mjs — every lab × tab fits every size a course uses: a 900×600 embed, a 1024×768
 // projector, laptop and desktop screens, DPR 2 and 200 % zoom (CSS 640×400 at DPR 2). The lab
-// frame reports what overflows (state().layout, app.cpp); this fails naming lab, tab and size.
+// frame reports what overflows (state().layout, app.cpp), at every scroll position of the lab
+// region from top to bottom; this fails naming lab, tab and size.
 // Screenshots land in build/screenshots/fit/ — look at them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,15 +50,9 @@ const fitDir = path.join(screenshotDir, 'fit');
 // what the frame reports, and the run fails if any other view, or any other size, stops fitting.
 // Remove an entry once its view fits: the list can only shrink.
 const KNOWN_GAPS = new Set([
-  'sketch · models at 900x600-embed', 'sketch · models at 1024x768', 'sketch · models at 640x400-dpr2',
-  'sketch · chain at 640x400-dpr2', 'sketch · sketches at 640x400-dpr2',
-  'knn · 2d at 640x400-dpr2', 'linear · 2d at 640x400-dpr2',
-  'roc · toy at 640x400-dpr2', 'roc · mnist at 640x400-dpr2', 'prob · tables at 640x400-dpr2',
-  // The Neural net lab's first measurement (step 9): its network tab at 200 % zoom.
-  'nn · network at 640x400-dpr2',
-  // The Convolution lab's first measurement (step 10): its panes at 200 % zoom, the same ~70 px
-  // overflow of the second pane as the nn network tab (root cause not found yet).
-  'conv · slide at 640x400-dpr2', 'conv · digit at 640x400-dpr2',
+  // The sketch lab's chain-rule tab at 200 % zoom: its aggregation tree (4 levels of fraction and
+  // count labels) is 155 px wider than the 570 px region.
+  'sketch · chain at 640x400-dpr2',
 ]);
 
 // The layout problems of one view, as readable strings (empty: it fits).
@@ -96,6 +91,28 @@ async function settledLayout(page, width) {
   return layout;
 }
 
+// Wheels the lab region by `dy` CSS px with the pointer at its middle; waits for the frame.
+async function wheelLab(page, size, dy) {
+  await page.mouse.move(size.width / 2, size.height * 0.6);
+  await page.mouse.wheel(0, dy);
+  await waitFrames(page, 2);
+}
+
+// The layout at every scroll position of the lab region, top to bottom (a child window scrolled
+// out of sight is measured where it comes into view), then back to the top. At most 30 steps.
+async function layoutsTopToBottom(page, size) {
+  const layouts = [await settledLayout(page, size.width)];
+  for (let step = 0; step < 30; ++step) {
+    const last = layouts[layouts.length - 1];
+    if (last.scroll_y >= last.scroll_max_y - 0.5) break;
+    await wheelLab(page, size, size.height * 0.8);
+    layouts.push(await settledLayout(page, size.width));
+  }
+  for (let step = 0; step < 30 && (await page.evaluate(() => window.implay.state().layout.scroll_y)) > 0; ++step)
+    await wheelLab(page, size, -size.height);
+  return layouts;
+}
+
 for (const group of GROUPS) {
   test(`every lab and tab fits (${group.sizes.map((z) => z.name).join(', ')})`, async () => {
     const first = group.sizes[0];
@@ -111,12 +128,13 @@ for (const group of GROUPS) {
       assert.equal(s.lab, lab);
       for (const size of group.sizes) {
         if (size !== first) await page.setViewportSize({ width: size.width, height: size.height });
-        const layout = await settledLayout(page, size.width);
         const view = `${lab}${mode ? ` · ${mode}` : ''} at ${size.name}`;
-        for (const p of layoutProblems(layout)) {
+        const found = new Set((await layoutsTopToBottom(page, size)).flatMap(layoutProblems));
+        for (const p of found) {
           if (KNOWN_GAPS.has(view)) console.log(`  known gap: ${view}: ${p}`);
           else failures.push(`${view}: ${p}`);
         }
+        if (KNOWN_GAPS.has(view) && found.size === 0) console.log(`  known gap fits now: ${view} (remove it from KNOWN_GAPS)`);
         await page.screenshot({ path: path.join(fitDir, `${lab}-${mode ?? 'view'}-${size.name}.png`) });
       }
     }

@@ -24,6 +24,9 @@ float last_content_height(const char* name) {
   std::snprintf(full, sizeof full, "%s/%s_%08X", parent->Name, name, ImGui::GetID(name));
   const ImGuiWindow* child = ImGui::FindWindowByName(full);
   if (!child) return -1.0f;
+  // Scrolled out of sight, the child skipped its items (nothing was laid out): keep the content
+  // size ImGui kept from when it was last drawn, so the pane does not shrink off-screen.
+  if (child->SkipItems) return child->ContentSize.y;
   return child->DC.CursorMaxPos.y - child->DC.CursorStartPos.y;
 }
 
