@@ -27,7 +27,7 @@ const config = {
   modulePath: params.get('module') || '/build/wasm/bench/browser/bench_cnn_wasm.js',
   batchSize: intParam('batchSize', 16),            // B (CnnTrainOptions' default)
   learningRate: Number.parseFloat(params.get('learningRate') || '0.004'),  // α (CnnTrainOptions' default)
-  linear: intParam('linear', 0) !== 0,             // α falls linearly to 0 over the run (1) or stays (0)
+  linear: intParam('linear', 1) !== 0,             // α falls linearly to 0 over the run (1, the recipe) or stays (0)
   seed: intParam('seed', 1),                       // initial weights and shuffles
   trainCount: intParam('trainCount', 60000),       // the first N training images form the epoch
   warmup: intParam('warmup', 20),                  // untimed minibatches before the steady-state rounds

@@ -5,13 +5,13 @@
 // layer, the checks and the goals. A benchmark, not a test: it exits 0 whatever the
 // figures, non-zero only if the page fails. See bench/README.md.
 //   node bench/browser/cnn_run.mjs [--build-dir build/wasm] [--train-count 60000] [--batch-size 16]
-//        [--learning-rate 0.004] [--linear 0] [--seed 1] [--warmup 20] [--batches 60] [--reps 3]
+//        [--learning-rate 0.004] [--linear 1] [--seed 1] [--warmup 20] [--batches 60] [--reps 3]
 //        [--forward-reps 200] [--no-tfjs] [--json out.json]
 import { arg, lpad, pad, pageQuery, printLoad, printTrainingChecks, printTrainingTable, runBenchPage, wasmModulePath } from './page_runner.mjs';
 
 // Every option of the page (cnn_bench.js) with its default; the flags are their kebab-case names.
 const query = pageQuery(wasmModulePath('cnn_run.mjs', arg('--build-dir', 'build/wasm'), 'bench_cnn_wasm'), {
-  batchSize: 16, learningRate: 0.004, linear: 0, seed: 1, trainCount: 60000, warmup: 20, batches: 60, reps: 3,
+  batchSize: 16, learningRate: 0.004, linear: 1, seed: 1, trainCount: 60000, warmup: 20, batches: 60, reps: 3,
   forwardReps: 200,
 });
 
