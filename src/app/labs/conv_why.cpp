@@ -206,7 +206,7 @@ bool load_digit(const ConvWhyState& w, const DataState& data, std::vector<float>
     if (canvas_empty(w.canvas)) return false;
     bytes = preprocess_like_mnist(w.canvas.ink, w.canvas.size, w.canvas.size);
   } else {
-    if (!data.ready()) return false;
+    if (!data.ready() || data.test.empty()) return false;
     const auto px = data.test.image(std::clamp(w.settings.image_index, 0, data.test.count - 1));
     bytes.assign(px.begin(), px.end());
   }
@@ -318,7 +318,7 @@ void update_view(ConvWhyState& w, LabContext& ctx) {
   // The class the plots follow: the image's label, or what the CNN (else the MLP) sees in a drawing.
   v.tracked_class = -1;
   if (!w.drawn) {
-    v.tracked_class = ctx.data.test.labels[size_t(std::clamp(o.image_index, 0, ctx.data.test.count - 1))];
+    v.tracked_class = ctx.data.test.labels[size_t(o.image_index)];  // load_digit found the image
   } else if (w.nets.cnn || w.nets.mlp) {
     const Eigen::Map<const RowMatrixXf> digit(v.digit.data(), 1, kPixels);
     v.tracked_class = int(w.nets.cnn ? cnn_predict(*w.nets.cnn, digit)[0] : mlp_predict(*w.nets.mlp, digit)[0]);
@@ -334,7 +334,7 @@ void update_conv_why(ConvWhyState& w, LabContext& ctx, const Cnn* trained, doubl
   o.shift_x = std::clamp(o.shift_x, -kMaxWhyShift, kMaxWhyShift);
   o.shift_y = std::clamp(o.shift_y, -kMaxWhyShift, kMaxWhyShift);
   o.angle = std::clamp(o.angle, -kMaxWhyAngle, kMaxWhyAngle);
-  if (ctx.data.ready()) o.image_index = std::clamp(o.image_index, 0, ctx.data.test.count - 1);
+  if (!ctx.data.test.empty()) o.image_index = std::clamp(o.image_index, 0, ctx.data.test.count - 1);
   step_experiment(w, ctx, budget_ms);
   take_trained_cnn(w.nets, trained);
   if (shown) update_view(w, ctx);
@@ -511,7 +511,7 @@ void draw_move_controls(ConvWhyState& w, LabContext& ctx) {
   if (ImGui::RadioButton("an MNIST test image##why", &source, 0)) w.drawn = false;
   ImGui::SameLine();
   if (ImGui::RadioButton("my drawing##why", &source, 1)) w.drawn = true;
-  if (!w.drawn && ctx.data.ready()) {
+  if (!w.drawn && !ctx.data.test.empty()) {
     ImGui::SetNextItemWidth(FitWidth(180, "test image##why"));
     ImGui::SliderInt("test image##why", &o.image_index, 0, ctx.data.test.count - 1);
   }

@@ -700,7 +700,7 @@ void draw_tab_chain(SketchLabState& s, LabContext& ctx) {
   ImGui::PopTextWrapPos();
   ImGui::EndGroup();
 
-  SameLineIfFits(aggregation_tree_size(s.chain.table).x, 20);
+  SameLineIfFits(aggregation_tree_size(s.chain.table).x, 20);  // beside only at its one-line size
   ImGui::BeginGroup();
   if (!s.chain.error.empty() || s.chain.table.counts.empty()) {
     ErrorText(s.chain.error);
