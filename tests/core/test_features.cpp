@@ -187,6 +187,9 @@ TEST_CASE("feature spec strings round-trip; bad settings are named") {
         "feature spec \"sift\": unknown kind \"sift\" (expected pixels, histogram or hog)");
   CHECK(error_of([] { parse_feature_spec("hog:cell=x"); }) ==
         "feature spec \"hog:cell=x\": cell=x is not a whole number");
+  // Ten digits would overflow an int: refused by length, before any arithmetic (UBSan found it).
+  CHECK(error_of([] { parse_feature_spec("hog:cell=8443555550"); }) ==
+        "feature spec \"hog:cell=8443555550\": cell=8443555550 is not a whole number");
   CHECK(error_of([] { parse_feature_spec("pixels:bins=3"); }) ==
         "feature spec \"pixels:bins=3\": unknown key \"bins\" for pixels features");
   FeatureOptions big;

@@ -139,8 +139,10 @@ const char* kind_name(FeatureKind kind) {
 
 int parse_int(std::string_view spec, std::string_view key, std::string_view value) {
   int v = 0;
+  // At most 6 digits, checked before any arithmetic: a longer run of digits would overflow v.
   bool ok = !value.empty() && value.size() <= 6;
   for (char ch : value) {
+    if (!ok) break;
     if (ch < '0' || ch > '9')
       ok = false;
     else
