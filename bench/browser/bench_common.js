@@ -267,7 +267,7 @@ export async function timeTfjs({ newNet, trainOn, perEpoch, trainCount, config, 
 
 // Minibatch `batch` of `order` (cycled, B = batchSize rows) of pixels (N, dim) bytes as pixels /
 // 255 (float32, as the core computes them) and one-hot labels, into x (B, dim) and y (B, classes).
-// Returns the rows filled (the last minibatch of an epoch may be short).
+// Returns the rows filled (the last minibatch of an epoch may be short) and x, y cut to them.
 export function fillBatch({ order, batch, batchSize, pixels, dim, labels, classes }, x, y) {
   const perEpoch = Math.ceil(order.length / batchSize);
   const first = (batch % perEpoch) * batchSize, rows = Math.min(batchSize, order.length - first);
@@ -277,7 +277,8 @@ export function fillBatch({ order, batch, batchSize, pixels, dim, labels, classe
     for (let k = 0; k < dim; ++k) x[i * dim + k] = pixels[row * dim + k] / 255;
     y[i * classes + labels[row]] = 1;
   }
-  return rows;
+  const full = rows === batchSize;
+  return { rows, xs: full ? x : x.subarray(0, rows * dim), ys: full ? y : y.subarray(0, rows * classes) };
 }
 
 // What both trainer pages check: the order handed to tfjs is the trainer's (1 = yes), and with

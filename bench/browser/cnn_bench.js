@@ -172,10 +172,8 @@ async function run() {
     // The core's schedules: α constant, or α (1 − t / T) before minibatch t of the run's T.
     const trainOn = (net, batch, wantLoss, total = perEpoch) => {
       if (config.linear) net.optimizer.learningRate = config.learningRate * (1 - Math.min(batch, total - 1) / total);
-      const rows = fillBatch({ order, batch, batchSize: config.batchSize, pixels: train.pixels, dim: DIM,
+      const { rows, xs, ys } = fillBatch({ order, batch, batchSize: config.batchSize, pixels: train.pixels, dim: DIM,
         labels: labels.train, classes: CLASSES }, x, y);
-      const xs = rows === config.batchSize ? x : x.subarray(0, rows * DIM);
-      const ys = rows === config.batchSize ? y : y.subarray(0, rows * CLASSES);
       return net.step(xs, ys, rows, wantLoss);
     };
     const newNet = () => new TfjsCnn(initial, () => [test.pixels, labels.test]);

@@ -121,10 +121,8 @@ async function run() {
     // reads its learningRate at every step).
     const trainOn = (net, batch, wantLoss, total = perEpoch) => {
       net.optimizer.learningRate = config.learningRate * (1 - Math.min(batch, total - 1) / total);
-      const rows = fillBatch({ order, batch, batchSize: config.batchSize, pixels: train.pixels, dim: train.dim,
+      const { rows, xs, ys } = fillBatch({ order, batch, batchSize: config.batchSize, pixels: train.pixels, dim: train.dim,
         labels: labels.train, classes: CLASSES }, x, y);
-      const xs = rows === config.batchSize ? x : x.subarray(0, rows * train.dim);
-      const ys = rows === config.batchSize ? y : y.subarray(0, rows * CLASSES);
       return net.step(xs, ys, rows, train.dim, wantLoss);
     };
     const newNet = () => new TfjsMlp(initial, train.dim, config.hidden, () => [test.pixels, labels.test]);
